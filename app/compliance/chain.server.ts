@@ -1,0 +1,46 @@
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeHexLowerCase } from "@oslojs/encoding";
+import { sql } from "drizzle-orm";
+import { query, type DbOrTx } from "~/db/client.server";
+
+export type ChainName = "archive" | "audit";
+export const GENESIS = "0".repeat(64);
+
+/** JSON with keys sorted at every depth: the same record always serialises the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "number" && !Number.isFinite(value)) throw new Error("non-finite number in record");
+    return JSON.stringify(value ?? null);
+  }
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+export function chainHash(prevHash: string, record: unknown): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(`${prevHash}\n${canonicalJson(record)}`)));
+}
+
+/**
+ * Locks the chain head (one row per org and chain) so concurrent appends line up
+ * one after another and the chain can never fork. Must run inside a transaction.
+ */
+export async function lockHead(tx: DbOrTx, orgId: string, chain: ChainName) {
+  await tx.execute(
+    sql`insert into chain_heads (org_id, chain, seq, hash) values (${orgId}, ${chain}, 0, ${GENESIS}) on conflict do nothing`,
+  );
+  const [head] = await query<{ seq: string | number; hash: string }>(
+    tx,
+    sql`select seq, hash from chain_heads where org_id = ${orgId} and chain = ${chain} for update`,
+  );
+  return { seq: Number(head.seq), hash: head.hash };
+}
+
+export async function advanceHead(tx: DbOrTx, orgId: string, chain: ChainName, seq: number, hash: string) {
+  await tx.execute(
+    sql`update chain_heads set seq = ${seq}, hash = ${hash} where org_id = ${orgId} and chain = ${chain}`,
+  );
+}

@@ -1,0 +1,132 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { dataDir } from "~/env.server";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export type DbHandle = {
+  db: Db;
+  kind: "postgres" | "pglite";
+  close(): Promise<void>;
+};
+
+export type OpenOptions =
+  | { kind: "postgres"; url: string; max?: number }
+  | { kind: "pglite"; dir: string | null /* null = in memory */ };
+
+const migrationsFolder = () => path.resolve(process.env.ATRIUM_MIGRATIONS_DIR ?? "drizzle");
+
+export class DataDirBusyError extends Error {}
+
+function pidAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+// PGlite allows one process per data directory; a pid file makes a second
+// opener fail with a clear message instead of corrupting the database.
+function claimDataDir(dir: string) {
+  const lock = path.join(dir, "atrium.pid");
+  if (fs.existsSync(lock)) {
+    const pid = Number(fs.readFileSync(lock, "utf8").trim());
+    if (pid && pid !== process.pid && pidAlive(pid)) {
+      throw new DataDirBusyError(
+        `The embedded database in ${dir} is open by another Atrium process (pid ${pid}). ` +
+          `Run this task through the running app, stop the app first, or set DATABASE_URL to a PostgreSQL server.`,
+      );
+    }
+  }
+  fs.writeFileSync(lock, String(process.pid));
+  return () => {
+    try {
+      if (fs.readFileSync(lock, "utf8").trim() === String(process.pid)) fs.unlinkSync(lock);
+    } catch {
+      /* already gone */
+    }
+  };
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
+  if (opts.kind === "postgres") {
+    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
+    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    await migratePostgres(db as never, { migrationsFolder: migrationsFolder() });
+    return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+  }
+  let release = () => {};
+  if (opts.dir) {
+    fs.mkdirSync(opts.dir, { recursive: true });
+    release = claimDataDir(opts.dir);
+  }
+  try {
+    const client = opts.dir ? new PGlite(opts.dir) : new PGlite();
+    await client.waitReady;
+    const db = drizzlePglite(client, { schema }) as unknown as Db;
+    await migratePglite(db as never, { migrationsFolder: migrationsFolder() });
+    return {
+      db,
+      kind: "pglite",
+      close: async () => {
+        await client.close();
+        release();
+      },
+    };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+export function defaultOpenOptions(): OpenOptions {
+  if (process.env.DATABASE_URL) return { kind: "postgres", url: process.env.DATABASE_URL };
+  if (process.env.ATRIUM_PGLITE_MEMORY === "1") return { kind: "pglite", dir: null };
+  return { kind: "pglite", dir: path.join(dataDir(), "pglite") };
+}
+
+type Holder = { handle?: Promise<DbHandle> };
+const holder: Holder = ((globalThis as Record<string, unknown>).__atriumDb ??= {}) as Holder;
+
+/** The process-wide database, opened and migrated on first use. */
+export function getDbHandle(): Promise<DbHandle> {
+  if (!holder.handle) {
+    const p = openDatabase(defaultOpenOptions());
+    holder.handle = p;
+    // never cache a failed open: the next request tries again
+    p.catch(() => {
+      if (holder.handle === p) holder.handle = undefined;
+    });
+  }
+  return holder.handle;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}
+
+export async function closeDb() {
+  const h = holder.handle;
+  holder.handle = undefined;
+  if (h) await (await h).close();
+}
+
+/** Rows of a raw query, whichever driver ran it. */
+export async function query<T = Record<string, unknown>>(db: DbOrTx, q: SQL): Promise<T[]> {
+  const res = (await db.execute(q)) as unknown;
+  if (Array.isArray(res)) return res as T[];
+  return ((res as { rows: T[] }).rows ?? []) as T[];
+}

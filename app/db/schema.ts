@@ -1,0 +1,296 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+// ---------- identity ----------
+
+export const orgs = pgTable("orgs", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    title: text("title").notNull().default(""),
+    department: text("department").notNull().default(""),
+    region: text("region").notNull().default(""),
+    languages: text("languages").array().notNull().default(sql`'{}'::text[]`),
+    managerId: text("manager_id"),
+    locale: text("locale"),
+    roles: text("roles").array().notNull().default(sql`'{member}'::text[]`),
+    passwordHash: text("password_hash"),
+    status: text("status").notNull().default("active"), // active | deactivated
+    createdAt: ts("created_at").notNull().defaultNow(),
+    deactivatedAt: ts("deactivated_at"),
+  },
+  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`), index("users_org_idx").on(t.orgId)],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    secretHash: text("secret_hash").notNull(),
+    userId: text("user_id").notNull().references(() => users.id),
+    createdAt: ts("created_at").notNull(),
+    lastActiveAt: ts("last_active_at").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    ip: text("ip").notNull().default(""),
+    userAgent: text("user_agent").notNull().default(""),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+// Fixed-window counters shared by every app instance (sign-in throttling).
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  windowStart: ts("window_start").notNull(),
+  count: integer("count").notNull(),
+});
+
+export const invites = pgTable("invites", {
+  id: text("id").primaryKey(),
+  orgId: text("org_id").notNull().references(() => orgs.id),
+  email: text("email").notNull(),
+  role: text("role").notNull().default("member"),
+  tokenHash: text("token_hash").notNull(),
+  createdBy: text("created_by").notNull().references(() => users.id),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  expiresAt: ts("expires_at").notNull(),
+  acceptedAt: ts("accepted_at"),
+});
+
+export const setupTokens = pgTable("setup_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  usedAt: ts("used_at"),
+});
+
+// ---------- spaces and barriers ----------
+
+export const spaces = pgTable(
+  "spaces",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    visibility: text("visibility").notNull().default("open"), // open | private | secret
+    joinPolicy: text("join_policy").notNull().default("open"), // open | request | invite
+    allowedDepartments: text("allowed_departments").array().notNull().default(sql`'{}'::text[]`),
+    createdBy: text("created_by").notNull().references(() => users.id),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("spaces_org_slug_key").on(t.orgId, t.slug)],
+);
+
+export const spaceMembers = pgTable(
+  "space_members",
+  {
+    spaceId: text("space_id").notNull().references(() => spaces.id),
+    userId: text("user_id").notNull().references(() => users.id),
+    role: text("role").notNull().default("member"), // member | admin
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.userId] }), index("space_members_user_idx").on(t.userId)],
+);
+
+export const spaceJoinRequests = pgTable(
+  "space_join_requests",
+  {
+    spaceId: text("space_id").notNull().references(() => spaces.id),
+    userId: text("user_id").notNull().references(() => users.id),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.userId] })],
+);
+
+// An information barrier separates two groups of departments.
+export const barriers = pgTable("barriers", {
+  id: text("id").primaryKey(),
+  orgId: text("org_id").notNull().references(() => orgs.id),
+  name: text("name").notNull(),
+  sideA: text("side_a").array().notNull(),
+  sideB: text("side_b").array().notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+// ---------- content and its archive ----------
+
+export const content = pgTable(
+  "content",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    kind: text("kind").notNull(), // post | comment | question | answer
+    spaceId: text("space_id").references(() => spaces.id),
+    parentId: text("parent_id"),
+    authorId: text("author_id").notNull().references(() => users.id),
+    title: text("title").notNull().default(""),
+    bodyJson: jsonb("body_json").notNull(),
+    bodyText: text("body_text").notNull(),
+    version: integer("version").notNull().default(1),
+    deletedAt: ts("deleted_at"),
+    createdAt: ts("created_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [
+    index("content_space_created_idx").on(t.spaceId, t.createdAt.desc(), t.id.desc()),
+    index("content_author_created_idx").on(t.authorId, t.createdAt.desc(), t.id.desc()),
+    index("content_parent_idx").on(t.parentId),
+    index("content_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+  ],
+);
+
+export const reactions = pgTable(
+  "reactions",
+  {
+    contentId: text("content_id").notNull().references(() => content.id),
+    userId: text("user_id").notNull().references(() => users.id),
+    kind: text("kind").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.contentId, t.userId, t.kind] })],
+);
+
+// Head of each hash chain; locking it serialises appends so the chain never forks.
+export const chainHeads = pgTable(
+  "chain_heads",
+  {
+    orgId: text("org_id").notNull(),
+    chain: text("chain").notNull(), // archive | audit
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.chain] })],
+);
+
+export const archiveRecords = pgTable(
+  "archive_records",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    orgId: text("org_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    subjectKind: text("subject_kind").notNull(), // post | comment | reaction | profile | moderation ...
+    subjectId: text("subject_id").notNull(),
+    version: integer("version").notNull(),
+    action: text("action").notNull(), // create | edit | delete | restore | react | unreact | moderate
+    actorId: text("actor_id").notNull(),
+    at: ts("at").notNull(),
+    data: jsonb("data").notNull(), // full content of this version
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [
+    uniqueIndex("archive_records_org_seq_key").on(t.orgId, t.seq),
+    index("archive_records_subject_idx").on(t.subjectId, t.version),
+  ],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    orgId: text("org_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    actorId: text("actor_id"),
+    action: text("action").notNull(),
+    targetKind: text("target_kind").notNull(),
+    targetId: text("target_id").notNull(),
+    data: jsonb("data").notNull(),
+    at: ts("at").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [uniqueIndex("audit_log_org_seq_key").on(t.orgId, t.seq)],
+);
+
+export const checkpoints = pgTable("checkpoints", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  orgId: text("org_id").notNull(),
+  chain: text("chain").notNull(),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+  hash: text("hash").notNull(),
+  day: text("day").notNull(),
+  at: ts("at").notNull(),
+}, (t) => [uniqueIndex("checkpoints_org_chain_day_key").on(t.orgId, t.chain, t.day)]);
+
+// ---------- outbox ----------
+
+export const outboxEvents = pgTable("outbox_events", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  orgId: text("org_id").notNull(),
+  topic: text("topic").notNull(),
+  subjectId: text("subject_id").notNull(),
+  payload: jsonb("payload").notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+export const outboxDeliveries = pgTable(
+  "outbox_deliveries",
+  {
+    eventId: bigint("event_id", { mode: "number" }).notNull().references(() => outboxEvents.id),
+    consumer: text("consumer").notNull(),
+    status: text("status").notNull().default("pending"), // pending | done | dead
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    lastError: text("last_error"),
+    doneAt: ts("done_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.consumer] }),
+    index("outbox_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+// Consumers that write to Postgres record each event they applied here, in the
+// same transaction as the effect, so a redelivery has no second effect.
+export const consumerReceipts = pgTable(
+  "consumer_receipts",
+  {
+    consumer: text("consumer").notNull(),
+    eventId: bigint("event_id", { mode: "number" }).notNull(),
+    at: ts("at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.consumer, t.eventId] })],
+);
+
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    userId: text("user_id").notNull().references(() => users.id),
+    kind: text("kind").notNull(),
+    subjectId: text("subject_id").notNull(),
+    actorId: text("actor_id"),
+    eventId: bigint("event_id", { mode: "number" }),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    readAt: ts("read_at"),
+  },
+  (t) => [
+    index("notifications_user_idx").on(t.userId, t.createdAt.desc()),
+    uniqueIndex("notifications_event_user_key").on(t.eventId, t.userId, t.kind),
+  ],
+);

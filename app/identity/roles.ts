@@ -1,0 +1,2 @@
+export const ORG_ROLES = ["member", "curator", "compliance", "hr", "admin"] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];

@@ -1,0 +1,204 @@
+import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { redirect } from "@remix-run/node";
+import { getDb, type DbOrTx } from "~/db/client.server";
+import { orgs, sessions, users } from "~/db/schema";
+import { env } from "~/env.server";
+import { now } from "~/utils/clock.server";
+import type { OrgRole } from "./roles";
+import { hashSecret, randomToken, secretMatches } from "./tokens.server";
+
+export type { OrgRole } from "./roles";
+
+export type CurrentUser = {
+  id: string;
+  orgId: string;
+  orgName: string;
+  email: string;
+  name: string;
+  locale: string | null;
+  roles: OrgRole[];
+  department: string;
+  sessionId: string;
+};
+
+// Sessions follow the Lucia guide (docs/decisions/0001-sessions-after-lucia.md):
+// token = "<id>.<secret>", 120 bits each; only SHA-256(secret) is stored.
+
+const idleMs = () => env().SESSION_IDLE_MINUTES * 60_000;
+const absoluteMs = () => env().SESSION_ABSOLUTE_HOURS * 3_600_000;
+// Refresh last-active at most once a minute, not on every request.
+const TOUCH_EVERY_MS = 60_000;
+
+export async function createSession(
+  userId: string,
+  meta: { ip?: string; userAgent?: string } = {},
+  db?: DbOrTx,
+): Promise<{ token: string; id: string; expiresAt: Date }> {
+  const d = db ?? (await getDb());
+  const id = randomToken();
+  const secret = randomToken();
+  const t = now();
+  const expiresAt = new Date(t.getTime() + absoluteMs());
+  await d.insert(sessions).values({
+    id,
+    secretHash: hashSecret(secret),
+    userId,
+    createdAt: t,
+    lastActiveAt: t,
+    expiresAt,
+    ip: meta.ip ?? "",
+    userAgent: (meta.userAgent ?? "").slice(0, 300),
+  });
+  return { token: `${id}.${secret}`, id, expiresAt };
+}
+
+export async function validateSessionToken(token: string): Promise<CurrentUser | null> {
+  const [id, secret, extra] = token.split(".");
+  if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
+  const db = await getDb();
+  const rows = await db
+    .select({ s: sessions, u: users, orgName: orgs.name })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(orgs, eq(orgs.id, users.orgId))
+    .where(eq(sessions.id, id))
+    .limit(1);
+  const row = rows[0];
+  if (!row) return null;
+  if (!secretMatches(secret, row.s.secretHash)) return null;
+  const t = now().getTime();
+  if (row.s.revokedAt) return null;
+  if (row.u.status !== "active") return null;
+  if (row.s.expiresAt.getTime() <= t) return null;
+  if (row.s.lastActiveAt.getTime() + idleMs() <= t) return null;
+  if (t - row.s.lastActiveAt.getTime() > TOUCH_EVERY_MS) {
+    await db.update(sessions).set({ lastActiveAt: new Date(t) }).where(eq(sessions.id, id));
+  }
+  return {
+    id: row.u.id,
+    orgId: row.u.orgId,
+    orgName: row.orgName,
+    email: row.u.email,
+    name: row.u.name,
+    locale: row.u.locale,
+    roles: row.u.roles as OrgRole[],
+    department: row.u.department,
+    sessionId: row.s.id,
+  };
+}
+
+export async function revokeSession(sessionId: string, userId?: string) {
+  const db = await getDb();
+  const cond = userId
+    ? and(eq(sessions.id, sessionId), eq(sessions.userId, userId))
+    : eq(sessions.id, sessionId);
+  const res = await db
+    .update(sessions)
+    .set({ revokedAt: now() })
+    .where(and(cond, isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return res.length > 0;
+}
+
+export async function revokeOtherSessions(userId: string, keepSessionId: string) {
+  const db = await getDb();
+  await db
+    .update(sessions)
+    .set({ revokedAt: now() })
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId), isNull(sessions.revokedAt)));
+}
+
+export async function revokeAllSessions(userId: string, db?: DbOrTx) {
+  const d = db ?? (await getDb());
+  await d
+    .update(sessions)
+    .set({ revokedAt: now() })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+}
+
+export async function listActiveSessions(userId: string) {
+  const db = await getDb();
+  const t = now();
+  const idleCutoff = new Date(t.getTime() - idleMs());
+  return db
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      lastActiveAt: sessions.lastActiveAt,
+      expiresAt: sessions.expiresAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, t),
+        gt(sessions.lastActiveAt, idleCutoff),
+      ),
+    )
+    .orderBy(sql`${sessions.lastActiveAt} desc`);
+}
+
+// ---------- cookies ----------
+
+function isHttps(request: Request) {
+  return new URL(request.url).protocol === "https:";
+}
+
+export function sessionCookieName(request: Request) {
+  // The __Host- prefix binds the cookie to this exact origin; browsers only accept it over HTTPS.
+  return isHttps(request) ? "__Host-atrium_session" : "atrium_session";
+}
+
+export function readSessionToken(request: Request): string | null {
+  const header = request.headers.get("Cookie");
+  if (!header) return null;
+  const name = sessionCookieName(request);
+  for (const part of header.split(";")) {
+    const eqAt = part.indexOf("=");
+    if (eqAt < 0) continue;
+    if (part.slice(0, eqAt).trim() === name) return decodeURIComponent(part.slice(eqAt + 1).trim());
+  }
+  return null;
+}
+
+export function sessionCookie(request: Request, token: string, expiresAt: Date) {
+  const secure = isHttps(request) ? "; Secure" : "";
+  return `${sessionCookieName(request)}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Lax; Expires=${expiresAt.toUTCString()}${secure}`;
+}
+
+export function clearSessionCookie(request: Request) {
+  const secure = isHttps(request) ? "; Secure" : "";
+  return `${sessionCookieName(request)}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure}`;
+}
+
+// ---------- request helpers ----------
+
+const perRequest = new WeakMap<Request, Promise<CurrentUser | null>>();
+
+export function getCurrentUser(request: Request): Promise<CurrentUser | null> {
+  let p = perRequest.get(request);
+  if (!p) {
+    const token = readSessionToken(request);
+    p = token ? validateSessionToken(token) : Promise.resolve(null);
+    perRequest.set(request, p);
+  }
+  return p;
+}
+
+export function safeRedirectTo(to: string | null | undefined, fallback = "/") {
+  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}
+
+export async function requireUser(request: Request): Promise<CurrentUser> {
+  const user = await getCurrentUser(request);
+  if (!user) {
+    const url = new URL(request.url);
+    const redirectTo = url.pathname + url.search;
+    throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);
+  }
+  return user;
+}

@@ -1,0 +1,134 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "../../app/db/client.server";
+import { sessions } from "../../app/db/schema";
+import { deactivateUser, signIn } from "../../app/identity/accounts.server";
+import {
+  createSession,
+  getCurrentUser,
+  revokeSession,
+  sessionCookie,
+  validateSessionToken,
+} from "../../app/identity/session.server";
+import { testClock } from "../../app/utils/clock.server";
+import { makeOrg, makeUser, TEST_PASSWORD } from "../factories";
+
+const req = (token?: string, url = "http://localhost/") =>
+  new Request(url, { headers: token ? { Cookie: `atrium_session=${encodeURIComponent(token)}` } : {} });
+
+describe("sessions", () => {
+  it("stores only a hash of the secret, never the token", async () => {
+    const org = await makeOrg();
+    const user = await makeUser(org.id);
+    const { token, id } = await createSession(user.id);
+    const [id2, secret] = token.split(".");
+    expect(id2).toBe(id);
+    // 120 bits in base32 = 24 characters each
+    expect(id).toHaveLength(24);
+    expect(secret).toHaveLength(24);
+    const db = await getDb();
+    const [row] = await db.select().from(sessions).where(eq(sessions.id, id));
+    expect(row.secretHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(row)).not.toContain(secret);
+    expect((await validateSessionToken(token))?.id).toBe(user.id);
+  });
+
+  it("rejects a token whose secret is wrong", async () => {
+    const org = await makeOrg();
+    const user = await makeUser(org.id);
+    const { id } = await createSession(user.id);
+    expect(await validateSessionToken(`${id}.aaaaaaaaaaaaaaaaaaaaaaaa`)).toBeNull();
+    expect(await validateSessionToken("garbage")).toBeNull();
+  });
+
+  it("enforces the idle timeout", async () => {
+    const org = await makeOrg();
+    const user = await makeUser(org.id);
+    testClock.freeze(new Date("2026-01-05T09:00:00Z"));
+    const { token } = await createSession(user.id);
+    testClock.advance(29 * 60_000);
+    expect(await validateSessionToken(token)).not.toBeNull(); // activity slides the window
+    testClock.advance(29 * 60_000);
+    expect(await validateSessionToken(token)).not.toBeNull();
+    testClock.advance(31 * 60_000);
+    expect(await validateSessionToken(token)).toBeNull();
+  });
+
+  it("enforces the absolute lifetime even for an active session", async () => {
+    const org = await makeOrg();
+    const user = await makeUser(org.id);
+    testClock.freeze(new Date("2026-01-05T08:00:00Z"));
+    const { token } = await createSession(user.id);
+    for (let i = 0; i < 11 * 3 + 2; i++) {
+      testClock.advance(20 * 60_000);
+      expect(await validateSessionToken(token)).not.toBeNull();
+    }
+    // 11h40 so far; 12h absolute
+    testClock.advance(20 * 60_000);
+    expect(await validateSessionToken(token)).toBeNull();
+  });
+
+  it("rejects a revoked session and a deactivated user's session", async () => {
+    const org = await makeOrg();
+    const admin = await makeUser(org.id, { roles: ["admin"] });
+    const user = await makeUser(org.id);
+    const a = await createSession(user.id);
+    const b = await createSession(user.id);
+    expect(await revokeSession(a.id, user.id)).toBe(true);
+    expect(await validateSessionToken(a.token)).toBeNull();
+    expect(await validateSessionToken(b.token)).not.toBeNull();
+    expect(await deactivateUser(org.id, user.id, admin.id)).toBe(true);
+    expect(await validateSessionToken(b.token)).toBeNull();
+    expect(await getCurrentUser(req(b.token))).toBeNull();
+  });
+
+  it("sets a __Host- Secure cookie over HTTPS only", async () => {
+    const exp = new Date(Date.now() + 1000);
+    const https = sessionCookie(new Request("https://atrium.example/"), "t", exp);
+    expect(https).toMatch(/^__Host-atrium_session=t; Path=\/; HttpOnly; SameSite=Lax;.*; Secure$/);
+    const http = sessionCookie(new Request("http://localhost/"), "t", exp);
+    expect(http.startsWith("atrium_session=")).toBe(true);
+    expect(http).not.toContain("Secure");
+    expect(http).toContain("HttpOnly");
+  });
+});
+
+describe("sign-in", () => {
+  it("gives one generic answer for unknown email and wrong password", async () => {
+    const org = await makeOrg();
+    const user = await makeUser(org.id);
+    const a = await signIn(user.email, "wrong password!!", "10.0.0.1");
+    const b = await signIn("nobody-here@example.test", TEST_PASSWORD, "10.0.0.1");
+    expect(a).toEqual({ ok: false, reason: "invalid" });
+    expect(b).toEqual({ ok: false, reason: "invalid" });
+    expect(await signIn(user.email.toUpperCase(), TEST_PASSWORD, "10.0.0.1")).toEqual({ ok: true, userId: user.id });
+  });
+
+  it("rate-limits per account, even with the right password", async () => {
+    const org = await makeOrg();
+    const user = await makeUser(org.id);
+    for (let i = 0; i < 5; i++) {
+      expect((await signIn(user.email, "nope-nope-nope", `10.1.0.${i}`)).ok).toBe(false);
+    }
+    expect(await signIn(user.email, TEST_PASSWORD, "10.1.0.99")).toEqual({ ok: false, reason: "rate_limited" });
+    testClock.advance(16 * 60_000);
+    expect((await signIn(user.email, TEST_PASSWORD, "10.1.0.99")).ok).toBe(true);
+  });
+
+  it("rate-limits per client address across accounts", async () => {
+    const org = await makeOrg();
+    const victim = await makeUser(org.id);
+    const ip = `10.2.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    for (let i = 0; i < 30; i++) await signIn(`spray-${i}@example.test`, "guess-guess", ip);
+    expect(await signIn(victim.email, TEST_PASSWORD, ip)).toEqual({ ok: false, reason: "rate_limited" });
+    expect((await signIn(victim.email, TEST_PASSWORD, "10.3.0.1")).ok).toBe(true);
+  });
+
+  it("refuses a deactivated user", async () => {
+    const org = await makeOrg();
+    const admin = await makeUser(org.id, { roles: ["admin"] });
+    const user = await makeUser(org.id);
+    await deactivateUser(org.id, user.id, admin.id);
+    expect(await signIn(user.email, TEST_PASSWORD, "10.4.0.1")).toEqual({ ok: false, reason: "invalid" });
+  });
+});

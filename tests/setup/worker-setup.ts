@@ -1,0 +1,33 @@
+import postgres from "postgres";
+import { afterAll, beforeEach } from "vitest";
+import { testClock } from "../../app/utils/clock.server";
+
+const g = globalThis as { __atriumWorkerDb?: boolean };
+
+if (!g.__atriumWorkerDb) {
+  g.__atriumWorkerDb = true;
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    const base = new URL(url);
+    const template = `${base.pathname.slice(1) || "atrium"}_template`;
+    const name = `${template.replace(/_template$/, "")}_w${process.env.VITEST_POOL_ID ?? "1"}`;
+    const admin = postgres(url, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.unsafe(`create database "${name}" template "${template}"`);
+    await admin.end();
+    base.pathname = `/${name}`;
+    process.env.DATABASE_URL = base.toString();
+  } else {
+    delete process.env.DATABASE_URL;
+    process.env.ATRIUM_PGLITE_MEMORY = "1";
+  }
+  process.env.ATRIUM_DATA_DIR ??= "./data/test";
+}
+
+beforeEach(() => {
+  testClock.reset();
+});
+
+afterAll(() => {
+  testClock.reset();
+});
