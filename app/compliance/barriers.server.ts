@@ -1,0 +1,60 @@
+import { eq, and } from "drizzle-orm";
+import { getDb, type Db } from "~/db/client.server";
+import { barriers } from "~/db/schema";
+import { emit } from "~/platform/outbox.server";
+import { can, orgFacts, type Viewer } from "~/policy/policy";
+import { forbidden, notFound } from "~/utils/http.server";
+import { newId } from "~/utils/ids";
+import { appendAudit } from "./audit.server";
+
+export type BarrierInput = { name: string; sideA: string[]; sideB: string[] };
+
+export async function listBarriers(viewer: Viewer, db?: Db) {
+  const d = db ?? (await getDb());
+  if (!viewer.orgId || !can(viewer, "manage_barriers", orgFacts(viewer.orgId))) forbidden();
+  return d.select().from(barriers).where(eq(barriers.orgId, viewer.orgId)).orderBy(barriers.name);
+}
+
+/** Compliance raises a wall between two groups of departments. */
+export async function createBarrier(viewer: Viewer, input: BarrierInput, db?: Db) {
+  const d = db ?? (await getDb());
+  if (!viewer.orgId || !can(viewer, "manage_barriers", orgFacts(viewer.orgId))) forbidden();
+  const overlap = input.sideA.filter((x) => input.sideB.includes(x));
+  if (overlap.length || !input.sideA.length || !input.sideB.length) {
+    throw new Response("A barrier needs two non-empty, separate sides.", { status: 400 });
+  }
+  return d.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(barriers)
+      .values({ id: newId(), orgId: viewer.orgId!, name: input.name, sideA: input.sideA, sideB: input.sideB })
+      .returning();
+    await appendAudit(tx, {
+      orgId: row.orgId,
+      actorId: viewer.id,
+      action: "barrier.create",
+      targetKind: "barrier",
+      targetId: row.id,
+      data: { name: row.name, sideA: row.sideA, sideB: row.sideB },
+    });
+    await emit(tx, { orgId: row.orgId, topic: "barrier.changed", subjectId: row.id, payload: { departments: [...row.sideA, ...row.sideB] } });
+    return row;
+  });
+}
+
+export async function removeBarrier(viewer: Viewer, id: string, db?: Db) {
+  const d = db ?? (await getDb());
+  if (!viewer.orgId || !can(viewer, "manage_barriers", orgFacts(viewer.orgId))) forbidden();
+  await d.transaction(async (tx) => {
+    const [row] = await tx.delete(barriers).where(and(eq(barriers.id, id), eq(barriers.orgId, viewer.orgId!))).returning();
+    if (!row) notFound();
+    await appendAudit(tx, {
+      orgId: row.orgId,
+      actorId: viewer.id,
+      action: "barrier.remove",
+      targetKind: "barrier",
+      targetId: row.id,
+      data: { name: row.name, sideA: row.sideA, sideB: row.sideB },
+    });
+    await emit(tx, { orgId: row.orgId, topic: "barrier.changed", subjectId: row.id, payload: { departments: [...row.sideA, ...row.sideB] } });
+  });
+}

@@ -1,0 +1,226 @@
+import { and, eq, sql } from "drizzle-orm";
+import { getDb, query, type Db, type Tx } from "~/db/client.server";
+import { content, reactions } from "~/db/schema";
+import { appendVersion } from "~/compliance/archive.server";
+import { emit } from "~/platform/outbox.server";
+import { can, type Viewer } from "~/policy/policy";
+import { loadContentFacts, loadSpaceFacts } from "~/policy/facts.server";
+import { now } from "~/utils/clock.server";
+import { notFound, forbidden } from "~/utils/http.server";
+import { newId } from "~/utils/ids";
+
+// Content commands: each one asks the policy, then writes the current row, its
+// archive version and its outbox event in one transaction. Nothing is updated
+// without a version; nothing is hard-deleted.
+
+export type ContentKind = "post" | "comment" | "question" | "answer";
+export const REACTIONS = ["like", "celebrate", "insightful", "helpful", "curious"] as const;
+export type ReactionKind = (typeof REACTIONS)[number];
+
+export type ContentBody = { title?: string; bodyJson: unknown; bodyText: string };
+
+type Row = typeof content.$inferSelect;
+
+const snapshot = (r: Row) => ({
+  kind: r.kind,
+  spaceId: r.spaceId,
+  parentId: r.parentId,
+  authorId: r.authorId,
+  title: r.title,
+  body: r.bodyJson,
+  text: r.bodyText,
+  deleted: r.deletedAt !== null,
+  createdAt: r.createdAt.toISOString(),
+});
+
+async function lockRow(tx: Tx, id: string): Promise<Row | null> {
+  const rows = await query<{ id: string }>(tx, sql`select id from content where id = ${id} for update`);
+  if (!rows.length) return null;
+  const [row] = await tx.select().from(content).where(eq(content.id, id));
+  return row ?? null;
+}
+
+async function factsOrNotFound(db: Db | Tx, id: string) {
+  const facts = (await loadContentFacts(db, [id])).get(id);
+  if (!facts) notFound();
+  return facts;
+}
+
+export async function createContent(
+  viewer: Viewer,
+  input: ContentBody & { kind: ContentKind; spaceId?: string | null; parentId?: string | null },
+  db?: Db,
+): Promise<Row> {
+  const d = db ?? (await getDb());
+  if (!viewer.id || !viewer.orgId) forbidden();
+  let spaceId = input.spaceId ?? null;
+  if (input.parentId) {
+    const parent = await factsOrNotFound(d, input.parentId);
+    if (!can(viewer, "comment", parent)) notFound();
+    spaceId = parent.space?.id ?? null;
+  } else if (spaceId) {
+    const space = await loadSpaceFacts(d, spaceId);
+    if (!space || !can(viewer, "read", space)) notFound();
+    if (!can(viewer, "post", space)) forbidden();
+  }
+  const t = now();
+  return d.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(content)
+      .values({
+        id: newId(),
+        orgId: viewer.orgId!,
+        kind: input.kind,
+        spaceId,
+        parentId: input.parentId ?? null,
+        authorId: viewer.id!,
+        title: input.title ?? "",
+        bodyJson: input.bodyJson,
+        bodyText: input.bodyText,
+        version: 1,
+        createdAt: t,
+        updatedAt: t,
+      })
+      .returning();
+    await appendVersion(tx, {
+      orgId: row.orgId,
+      subjectKind: row.kind,
+      subjectId: row.id,
+      version: 1,
+      action: "create",
+      actorId: viewer.id!,
+      data: snapshot(row),
+      at: t,
+    });
+    await emit(tx, { orgId: row.orgId, topic: "content.created", subjectId: row.id, payload: { kind: row.kind, version: 1 } });
+    return row;
+  });
+}
+
+export async function editContent(viewer: Viewer, id: string, body: ContentBody, db?: Db): Promise<Row> {
+  const d = db ?? (await getDb());
+  const facts = await factsOrNotFound(d, id);
+  if (!can(viewer, "read", facts)) notFound();
+  if (!can(viewer, "edit", facts)) forbidden();
+  return d.transaction(async (tx) => {
+    const cur = await lockRow(tx, id);
+    if (!cur || cur.deletedAt) notFound();
+    const t = now();
+    const version = cur.version + 1;
+    const [row] = await tx
+      .update(content)
+      .set({ title: body.title ?? cur.title, bodyJson: body.bodyJson, bodyText: body.bodyText, version, updatedAt: t })
+      .where(eq(content.id, id))
+      .returning();
+    await appendVersion(tx, {
+      orgId: row.orgId,
+      subjectKind: row.kind,
+      subjectId: id,
+      version,
+      action: "edit",
+      actorId: viewer.id!,
+      data: snapshot(row),
+      at: t,
+    });
+    await emit(tx, { orgId: row.orgId, topic: "content.updated", subjectId: id, payload: { kind: row.kind, version } });
+    return row;
+  });
+}
+
+async function setDeleted(viewer: Viewer, id: string, deleted: boolean, db?: Db): Promise<Row> {
+  const d = db ?? (await getDb());
+  const facts = await factsOrNotFound(d, id);
+  if (deleted) {
+    if (!can(viewer, "read", facts)) notFound();
+    if (!can(viewer, "delete", facts)) forbidden();
+  } else if (!can(viewer, "restore", facts)) {
+    notFound();
+  }
+  return d.transaction(async (tx) => {
+    const cur = await lockRow(tx, id);
+    if (!cur || (cur.deletedAt !== null) === deleted) notFound();
+    const t = now();
+    const version = cur.version + 1;
+    const [row] = await tx
+      .update(content)
+      .set({ deletedAt: deleted ? t : null, version, updatedAt: t })
+      .where(eq(content.id, id))
+      .returning();
+    await appendVersion(tx, {
+      orgId: row.orgId,
+      subjectKind: row.kind,
+      subjectId: id,
+      version,
+      action: deleted ? "delete" : "restore",
+      actorId: viewer.id!,
+      data: snapshot(row),
+      at: t,
+    });
+    await emit(tx, {
+      orgId: row.orgId,
+      topic: deleted ? "content.deleted" : "content.restored",
+      subjectId: id,
+      payload: { kind: row.kind, version },
+    });
+    return row;
+  });
+}
+
+/** A tombstone: hidden from everyone but compliance; every version stays in the archive. */
+export const deleteContent = (viewer: Viewer, id: string, db?: Db) => setDeleted(viewer, id, true, db);
+export const restoreContent = (viewer: Viewer, id: string, db?: Db) => setDeleted(viewer, id, false, db);
+
+export async function setReaction(viewer: Viewer, id: string, kind: ReactionKind, on: boolean, db?: Db) {
+  const d = db ?? (await getDb());
+  const facts = await factsOrNotFound(d, id);
+  if (!can(viewer, "react", facts)) notFound();
+  const subjectId = `${id}:${viewer.id}:${kind}`;
+  return d.transaction(async (tx) => {
+    const t = now();
+    const changed = on
+      ? await tx
+          .insert(reactions)
+          .values({ contentId: id, userId: viewer.id!, kind, createdAt: t })
+          .onConflictDoNothing()
+          .returning()
+      : await tx
+          .delete(reactions)
+          .where(and(eq(reactions.contentId, id), eq(reactions.userId, viewer.id!), eq(reactions.kind, kind)))
+          .returning();
+    if (changed.length === 0) return false;
+    const [prev] = await query<{ v: number | null }>(
+      tx,
+      sql`select max(version) as v from archive_records where subject_id = ${subjectId}`,
+    );
+    const version = Number(prev?.v ?? 0) + 1;
+    await appendVersion(tx, {
+      orgId: facts.orgId,
+      subjectKind: "reaction",
+      subjectId,
+      version,
+      action: on ? "react" : "unreact",
+      actorId: viewer.id!,
+      data: { contentId: id, userId: viewer.id, reaction: kind, on },
+      at: t,
+    });
+    await emit(tx, {
+      orgId: facts.orgId,
+      topic: on ? "reaction.added" : "reaction.removed",
+      subjectId: id,
+      payload: { reaction: kind, userId: viewer.id },
+    });
+    return true;
+  });
+}
+
+/** Every version of one item, oldest first (for the visible edit history). */
+export async function contentHistory(viewer: Viewer, id: string, db?: Db) {
+  const d = db ?? (await getDb());
+  const facts = await factsOrNotFound(d, id);
+  if (!can(viewer, "history", facts)) notFound();
+  return query<{ version: number; action: string; actor_id: string; at: string; data: Record<string, unknown> }>(
+    d,
+    sql`select version, action, actor_id, at, data from archive_records
+        where subject_id = ${id} and org_id = ${facts.orgId} order by version`,
+  );
+}

@@ -1,0 +1,186 @@
+import { and, eq, sql } from "drizzle-orm";
+import { getDb, query, type Db } from "~/db/client.server";
+import { spaceJoinRequests, spaceMembers, spaces, users } from "~/db/schema";
+import { appendAudit } from "~/compliance/audit.server";
+import { emit } from "~/platform/outbox.server";
+import { spaceFactsOf } from "~/policy/facts.server";
+import { can, orgFacts, type Viewer } from "~/policy/policy";
+import { listableSpaceCondition, readableUserCondition } from "~/policy/scopes.server";
+import { forbidden, notFound } from "~/utils/http.server";
+import { newId } from "~/utils/ids";
+
+export type SpaceVisibility = "open" | "private" | "secret";
+export type JoinPolicy = "open" | "request" | "invite";
+
+export type SpaceInput = {
+  name: string;
+  slug: string;
+  description?: string;
+  visibility: SpaceVisibility;
+  joinPolicy: JoinPolicy;
+  allowedDepartments?: string[];
+};
+
+type SpaceRow = typeof spaces.$inferSelect;
+
+export async function createSpace(viewer: Viewer, input: SpaceInput, db?: Db): Promise<SpaceRow> {
+  const d = db ?? (await getDb());
+  if (!viewer.orgId || !can(viewer, "create_space", orgFacts(viewer.orgId))) forbidden();
+  return d.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(spaces)
+      .values({
+        id: newId(),
+        orgId: viewer.orgId!,
+        slug: input.slug,
+        name: input.name,
+        description: input.description ?? "",
+        visibility: input.visibility,
+        joinPolicy: input.joinPolicy,
+        allowedDepartments: input.allowedDepartments ?? [],
+        createdBy: viewer.id!,
+      })
+      .returning();
+    await tx.insert(spaceMembers).values({ spaceId: row.id, userId: viewer.id!, role: "admin" });
+    await appendAudit(tx, {
+      orgId: row.orgId,
+      actorId: viewer.id,
+      action: "space.create",
+      targetKind: "space",
+      targetId: row.id,
+      data: { visibility: row.visibility, joinPolicy: row.joinPolicy, allowedDepartments: row.allowedDepartments },
+    });
+    await emit(tx, { orgId: row.orgId, topic: "space.created", subjectId: row.id });
+    return row;
+  });
+}
+
+/** A space as the viewer may see it: full for readers, "about" only for listed private spaces, else 404. */
+export async function getSpace(viewer: Viewer, slugOrId: { slug?: string; id?: string }, db?: Db) {
+  const d = db ?? (await getDb());
+  if (!viewer.orgId) notFound();
+  const cond = slugOrId.id ? eq(spaces.id, slugOrId.id) : and(eq(spaces.orgId, viewer.orgId), eq(spaces.slug, slugOrId.slug ?? ""));
+  const [row] = await d.select().from(spaces).where(cond).limit(1);
+  if (!row) notFound();
+  const facts = spaceFactsOf(row);
+  if (!can(viewer, "list", facts)) notFound();
+  return {
+    space: row,
+    abilities: {
+      read: can(viewer, "read", facts),
+      join: can(viewer, "join", facts),
+      requestJoin: can(viewer, "request_join", facts),
+      leave: can(viewer, "leave", facts),
+      post: can(viewer, "post", facts),
+      manage: can(viewer, "manage", facts),
+    },
+  };
+}
+
+export async function listSpaces(viewer: Viewer, db?: Db) {
+  const d = db ?? (await getDb());
+  return query<{ id: string; slug: string; name: string; description: string; visibility: string; join_policy: string; members: number; is_member: boolean }>(
+    d,
+    sql`select s.id, s.slug, s.name, s.description, s.visibility, s.join_policy,
+          (select count(*)::int from space_members m where m.space_id = s.id) as members,
+          exists (select 1 from space_members m where m.space_id = s.id and m.user_id = ${viewer.id ?? ""}) as is_member
+        from spaces s where ${listableSpaceCondition(viewer, sql.raw("s"))}
+        order by s.name`,
+  );
+}
+
+export async function spaceMembersList(viewer: Viewer, spaceId: string, db?: Db) {
+  const d = db ?? (await getDb());
+  const { abilities } = await getSpace(viewer, { id: spaceId }, d);
+  if (!abilities.read) notFound();
+  // Members behind a barrier from the viewer stay invisible here too.
+  return query<{ id: string; name: string; title: string; department: string; role: string }>(
+    d,
+    sql`select u.id, u.name, u.title, u.department, m.role from space_members m join users u on u.id = m.user_id
+        where m.space_id = ${spaceId} and ${readableUserCondition(viewer, sql.raw("u"))} order by u.name`,
+  );
+}
+
+async function membershipChanged(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], orgId: string, spaceId: string, userId: string, change: string, actorId: string) {
+  await emit(tx, { orgId, topic: "space.membership", subjectId: spaceId, payload: { userId, change } });
+  if (actorId !== userId) {
+    await appendAudit(tx, { orgId, actorId, action: `space.member.${change}`, targetKind: "space", targetId: spaceId, data: { userId } });
+  }
+}
+
+export async function joinSpace(viewer: Viewer, spaceId: string, db?: Db) {
+  const d = db ?? (await getDb());
+  const { space, abilities } = await getSpace(viewer, { id: spaceId }, d);
+  if (abilities.requestJoin) {
+    await d.insert(spaceJoinRequests).values({ spaceId, userId: viewer.id! }).onConflictDoNothing();
+    return "requested" as const;
+  }
+  if (!abilities.join) forbidden();
+  await d.transaction(async (tx) => {
+    await tx.insert(spaceMembers).values({ spaceId, userId: viewer.id!, role: "member" }).onConflictDoNothing();
+    await membershipChanged(tx, space.orgId, spaceId, viewer.id!, "join", viewer.id!);
+  });
+  return "joined" as const;
+}
+
+export async function leaveSpace(viewer: Viewer, spaceId: string, db?: Db) {
+  const d = db ?? (await getDb());
+  const { space, abilities } = await getSpace(viewer, { id: spaceId }, d);
+  if (!abilities.leave) forbidden();
+  await d.transaction(async (tx) => {
+    await tx.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, viewer.id!)));
+    await membershipChanged(tx, space.orgId, spaceId, viewer.id!, "leave", viewer.id!);
+  });
+}
+
+/** Space admins add (or approve) and remove members. */
+export async function setMember(viewer: Viewer, spaceId: string, userId: string, member: boolean, role: "member" | "admin" = "member", db?: Db) {
+  const d = db ?? (await getDb());
+  const { space, abilities } = await getSpace(viewer, { id: spaceId }, d);
+  if (!abilities.manage) forbidden();
+  const [target] = await d.select({ orgId: users.orgId, department: users.department }).from(users).where(eq(users.id, userId));
+  if (!target || target.orgId !== space.orgId) notFound();
+  await d.transaction(async (tx) => {
+    if (member) {
+      await tx
+        .insert(spaceMembers)
+        .values({ spaceId, userId, role })
+        .onConflictDoUpdate({ target: [spaceMembers.spaceId, spaceMembers.userId], set: { role } });
+      await tx.delete(spaceJoinRequests).where(and(eq(spaceJoinRequests.spaceId, spaceId), eq(spaceJoinRequests.userId, userId)));
+    } else {
+      await tx.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)));
+    }
+    await membershipChanged(tx, space.orgId, spaceId, userId, member ? "add" : "remove", viewer.id!);
+  });
+}
+
+/** Visibility, join policy and department limits are permission changes: audited and re-indexed. */
+export async function updateSpaceSettings(viewer: Viewer, spaceId: string, input: Omit<SpaceInput, "slug">, db?: Db) {
+  const d = db ?? (await getDb());
+  const { space, abilities } = await getSpace(viewer, { id: spaceId }, d);
+  if (!abilities.manage) forbidden();
+  await d.transaction(async (tx) => {
+    await tx
+      .update(spaces)
+      .set({
+        name: input.name,
+        description: input.description ?? "",
+        visibility: input.visibility,
+        joinPolicy: input.joinPolicy,
+        allowedDepartments: input.allowedDepartments ?? [],
+      })
+      .where(eq(spaces.id, spaceId));
+    await appendAudit(tx, {
+      orgId: space.orgId,
+      actorId: viewer.id,
+      action: "space.settings",
+      targetKind: "space",
+      targetId: spaceId,
+      data: {
+        from: { visibility: space.visibility, joinPolicy: space.joinPolicy, allowedDepartments: space.allowedDepartments },
+        to: { visibility: input.visibility, joinPolicy: input.joinPolicy, allowedDepartments: input.allowedDepartments ?? [] },
+      },
+    });
+    await emit(tx, { orgId: space.orgId, topic: "space.permissions", subjectId: spaceId });
+  });
+}

@@ -1,0 +1,216 @@
+import type { OrgRole } from "~/identity/roles";
+
+// The one permission model. Every question "may this viewer do this to that?" is
+// answered here, from facts resolved once per request. The SQL scopes
+// (scopes.server.ts) and the search filter (search-filter.ts) are built from the
+// same facts and rules; tests/integration/policy-parity.test.ts holds them equal.
+
+export type Viewer = {
+  id: string | null;
+  orgId: string | null;
+  department: string;
+  roles: ReadonlySet<OrgRole>;
+  memberSpaceIds: ReadonlySet<string>;
+  adminSpaceIds: ReadonlySet<string>;
+  blockedDepartments: readonly string[];
+};
+
+export const ANONYMOUS: Viewer = Object.freeze({
+  id: null,
+  orgId: null,
+  department: "",
+  roles: new Set<OrgRole>(),
+  memberSpaceIds: new Set<string>(),
+  adminSpaceIds: new Set<string>(),
+  blockedDepartments: [],
+});
+
+export type SpaceFacts = {
+  kind: "space";
+  id: string;
+  orgId: string;
+  visibility: "open" | "private" | "secret";
+  joinPolicy: "open" | "request" | "invite";
+  allowedDepartments: readonly string[];
+};
+
+export type ContentFacts = {
+  kind: "content";
+  id: string;
+  orgId: string;
+  contentKind: string;
+  authorId: string;
+  authorDepartment: string;
+  deleted: boolean;
+  /** null: org-wide content outside any space */
+  space: Omit<SpaceFacts, "kind" | "id" | "orgId" | "joinPolicy"> & { id: string } | null;
+};
+
+export type UserFacts = {
+  kind: "user";
+  id: string;
+  orgId: string;
+  department: string;
+  active: boolean;
+};
+
+export type OrgFacts = { kind: "org"; id: string };
+
+export type Resource = SpaceFacts | ContentFacts | UserFacts | OrgFacts;
+
+export type SpaceAction = "read" | "list" | "join" | "request_join" | "leave" | "post" | "manage" | "review";
+export type ContentAction = "read" | "history" | "comment" | "react" | "edit" | "delete" | "restore" | "review";
+export type UserAction = "read" | "mention" | "deactivate" | "review";
+export type OrgAction =
+  | "admin"
+  | "invite"
+  | "manage_spaces_any"
+  | "compliance"
+  | "manage_barriers"
+  | "view_audit"
+  | "view_analytics"
+  | "view_dead_letters"
+  | "manage_synonyms"
+  | "curate"
+  | "create_space";
+
+export type ActionFor<R extends Resource> = R extends SpaceFacts
+  ? SpaceAction
+  : R extends ContentFacts
+    ? ContentAction
+    : R extends UserFacts
+      ? UserAction
+      : OrgAction;
+
+// ---------- small predicates ----------
+
+const signedIn = (v: Viewer) => v.id !== null && v.orgId !== null;
+const sameOrg = (v: Viewer, orgId: string) => signedIn(v) && v.orgId === orgId;
+const has = (v: Viewer, role: OrgRole) => v.roles.has(role);
+const departmentAllowed = (v: Viewer, allowed: readonly string[]) =>
+  allowed.length === 0 || allowed.includes(v.department);
+/** A space walled off from the viewer: it is limited to departments across a barrier. */
+const spaceBehindBarrier = (v: Viewer, allowed: readonly string[]) =>
+  allowed.some((d) => v.blockedDepartments.includes(d));
+const departmentBlocked = (v: Viewer, department: string) => v.blockedDepartments.includes(department);
+
+export function canReadSpace(v: Viewer, s: { id: string; visibility: string; allowedDepartments: readonly string[] }) {
+  if (spaceBehindBarrier(v, s.allowedDepartments)) return false;
+  if (v.memberSpaceIds.has(s.id)) return true;
+  return s.visibility === "open" && departmentAllowed(v, s.allowedDepartments);
+}
+
+function canListSpace(v: Viewer, s: SpaceFacts) {
+  if (canReadSpace(v, s)) return true;
+  if (spaceBehindBarrier(v, s.allowedDepartments)) return false;
+  return s.visibility === "private" && departmentAllowed(v, s.allowedDepartments);
+}
+
+function spaceRules(v: Viewer, action: SpaceAction, s: SpaceFacts): boolean {
+  if (!sameOrg(v, s.orgId)) return false;
+  const member = v.memberSpaceIds.has(s.id);
+  switch (action) {
+    case "review":
+      return has(v, "compliance");
+    case "read":
+      return canReadSpace(v, s);
+    case "list":
+      return canListSpace(v, s);
+    case "join":
+      return !member && s.joinPolicy === "open" && canListSpace(v, s) && departmentAllowed(v, s.allowedDepartments);
+    case "request_join":
+      return !member && s.joinPolicy === "request" && canListSpace(v, s) && departmentAllowed(v, s.allowedDepartments);
+    case "leave":
+      return member;
+    case "post":
+      return member && canReadSpace(v, s);
+    case "manage":
+      return (v.adminSpaceIds.has(s.id) && canReadSpace(v, s)) || (has(v, "admin") && canListSpace(v, s));
+  }
+}
+
+export function canReadContent(v: Viewer, c: ContentFacts) {
+  if (!sameOrg(v, c.orgId) || c.deleted) return false;
+  if (departmentBlocked(v, c.authorDepartment)) return false;
+  return c.space === null || canReadSpace(v, c.space);
+}
+
+function contentRules(v: Viewer, action: ContentAction, c: ContentFacts): boolean {
+  if (!sameOrg(v, c.orgId)) return false;
+  const own = v.id === c.authorId;
+  switch (action) {
+    case "review":
+      return has(v, "compliance");
+    case "read":
+    case "history":
+    case "react":
+      return canReadContent(v, c);
+    case "comment":
+      return canReadContent(v, c) && (c.contentKind === "post" || c.contentKind === "question" || c.contentKind === "answer");
+    case "edit":
+      return own && canReadContent(v, c);
+    case "delete":
+      return canReadContent(v, c) && (own || has(v, "admin") || (c.space !== null && v.adminSpaceIds.has(c.space.id)));
+    case "restore":
+      return c.deleted && (has(v, "compliance") || has(v, "admin"));
+  }
+}
+
+export function canReadUser(v: Viewer, u: UserFacts) {
+  if (!sameOrg(v, u.orgId)) return false;
+  if (v.id === u.id) return true;
+  if (departmentBlocked(v, u.department)) return false;
+  return u.active || has(v, "admin") || has(v, "compliance");
+}
+
+function userRules(v: Viewer, action: UserAction, u: UserFacts): boolean {
+  if (!sameOrg(v, u.orgId)) return false;
+  switch (action) {
+    case "review":
+      return has(v, "compliance");
+    case "read":
+      return canReadUser(v, u);
+    case "mention":
+      return u.active && v.id !== u.id && canReadUser(v, u);
+    case "deactivate":
+      return has(v, "admin") && u.active && v.id !== u.id;
+  }
+}
+
+function orgRules(v: Viewer, action: OrgAction, o: OrgFacts): boolean {
+  if (!sameOrg(v, o.id)) return false;
+  switch (action) {
+    case "admin":
+    case "invite":
+    case "manage_spaces_any":
+    case "view_dead_letters":
+    case "manage_synonyms":
+      return has(v, "admin");
+    case "compliance":
+    case "manage_barriers":
+    case "view_audit":
+      return has(v, "compliance");
+    case "view_analytics":
+      return has(v, "hr") || has(v, "admin");
+    case "curate":
+      return has(v, "curator") || has(v, "admin");
+    case "create_space":
+      return true;
+  }
+}
+
+/** The single answer to "may `viewer` do `action` to `resource`?" */
+export function can<R extends Resource>(viewer: Viewer, action: ActionFor<R>, resource: R): boolean {
+  switch (resource.kind) {
+    case "space":
+      return spaceRules(viewer, action as SpaceAction, resource);
+    case "content":
+      return contentRules(viewer, action as ContentAction, resource);
+    case "user":
+      return userRules(viewer, action as UserAction, resource);
+    case "org":
+      return orgRules(viewer, action as OrgAction, resource);
+  }
+}
+
+export const orgFacts = (id: string): OrgFacts => ({ kind: "org", id });

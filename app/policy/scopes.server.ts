@@ -1,0 +1,55 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Viewer } from "./policy";
+
+// SQL forms of the rules in policy.ts. Each takes the table alias it filters
+// and returns a boolean expression; an empty fact set becomes `false`, never `in ()`.
+
+const list = (values: Iterable<string>) => {
+  const arr = [...values];
+  return arr.length ? sql.join(arr.map((v) => sql`${v}`), sql`, `) : null;
+};
+const textArray = (values: readonly string[]) =>
+  values.length ? sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]` : sql`'{}'::text[]`;
+
+/** Spaces the viewer can read (the `read` rule), as a condition on alias `s`. */
+export function readableSpaceCondition(v: Viewer, s = sql.raw("s")): SQL {
+  if (!v.id || !v.orgId) return sql`false`;
+  const members = list(v.memberSpaceIds);
+  const member = members ? sql`${s}.id in (${members})` : sql`false`;
+  const openToViewer = sql`(${s}.visibility = 'open' and (cardinality(${s}.allowed_departments) = 0 or ${v.department} = any(${s}.allowed_departments)))`;
+  const barrier = v.blockedDepartments.length
+    ? sql` and not (${s}.allowed_departments && ${textArray(v.blockedDepartments)})`
+    : sql``;
+  return sql`(${s}.org_id = ${v.orgId} and (${member} or ${openToViewer})${barrier})`;
+}
+
+/** Spaces the viewer sees in the directory (the `list` rule). */
+export function listableSpaceCondition(v: Viewer, s = sql.raw("s")): SQL {
+  if (!v.id || !v.orgId) return sql`false`;
+  const barrier = v.blockedDepartments.length
+    ? sql` and not (${s}.allowed_departments && ${textArray(v.blockedDepartments)})`
+    : sql``;
+  const privateListed = sql`(${s}.org_id = ${v.orgId} and ${s}.visibility = 'private' and (cardinality(${s}.allowed_departments) = 0 or ${v.department} = any(${s}.allowed_departments))${barrier})`;
+  return sql`(${readableSpaceCondition(v, s)} or ${privateListed})`;
+}
+
+/** Content the viewer can read (the content `read` rule), as a condition on alias `c`. */
+export function readableContentCondition(v: Viewer, c = sql.raw("c")): SQL {
+  if (!v.id || !v.orgId) return sql`false`;
+  const barrier = v.blockedDepartments.length
+    ? sql` and not exists (select 1 from users au where au.id = ${c}.author_id and au.department = any(${textArray(v.blockedDepartments)}))`
+    : sql``;
+  return sql`(${c}.org_id = ${v.orgId} and ${c}.deleted_at is null${barrier}
+    and (${c}.space_id is null or exists (select 1 from spaces s where s.id = ${c}.space_id and ${readableSpaceCondition(v, sql.raw("s"))})))`;
+}
+
+/** People the viewer can see (the user `read` rule), as a condition on alias `u`. */
+export function readableUserCondition(v: Viewer, u = sql.raw("u")): SQL {
+  if (!v.id || !v.orgId) return sql`false`;
+  const seesInactive = v.roles.has("admin") || v.roles.has("compliance");
+  const active = seesInactive ? sql`true` : sql`${u}.status = 'active'`;
+  const barrier = v.blockedDepartments.length
+    ? sql`not (${u}.department = any(${textArray(v.blockedDepartments)}))`
+    : sql`true`;
+  return sql`(${u}.org_id = ${v.orgId} and (${u}.id = ${v.id} or (${active} and ${barrier})))`;
+}
