@@ -40,8 +40,9 @@ export function consumers(): Consumer[] {
 }
 
 export const MAX_ATTEMPTS = 8;
-/** 1 s, 2 s, 4 s … capped at 10 min. */
-export const backoffMs = (attempts: number) => Math.min(600_000, 1000 * 2 ** Math.max(0, attempts - 1));
+/** base, 2×base, 4×base … capped at 10 min (base: OUTBOX_BACKOFF_MS, default 1 s). */
+export const backoffMs = (attempts: number) =>
+  Math.min(600_000, Number(process.env.OUTBOX_BACKOFF_MS ?? 1000) * 2 ** Math.max(0, attempts - 1));
 
 export type NewEvent = { orgId: string; topic: string; subjectId: string; payload?: Record<string, unknown> };
 
@@ -144,13 +145,13 @@ export async function drainAll(db?: Db): Promise<number> {
   return total;
 }
 
-export async function deadLetters(limit = 100) {
+export async function deadLetters(orgId: string, limit = 100) {
   const db = await getDb();
   return query<{ event_id: number; consumer: string; attempts: number; last_error: string; topic: string; subject_id: string }>(
     db,
     sql`select d.event_id, d.consumer, d.attempts, d.last_error, e.topic, e.subject_id
         from outbox_deliveries d join outbox_events e on e.id = d.event_id
-        where d.status = 'dead' order by d.event_id desc limit ${limit}`,
+        where d.status = 'dead' and e.org_id = ${orgId} order by d.event_id desc limit ${limit}`,
   );
 }
 

@@ -45,11 +45,11 @@ beforeAll(async () => {
   const creator = await makeUser(orgId, { password: null });
   const foreign = await makeUser(other.id, { password: null });
   await db.insert(barriers).values([
-    { id: crypto.randomUUID(), orgId, name: "Chinese wall", sideA: ["Research"], sideB: ["Investment Banking"] },
-    { id: crypto.randomUUID(), orgId, name: "Private side", sideA: ["Wealth", "Investment Banking"], sideB: ["Sales"] },
+    { id: crypto.randomUUID() as string, orgId, name: "Chinese wall", sideA: ["Research"], sideB: ["Investment Banking"] },
+    { id: crypto.randomUUID() as string, orgId, name: "Private side", sideA: ["Wealth", "Investment Banking"], sideB: ["Sales"] },
   ]);
   const authorVals = Array.from({ length: 40 }, (_, i) => ({
-    id: crypto.randomUUID(),
+    id: crypto.randomUUID() as string,
     orgId,
     email: `parity-${orgId}-${i}@example.test`,
     name: `Author ${i}`,
@@ -59,7 +59,7 @@ beforeAll(async () => {
   await db.insert(users).values(authorVals);
   userRows = authorVals.map((a) => ({ id: a.id, department: a.department, status: a.status }));
   const spaceVals = Array.from({ length: 25 }, (_, i) => ({
-    id: crypto.randomUUID(),
+    id: crypto.randomUUID() as string,
     orgId,
     slug: `s${i}`,
     name: `Space ${i}`,
@@ -71,7 +71,7 @@ beforeAll(async () => {
   spaceRows = await db.insert(spaces).values(spaceVals).returning();
   const t0 = Date.now();
   const contentVals = Array.from({ length: 400 }, (_, i) => ({
-    id: crypto.randomUUID(),
+    id: crypto.randomUUID() as string,
     orgId: rand() < 0.03 ? other.id : orgId,
     kind: pick(["post", "comment", "question", "answer"]),
     spaceId: rand() < 0.15 ? null : pick(spaceRows).id,
