@@ -12,6 +12,8 @@ import { bodyLimit, originCheck, securityHeaders } from "./app/platform/http.ser
 import { stopSearchService } from "./search/client";
 
 installGlobals({ nativeFetch: true });
+// A local .env (see .env.example) fills in anything the environment does not set.
+if (fs.existsSync(".env")) process.loadEnvFile(".env");
 
 const e = env();
 const BUILD_PATH = path.resolve("build/index.js");
