@@ -1,0 +1,71 @@
+import { isRouteErrorResponse, Link, useRouteError, type ErrorResponse } from "@remix-run/react";
+import { useEffect, type ReactNode } from "react";
+import type { MessageKey } from "~/i18n";
+import { useT } from "~/i18n";
+import { buttonClasses } from "./ui";
+
+type StatusHandler = (info: { error: ErrorResponse }) => ReactNode;
+
+const KNOWN: Record<number, { title: MessageKey; body: MessageKey }> = {
+  400: { title: "error.400.title", body: "error.400.body" },
+  403: { title: "error.403.title", body: "error.403.body" },
+  404: { title: "error.404.title", body: "error.404.body" },
+  413: { title: "error.413.title", body: "error.413.body" },
+  500: { title: "error.500.title", body: "error.500.body" },
+};
+
+/**
+ * The one error view. Thrown Responses render by status (400, 403, 404, 413, 500, and a
+ * generic page for others); anything else is an unexpected error and renders as 500.
+ * Text comes from the i18n context, which defaults to English when no locale is known.
+ * Server error details are never shown: Remix strips them in production anyway.
+ */
+export function GeneralErrorBoundary({
+  statusHandlers,
+  unexpectedErrorHandler,
+}: {
+  statusHandlers?: Partial<Record<number, StatusHandler>>;
+  unexpectedErrorHandler?: (error: unknown) => ReactNode;
+} = {}) {
+  const error = useRouteError();
+
+  useEffect(() => {
+    if (!isRouteErrorResponse(error)) console.error(error);
+  }, [error]);
+
+  if (isRouteErrorResponse(error)) {
+    const custom = statusHandlers?.[error.status];
+    return custom ? <>{custom({ error })}</> : <ErrorPage status={error.status} />;
+  }
+  return unexpectedErrorHandler ? <>{unexpectedErrorHandler(error)}</> : <ErrorPage status={500} />;
+}
+
+/** The message keys for an error status; unknown statuses get the generic wording. */
+export function errorMessageKeys(status: number): { title: MessageKey; body: MessageKey } {
+  return KNOWN[status] ?? { title: "error.generic.title", body: "error.generic.body" };
+}
+
+/** The status an error renders with: a thrown Response's own, otherwise 500. */
+export function errorStatus(error: unknown): number {
+  return isRouteErrorResponse(error) ? error.status : 500;
+}
+
+export function ErrorPage({ status }: { status: number }) {
+  const { t } = useT();
+  const keys = errorMessageKeys(status);
+  const title = t(keys.title);
+  const body = t(keys.body);
+
+  return (
+    <section aria-labelledby="error-title" className="mx-auto flex max-w-xl flex-col items-center py-16 text-center">
+      <p className="text-sm font-semibold tracking-wide text-brand-600">{t("error.status", { status })}</p>
+      <h1 id="error-title" className="mt-3 text-3xl font-semibold tracking-tight text-balance text-slate-900">
+        {title}
+      </h1>
+      <p className="mt-3 text-base text-pretty text-slate-600">{body}</p>
+      <Link to="/" className={buttonClasses({ className: "mt-8" })}>
+        {t("error.backToFeed")}
+      </Link>
+    </section>
+  );
+}

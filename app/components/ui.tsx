@@ -1,0 +1,317 @@
+import {
+  forwardRef,
+  useId,
+  type ButtonHTMLAttributes,
+  type HTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from "react";
+
+/** Joins class names, skipping falsy ones. */
+export function cx(...classes: Array<string | false | null | undefined>): string {
+  return classes.filter(Boolean).join(" ");
+}
+
+// ---------- Button ----------
+
+export type ButtonVariant = "primary" | "secondary" | "ghost" | "danger";
+export type ButtonSize = "sm" | "md";
+
+const buttonBase =
+  "inline-flex items-center justify-center gap-2 rounded-lg font-medium whitespace-nowrap transition-colors " +
+  "disabled:cursor-not-allowed disabled:opacity-60";
+
+const buttonVariants: Record<ButtonVariant, string> = {
+  primary: "bg-brand-600 text-white shadow-xs hover:bg-brand-700 active:bg-brand-800",
+  secondary: "border border-slate-300 bg-white text-slate-800 shadow-xs hover:bg-slate-50 active:bg-slate-100",
+  ghost: "text-slate-700 hover:bg-slate-100 hover:text-slate-900 active:bg-slate-200",
+  danger: "bg-red-600 text-white shadow-xs hover:bg-red-700 active:bg-red-800",
+};
+
+const buttonSizes: Record<ButtonSize, string> = {
+  sm: "h-8 px-3 text-sm",
+  md: "h-10 px-4 text-sm",
+};
+
+/** Button styling for things that are not `<button>`s, e.g. a `<Link>` that reads as an action. */
+export function buttonClasses({
+  variant = "primary",
+  size = "md",
+  className,
+}: { variant?: ButtonVariant; size?: ButtonSize; className?: string } = {}): string {
+  return cx(buttonBase, buttonVariants[variant], buttonSizes[size], className);
+}
+
+export type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
+  variant?: ButtonVariant;
+  size?: ButtonSize;
+};
+
+/** A native `<button>`: like HTML, it submits its form unless `type="button"` is given. */
+export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button(
+  { variant = "primary", size = "md", className, ...props },
+  ref,
+) {
+  return <button ref={ref} className={buttonClasses({ variant, size, className })} {...props} />;
+});
+
+// ---------- Form fields ----------
+
+type FieldProps = {
+  label: ReactNode;
+  /** Already-translated messages for this field; any message marks the field invalid. */
+  errors?: string | readonly string[] | null;
+  hint?: ReactNode;
+  /** Classes for the wrapper around label, control and messages. */
+  className?: string;
+};
+
+const controlBase =
+  "block w-full rounded-lg border bg-white px-3 text-sm text-slate-900 shadow-xs transition-colors " +
+  "placeholder:text-slate-400 disabled:cursor-not-allowed disabled:bg-slate-50 disabled:text-slate-500";
+
+function controlClasses(invalid: boolean, extra?: string) {
+  return cx(
+    controlBase,
+    invalid ? "border-red-500 focus-visible:outline-red-600" : "border-slate-300 hover:border-slate-400",
+    extra,
+  );
+}
+
+function useFieldIds(id: string | undefined, errors: FieldProps["errors"], hint: ReactNode, describedBy?: string) {
+  const fallbackId = useId();
+  const controlId = id ?? fallbackId;
+  const list = errors == null ? [] : typeof errors === "string" ? [errors] : errors.filter(Boolean);
+  const errorId = list.length ? `${controlId}-error` : undefined;
+  const hintId = hint ? `${controlId}-hint` : undefined;
+  const ariaDescribedBy = [hintId, errorId, describedBy].filter(Boolean).join(" ") || undefined;
+  return { controlId, errorId, hintId, list, invalid: list.length > 0, ariaDescribedBy };
+}
+
+function FieldShell({
+  label,
+  controlId,
+  hint,
+  hintId,
+  errors,
+  errorId,
+  className,
+  children,
+}: {
+  label: ReactNode;
+  controlId: string;
+  hint: ReactNode;
+  hintId?: string;
+  errors: readonly string[];
+  errorId?: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className={cx("space-y-1.5", className)}>
+      <label htmlFor={controlId} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      {children}
+      {hint ? (
+        <p id={hintId} className="text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      {errors.length ? (
+        <div id={errorId} className="space-y-0.5">
+          {errors.map((message) => (
+            <p key={message} className="flex items-start gap-1.5 text-sm text-red-700">
+              <svg aria-hidden="true" viewBox="0 0 16 16" className="mt-0.5 size-3.5 shrink-0" fill="currentColor">
+                <path d="M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1Zm0 3.25a.75.75 0 0 1 .75.75v3.5a.75.75 0 0 1-1.5 0V5A.75.75 0 0 1 8 4.25Zm0 7.5a1 1 0 1 1 0-2 1 1 0 0 1 0 2Z" />
+              </svg>
+              <span>{message}</span>
+            </p>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, "className"> &
+  FieldProps & { inputClassName?: string };
+
+/** A labelled input; `errors` are announced through aria-invalid and aria-describedby. */
+export const Input = forwardRef<HTMLInputElement, InputProps>(function Input(
+  { label, errors, hint, className, inputClassName, id, "aria-describedby": describedBy, ...props },
+  ref,
+) {
+  const field = useFieldIds(id, errors, hint, describedBy);
+  return (
+    <FieldShell
+      label={label}
+      controlId={field.controlId}
+      hint={hint}
+      hintId={field.hintId}
+      errors={field.list}
+      errorId={field.errorId}
+      className={className}
+    >
+      <input
+        ref={ref}
+        id={field.controlId}
+        aria-invalid={field.invalid || undefined}
+        aria-describedby={field.ariaDescribedBy}
+        className={controlClasses(field.invalid, cx("h-10", inputClassName))}
+        {...props}
+      />
+    </FieldShell>
+  );
+});
+
+export type TextareaProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "className"> &
+  FieldProps & { textareaClassName?: string };
+
+export const Textarea = forwardRef<HTMLTextAreaElement, TextareaProps>(function Textarea(
+  { label, errors, hint, className, textareaClassName, id, "aria-describedby": describedBy, ...props },
+  ref,
+) {
+  const field = useFieldIds(id, errors, hint, describedBy);
+  return (
+    <FieldShell
+      label={label}
+      controlId={field.controlId}
+      hint={hint}
+      hintId={field.hintId}
+      errors={field.list}
+      errorId={field.errorId}
+      className={className}
+    >
+      <textarea
+        ref={ref}
+        id={field.controlId}
+        aria-invalid={field.invalid || undefined}
+        aria-describedby={field.ariaDescribedBy}
+        className={controlClasses(field.invalid, cx("min-h-24 py-2", textareaClassName))}
+        {...props}
+      />
+    </FieldShell>
+  );
+});
+
+export type SelectProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, "className"> &
+  FieldProps & { selectClassName?: string };
+
+export const Select = forwardRef<HTMLSelectElement, SelectProps>(function Select(
+  { label, errors, hint, className, selectClassName, id, "aria-describedby": describedBy, children, ...props },
+  ref,
+) {
+  const field = useFieldIds(id, errors, hint, describedBy);
+  return (
+    <FieldShell
+      label={label}
+      controlId={field.controlId}
+      hint={hint}
+      hintId={field.hintId}
+      errors={field.list}
+      errorId={field.errorId}
+      className={className}
+    >
+      <select
+        ref={ref}
+        id={field.controlId}
+        aria-invalid={field.invalid || undefined}
+        aria-describedby={field.ariaDescribedBy}
+        className={controlClasses(field.invalid, cx("h-10 pr-8", selectClassName))}
+        {...props}
+      >
+        {children}
+      </select>
+    </FieldShell>
+  );
+});
+
+/** A form-level message (e.g. "Email or password is incorrect."), announced when it appears. */
+export function FormError({ children, id, className }: { children?: ReactNode; id?: string; className?: string }) {
+  if (!children) return null;
+  return (
+    <div
+      id={id}
+      role="alert"
+      className={cx("rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800", className)}
+    >
+      {children}
+    </div>
+  );
+}
+
+// ---------- Layout pieces ----------
+
+export function Card({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
+  return <div className={cx("rounded-xl border border-slate-200 bg-white shadow-xs", className)} {...props} />;
+}
+
+export function PageHeader({
+  title,
+  description,
+  actions,
+  className,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  className?: string;
+}) {
+  return (
+    <div className={cx("mb-8 flex flex-wrap items-end justify-between gap-4", className)}>
+      <div className="min-w-0 space-y-1">
+        <h1 className="text-2xl font-semibold tracking-tight text-balance text-slate-900">{title}</h1>
+        {description ? <p className="max-w-2xl text-sm text-pretty text-slate-600">{description}</p> : null}
+      </div>
+      {actions ? <div className="flex shrink-0 items-center gap-2">{actions}</div> : null}
+    </div>
+  );
+}
+
+function DefaultEmptyIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" className="size-6" fill="none" stroke="currentColor" strokeWidth={1.5}>
+      <path
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        d="M2.25 13.5h3.86a2.25 2.25 0 0 1 2.012 1.244l.256.512a2.25 2.25 0 0 0 2.013 1.244h3.218a2.25 2.25 0 0 0 2.013-1.244l.256-.512a2.25 2.25 0 0 1 2.013-1.244h3.859M2.25 13.5V18a2.25 2.25 0 0 0 2.25 2.25h15A2.25 2.25 0 0 0 21.75 18v-4.5M2.25 13.5l2.41-7.23A2.25 2.25 0 0 1 6.795 4.5h10.41a2.25 2.25 0 0 1 2.135 1.77l2.41 7.23"
+      />
+    </svg>
+  );
+}
+
+export function EmptyState({
+  title,
+  description,
+  icon,
+  action,
+  headingLevel = 2,
+  className,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  icon?: ReactNode;
+  action?: ReactNode;
+  headingLevel?: 2 | 3;
+  className?: string;
+}) {
+  const Heading = headingLevel === 2 ? "h2" : "h3";
+  return (
+    <div
+      className={cx(
+        "flex flex-col items-center rounded-xl border border-dashed border-slate-300 bg-white px-6 py-14 text-center",
+        className,
+      )}
+    >
+      <div className="mb-4 flex size-12 items-center justify-center rounded-full bg-brand-50 text-brand-600">
+        {icon ?? <DefaultEmptyIcon />}
+      </div>
+      <Heading className="text-base font-semibold text-slate-900">{title}</Heading>
+      {description ? <p className="mt-1 max-w-md text-sm text-pretty text-slate-600">{description}</p> : null}
+      {action ? <div className="mt-6">{action}</div> : null}
+    </div>
+  );
+}

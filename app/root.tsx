@@ -1,0 +1,74 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { AppShell, type ShellUser } from "~/components/app-shell";
+import { errorMessageKeys, errorStatus, GeneralErrorBoundary } from "~/components/error-boundary";
+import { I18nProvider, resolveLocale, translate, useLocaleWithFallback } from "~/i18n";
+import { getCurrentUser } from "~/identity/session.server";
+// Classic compiler: a plain .css import yields the built file's URL (run through PostCSS).
+import stylesheet from "~/styles/app.css";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  {
+    rel: "icon",
+    type: "image/svg+xml",
+    href: "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E%3Crect width='24' height='24' rx='6' fill='%234f46e5'/%3E%3Cpath d='M6.5 17.5V11a5.5 5.5 0 0 1 11 0v6.5M10 17.5v-5a2 2 0 0 1 4 0v5' fill='none' stroke='white' stroke-width='1.8' stroke-linecap='round'/%3E%3C/svg%3E",
+  },
+];
+
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
+  const locale = data?.locale ?? "en";
+  if (error === undefined) return [{ title: translate(locale, "app.name") }];
+  const page = translate(locale, errorMessageKeys(errorStatus(error)).title);
+  return [{ title: translate(locale, "meta.title", { page }) }];
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const current = await getCurrentUser(request);
+  const locale = resolveLocale(current?.locale, request.headers.get("Accept-Language"));
+  // Only what the shell renders goes to the browser (no session id, no org id).
+  const user: ShellUser | null = current
+    ? { name: current.name, email: current.email, orgName: current.orgName, roles: current.roles }
+    : null;
+  return { user, locale };
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  // Undefined when the root loader itself failed; then fall back to the browser's language.
+  const data = useRouteLoaderData<typeof loader>("root");
+  const locale = useLocaleWithFallback(data?.locale);
+  return (
+    <html lang={locale} className="h-full">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="h-full">
+        <I18nProvider locale={locale}>{children}</I18nProvider>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  const { user } = useLoaderData<typeof loader>();
+  return (
+    <AppShell user={user}>
+      <Outlet />
+    </AppShell>
+  );
+}
+
+export function ErrorBoundary() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  return (
+    <AppShell user={data?.user ?? null} showAccount={data !== undefined}>
+      <GeneralErrorBoundary />
+    </AppShell>
+  );
+}

@@ -1,0 +1,84 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { Button, Card, FormError, Input } from "~/components/ui";
+import { metaTitle, translate, useT } from "~/i18n";
+import { signIn } from "~/identity/accounts.server";
+import { getCurrentUser, safeRedirectTo } from "~/identity/session.server";
+import { clientIp, startSessionAndRedirect } from "~/identity/sign-in.server";
+import { requestLocale } from "~/policy/request.server";
+import { badRequest, emailField, parseForm } from "~/utils/forms.server";
+
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "login.title");
+
+const LoginForm = z.object({
+  email: emailField,
+  password: z.string().min(1).max(200),
+  redirectTo: z.string().max(2000).optional(),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getCurrentUser(request)) throw redirect("/");
+  const redirectTo = safeRedirectTo(new URL(request.url).searchParams.get("redirectTo"));
+  return json({ redirectTo });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  if (await getCurrentUser(request)) throw redirect("/");
+  const locale = await requestLocale(request);
+  const parsed = await parseForm(request, LoginForm, locale);
+  if (!parsed.ok) return badRequest(parsed);
+  const { email, password } = parsed.data;
+  const values = { email };
+
+  const result = await signIn(email, password, clientIp(context));
+  if (!result.ok) {
+    // One message for every failure, so the form never reveals which accounts exist.
+    const key = result.reason === "rate_limited" ? "login.rateLimited" : "login.failed";
+    return badRequest({ errors: {}, formError: translate(locale, key), values }, result.reason === "rate_limited" ? 429 : 400);
+  }
+  return startSessionAndRedirect(request, context, result.userId, safeRedirectTo(parsed.data.redirectTo));
+}
+
+export default function LoginPage() {
+  const { redirectTo } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t } = useT();
+  const submitting = navigation.state !== "idle" && navigation.formMethod?.toLowerCase() === "post";
+  const errors = actionData?.errors ?? {};
+
+  return (
+    <div className="mx-auto w-full max-w-sm">
+      <Card className="p-6 sm:p-8">
+        <h1 className="text-xl font-semibold tracking-tight text-slate-900">{t("login.heading")}</h1>
+        <Form method="post" className="mt-6 space-y-4">
+          <FormError>{actionData?.formError}</FormError>
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          <Input
+            label={t("login.email")}
+            name="email"
+            type="email"
+            autoComplete="username"
+            autoFocus
+            required
+            defaultValue={actionData?.values?.email ?? ""}
+            errors={errors.email}
+          />
+          <Input
+            label={t("login.password")}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            errors={errors.password}
+          />
+          <Button type="submit" className="w-full" disabled={submitting}>
+            {submitting ? t("login.submitting") : t("login.submit")}
+          </Button>
+        </Form>
+        <p className="mt-6 text-sm text-slate-600">{t("login.noAccount")}</p>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,179 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { Button, Card, cx, PageHeader } from "~/components/ui";
+import { formatDateTime, metaTitle, resolveLocale, useT, type Locale, type MessageKey } from "~/i18n";
+import {
+  clearSessionCookie,
+  listActiveSessions,
+  requireUser,
+  revokeOtherSessions,
+  revokeSession,
+} from "~/identity/session.server";
+import { badRequest, parseForm } from "~/utils/forms.server";
+
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "sessions.title");
+
+const SessionIntent = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("revoke"), sessionId: z.string().min(1).max(64) }),
+  z.object({ intent: z.literal("revokeOthers") }),
+]);
+
+// Dates are formatted on the server, so server and browser never disagree about the time zone.
+const DATE_FORMAT: Intl.DateTimeFormatOptions = {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZoneName: "short",
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const locale = resolveLocale(user.locale, request.headers.get("Accept-Language"));
+  const sessions = await listActiveSessions(user.id);
+  return json({
+    sessions: sessions.map((s) => ({
+      id: s.id,
+      current: s.id === user.sessionId,
+      device: summariseUserAgent(s.userAgent),
+      userAgent: s.userAgent,
+      ip: s.ip,
+      created: formatDateTime(locale, s.createdAt, DATE_FORMAT),
+      lastActive: formatDateTime(locale, s.lastActiveAt, DATE_FORMAT),
+    })),
+  });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const locale: Locale = resolveLocale(user.locale, request.headers.get("Accept-Language"));
+  const parsed = await parseForm(request, SessionIntent, locale);
+  if (!parsed.ok) return badRequest(parsed);
+  const input = parsed.data;
+
+  if (input.intent === "revokeOthers") {
+    await revokeOtherSessions(user.id, user.sessionId);
+    return json({ ok: true as const, notice: "sessions.revokedOthers" satisfies MessageKey });
+  }
+  // Scoped to the signed-in user: someone else's session id matches nothing and changes nothing.
+  const revoked = await revokeSession(input.sessionId, user.id);
+  if (input.sessionId === user.sessionId) {
+    return redirect("/login", { headers: { "Set-Cookie": clearSessionCookie(request) } });
+  }
+  return json({ ok: true as const, notice: revoked ? ("sessions.revoked" satisfies MessageKey) : null });
+}
+
+type Device = { browser: string | null; os: string | null };
+
+/** "Firefox on macOS" from a user-agent string; good enough to recognise one's own devices. */
+export function summariseUserAgent(ua: string): Device {
+  const browser = /Edg(e|A|iOS)?\//.test(ua)
+    ? "Edge"
+    : /OPR\/|Opera/.test(ua)
+      ? "Opera"
+      : /Firefox\/|FxiOS\//.test(ua)
+        ? "Firefox"
+        : /Chrom(e|ium)\/|CriOS\//.test(ua)
+          ? "Chrome"
+          : /Version\/[\d.]+.*Safari\//.test(ua)
+            ? "Safari"
+            : null;
+  const os = /iPhone|iPad|iPod/.test(ua)
+    ? "iOS"
+    : /Android/.test(ua)
+      ? "Android"
+      : /Windows/.test(ua)
+        ? "Windows"
+        : /CrOS/.test(ua)
+          ? "ChromeOS"
+          : /Mac OS X|Macintosh/.test(ua)
+            ? "macOS"
+            : /Linux/.test(ua)
+              ? "Linux"
+              : null;
+  return { browser, os };
+}
+
+export default function SessionsPage() {
+  const { sessions } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t } = useT();
+  const busy = navigation.state === "submitting";
+  const others = sessions.filter((s) => !s.current);
+  const notice = actionData && "notice" in actionData ? actionData.notice : null;
+
+  const deviceName = (d: Device) =>
+    d.browser && d.os
+      ? t("sessions.deviceSummary", { browser: d.browser, os: d.os })
+      : (d.browser ?? d.os ?? t("sessions.unknownDevice"));
+
+  return (
+    <>
+      <PageHeader
+        title={t("sessions.title")}
+        description={t("sessions.intro")}
+        actions={
+          others.length > 0 ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="revokeOthers" />
+              <Button type="submit" variant="secondary" disabled={busy}>
+                {t("sessions.revokeAll")}
+              </Button>
+            </Form>
+          ) : null
+        }
+      />
+      <div role="status" className="mb-4 empty:hidden">
+        {notice ? (
+          <p className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{t(notice)}</p>
+        ) : null}
+      </div>
+      <ul className="space-y-3" aria-label={t("sessions.title")}>
+        {sessions.map((s) => {
+          const name = deviceName(s.device);
+          return (
+            <li key={s.id} data-testid="session">
+              <Card className={cx("flex flex-wrap items-start justify-between gap-4 p-4", s.current && "border-brand-300")}>
+                <div className="min-w-0 space-y-1">
+                  <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
+                    <span title={s.userAgent || undefined}>{name}</span>
+                    {s.current ? (
+                      <span className="rounded-full bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-700">
+                        {t("sessions.thisDevice")}
+                      </span>
+                    ) : null}
+                  </p>
+                  <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-sm text-slate-600">
+                    <dt className="text-slate-500">{t("sessions.ipAddress")}</dt>
+                    <dd>{s.ip || t("sessions.unknownIp")}</dd>
+                    <dt className="text-slate-500">{t("sessions.created")}</dt>
+                    <dd>{s.created}</dd>
+                    <dt className="text-slate-500">{t("sessions.lastActive")}</dt>
+                    <dd>{s.lastActive}</dd>
+                  </dl>
+                </div>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="revoke" />
+                  <input type="hidden" name="sessionId" value={s.id} />
+                  <Button
+                    type="submit"
+                    variant={s.current ? "ghost" : "secondary"}
+                    size="sm"
+                    disabled={busy}
+                    aria-label={s.current ? undefined : t("sessions.revokeLabel", { device: name })}
+                  >
+                    {s.current ? t("sessions.signOutHere") : t("sessions.revoke")}
+                  </Button>
+                </Form>
+              </Card>
+            </li>
+          );
+        })}
+      </ul>
+      {others.length === 0 ? <p className="mt-4 text-sm text-slate-600">{t("sessions.noOthers")}</p> : null}
+    </>
+  );
+}
