@@ -1,0 +1,161 @@
+import { MeilisearchApiError, type Meilisearch, type Settings, type Task } from 'meilisearch';
+
+export type IndexName = 'content' | 'people';
+
+export type ContentKind = 'post' | 'comment' | 'question' | 'answer' | 'best_practice';
+export type ContentVisibility = 'open' | 'private' | 'secret' | 'org';
+
+export type ContentDocument = {
+  id: string;
+  orgId: string;
+  kind: ContentKind;
+  spaceId: string | null;
+  visibility: ContentVisibility;
+  authorId: string;
+  authorDepartment: string;
+  deleted: boolean;
+  title: string;
+  text: string;
+  tags: string[];
+  cashtags: string[];
+  /** unix ms */
+  createdAt: number;
+};
+
+export type PersonDocument = {
+  id: string;
+  orgId: string;
+  name: string;
+  title: string;
+  department: string;
+  region: string;
+  languages: string[];
+  active: boolean;
+};
+
+/** The subset of Meilisearch settings this module manages. */
+export type ManagedSettings = {
+  searchableAttributes: string[];
+  filterableAttributes: string[];
+  sortableAttributes: string[];
+  typoTolerance: { enabled: boolean };
+};
+
+export type IndexDefinition = {
+  name: IndexName;
+  primaryKey: string;
+  settings: ManagedSettings;
+};
+
+export const indexDefinitions: Record<IndexName, IndexDefinition> = {
+  content: {
+    name: 'content',
+    primaryKey: 'id',
+    settings: {
+      // Order is ranking priority: a hit in the title beats one in the body.
+      searchableAttributes: ['title', 'text', 'tags', 'cashtags'],
+      filterableAttributes: [
+        'orgId',
+        'spaceId',
+        'visibility',
+        'authorId',
+        'authorDepartment',
+        'deleted',
+        'kind',
+        'tags',
+        'cashtags',
+        'createdAt',
+      ],
+      sortableAttributes: ['createdAt'],
+      typoTolerance: { enabled: true },
+    },
+  },
+  people: {
+    name: 'people',
+    primaryKey: 'id',
+    settings: {
+      searchableAttributes: ['name', 'title', 'department', 'region', 'languages'],
+      filterableAttributes: ['orgId', 'department', 'region', 'active'],
+      sortableAttributes: [],
+      typoTolerance: { enabled: true },
+    },
+  },
+};
+
+export const indexNames = Object.keys(indexDefinitions) as IndexName[];
+
+const TASK_WAIT = { timeout: 60_000, interval: 50 };
+
+export function indexUid(name: IndexName): string {
+  const prefix = process.env.MEILI_INDEX_PREFIX?.trim() || 'atrium';
+  return `${prefix}_${name}`;
+}
+
+export type ApplySettingsResult = {
+  /** index uids created by this call */
+  created: string[];
+  /** index uids whose settings were changed by this call */
+  updated: string[];
+};
+
+/**
+ * Creates missing indexes and brings their settings to the definitions above.
+ * Reads first and only enqueues a task when something differs, so a restart
+ * costs a few GETs and no indexing work.
+ */
+export async function applySettings(client: Meilisearch): Promise<ApplySettingsResult> {
+  const result: ApplySettingsResult = { created: [], updated: [] };
+  for (const name of indexNames) {
+    const def = indexDefinitions[name];
+    const uid = indexUid(name);
+
+    if (!(await indexExists(client, uid))) {
+      assertSucceeded(await client.createIndex(uid, { primaryKey: def.primaryKey }).waitTask(TASK_WAIT));
+      result.created.push(uid);
+    }
+
+    const index = client.index(uid);
+    const current = await index.getSettings();
+    if (!settingsEqual(current, def.settings)) {
+      assertSucceeded(await index.updateSettings(def.settings).waitTask(TASK_WAIT));
+      result.updated.push(uid);
+    }
+  }
+  return result;
+}
+
+export function settingsEqual(current: Settings, wanted: ManagedSettings): boolean {
+  return (
+    sameList(current.searchableAttributes, wanted.searchableAttributes, true) &&
+    // Meilisearch returns filterable and sortable attributes as sorted sets.
+    sameList(current.filterableAttributes, wanted.filterableAttributes, false) &&
+    sameList(current.sortableAttributes, wanted.sortableAttributes, false) &&
+    (current.typoTolerance?.enabled ?? true) === wanted.typoTolerance.enabled
+  );
+}
+
+function sameList(current: unknown, wanted: string[], ordered: boolean): boolean {
+  if (!Array.isArray(current)) return false;
+  if (current.some((item) => typeof item !== 'string')) return false;
+  const a = ordered ? [...current] : [...current].sort();
+  const b = ordered ? [...wanted] : [...wanted].sort();
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+async function indexExists(client: Meilisearch, uid: string): Promise<boolean> {
+  try {
+    await client.getRawIndex(uid);
+    return true;
+  } catch (error) {
+    if (error instanceof MeilisearchApiError && error.cause?.code === 'index_not_found') return false;
+    throw error;
+  }
+}
+
+function assertSucceeded(task: Task): void {
+  if (task.status === 'succeeded') return;
+  // Another process creating the same index at the same moment is not an error.
+  if (task.type === 'indexCreation' && task.error?.code === 'index_already_exists') return;
+  const reason = task.error ? `${task.error.code}: ${task.error.message}` : task.status;
+  throw new Error(`Meilisearch task ${task.uid} (${task.type} on ${task.indexUid}) did not succeed: ${reason}`);
+}
