@@ -1,3 +1,6 @@
+import { feedEn } from "./messages/feed";
+import { spacesEn } from "./messages/spaces";
+
 // English is the source catalogue: every key lives here first, and its
 // `{placeholder}` names are the contract the French catalogue is checked against.
 export const en = {
@@ -219,6 +222,8 @@ export const en = {
   "common.back": "Back",
   "common.yes": "Yes",
   "common.no": "No",
+  ...feedEn,
+  ...spacesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,6 @@
 import type { MessageKey, Translation } from "./en";
+import { feedFr } from "./messages/feed";
+import { spacesFr } from "./messages/spaces";
 
 // French typography: a non-breaking space (\u00a0) inside « » and before : ; ? !
 // `satisfies Translation` fails typecheck if a message drops one of its English placeholders.
@@ -221,4 +223,6 @@ export const fr: Record<MessageKey, string> = {
   "common.back": "Retour",
   "common.yes": "Oui",
   "common.no": "Non",
+  ...feedFr,
+  ...spacesFr,
 } satisfies Translation;

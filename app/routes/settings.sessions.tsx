@@ -55,20 +55,22 @@ export async function action({ request }: ActionFunctionArgs) {
 
   if (input.intent === "revokeOthers") {
     await revokeOtherSessions(user.id, user.sessionId);
-    return json({ ok: true as const, notice: "sessions.revokedOthers" satisfies MessageKey });
+    const notice: MessageKey = "sessions.revokedOthers";
+    return json({ ok: true as const, notice });
   }
   // Scoped to the signed-in user: someone else's session id matches nothing and changes nothing.
   const revoked = await revokeSession(input.sessionId, user.id);
   if (input.sessionId === user.sessionId) {
     return redirect("/login", { headers: { "Set-Cookie": clearSessionCookie(request) } });
   }
-  return json({ ok: true as const, notice: revoked ? ("sessions.revoked" satisfies MessageKey) : null });
+  const notice: MessageKey | null = revoked ? "sessions.revoked" : null;
+  return json({ ok: true as const, notice });
 }
 
 type Device = { browser: string | null; os: string | null };
 
 /** "Firefox on macOS" from a user-agent string; good enough to recognise one's own devices. */
-export function summariseUserAgent(ua: string): Device {
+function summariseUserAgent(ua: string): Device {
   const browser = /Edg(e|A|iOS)?\//.test(ua)
     ? "Edge"
     : /OPR\/|Opera/.test(ua)
@@ -126,9 +128,9 @@ export default function SessionsPage() {
           ) : null
         }
       />
-      <div role="status" className="mb-4 empty:hidden">
+      <div role="status">
         {notice ? (
-          <p className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{t(notice)}</p>
+          <p className="mb-4 rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{t(notice)}</p>
         ) : null}
       </div>
       <ul className="space-y-3" aria-label={t("sessions.title")}>

@@ -1,0 +1,60 @@
+import fs from "node:fs";
+import { chromium, defineConfig } from "@playwright/test";
+
+const PORT = 3311;
+const BASE_URL = `http://localhost:${PORT}`;
+
+/** PLAYWRIGHT_CHROMIUM_PATH, else Debian's Chromium, else Playwright's own download. */
+function chromiumExecutable(): string {
+  const fromEnv = process.env.PLAYWRIGHT_CHROMIUM_PATH?.trim();
+  if (fromEnv) {
+    if (fs.existsSync(fromEnv)) return fromEnv;
+    throw new Error(`PLAYWRIGHT_CHROMIUM_PATH=${fromEnv} does not exist. Install Chromium: apt-get install -y chromium (or set PLAYWRIGHT_CHROMIUM_PATH)`);
+  }
+  if (fs.existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
+  let bundled = "";
+  try {
+    bundled = chromium.executablePath();
+  } catch {
+    /* no bundled browser registered */
+  }
+  if (bundled && fs.existsSync(bundled)) return bundled;
+  throw new Error("Install Chromium: apt-get install -y chromium (or set PLAYWRIGHT_CHROMIUM_PATH)");
+}
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: "list",
+  // Signs each demo persona in through the real form once; tests reuse the saved cookies.
+  globalSetup: "./tests/e2e/global-setup.ts",
+  use: {
+    baseURL: BASE_URL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: chromiumExecutable(),
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    // Its own data directory and port, so it never touches a running demo.
+    command: "node --import tsx tests/e2e/start-server.ts",
+    port: PORT,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    // SIGTERM lets the server close PGlite and stop its Meilisearch child.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+  },
+});

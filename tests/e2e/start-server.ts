@@ -1,0 +1,33 @@
+// Starts Atrium for the end-to-end tests: a fresh database in ./data/e2e, the demo
+// seed, then server.ts in this same process (PGlite allows one process per directory).
+// Needs a prior `remix build` (npm run test:e2e builds first).
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+process.chdir(root);
+
+const DATA_DIR = "./data/e2e";
+fs.rmSync(path.join(root, DATA_DIR), { recursive: true, force: true });
+fs.mkdirSync(path.join(root, DATA_DIR), { recursive: true });
+
+process.env.ATRIUM_DATA_DIR = DATA_DIR;
+process.env.PORT = "3311";
+process.env.NODE_ENV = "production";
+process.env.PUBLIC_URL = "http://localhost:3311";
+// Never seed into a database the environment points at: the e2e run owns its data.
+delete process.env.DATABASE_URL;
+delete process.env.ATRIUM_PGLITE_MEMORY;
+// MEILI_URL stays as given; unset, the server starts its own Meilisearch under DATA_DIR.
+
+const seedFile = path.join(root, "scripts/seed.ts");
+if (!fs.existsSync(seedFile)) {
+  console.error(`[e2e] ${seedFile} is missing: the end-to-end tests need seedDemo() from it.`);
+  process.exit(1);
+}
+const { seedDemo } = (await import(pathToFileURL(seedFile).href)) as { seedDemo: () => Promise<unknown> };
+await seedDemo();
+console.log("[e2e] demo organisation seeded");
+
+await import(pathToFileURL(path.join(root, "server.ts")).href);
