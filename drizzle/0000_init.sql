@@ -1,3 +1,11 @@
+CREATE TABLE "announcements" (
+	"content_id" text PRIMARY KEY NOT NULL,
+	"org_id" text NOT NULL,
+	"pinned_by" text NOT NULL,
+	"pinned_at" timestamp with time zone NOT NULL,
+	"ends_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "archive_records" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"org_id" text NOT NULL,
@@ -71,10 +79,27 @@ CREATE TABLE "content" (
 	"title" text DEFAULT '' NOT NULL,
 	"body_json" jsonb NOT NULL,
 	"body_text" text NOT NULL,
+	"body_html" text DEFAULT '' NOT NULL,
 	"version" integer DEFAULT 1 NOT NULL,
 	"deleted_at" timestamp with time zone,
 	"created_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "content_tags" (
+	"content_id" text NOT NULL,
+	"org_id" text NOT NULL,
+	"tag" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "content_tags_content_id_tag_pk" PRIMARY KEY("content_id","tag")
+);
+--> statement-breakpoint
+CREATE TABLE "follows" (
+	"user_id" text NOT NULL,
+	"target_kind" text NOT NULL,
+	"target_id" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "follows_user_id_target_kind_target_id_pk" PRIMARY KEY("user_id","target_kind","target_id")
 );
 --> statement-breakpoint
 CREATE TABLE "invites" (
@@ -87,6 +112,12 @@ CREATE TABLE "invites" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL,
 	"accepted_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "mentions" (
+	"content_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	CONSTRAINT "mentions_content_id_user_id_pk" PRIMARY KEY("content_id","user_id")
 );
 --> statement-breakpoint
 CREATE TABLE "notifications" (
@@ -201,16 +232,24 @@ CREATE TABLE "users" (
 	"roles" text[] DEFAULT '{member}'::text[] NOT NULL,
 	"password_hash" text,
 	"status" text DEFAULT 'active' NOT NULL,
+	"digest" text DEFAULT 'weekly' NOT NULL,
+	"last_digest_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"deactivated_at" timestamp with time zone
 );
 --> statement-breakpoint
+ALTER TABLE "announcements" ADD CONSTRAINT "announcements_content_id_content_id_fk" FOREIGN KEY ("content_id") REFERENCES "public"."content"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "announcements" ADD CONSTRAINT "announcements_pinned_by_users_id_fk" FOREIGN KEY ("pinned_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "barriers" ADD CONSTRAINT "barriers_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "content" ADD CONSTRAINT "content_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "content" ADD CONSTRAINT "content_space_id_spaces_id_fk" FOREIGN KEY ("space_id") REFERENCES "public"."spaces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "content" ADD CONSTRAINT "content_author_id_users_id_fk" FOREIGN KEY ("author_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "content_tags" ADD CONSTRAINT "content_tags_content_id_content_id_fk" FOREIGN KEY ("content_id") REFERENCES "public"."content"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "follows" ADD CONSTRAINT "follows_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "invites" ADD CONSTRAINT "invites_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "invites" ADD CONSTRAINT "invites_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mentions" ADD CONSTRAINT "mentions_content_id_content_id_fk" FOREIGN KEY ("content_id") REFERENCES "public"."content"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mentions" ADD CONSTRAINT "mentions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outbox_deliveries" ADD CONSTRAINT "outbox_deliveries_event_id_outbox_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."outbox_events"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reactions" ADD CONSTRAINT "reactions_content_id_content_id_fk" FOREIGN KEY ("content_id") REFERENCES "public"."content"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -229,8 +268,13 @@ CREATE UNIQUE INDEX "audit_log_org_seq_key" ON "audit_log" USING btree ("org_id"
 CREATE UNIQUE INDEX "checkpoints_org_chain_day_key" ON "checkpoints" USING btree ("org_id","chain","day");--> statement-breakpoint
 CREATE INDEX "content_space_created_idx" ON "content" USING btree ("space_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "content_author_created_idx" ON "content" USING btree ("author_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "content_feed_space_idx" ON "content" USING btree ("space_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE kind = 'post' and deleted_at is null;--> statement-breakpoint
+CREATE INDEX "content_feed_author_idx" ON "content" USING btree ("author_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE kind = 'post' and deleted_at is null;--> statement-breakpoint
 CREATE INDEX "content_parent_idx" ON "content" USING btree ("parent_id");--> statement-breakpoint
 CREATE INDEX "content_org_created_idx" ON "content" USING btree ("org_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "content_tags_feed_idx" ON "content_tags" USING btree ("org_id","tag","created_at" DESC NULLS LAST,"content_id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "follows_target_idx" ON "follows" USING btree ("target_kind","target_id");--> statement-breakpoint
+CREATE INDEX "mentions_user_idx" ON "mentions" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "notifications_user_idx" ON "notifications" USING btree ("user_id","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE UNIQUE INDEX "notifications_event_user_key" ON "notifications" USING btree ("event_id","user_id","kind");--> statement-breakpoint
 CREATE INDEX "outbox_deliveries_due_idx" ON "outbox_deliveries" USING btree ("status","next_attempt_at");--> statement-breakpoint

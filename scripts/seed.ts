@@ -2,8 +2,11 @@
 import { pathToFileURL } from "node:url";
 import { createBarrier } from "../app/compliance/barriers.server";
 import { getDb } from "../app/db/client.server";
-import { createContent } from "../app/feed/content.server";
-import { createSpace, setMember } from "../app/feed/spaces.server";
+import { REACTIONS, setReaction } from "../app/feed/content.server";
+import { createComment, createPost } from "../app/feed/posts.server";
+import { testClock } from "../app/utils/clock.server";
+import { demoPosts, toDoc } from "./demo-content";
+import { createSpace, joinSpace, setMember } from "../app/feed/spaces.server";
 import { createOrg, createUser, userCount } from "../app/identity/accounts.server";
 import type { OrgRole } from "../app/identity/roles";
 import { loadViewer } from "../app/policy/viewer.server";
@@ -19,10 +22,10 @@ export const DEMO_PERSONAS: { email: string; name: string; roles: OrgRole[]; tit
   { email: "ivan@demo.test", name: "Ivan Petrov", roles: ["member"], title: "M&A Associate", department: "Investment Banking", region: "London", languages: ["en", "ru"], locale: null },
 ];
 
-const doc = (text: string) => ({
-  bodyJson: { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text }] }] },
-  bodyText: text,
-});
+const skipHidden = (e: unknown) => {
+  if (e instanceof Response && e.status === 404) return null;
+  throw e;
+};
 
 export async function seedDemo(password = process.env.DEMO_PASSWORD ?? "atrium-demo-2026"): Promise<boolean> {
   if ((await userCount()) > 0) return false;
@@ -37,24 +40,56 @@ export async function seedDemo(password = process.env.DEMO_PASSWORD ?? "atrium-d
 
   await createBarrier(await v("compliance"), { name: "Research / Investment Banking", sideA: ["Research"], sideB: ["Investment Banking"] });
 
-  const markets = await createSpace(await v("admin"), { name: "Markets Pulse", slug: "markets-pulse", description: "Open discussion of markets, rates and client questions.", visibility: "open", joinPolicy: "open" });
-  const practices = await createSpace(await v("curator"), { name: "Best Practices", slug: "best-practices", description: "What works, shared across teams. / Ce qui marche, partagé entre équipes.", visibility: "open", joinPolicy: "open" });
-  const wealth = await createSpace(await v("alice"), { name: "Wealth Advisory", slug: "wealth-advisory", description: "Private space for the wealth advisory team.", visibility: "private", joinPolicy: "request" });
-  const deals = await createSpace(await v("ivan"), { name: "Project Falcon", slug: "project-falcon", description: "Deal team only.", visibility: "secret", joinPolicy: "invite", allowedDepartments: ["Investment Banking"] });
-  const research = await createSpace(await v("bob"), { name: "Research Desk", slug: "research-desk", description: "Equity research notes.", visibility: "open", joinPolicy: "open", allowedDepartments: ["Research"] });
-
-  for (const k of ["alice", "bob", "carol", "curator", "compliance", "hr", "ivan"]) {
-    await setMember(await v("admin"), markets.id, ids[k], true);
+  const space = async (owner: string, slug: string, name: string, description: string, visibility: "open" | "private" | "secret", joinPolicy: "open" | "request" | "invite", allowedDepartments: string[] = []) =>
+    createSpace(await v(owner), { name, slug, description, visibility, joinPolicy, allowedDepartments });
+  const spaces = {
+    markets: await space("admin", "markets-pulse", "Markets Pulse", "Markets, rates and what clients ask about them.", "open", "open"),
+    practices: await space("curator", "best-practices", "Best Practices", "What works, shared across teams. / Ce qui marche, partagé entre équipes.", "open", "open"),
+    service: await space("curator", "customer-service", "Customer Service Excellence", "Complaints, scripts and client care.", "open", "open"),
+    fraud: await space("carol", "fraud-prevention", "Fraud Prevention", "Scams we see and how we stop them.", "open", "open"),
+    online: await space("carol", "online-banking", "Online Banking", "The app, the website and the questions they raise.", "open", "open"),
+    compliance: await space("compliance", "compliance-corner", "Compliance Corner", "Rules, reminders and supervision notes.", "open", "open"),
+    paris: await space("alice", "paris-office", "Bureau de Paris", "La vie du bureau de Paris.", "open", "open"),
+    wealth: await space("alice", "wealth-advisory", "Wealth Advisory", "Private space for the wealth advisory team.", "private", "request"),
+    deals: await space("ivan", "project-falcon", "Project Falcon", "Deal team only.", "secret", "invite", ["Investment Banking"]),
+    research: await space("bob", "research-desk", "Research Desk", "Equity research notes, Research department only.", "open", "open", ["Research"]),
+  };
+  const openSpaces = ["markets", "practices", "service", "fraud", "online", "compliance", "paris"] as const;
+  for (const key of openSpaces) {
+    for (const who of Object.keys(ids)) {
+      const admin = (await v(who)).adminSpaceIds.has(spaces[key].id);
+      if (!admin) await joinSpace(await v(who), spaces[key].id);
+    }
   }
-  for (const k of ["alice", "bob", "carol", "admin"]) await setMember(await v("curator"), practices.id, ids[k], true);
-  await setMember(await v("alice"), wealth.id, ids.curator, true);
+  await setMember(await v("alice"), spaces.wealth.id, ids.curator, true);
 
-  await createContent(await v("alice"), { kind: "post", spaceId: markets.id, ...doc("Clients keep asking how the ECB rate path affects their savings products. Here is the one-pager we use in Paris.") });
-  await createContent(await v("bob"), { kind: "post", spaceId: markets.id, ...doc("Our compliance checklist for client calls cut review time by a third. Happy to share the template.") });
-  await createContent(await v("carol"), { kind: "post", spaceId: practices.id, ...doc("Bonne pratique : répondre aux réclamations clients sous 48 h avec un modèle validé par la conformité.") });
-  await createContent(await v("alice"), { kind: "post", spaceId: wealth.id, ...doc("Reminder: the suitability questionnaire was updated this week. Use the new version for every review.") });
-  await createContent(await v("ivan"), { kind: "post", spaceId: deals.id, ...doc("Falcon data room opens Monday. Need-to-know only.") });
-  await createContent(await v("bob"), { kind: "post", spaceId: research.id, ...doc("Draft note on European banks' net interest margin, for the desk only until publication.") });
+  // Spread the posts over the last 30 days, oldest first.
+  const posts = demoPosts();
+  const people = Object.fromEntries(DEMO_PERSONAS.map((p) => [p.email.split("@")[0], { id: ids[p.email.split("@")[0]], name: p.name }]));
+  const start = Date.now() - 30 * 86_400_000;
+  const step = (30 * 86_400_000) / (posts.length + 1);
+  const reactors = ["alice", "carol", "curator", "hr", "admin"];
+  // memberships are settled: resolve each persona's viewer facts once
+  const viewers = new Map<string, Awaited<ReturnType<typeof v>>>();
+  for (const k of Object.keys(ids)) viewers.set(k, await v(k));
+  const cv = async (k: string) => viewers.get(k)!;
+  try {
+    for (const [i, p] of posts.entries()) {
+      testClock.freeze(new Date(start + i * step));
+      const post = await createPost(await cv(p.author), { spaceId: spaces[p.space as keyof typeof spaces].id, body: toDoc(p.parts, people) });
+      for (const c of p.comments ?? []) {
+        testClock.advance(37 * 60_000);
+        // only people who can see a post comment on it (private and secret spaces)
+        await createComment(await cv(c.author), { parentId: post.id, body: toDoc(c.parts, people) }).catch(skipHidden);
+      }
+      for (let r = 0; r < (p.reactions ?? 0); r++) {
+        const who = reactors[(i + r) % reactors.length];
+        if (who !== p.author) await setReaction(await cv(who), post.id, REACTIONS[(i + r) % REACTIONS.length], true).catch(skipHidden);
+      }
+    }
+  } finally {
+    testClock.reset();
+  }
   return true;
 }
 

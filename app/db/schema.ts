@@ -39,6 +39,8 @@ export const users = pgTable(
     roles: text("roles").array().notNull().default(sql`'{member}'::text[]`),
     passwordHash: text("password_hash"),
     status: text("status").notNull().default("active"), // active | deactivated
+    digest: text("digest").notNull().default("weekly"), // off | daily | weekly
+    lastDigestAt: ts("last_digest_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
     deactivatedAt: ts("deactivated_at"),
   },
@@ -150,6 +152,8 @@ export const content = pgTable(
     title: text("title").notNull().default(""),
     bodyJson: jsonb("body_json").notNull(),
     bodyText: text("body_text").notNull(),
+    // Sanitised HTML derived from body_json at write time (never archived: it is re-derivable).
+    bodyHtml: text("body_html").notNull().default(""),
     version: integer("version").notNull().default(1),
     deletedAt: ts("deleted_at"),
     createdAt: ts("created_at").notNull(),
@@ -158,6 +162,13 @@ export const content = pgTable(
   (t) => [
     index("content_space_created_idx").on(t.spaceId, t.createdAt.desc(), t.id.desc()),
     index("content_author_created_idx").on(t.authorId, t.createdAt.desc(), t.id.desc()),
+    // Feed sources read live posts only: partial indexes keep each keyset scan exact.
+    index("content_feed_space_idx")
+      .on(t.spaceId, t.createdAt.desc(), t.id.desc())
+      .where(sql`kind = 'post' and deleted_at is null`),
+    index("content_feed_author_idx")
+      .on(t.authorId, t.createdAt.desc(), t.id.desc())
+      .where(sql`kind = 'post' and deleted_at is null`),
     index("content_parent_idx").on(t.parentId),
     index("content_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
   ],
@@ -294,3 +305,48 @@ export const notifications = pgTable(
     uniqueIndex("notifications_event_user_key").on(t.eventId, t.userId, t.kind),
   ],
 );
+
+// ---------- feed ----------
+
+export const follows = pgTable(
+  "follows",
+  {
+    userId: text("user_id").notNull().references(() => users.id),
+    targetKind: text("target_kind").notNull(), // user | space | tag
+    targetId: text("target_id").notNull(), // user id, space id, or "#tag" / "$TICK"
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.targetKind, t.targetId] }), index("follows_target_idx").on(t.targetKind, t.targetId)],
+);
+
+// Hashtags ("#tag", lower-cased) and cashtags ("$TICK") of live posts, for tag pages and tag feeds.
+export const contentTags = pgTable(
+  "content_tags",
+  {
+    contentId: text("content_id").notNull().references(() => content.id),
+    orgId: text("org_id").notNull(),
+    tag: text("tag").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.contentId, t.tag] }),
+    index("content_tags_feed_idx").on(t.orgId, t.tag, t.createdAt.desc(), t.contentId.desc()),
+  ],
+);
+
+export const mentions = pgTable(
+  "mentions",
+  {
+    contentId: text("content_id").notNull().references(() => content.id),
+    userId: text("user_id").notNull().references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.contentId, t.userId] }), index("mentions_user_idx").on(t.userId)],
+);
+
+export const announcements = pgTable("announcements", {
+  contentId: text("content_id").primaryKey().references(() => content.id),
+  orgId: text("org_id").notNull(),
+  pinnedBy: text("pinned_by").notNull().references(() => users.id),
+  pinnedAt: ts("pinned_at").notNull(),
+  endsAt: ts("ends_at"),
+});

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { getDb, query, type Db, type Tx } from "~/db/client.server";
 import { content, reactions } from "~/db/schema";
 import { appendVersion } from "~/compliance/archive.server";
+import "~/platform/consumers.server";
 import { emit } from "~/platform/outbox.server";
 import { can, type Viewer } from "~/policy/policy";
 import { loadContentFacts, loadSpaceFacts } from "~/policy/facts.server";
@@ -17,7 +18,10 @@ export type ContentKind = "post" | "comment" | "question" | "answer";
 export const REACTIONS = ["like", "celebrate", "insightful", "helpful", "curious"] as const;
 export type ReactionKind = (typeof REACTIONS)[number];
 
-export type ContentBody = { title?: string; bodyJson: unknown; bodyText: string };
+export type ContentBody = { title?: string; bodyJson: unknown; bodyText: string; bodyHtml?: string };
+
+/** Runs inside the command's transaction after the row is written (tags, mentions …). */
+export type AfterWrite = (tx: Tx, row: Row) => Promise<Record<string, unknown> | void>;
 
 type Row = typeof content.$inferSelect;
 
@@ -50,6 +54,7 @@ export async function createContent(
   viewer: Viewer,
   input: ContentBody & { kind: ContentKind; spaceId?: string | null; parentId?: string | null },
   db?: Db,
+  after?: AfterWrite,
 ): Promise<Row> {
   const d = db ?? (await getDb());
   if (!viewer.id || !viewer.orgId) forbidden();
@@ -77,6 +82,7 @@ export async function createContent(
         title: input.title ?? "",
         bodyJson: input.bodyJson,
         bodyText: input.bodyText,
+        bodyHtml: input.bodyHtml ?? "",
         version: 1,
         createdAt: t,
         updatedAt: t,
@@ -92,12 +98,18 @@ export async function createContent(
       data: snapshot(row),
       at: t,
     });
-    await emit(tx, { orgId: row.orgId, topic: "content.created", subjectId: row.id, payload: { kind: row.kind, version: 1 } });
+    const extra = (await after?.(tx, row)) ?? {};
+    await emit(tx, {
+      orgId: row.orgId,
+      topic: "content.created",
+      subjectId: row.id,
+      payload: { kind: row.kind, version: 1, authorId: row.authorId, parentId: row.parentId, ...extra },
+    });
     return row;
   });
 }
 
-export async function editContent(viewer: Viewer, id: string, body: ContentBody, db?: Db): Promise<Row> {
+export async function editContent(viewer: Viewer, id: string, body: ContentBody, db?: Db, after?: AfterWrite): Promise<Row> {
   const d = db ?? (await getDb());
   const facts = await factsOrNotFound(d, id);
   if (!can(viewer, "read", facts)) notFound();
@@ -109,7 +121,14 @@ export async function editContent(viewer: Viewer, id: string, body: ContentBody,
     const version = cur.version + 1;
     const [row] = await tx
       .update(content)
-      .set({ title: body.title ?? cur.title, bodyJson: body.bodyJson, bodyText: body.bodyText, version, updatedAt: t })
+      .set({
+        title: body.title ?? cur.title,
+        bodyJson: body.bodyJson,
+        bodyText: body.bodyText,
+        bodyHtml: body.bodyHtml ?? cur.bodyHtml,
+        version,
+        updatedAt: t,
+      })
       .where(eq(content.id, id))
       .returning();
     await appendVersion(tx, {
@@ -122,7 +141,8 @@ export async function editContent(viewer: Viewer, id: string, body: ContentBody,
       data: snapshot(row),
       at: t,
     });
-    await emit(tx, { orgId: row.orgId, topic: "content.updated", subjectId: id, payload: { kind: row.kind, version } });
+    const extra = (await after?.(tx, row)) ?? {};
+    await emit(tx, { orgId: row.orgId, topic: "content.updated", subjectId: id, payload: { kind: row.kind, version, ...extra } });
     return row;
   });
 }
@@ -207,7 +227,7 @@ export async function setReaction(viewer: Viewer, id: string, kind: ReactionKind
       orgId: facts.orgId,
       topic: on ? "reaction.added" : "reaction.removed",
       subjectId: id,
-      payload: { reaction: kind, userId: viewer.id },
+      payload: { reaction: kind, userId: viewer.id, authorId: facts.authorId },
     });
     return true;
   });

@@ -146,7 +146,7 @@ function contentRules(v: Viewer, action: ContentAction, c: ContentFacts): boolea
     case "react":
       return canReadContent(v, c);
     case "comment":
-      return canReadContent(v, c) && (c.contentKind === "post" || c.contentKind === "question" || c.contentKind === "answer");
+      return canReadContent(v, c) && ["post", "comment", "question", "answer"].includes(c.contentKind);
     case "edit":
       return own && canReadContent(v, c);
     case "delete":

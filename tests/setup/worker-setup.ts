@@ -21,7 +21,8 @@ if (!g.__atriumWorkerDb) {
     delete process.env.DATABASE_URL;
     process.env.ATRIUM_PGLITE_MEMORY = "1";
   }
-  process.env.ATRIUM_DATA_DIR ??= "./data/test";
+  // one data folder per worker: an embedded Meilisearch admits one server per folder
+  process.env.ATRIUM_DATA_DIR ??= `./data/test/w${process.env.VITEST_POOL_ID ?? "1"}`;
 }
 
 beforeEach(() => {

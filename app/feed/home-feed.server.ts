@@ -1,0 +1,127 @@
+import { sql, type SQL } from "drizzle-orm";
+import { getDb, query, type Db } from "~/db/client.server";
+import { textArray } from "~/db/sql.server";
+import type { Viewer } from "~/policy/policy";
+import { readableSpaceCondition } from "~/policy/scopes.server";
+import { now } from "~/utils/clock.server";
+import type { FeedCursor } from "./feed-cursor";
+
+// The home feed is a pipeline (after atproto's): sources → skeleton (ids only, one
+// keyset-limited index scan per source) → hydrate → rules (policy re-check) → present.
+
+export type FeedSources = {
+  spaceIds: string[]; // readable spaces I belong to or follow
+  authorIds: string[]; // people I follow, minus anyone across a barrier
+  tags: string[]; // "#tag" / "$TICK" I follow
+};
+
+export async function feedSources(db: Db, viewer: Viewer): Promise<FeedSources> {
+  if (!viewer.id || !viewer.orgId) return { spaceIds: [], authorIds: [], tags: [] };
+  const follows = await query<{ target_kind: string; target_id: string; department: string | null }>(
+    db,
+    sql`select f.target_kind, f.target_id, u.department from follows f
+        left join users u on f.target_kind = 'user' and u.id = f.target_id
+        where f.user_id = ${viewer.id}`,
+  );
+  const candidates = new Set(viewer.memberSpaceIds);
+  const authors: string[] = [];
+  const tags: string[] = [];
+  for (const f of follows) {
+    if (f.target_kind === "space") candidates.add(f.target_id);
+    if (f.target_kind === "user" && f.department !== null && !viewer.blockedDepartments.includes(f.department)) authors.push(f.target_id);
+    if (f.target_kind === "tag") tags.push(f.target_id);
+  }
+  // Only my spaces and followed ones that the policy still lets me read.
+  const spaces = candidates.size
+    ? await query<{ id: string }>(
+        db,
+        sql`select s.id from spaces s where s.id = any(${textArray(candidates)}) and ${readableSpaceCondition(viewer)}`,
+      )
+    : [];
+  return { spaceIds: spaces.map((r) => r.id), authorIds: authors, tags };
+}
+
+export type SkeletonItem = { id: string; created_at: string | Date };
+
+/**
+ * Ids of the next page, newest first. Each source is read through its own index
+ * (content_feed_space_idx, content_feed_author_idx, content_tags_feed_idx), limited
+ * to `limit` rows past the cursor, so the cost does not grow with the archive.
+ */
+export function skeletonQuery(
+  viewer: Viewer,
+  sources: FeedSources,
+  opts: { cursor?: FeedCursor | null; newerThan?: FeedCursor | null; limit: number },
+): SQL {
+  const lim = opts.limit;
+  const cur = (at: SQL, id: SQL) =>
+    opts.cursor
+      ? sql` and (${at}, ${id}) < (${opts.cursor.at}::timestamptz, ${opts.cursor.id})`
+      : opts.newerThan
+        ? sql` and (${at}, ${id}) > (${opts.newerThan.at}::timestamptz, ${opts.newerThan.id})`
+        : sql``;
+  const notBlocked = (c: string) =>
+    viewer.blockedDepartments.length
+      ? sql` and not exists (select 1 from users au where au.id = ${sql.raw(c)}.author_id and au.department = any(${textArray(viewer.blockedDepartments)}))`
+      : sql``;
+  // Space readability per row through the spaces primary key (not a long id array).
+  const readableSpace = (c: string) =>
+    sql` and (${sql.raw(c)}.space_id is null or exists (select 1 from spaces s where s.id = ${sql.raw(c)}.space_id and ${readableSpaceCondition(viewer, sql.raw("s"))}))`;
+  const order = (at: string, id: string) => sql.raw(`order by ${at} desc nulls last, ${id} desc nulls last limit ${lim}`);
+  const parts: SQL[] = [];
+  if (sources.spaceIds.length) {
+    parts.push(sql`select x.id, x.created_at from unnest(${textArray(sources.spaceIds)}) as m(sid)
+      cross join lateral (select c.id, c.created_at from content c
+        where c.space_id = m.sid and c.kind = 'post' and c.deleted_at is null${cur(sql`c.created_at`, sql`c.id`)}${notBlocked("c")}
+        ${order("c.created_at", "c.id")}) x`);
+  }
+  if (sources.authorIds.length) {
+    parts.push(sql`select x.id, x.created_at from unnest(${textArray(sources.authorIds)}) as f(aid)
+      cross join lateral (select c.id, c.created_at from content c
+        where c.author_id = f.aid and c.kind = 'post' and c.deleted_at is null${cur(sql`c.created_at`, sql`c.id`)}${readableSpace("c")}
+        ${order("c.created_at", "c.id")}) x`);
+  }
+  if (sources.tags.length) {
+    parts.push(sql`select x.id, x.created_at from unnest(${textArray(sources.tags)}) as t(tag)
+      cross join lateral (select c.id, c.created_at from content_tags ct join content c on c.id = ct.content_id
+        where ct.org_id = ${viewer.orgId} and ct.tag = t.tag and c.deleted_at is null${cur(sql`ct.created_at`, sql`ct.content_id`)}${readableSpace("c")}${notBlocked("c")}
+        ${order("ct.created_at", "ct.content_id")}) x`);
+  }
+  if (parts.length === 0) return sql`select null::text as id, null::timestamptz as created_at where false`;
+  return sql`select id, created_at from (${sql.join(parts, sql` union `)}) u order by created_at desc, id desc limit ${lim}`;
+}
+
+export async function feedSkeleton(
+  db: Db,
+  viewer: Viewer,
+  sources: FeedSources,
+  opts: { cursor?: FeedCursor | null; newerThan?: FeedCursor | null; limit: number },
+): Promise<{ id: string; createdAt: Date }[]> {
+  const rows = await query<SkeletonItem>(db, skeletonQuery(viewer, sources, opts));
+  return rows.map((r) => ({ id: r.id, createdAt: new Date(r.created_at) }));
+}
+
+/** Top: the sources' posts of the last 7 days ranked by engagement (reactions + 2 × comments). */
+export async function topSkeleton(db: Db, viewer: Viewer, sources: FeedSources, page: number, limit: number) {
+  const since = new Date(now().getTime() - 7 * 86_400_000);
+  const candidates = await feedSkeleton(db, viewer, sources, { limit: 500 });
+  const recent = candidates.filter((c) => c.createdAt >= since);
+  if (recent.length === 0) return [];
+  const rows = await query<{ id: string; score: number }>(
+    db,
+    sql`select c.id,
+          (select count(*) from reactions r where r.content_id = c.id)::int
+          + 2 * (select count(*) from content k where k.parent_id = c.id and k.deleted_at is null)::int as score
+        from content c where c.id = any(${textArray(recent.map((r) => r.id))})
+        order by score desc, c.created_at desc, c.id desc
+        offset ${page * limit} limit ${limit}`,
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function countNewer(viewer: Viewer, since: FeedCursor, db?: Db): Promise<number> {
+  const d = db ?? (await getDb());
+  const sources = await feedSources(d, viewer);
+  const rows = await feedSkeleton(d, viewer, sources, { newerThan: since, limit: 50 });
+  return rows.length;
+}

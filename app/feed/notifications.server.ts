@@ -1,0 +1,83 @@
+import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { getDb, query, type Db, type Tx } from "~/db/client.server";
+import { notifications } from "~/db/schema";
+import type { OutboxEvent } from "~/platform/outbox.server";
+import { loadContentFacts } from "~/policy/facts.server";
+import { can } from "~/policy/policy";
+import { loadViewer } from "~/policy/viewer.server";
+import { now } from "~/utils/clock.server";
+import { newId } from "~/utils/ids";
+
+export type NotificationKind = "mention" | "reply" | "reaction";
+
+/**
+ * Outbox consumer: turns content events into in-app notifications. Runs in the
+ * delivery's transaction; the (event, user, kind) unique key makes a replay harmless.
+ * A recipient is notified only if the policy lets them read the content.
+ */
+export async function notifyFromEvents(events: OutboxEvent[], tx: Tx) {
+  for (const e of events) {
+    const p = e.payload as { authorId?: string; parentId?: string | null; mentions?: string[]; userId?: string };
+    const targets: { userId: string; kind: NotificationKind; actorId: string | null }[] = [];
+    if (e.topic === "content.created") {
+      for (const m of p.mentions ?? []) targets.push({ userId: m, kind: "mention", actorId: p.authorId ?? null });
+      if (p.parentId) {
+        const parent = (await loadContentFacts(tx, [p.parentId])).get(p.parentId);
+        if (parent) targets.push({ userId: parent.authorId, kind: "reply", actorId: p.authorId ?? null });
+      }
+    } else if (e.topic === "reaction.added") {
+      if (p.authorId) targets.push({ userId: p.authorId, kind: "reaction", actorId: p.userId ?? null });
+    }
+    if (!targets.length) continue;
+    const facts = (await loadContentFacts(tx, [e.subjectId])).get(e.subjectId);
+    if (!facts) continue;
+    for (const t of targets) {
+      if (t.userId === t.actorId) continue;
+      const recipient = await loadViewer(tx, t.userId);
+      if (!can(recipient, "read", facts)) continue;
+      await tx
+        .insert(notifications)
+        .values({ id: newId(), orgId: e.orgId, userId: t.userId, kind: t.kind, subjectId: e.subjectId, actorId: t.actorId, eventId: e.id, createdAt: e.createdAt })
+        .onConflictDoNothing();
+    }
+  }
+}
+
+export async function listNotifications(userId: string, db?: Db) {
+  const d = db ?? (await getDb());
+  const rows = await query<{ id: string; kind: NotificationKind; subject_id: string; actor_name: string | null; created_at: string; read_at: string | null; post_id: string; excerpt: string }>(
+    d,
+    sql`select n.id, n.kind, n.subject_id, a.name as actor_name, n.created_at, n.read_at,
+          case when c.kind = 'comment'
+            -- a reply's parent is a comment: the post is one level further up
+            then coalesce((select p.parent_id from content p where p.id = c.parent_id and p.kind = 'comment'), c.parent_id)
+            else c.id end as post_id, left(c.body_text, 140) as excerpt
+        from notifications n left join users a on a.id = n.actor_id join content c on c.id = n.subject_id
+        where n.user_id = ${userId} and c.deleted_at is null
+        order by n.created_at desc limit 50`,
+  );
+  return rows;
+}
+
+export async function unreadCount(userId: string, db?: Db) {
+  const d = db ?? (await getDb());
+  const [r] = await d.select({ n: count() }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return Number(r?.n ?? 0);
+}
+
+export async function markRead(userId: string, ids: string[] | "all", db?: Db) {
+  const d = db ?? (await getDb());
+  const cond = ids === "all" ? eq(notifications.userId, userId) : and(eq(notifications.userId, userId), inArray(notifications.id, ids.length ? ids : ["-"]));
+  await d.update(notifications).set({ readAt: now() }).where(and(cond, isNull(notifications.readAt)));
+}
+
+export async function recentForDigest(userId: string, since: Date, db?: Db) {
+  const d = db ?? (await getDb());
+  return d
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), sql`${notifications.createdAt} > ${since.toISOString()}::timestamptz`))
+    .orderBy(desc(notifications.createdAt))
+    .limit(50);
+}
+

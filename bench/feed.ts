@@ -1,0 +1,149 @@
+// npm run bench:feed — home feed at 1,000,000 posts for a user in 20 spaces following 50 people.
+// Needs PostgreSQL: BENCH_DATABASE_URL (a database it may fill; default: DATABASE_URL).
+// Prints p50/p95 of the feed query, of the domain pipeline (sources → skeleton → hydrate)
+// and, when a build exists, of the whole signed-in page over HTTP.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import { sql } from "drizzle-orm";
+import { openDatabase, query } from "../app/db/client.server";
+import { feedSkeleton, feedSources, skeletonQuery } from "../app/feed/home-feed.server";
+import { loadViewer } from "../app/policy/viewer.server";
+import { loadFeedData } from "../tests/support/feed-data";
+
+const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+if (!url) {
+  console.error("Set BENCH_DATABASE_URL (or DATABASE_URL) to a PostgreSQL database the benchmark may fill.");
+  process.exit(2);
+}
+const POSTS = Number(process.env.BENCH_POSTS ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 300);
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms  p95 ${pct(xs, 95).toFixed(2)} ms  (n=${xs.length})`;
+
+process.env.DATABASE_URL = url;
+const h = await openDatabase({ kind: "postgres", url });
+const db = h.db;
+const prefix = `bench${POSTS}`;
+const [{ n }] = await query<{ n: number }>(db, sql`select count(*)::int as n from content where org_id = ${prefix + "-org"}`);
+let data: { org: string; spaces: string[]; authors: string[] };
+if (n !== POSTS) {
+  console.log(`Loading ${POSTS.toLocaleString()} posts (once; reused on later runs)…`);
+  const t = performance.now();
+  await db.execute(sql`delete from follows where user_id like ${prefix + "-%"}`);
+  await db.execute(sql`delete from space_members where space_id like ${prefix + "-%"}`);
+  await db.execute(sql`delete from content where org_id = ${prefix + "-org"}`);
+  await db.execute(sql`delete from spaces where org_id = ${prefix + "-org"}`);
+  await db.execute(sql`delete from users where org_id = ${prefix + "-org"}`);
+  await db.execute(sql`delete from orgs where id = ${prefix + "-org"}`);
+  data = await loadFeedData(db, { posts: POSTS, spaces: 2000, authors: 10_000, prefix });
+  console.log(`  loaded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+} else {
+  data = {
+    org: `${prefix}-org`,
+    spaces: Array.from({ length: 2000 }, (_, i) => `${prefix}-s${i + 1}`),
+    authors: Array.from({ length: 10_000 }, (_, i) => `${prefix}-u${i + 1}`),
+  };
+}
+const me = data.authors[0];
+await db.execute(sql`delete from space_members where user_id = ${me}`);
+await db.execute(sql`delete from follows where user_id = ${me}`);
+for (const s of data.spaces.slice(0, 20)) await db.execute(sql`insert into space_members (space_id, user_id) values (${s}, ${me})`);
+for (const a of data.authors.slice(5000, 5050)) await db.execute(sql`insert into follows (user_id, target_kind, target_id) values (${me}, 'user', ${a})`);
+await db.execute(sql`update users set password_hash = null where id = ${me}`);
+
+const viewer = await loadViewer(db, me);
+const sources = await feedSources(db, viewer);
+console.log(`Viewer: ${sources.spaceIds.length} spaces, ${sources.authorIds.length} followed people`);
+
+// 1. the feed query alone (first page and a deep page)
+const q1: number[] = [];
+const qDeep: number[] = [];
+let cursor: { at: string; id: string } | null = null;
+for (let i = 0; i < 30; i++) await query(db, skeletonQuery(viewer, sources, { limit: 21 }));
+for (let i = 0; i < RUNS; i++) {
+  let t = performance.now();
+  const rows = await query<{ id: string; created_at: string }>(db, skeletonQuery(viewer, sources, { limit: 21 }));
+  q1.push(performance.now() - t);
+  if (!cursor) {
+    // walk 50 pages down once to get a deep cursor
+    let c = { at: new Date(rows[19].created_at).toISOString(), id: rows[19].id };
+    for (let p = 0; p < 50; p++) {
+      const next = await feedSkeleton(db, viewer, sources, { cursor: c, limit: 21 });
+      c = { at: next[19].createdAt.toISOString(), id: next[19].id };
+    }
+    cursor = c;
+  }
+  t = performance.now();
+  await query(db, skeletonQuery(viewer, sources, { limit: 21, cursor }));
+  qDeep.push(performance.now() - t);
+}
+console.log(`feed query, first page:   ${fmt(q1)}`);
+console.log(`feed query, page 51:      ${fmt(qDeep)}`);
+
+// 2. natural query for comparison (few runs: it is slow)
+const nat: number[] = [];
+const spaceList = sql.join(sources.spaceIds.map((s) => sql`${s}`), sql`, `);
+const authorList = sql.join(sources.authorIds.map((s) => sql`${s}`), sql`, `);
+for (let i = 0; i < 10; i++) {
+  const t = performance.now();
+  await query(db, sql`select id from content where kind = 'post' and deleted_at is null and (space_id in (${spaceList}) or author_id in (${authorList})) order by created_at desc, id desc limit 21`);
+  nat.push(performance.now() - t);
+}
+console.log(`natural OR query (ref.):  ${fmt(nat)}`);
+
+// 3. the domain pipeline: viewer facts → sources → skeleton → hydrate
+const { homeFeed } = await import("../app/feed/posts.server");
+const { getDb } = await import("../app/db/client.server");
+await getDb();
+const pipe: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const t = performance.now();
+  const v = await loadViewer(db, me);
+  await homeFeed(v, {}, await getDb());
+  pipe.push(performance.now() - t);
+}
+console.log(`home feed pipeline:       ${fmt(pipe)}`);
+
+// 4. the whole signed-in page over HTTP against the built app
+if (fs.existsSync("build/index.js")) {
+  const { createSession } = await import("../app/identity/session.server");
+  const { token } = await createSession(me);
+  const port = 3390;
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), NODE_ENV: "production", MEILI_URL: "http://127.0.0.1:1" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  try {
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) break;
+      } catch {
+        /* not yet */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const page: number[] = [];
+    const headers = { Cookie: `atrium_session=${token}` };
+    for (let i = 0; i < 20; i++) await (await fetch(`http://127.0.0.1:${port}/`, { headers })).text();
+    for (let i = 0; i < Math.min(RUNS, 200); i++) {
+      const t = performance.now();
+      const res = await fetch(`http://127.0.0.1:${port}/`, { headers });
+      await res.text();
+      if (res.status !== 200) throw new Error(`page answered ${res.status}`);
+      page.push(performance.now() - t);
+    }
+    console.log(`signed-in page GET /:     ${fmt(page)}`);
+  } finally {
+    child.kill("SIGTERM");
+  }
+} else {
+  console.log("signed-in page: skipped (run `npm run build` first)");
+}
+const { closeDb } = await import("../app/db/client.server");
+await closeDb();
+await h.close();
+console.log("targets: feed query p95 ≤ 5 ms; whole signed-in page p95 ≤ 30 ms");
