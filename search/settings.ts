@@ -12,7 +12,11 @@ export type ContentDocument = {
   spaceId: string | null;
   visibility: ContentVisibility;
   authorId: string;
+  authorName: string;
   authorDepartment: string;
+  /** departments the space is limited to ([] = none): the policy filter reads it */
+  spaceDepartments: string[];
+  topics: string[];
   deleted: boolean;
   title: string;
   text: string;
@@ -53,13 +57,16 @@ export const indexDefinitions: Record<IndexName, IndexDefinition> = {
     primaryKey: 'id',
     settings: {
       // Order is ranking priority: a hit in the title beats one in the body.
-      searchableAttributes: ['title', 'text', 'tags', 'cashtags'],
+      searchableAttributes: ['title', 'text', 'tags', 'cashtags', 'authorName'],
       filterableAttributes: [
+        'id',
         'orgId',
         'spaceId',
         'visibility',
         'authorId',
         'authorDepartment',
+        'spaceDepartments',
+        'topics',
         'deleted',
         'kind',
         'tags',

@@ -350,3 +350,41 @@ export const announcements = pgTable("announcements", {
   pinnedAt: ts("pinned_at").notNull(),
   endsAt: ts("ends_at"),
 });
+
+// ---------- knowledge: listening ----------
+
+// Topics curators attach to content (e.g. rates, fraud prevention, online banking).
+export const contentTopics = pgTable(
+  "content_topics",
+  {
+    contentId: text("content_id").notNull().references(() => content.id),
+    topic: text("topic").notNull(),
+    labelledBy: text("labelled_by").notNull().references(() => users.id),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.contentId, t.topic] })],
+);
+
+export const savedSearches = pgTable(
+  "saved_searches",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    userId: text("user_id").notNull().references(() => users.id),
+    query: text("query").notNull(), // words, a "#tag" or a "$TICK"
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("saved_searches_org_idx").on(t.orgId)],
+);
+
+export const searchSynonyms = pgTable(
+  "search_synonyms",
+  {
+    orgId: text("org_id").notNull(),
+    term: text("term").notNull(),
+    synonyms: text("synonyms").array().notNull(),
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.term] })],
+);

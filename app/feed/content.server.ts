@@ -3,7 +3,7 @@ import { getDb, query, type Db, type Tx } from "~/db/client.server";
 import { content, reactions } from "~/db/schema";
 import { appendVersion } from "~/compliance/archive.server";
 import "~/platform/consumers.server";
-import { emit } from "~/platform/outbox.server";
+import { committed, emit } from "~/platform/outbox.server";
 import { can, type Viewer } from "~/policy/policy";
 import { loadContentFacts, loadSpaceFacts } from "~/policy/facts.server";
 import { now } from "~/utils/clock.server";
@@ -69,7 +69,7 @@ export async function createContent(
     if (!can(viewer, "post", space)) forbidden();
   }
   const t = now();
-  return d.transaction(async (tx) => {
+  return committed(d, async (tx) => {
     const [row] = await tx
       .insert(content)
       .values({
@@ -114,7 +114,7 @@ export async function editContent(viewer: Viewer, id: string, body: ContentBody,
   const facts = await factsOrNotFound(d, id);
   if (!can(viewer, "read", facts)) notFound();
   if (!can(viewer, "edit", facts)) forbidden();
-  return d.transaction(async (tx) => {
+  return committed(d, async (tx) => {
     const cur = await lockRow(tx, id);
     if (!cur || cur.deletedAt) notFound();
     const t = now();
@@ -156,7 +156,7 @@ async function setDeleted(viewer: Viewer, id: string, deleted: boolean, db?: Db)
   } else if (!can(viewer, "restore", facts)) {
     notFound();
   }
-  return d.transaction(async (tx) => {
+  return committed(d, async (tx) => {
     const cur = await lockRow(tx, id);
     if (!cur || (cur.deletedAt !== null) === deleted) notFound();
     const t = now();
@@ -195,7 +195,7 @@ export async function setReaction(viewer: Viewer, id: string, kind: ReactionKind
   const facts = await factsOrNotFound(d, id);
   if (!can(viewer, "react", facts)) notFound();
   const subjectId = `${id}:${viewer.id}:${kind}`;
-  return d.transaction(async (tx) => {
+  return committed(d, async (tx) => {
     const t = now();
     const changed = on
       ? await tx

@@ -24,11 +24,12 @@ export async function feedSources(db: Db, viewer: Viewer): Promise<FeedSources> 
         where f.user_id = ${viewer.id}`,
   );
   const candidates = new Set(viewer.memberSpaceIds);
-  const authors: string[] = [];
+  // One's own posts always show (an org-wide post would otherwise vanish on submit).
+  const authors: string[] = [viewer.id];
   const tags: string[] = [];
   for (const f of follows) {
     if (f.target_kind === "space") candidates.add(f.target_id);
-    if (f.target_kind === "user" && f.department !== null && !viewer.blockedDepartments.includes(f.department)) authors.push(f.target_id);
+    if (f.target_kind === "user" && f.target_id !== viewer.id && f.department !== null && !viewer.blockedDepartments.includes(f.department)) authors.push(f.target_id);
     if (f.target_kind === "tag") tags.push(f.target_id);
   }
   // Only my spaces and followed ones that the policy still lets me read.

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { getDb, query, type Db } from "~/db/client.server";
 import { spaceJoinRequests, spaceMembers, spaces, users } from "~/db/schema";
 import { appendAudit } from "~/compliance/audit.server";
-import { emit } from "~/platform/outbox.server";
+import { committed, emit } from "~/platform/outbox.server";
 import { spaceFactsOf } from "~/policy/facts.server";
 import { can, orgFacts, type Viewer } from "~/policy/policy";
 import { listableSpaceCondition, readableUserCondition } from "~/policy/scopes.server";
@@ -26,7 +26,7 @@ type SpaceRow = typeof spaces.$inferSelect;
 export async function createSpace(viewer: Viewer, input: SpaceInput, db?: Db): Promise<SpaceRow> {
   const d = db ?? (await getDb());
   if (!viewer.orgId || !can(viewer, "create_space", orgFacts(viewer.orgId))) forbidden();
-  return d.transaction(async (tx) => {
+  return committed(d, async (tx) => {
     const [row] = await tx
       .insert(spaces)
       .values({
@@ -116,7 +116,7 @@ export async function joinSpace(viewer: Viewer, spaceId: string, db?: Db) {
     return "requested" as const;
   }
   if (!abilities.join) forbidden();
-  await d.transaction(async (tx) => {
+  await committed(d, async (tx) => {
     await tx.insert(spaceMembers).values({ spaceId, userId: viewer.id!, role: "member" }).onConflictDoNothing();
     await membershipChanged(tx, space.orgId, spaceId, viewer.id!, "join", viewer.id!);
   });
@@ -127,7 +127,7 @@ export async function leaveSpace(viewer: Viewer, spaceId: string, db?: Db) {
   const d = db ?? (await getDb());
   const { space, abilities } = await getSpace(viewer, { id: spaceId }, d);
   if (!abilities.leave) forbidden();
-  await d.transaction(async (tx) => {
+  await committed(d, async (tx) => {
     await tx.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, viewer.id!)));
     await membershipChanged(tx, space.orgId, spaceId, viewer.id!, "leave", viewer.id!);
   });
@@ -140,7 +140,7 @@ export async function setMember(viewer: Viewer, spaceId: string, userId: string,
   if (!abilities.manage) forbidden();
   const [target] = await d.select({ orgId: users.orgId, department: users.department }).from(users).where(eq(users.id, userId));
   if (!target || target.orgId !== space.orgId) notFound();
-  await d.transaction(async (tx) => {
+  await committed(d, async (tx) => {
     if (member) {
       await tx
         .insert(spaceMembers)
@@ -159,7 +159,7 @@ export async function updateSpaceSettings(viewer: Viewer, spaceId: string, input
   const d = db ?? (await getDb());
   const { space, abilities } = await getSpace(viewer, { id: spaceId }, d);
   if (!abilities.manage) forbidden();
-  await d.transaction(async (tx) => {
+  await committed(d, async (tx) => {
     await tx
       .update(spaces)
       .set({

@@ -10,6 +10,7 @@ import type { OrgRole } from "./roles";
 import { revokeAllSessions } from "./session.server";
 import { hashSecret, randomToken } from "./tokens.server";
 import { appendAudit } from "~/compliance/audit.server";
+import { emit } from "~/platform/outbox.server";
 
 export type NewUser = {
   orgId: string;
@@ -248,6 +249,7 @@ export async function deactivateUser(orgId: string, userId: string, actorId: str
     if (res.length === 0) return false;
     await revokeAllSessions(userId, tx);
     await appendAudit(tx, { orgId, actorId, action: "user.deactivate", targetKind: "user", targetId: userId, data: {} });
+    await emit(tx, { orgId, topic: "user.deactivated", subjectId: userId });
     return true;
   });
 }

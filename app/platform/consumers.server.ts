@@ -4,3 +4,9 @@ import { notifyFromEvents } from "~/feed/notifications.server";
 import { registerConsumer } from "./outbox.server";
 
 registerConsumer({ name: "notifications", topics: ["content.created", "reaction.added"], handle: notifyFromEvents });
+import { registerSearchConsumer } from "~/knowledge/indexer.server";
+
+registerSearchConsumer();
+import { registerListeningConsumer } from "~/knowledge/listening.server";
+
+registerListeningConsumer();

@@ -22,7 +22,23 @@ export type Consumer = {
    */
   handle(events: OutboxEvent[], tx: Tx): Promise<void>;
   batchSize?: number;
+  /** default MAX_ATTEMPTS; Infinity never dead-letters (derived data that must converge) */
+  maxAttempts?: number;
+  /** cap on the retry delay (default 10 min) */
+  maxBackoffMs?: number;
+  /** one batch at a time across every instance (transaction-scoped advisory lock) */
+  exclusive?: boolean;
 };
+
+// In-process wake-up after a commit, so fresh events do not wait for the next poll.
+const wakers: Set<() => void> = (((globalThis as Record<string, unknown>).__atriumOutboxWakers ??= new Set()) as Set<() => void>);
+export function onOutboxNudge(fn: () => void) {
+  wakers.add(fn);
+  return () => wakers.delete(fn);
+}
+export function nudgeOutbox() {
+  for (const fn of wakers) fn();
+}
 
 const registry: Map<string, Consumer> = (((globalThis as Record<string, unknown>).__atriumConsumers ??= new Map()) as Map<
   string,
@@ -41,8 +57,8 @@ export function consumers(): Consumer[] {
 
 export const MAX_ATTEMPTS = 8;
 /** base, 2×base, 4×base … capped at 10 min (base: OUTBOX_BACKOFF_MS, default 1 s). */
-export const backoffMs = (attempts: number) =>
-  Math.min(600_000, Number(process.env.OUTBOX_BACKOFF_MS ?? 1000) * 2 ** Math.max(0, attempts - 1));
+export const backoffMs = (attempts: number, cap = 600_000) =>
+  Math.min(cap, Number(process.env.OUTBOX_BACKOFF_MS ?? 1000) * 2 ** Math.max(0, attempts - 1));
 
 export type NewEvent = { orgId: string; topic: string; subjectId: string; payload?: Record<string, unknown> };
 
@@ -84,6 +100,10 @@ export async function drainConsumer(db: Db, consumer: Consumer): Promise<number>
   let claimed: Row[] = [];
   try {
     return await db.transaction(async (tx) => {
+      if (consumer.exclusive) {
+        const [lock] = await query<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext(${"outbox:" + consumer.name})) as ok`);
+        if (!lock?.ok) return 0; // another instance is draining this consumer
+      }
       claimed = await query<Row>(
         tx,
         sql`select d.event_id, d.attempts, e.org_id, e.topic, e.subject_id, e.payload, e.created_at
@@ -112,17 +132,18 @@ export async function drainConsumer(db: Db, consumer: Consumer): Promise<number>
     });
   } catch (err) {
     if (claimed.length === 0) throw err;
-    await recordFailure(db, consumer.name, claimed, err);
+    await recordFailure(db, consumer, claimed, err);
     return 0;
   }
 }
 
-async function recordFailure(db: Db, consumerName: string, rows: Row[], err: unknown) {
+async function recordFailure(db: Db, consumer: Consumer, rows: Row[], err: unknown) {
+  const consumerName = consumer.name;
   const message = String((err as Error)?.message ?? err).slice(0, 1000);
   for (const r of rows) {
     const attempts = r.attempts + 1;
-    const dead = attempts >= MAX_ATTEMPTS;
-    const next = new Date(now().getTime() + backoffMs(attempts)).toISOString();
+    const dead = attempts >= (consumer.maxAttempts ?? MAX_ATTEMPTS);
+    const next = new Date(now().getTime() + backoffMs(attempts, consumer.maxBackoffMs)).toISOString();
     await db.execute(
       sql`update outbox_deliveries
           set attempts = ${attempts}, last_error = ${message}, status = ${dead ? "dead" : "pending"}, next_attempt_at = ${next}::timestamptz
@@ -162,4 +183,11 @@ export async function retryDead(eventId: number, consumer: string) {
     sql`update outbox_deliveries set status = 'pending', attempts = 0, next_attempt_at = ${now().toISOString()}::timestamptz
         where event_id = ${eventId} and consumer = ${consumer} and status = 'dead'`,
   );
+}
+
+/** Runs a command's transaction, then wakes this instance's outbox worker. */
+export async function committed<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const result = await db.transaction(fn);
+  nudgeOutbox();
+  return result;
 }

@@ -1,0 +1,171 @@
+import { sql } from "drizzle-orm";
+import type { Meilisearch } from "meilisearch";
+import { query, type Db, type DbOrTx } from "~/db/client.server";
+import { registerConsumer, type OutboxEvent } from "~/platform/outbox.server";
+import { getSearchService } from "../../search/client";
+import { indexDefinitions, indexUid, type ContentDocument } from "../../search/settings";
+import { allContentDocuments, childIds, contentDocuments, contentIdsByAuthor, contentIdsInSpace, countContent, peopleDocuments } from "./search-docs.server";
+
+// The search index is derived from Postgres through the outbox. Documents are
+// rebuilt from the current rows (never from event payloads), so replays and
+// out-of-order deliveries converge on the same state.
+
+export async function requireSearch(): Promise<Meilisearch> {
+  const service = await getSearchService();
+  if (!service) throw new Error("Meilisearch is unavailable");
+  return service.client;
+}
+
+/** Which documents an event touches. */
+export async function affectedIds(db: DbOrTx, events: OutboxEvent[]) {
+  const content = new Set<string>();
+  const people = new Set<string>();
+  for (const e of events) {
+    if (e.topic.startsWith("content.") || e.topic === "topics.changed") {
+      content.add(e.subjectId);
+      // a comment's `deleted` fact follows its post
+      if (e.topic === "content.deleted" || e.topic === "content.restored") for (const id of await childIds(db, e.subjectId)) content.add(id);
+    } else if (e.topic === "space.permissions") {
+      for (const id of await contentIdsInSpace(db, e.subjectId)) content.add(id);
+    } else if (e.topic.startsWith("user.")) {
+      people.add(e.subjectId);
+      if (e.topic === "user.updated") for (const id of await contentIdsByAuthor(db, e.subjectId)) content.add(id);
+    }
+  }
+  return { content: [...content], people: [...people] };
+}
+
+export async function pushDocuments(client: Meilisearch, db: DbOrTx, ids: { content: string[]; people: string[] }) {
+  for (let i = 0; i < ids.content.length; i += 5000) {
+    const chunk = ids.content.slice(i, i + 5000);
+    const docs = await contentDocuments(db, chunk);
+    if (docs.length) await client.index(indexUid("content")).addDocuments(docs);
+    const found = new Set(docs.map((d) => d.id));
+    const gone = chunk.filter((id) => !found.has(id)); // removed by retention
+    if (gone.length) await client.index(indexUid("content")).deleteDocuments(gone);
+  }
+  if (ids.people.length) await client.index(indexUid("people")).addDocuments(await peopleDocuments(db, ids.people));
+}
+
+export function registerSearchConsumer() {
+  registerConsumer({
+    name: "search",
+    topics: ["content.", "space.permissions", "user.", "topics.changed"],
+    batchSize: 500,
+    // derived data must converge: retry forever, quickly, one batch at a time
+    maxAttempts: Infinity,
+    maxBackoffMs: 5_000,
+    exclusive: true,
+    async handle(events, tx) {
+      const client = await requireSearch();
+      await pushDocuments(client, tx, await affectedIds(tx, events));
+    },
+  });
+}
+
+async function waitTask(client: Meilisearch, taskUid: number, timeout = 600_000) {
+  const task = await client.tasks.waitForTask(taskUid, { timeout, interval: 50 });
+  if (task.status !== "succeeded") throw new Error(`Meilisearch task ${taskUid} ${task.status}: ${task.error?.message ?? ""}`);
+  return task;
+}
+
+/**
+ * Rebuilds the content and people indexes from Postgres into fresh indexes and swaps
+ * them in atomically; searches keep answering from the old index meanwhile.
+ */
+export async function reindexAll(db: Db, onProgress?: (done: number, total: number) => void) {
+  const client = await requireSearch();
+  const started = performance.now();
+  const total = await countContent(db);
+  const report = { documents: 0, seconds: 0, docsPerSecond: 0 };
+  for (const name of ["content", "people"] as const) {
+    const live = indexUid(name);
+    const next = `${live}_next`;
+    await client.deleteIndex(next).waitTask().catch(() => undefined);
+    await waitTask(client, (await client.createIndex(next, { primaryKey: "id" })).taskUid);
+    await waitTask(client, (await client.index(next).updateSettings(indexDefinitions[name].settings)).taskUid);
+    const synonyms = await client.index(live).getSynonyms().catch(() => ({}));
+    if (Object.keys(synonyms).length) await waitTask(client, (await client.index(next).updateSynonyms(synonyms)).taskUid);
+    let lastTask = -1;
+    if (name === "content") {
+      for await (const docs of allContentDocuments(db, 5000)) {
+        lastTask = (await client.index(next).addDocuments(docs)).taskUid;
+        report.documents += docs.length;
+        onProgress?.(report.documents, total);
+      }
+    } else {
+      const people = await peopleDocuments(db);
+      if (people.length) lastTask = (await client.index(next).addDocuments(people)).taskUid;
+    }
+    if (lastTask >= 0) await waitTask(client, lastTask);
+    if (!(await client.getIndexes({ limit: 1000 })).results.some((i) => i.uid === live)) {
+      await waitTask(client, (await client.createIndex(live, { primaryKey: "id" })).taskUid);
+    }
+    await waitTask(client, (await client.swapIndexes([{ indexes: [live, next], rename: false }])).taskUid);
+    await waitTask(client, (await client.deleteIndex(next)).taskUid);
+  }
+  report.seconds = (performance.now() - started) / 1000;
+  report.docsPerSecond = report.documents / Math.max(report.seconds, 0.001);
+  return report;
+}
+
+export type ReconcileReport = { checked: number; missing: number; stale: number; extra: number; fixed: number };
+
+const FACTS: (keyof ContentDocument)[] = ["orgId", "spaceId", "visibility", "spaceDepartments", "authorDepartment", "deleted", "text", "title", "tags", "cashtags", "topics", "kind"];
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Compares every content row with its document and repairs what differs. */
+export async function reconcile(db: Db, opts: { fix?: boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<ReconcileReport> {
+  const client = await requireSearch();
+  const index = client.index<ContentDocument>(indexUid("content"));
+  const total = await countContent(db);
+  const report: ReconcileReport = { checked: 0, missing: 0, stale: 0, extra: 0, fixed: 0 };
+  const toFix: ContentDocument[] = [];
+  const expected = new Set<string>();
+  for await (const docs of allContentDocuments(db, 1000)) {
+    const got = await index.getDocuments({ filter: `id IN [${docs.map((d) => JSON.stringify(d.id)).join(",")}]`, limit: docs.length }).catch(async () => {
+      // `id` is not filterable: fetch one by one
+      const out: ContentDocument[] = [];
+      for (const d of docs) {
+        const one = await index.getDocument(d.id).catch(() => null);
+        if (one) out.push(one as ContentDocument);
+      }
+      return { results: out };
+    });
+    const byId = new Map(got.results.map((d) => [d.id, d]));
+    for (const d of docs) {
+      expected.add(d.id);
+      const have = byId.get(d.id);
+      if (!have) {
+        report.missing++;
+        toFix.push(d);
+      } else if (FACTS.some((k) => !same(have[k], d[k]))) {
+        report.stale++;
+        toFix.push(d);
+      }
+    }
+    report.checked += docs.length;
+    opts.onProgress?.(report.checked, total);
+  }
+  // documents for rows that no longer exist
+  const extra: string[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await index.getDocuments({ fields: ["id"], offset, limit: 1000 });
+    for (const d of page.results) if (!expected.has(d.id)) extra.push(d.id);
+    if (page.results.length < 1000) break;
+  }
+  report.extra = extra.length;
+  if (opts.fix !== false && (toFix.length || extra.length)) {
+    let task = -1;
+    for (let i = 0; i < toFix.length; i += 5000) task = (await index.addDocuments(toFix.slice(i, i + 5000))).taskUid;
+    if (extra.length) task = (await index.deleteDocuments(extra)).taskUid;
+    if (task >= 0) await waitTask(client, task);
+    report.fixed = toFix.length + extra.length;
+  }
+  return report;
+}
+
+export async function pendingSearchDeliveries(db: Db) {
+  const [r] = await query<{ n: number }>(db, sql`select count(*)::int as n from outbox_deliveries where consumer = 'search' and status = 'pending'`);
+  return Number(r.n);
+}

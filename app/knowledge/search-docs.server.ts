@@ -1,0 +1,121 @@
+import { sql } from "drizzle-orm";
+import { query, type DbOrTx } from "~/db/client.server";
+import { textArray } from "~/db/sql.server";
+import type { ContentDocument, PersonDocument } from "../../search/settings";
+
+// Builds index documents from the current rows. Each carries exactly the facts the
+// policy's search filter reads (org, space, visibility, space departments, author
+// department, deleted) and the searchable text: nothing more sensitive.
+
+type Row = {
+  id: string;
+  org_id: string;
+  kind: ContentDocument["kind"];
+  space_id: string | null;
+  visibility: string | null;
+  allowed_departments: string[] | null;
+  author_id: string;
+  author_name: string;
+  author_department: string;
+  deleted: boolean;
+  title: string;
+  text: string;
+  tags: string[] | null;
+  topics: string[] | null;
+  created_at: string | Date;
+};
+
+const SELECT = sql`select c.id, c.org_id, c.kind, c.space_id, s.visibility, s.allowed_departments,
+    c.author_id, au.name as author_name, au.department as author_department,
+    (c.deleted_at is not null or coalesce(p.deleted_at is not null, false)) as deleted,
+    c.title, c.body_text as text, c.created_at,
+    (select array_agg(t.tag) from content_tags t where t.content_id = c.id) as tags,
+    (select array_agg(tp.topic) from content_topics tp where tp.content_id = c.id) as topics
+  from content c
+  join users au on au.id = c.author_id
+  left join spaces s on s.id = c.space_id
+  left join content p on p.id = c.parent_id`;
+
+export function toDocument(r: Row): ContentDocument {
+  const tags = r.tags ?? [];
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    kind: r.kind,
+    spaceId: r.space_id,
+    visibility: (r.space_id ? r.visibility ?? "secret" : "org") as ContentDocument["visibility"],
+    spaceDepartments: r.allowed_departments ?? [],
+    authorId: r.author_id,
+    authorName: r.author_name,
+    authorDepartment: r.author_department,
+    deleted: r.deleted,
+    title: r.title,
+    text: r.text,
+    tags: tags.filter((t) => t.startsWith("#")).map((t) => t.slice(1)),
+    cashtags: tags.filter((t) => t.startsWith("$")).map((t) => t.slice(1)),
+    topics: r.topics ?? [],
+    createdAt: new Date(r.created_at).getTime(),
+  };
+}
+
+export async function contentDocuments(db: DbOrTx, ids: string[]): Promise<ContentDocument[]> {
+  if (!ids.length) return [];
+  const rows = await query<Row>(db, sql`${SELECT} where c.id = any(${textArray(ids)})`);
+  return rows.map(toDocument);
+}
+
+/** Keyset pages of every document, for reindex and reconcile. */
+export async function* allContentDocuments(db: DbOrTx, batch = 5000): AsyncGenerator<ContentDocument[]> {
+  let after = "";
+  for (;;) {
+    const rows = await query<Row>(db, sql`${SELECT} where c.id > ${after} order by c.id limit ${batch}`);
+    if (!rows.length) return;
+    yield rows.map(toDocument);
+    after = rows[rows.length - 1].id;
+  }
+}
+
+export async function countContent(db: DbOrTx): Promise<number> {
+  const [r] = await query<{ n: number }>(db, sql`select count(*)::int as n from content`);
+  return Number(r.n);
+}
+
+type PersonRow = { id: string; org_id: string; name: string; title: string; department: string; region: string; languages: string[]; status: string };
+
+export async function peopleDocuments(db: DbOrTx, ids?: string[]): Promise<PersonDocument[]> {
+  const rows = await query<PersonRow>(
+    db,
+    ids
+      ? sql`select id, org_id, name, title, department, region, languages, status from users where id = any(${textArray(ids)})`
+      : sql`select id, org_id, name, title, department, region, languages, status from users`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    orgId: r.org_id,
+    name: r.name,
+    title: r.title,
+    department: r.department,
+    region: r.region,
+    languages: r.languages ?? [],
+    active: r.status === "active",
+  }));
+}
+
+/** Content whose documents change when a space's permissions change. */
+export async function contentIdsInSpace(db: DbOrTx, spaceId: string): Promise<string[]> {
+  const rows = await query<{ id: string }>(db, sql`select id from content where space_id = ${spaceId}`);
+  return rows.map((r) => r.id);
+}
+
+export async function contentIdsByAuthor(db: DbOrTx, userId: string): Promise<string[]> {
+  const rows = await query<{ id: string }>(db, sql`select id from content where author_id = ${userId}`);
+  return rows.map((r) => r.id);
+}
+
+export async function childIds(db: DbOrTx, parentId: string): Promise<string[]> {
+  const rows = await query<{ id: string }>(
+    db,
+    sql`select id from content where parent_id = ${parentId} union select k.id from content p join content k on k.parent_id = p.id where p.parent_id = ${parentId}`,
+  );
+  return rows.map((r) => r.id);
+}
