@@ -21,9 +21,10 @@ const BATCH = 2000;
 const toDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 const toJson = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
 
-async function totalRecords(db: Db) {
-  const [a] = await query<{ n: string | number }>(db, sql`select count(*) as n from archive_records`);
-  const [b] = await query<{ n: string | number }>(db, sql`select count(*) as n from audit_log`);
+async function totalRecords(db: Db, orgId?: string) {
+  const where = orgId ? sql` where org_id = ${orgId}` : sql``;
+  const [a] = await query<{ n: string | number }>(db, sql`select count(*) as n from archive_records${where}`);
+  const [b] = await query<{ n: string | number }>(db, sql`select count(*) as n from audit_log${where}`);
   return Number(a.n) + Number(b.n);
 }
 
@@ -34,20 +35,23 @@ async function totalRecords(db: Db) {
  */
 export async function verifyArchive(
   db: Db,
-  opts: { onProgress?: (done: number, total: number) => void; checkpoints?: ExternalCheckpoint[] } = {},
+  opts: { onProgress?: (done: number, total: number) => void; checkpoints?: ExternalCheckpoint[]; orgId?: string } = {},
 ): Promise<VerifyResult> {
-  const total = await totalRecords(db);
+  const total = await totalRecords(db, opts.orgId);
   let checked = 0;
   const chains = await query<{ org_id: string; chain: ChainName; seq: string | number; hash: string }>(
     db,
-    sql`select org_id, chain, seq, hash from chain_heads order by org_id, chain`,
+    opts.orgId
+      ? sql`select org_id, chain, seq, hash from chain_heads where org_id = ${opts.orgId} order by chain`
+      : sql`select org_id, chain, seq, hash from chain_heads order by org_id, chain`,
   );
   const stored = await query<{ org_id: string; chain: ChainName; seq: string | number; hash: string }>(
     db,
-    sql`select org_id, chain, seq, hash from checkpoints`,
+    opts.orgId ? sql`select org_id, chain, seq, hash from checkpoints where org_id = ${opts.orgId}` : sql`select org_id, chain, seq, hash from checkpoints`,
   );
   const expected = new Map<string, string>();
-  for (const c of [...stored.map((s) => ({ orgId: s.org_id, chain: s.chain, seq: Number(s.seq), hash: s.hash })), ...(opts.checkpoints ?? [])]) {
+  const external = (opts.checkpoints ?? []).filter((c) => !opts.orgId || c.orgId === opts.orgId);
+  for (const c of [...stored.map((s) => ({ orgId: s.org_id, chain: s.chain, seq: Number(s.seq), hash: s.hash })), ...external]) {
     expected.set(`${c.orgId}|${c.chain}|${c.seq}`, c.hash);
   }
 

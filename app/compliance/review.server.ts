@@ -1,0 +1,104 @@
+import { sql } from "drizzle-orm";
+import { getDb, query, type Db } from "~/db/client.server";
+import { can, orgFacts, type Viewer } from "~/policy/policy";
+import { loadContentFacts } from "~/policy/facts.server";
+import { notFound } from "~/utils/http.server";
+import { appendAudit } from "./audit.server";
+import { verifyArchive, type VerifyResult } from "./verify.server";
+
+// Compliance officers read everything in their org, deleted content included,
+// but only through these functions, and each call is written to the audit chain
+// in the same transaction as the read.
+
+async function requireCompliance(viewer: Viewer) {
+  if (!viewer.orgId || !can(viewer, "compliance", orgFacts(viewer.orgId))) notFound();
+  return viewer.orgId;
+}
+
+export type ReviewHit = { id: string; kind: string; author: string; authorDepartment: string; space: string | null; text: string; createdAt: string; deleted: boolean; version: number };
+
+/** Full-text search over every item of the org, deleted ones included (audited). */
+export async function reviewSearch(
+  viewer: Viewer,
+  p: { q: string; author?: string | null; from?: Date | null; to?: Date | null; includeDeleted?: boolean },
+  db?: Db,
+): Promise<ReviewHit[]> {
+  const d = db ?? (await getDb());
+  const orgId = await requireCompliance(viewer);
+  return d.transaction(async (tx) => {
+    await appendAudit(tx, {
+      orgId,
+      actorId: viewer.id,
+      action: "compliance.search",
+      targetKind: "org",
+      targetId: orgId,
+      data: { q: p.q, author: p.author ?? null, from: p.from?.toISOString() ?? null, to: p.to?.toISOString() ?? null, includeDeleted: p.includeDeleted !== false },
+    });
+    const q = p.q.trim();
+    return query<ReviewHit>(
+      tx,
+      sql`select c.id, c.kind, au.name as author, au.department as "authorDepartment", s.name as space, c.body_text as text,
+            c.created_at as "createdAt", (c.deleted_at is not null) as deleted, c.version
+          from content c join users au on au.id = c.author_id left join spaces s on s.id = c.space_id
+          where c.org_id = ${orgId}
+            ${q ? sql`and to_tsvector('simple', c.title || ' ' || c.body_text) @@ websearch_to_tsquery('simple', ${q})` : sql``}
+            ${p.author ? sql`and (lower(au.email) = ${p.author.toLowerCase()} or au.id = ${p.author})` : sql``}
+            ${p.from ? sql`and c.created_at >= ${p.from.toISOString()}::timestamptz` : sql``}
+            ${p.to ? sql`and c.created_at < ${p.to.toISOString()}::timestamptz` : sql``}
+            ${p.includeDeleted === false ? sql`and c.deleted_at is null` : sql``}
+          order by c.created_at desc limit 200`,
+    );
+  });
+}
+
+export type ReviewVersion = { seq: number; version: number; action: string; actor: string; at: string; data: Record<string, unknown>; hash: string; prevHash: string };
+
+/** Every archived version of one item with who, when and the chain hashes (audited). */
+export async function reviewItem(viewer: Viewer, id: string, opts: { export?: boolean } = {}, db?: Db) {
+  const d = db ?? (await getDb());
+  const orgId = await requireCompliance(viewer);
+  const facts = (await loadContentFacts(d, [id])).get(id);
+  if (!facts || facts.orgId !== orgId || !can(viewer, "review", facts)) notFound();
+  return d.transaction(async (tx) => {
+    await appendAudit(tx, { orgId, actorId: viewer.id, action: opts.export ? "compliance.export" : "compliance.view", targetKind: "content", targetId: id, data: {} });
+    const versions = await query<ReviewVersion>(
+      tx,
+      sql`select r.seq, r.version, r.action, coalesce(u.name, r.actor_id) as actor, r.at, r.data, r.hash, r.prev_hash as "prevHash"
+          from archive_records r left join users u on u.id = r.actor_id
+          where r.org_id = ${orgId} and (r.subject_id = ${id} or r.subject_id like ${id + ":%"}) order by r.seq`,
+    );
+    const comments = await query<{ id: string }>(tx, sql`select id from content where parent_id = ${id} order by created_at`);
+    return { id, kind: facts.contentKind, deleted: facts.deleted, versions, commentIds: comments.map((c) => c.id) };
+  });
+}
+
+/** A self-contained export: the versions plus the chain head, so an outsider can check the hashes. */
+export async function exportItem(viewer: Viewer, id: string, db?: Db) {
+  const d = db ?? (await getDb());
+  const item = await reviewItem(viewer, id, { export: true }, d);
+  const [head] = await query<{ seq: number; hash: string }>(d, sql`select seq, hash from chain_heads where org_id = ${viewer.orgId} and chain = 'archive'`);
+  return { exportedAt: new Date().toISOString(), exportedBy: viewer.id, item, chainHead: head ?? null, algorithm: "sha256(prev_hash + '\\n' + canonical_json(record))" };
+}
+
+export async function auditTrail(viewer: Viewer, limit = 200, db?: Db) {
+  const d = db ?? (await getDb());
+  const orgId = await requireCompliance(viewer);
+  return d.transaction(async (tx) => {
+    await appendAudit(tx, { orgId, actorId: viewer.id, action: "compliance.audit.view", targetKind: "org", targetId: orgId, data: {} });
+    return query<{ seq: number; action: string; actor: string | null; target_kind: string; target_id: string; data: unknown; at: string }>(
+      tx,
+      sql`select a.seq, a.action, u.name as actor, a.target_kind, a.target_id, a.data, a.at
+          from audit_log a left join users u on u.id = a.actor_id where a.org_id = ${orgId} order by a.seq desc limit ${limit}`,
+    );
+  });
+}
+
+/** Archive verification from the running app (the embedded database admits one process). */
+export async function verifyFromApp(viewer: Viewer, db?: Db): Promise<VerifyResult> {
+  const d = db ?? (await getDb());
+  const orgId = await requireCompliance(viewer);
+  const result = await verifyArchive(d, { orgId });
+  await d.transaction((tx) => appendAudit(tx, { orgId, actorId: viewer.id, action: "archive.verify", targetKind: "org", targetId: orgId, data: { ok: result.ok, checked: result.checked } }));
+  return result;
+}
+
