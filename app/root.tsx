@@ -3,6 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRout
 import type { ReactNode } from "react";
 import { AppShell, type ShellUser } from "~/components/app-shell";
 import { errorMessageKeys, errorStatus, GeneralErrorBoundary } from "~/components/error-boundary";
+import { unreadCount } from "~/feed/notifications.server";
 import { I18nProvider, resolveLocale, translate, useLocaleWithFallback } from "~/i18n";
 import { getCurrentUser } from "~/identity/session.server";
 // Classic compiler: a plain .css import yields the built file's URL (run through PostCSS).
@@ -31,7 +32,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user: ShellUser | null = current
     ? { name: current.name, email: current.email, orgName: current.orgName, roles: current.roles }
     : null;
-  return { user, locale };
+  const unread = current ? await unreadCount(current.id) : 0;
+  return { user, locale, unread };
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -56,9 +58,9 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, unread } = useLoaderData<typeof loader>();
   return (
-    <AppShell user={user}>
+    <AppShell user={user} unread={unread}>
       <Outlet />
     </AppShell>
   );
@@ -67,7 +69,7 @@ export default function App() {
 export function ErrorBoundary() {
   const data = useRouteLoaderData<typeof loader>("root");
   return (
-    <AppShell user={data?.user ?? null} showAccount={data !== undefined}>
+    <AppShell user={data?.user ?? null} unread={data?.unread ?? 0} showAccount={data !== undefined}>
       <GeneralErrorBoundary />
     </AppShell>
   );

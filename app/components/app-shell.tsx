@@ -3,6 +3,7 @@ import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n";
 import type { OrgRole } from "~/identity/roles";
+import { SearchSuggestInput } from "./search-suggest";
 import { cx } from "./ui";
 
 /** What the shell needs to know about the viewer; the root loader sends no more than this. */
@@ -23,10 +24,13 @@ const NAV_ITEMS: ReadonlyArray<{ to: string; label: MessageKey; end?: boolean }>
 
 export function AppShell({
   user,
+  unread = 0,
   showAccount = true,
   children,
 }: {
   user: ShellUser | null;
+  /** Unread notifications, shown on the bell. */
+  unread?: number;
   /** False when the viewer is unknown (the root loader failed): show neither account menu nor "Sign in". */
   showAccount?: boolean;
   children: ReactNode;
@@ -79,6 +83,7 @@ export function AppShell({
           {user ? <SearchBox className="order-last w-full sm:order-none sm:ml-auto sm:w-auto" /> : null}
 
           <div className={cx("ml-auto flex items-center gap-2", user && "sm:ml-0")}>
+            {showAccount && user ? <NotificationBell unread={unread} /> : null}
             {showAccount ? (
               user ? (
                 <UserMenu user={user} />
@@ -196,7 +201,7 @@ function SearchBox({ className }: { className?: string }) {
       </label>
       <div className="relative">
         <SearchIcon className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-slate-400" />
-        <input
+        <SearchSuggestInput
           key={current}
           ref={inputRef}
           id={inputId}
@@ -218,6 +223,36 @@ function SearchBox({ className }: { className?: string }) {
         </kbd>
       </div>
     </Form>
+  );
+}
+
+// ---------- Notifications ----------
+
+function NotificationBell({ unread }: { unread: number }) {
+  const { t } = useT();
+  const label = unread > 0 ? t("notifications.bellUnread", { count: unread }) : t("notifications.bell");
+  return (
+    <NavLink
+      to="/notifications"
+      aria-label={label}
+      title={label}
+      className={({ isActive }) =>
+        cx(
+          "relative inline-flex size-9 items-center justify-center rounded-lg",
+          isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
+        )
+      }
+    >
+      <BellIcon className="size-5" />
+      {unread > 0 ? (
+        <span
+          aria-hidden="true"
+          className="absolute top-0.5 right-0.5 flex h-4 min-w-4 items-center justify-center rounded-full bg-red-600 px-1 text-[10px] leading-none font-semibold text-white"
+        >
+          {unread > 99 ? "99+" : unread}
+        </span>
+      ) : null}
+    </NavLink>
   );
 }
 
@@ -375,6 +410,14 @@ function SearchIcon({ className }: { className?: string }) {
     <svg aria-hidden="true" viewBox="0 0 20 20" className={className} fill="none" stroke="currentColor" strokeWidth={1.6}>
       <circle cx="9" cy="9" r="5.5" />
       <path strokeLinecap="round" d="M13 13l3.5 3.5" />
+    </svg>
+  );
+}
+
+function BellIcon({ className }: { className?: string }) {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 20 20" className={className} fill="none" stroke="currentColor" strokeWidth={1.6}>
+      <path strokeLinecap="round" strokeLinejoin="round" d="M5 8a5 5 0 0 1 10 0c0 3.5 1.5 5 1.5 5h-13S5 11.5 5 8ZM8.5 16a1.5 1.5 0 0 0 3 0" />
     </svg>
   );
 }

@@ -1,21 +1,246 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { EmptyState, PageHeader } from "~/components/ui";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect, useRef, useState, type MouseEvent } from "react";
+import { z } from "zod";
+import { Composer } from "~/components/composer";
+import { plural, PostCard } from "~/components/post-card";
+import { buttonClasses, Card, cx, EmptyState, PageHeader } from "~/components/ui";
+import { inputErrorResponse, postableSpaces, submitPost } from "~/feed/composer.server";
+import { encodeCursor } from "~/feed/feed-cursor";
+import { homeFeed, type PostView } from "~/feed/posts.server";
 import { metaTitle, useT } from "~/i18n";
-import { requireUser } from "~/identity/session.server";
+import { requireViewer } from "~/policy/request.server";
+import { badRequest, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "feed.title");
 
+const FeedQuery = z.object({
+  view: z.enum(["latest", "top"]).catch("latest"),
+  cursor: z.string().max(200).nullable().catch(null),
+  page: z.coerce.number().int().min(0).max(1000).catch(0),
+});
+
+const PostForm = z.object({
+  intent: z.literal("post"),
+  formId: z.string().max(64).optional(),
+  body: z.string().max(1_000_000).optional(),
+  bodyText: z.string().max(60_000).optional(),
+  spaceId: z.string().max(64).optional(),
+});
+
+// With no post yet, "new posts" counts from now on (a cursor before any real id).
+const startOfNow = () => encodeCursor({ at: new Date().toISOString(), id: "00000000-0000-0000-0000-000000000000" });
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request);
-  return null;
+  const { viewer } = await requireViewer(request);
+  const sp = new URL(request.url).searchParams;
+  const q = FeedQuery.parse({ view: sp.get("view") ?? undefined, cursor: sp.get("cursor"), page: sp.get("page") ?? undefined });
+  const feed = await homeFeed(viewer, { view: q.view, cursor: q.cursor, page: q.page });
+  const firstPage = !q.cursor && !q.page;
+  return json({
+    view: q.view,
+    firstPage,
+    announcements: feed.announcements,
+    posts: feed.posts,
+    nextCursor: feed.nextCursor,
+    nextPage: feed.nextPage,
+    since: feed.newest ?? startOfNow(),
+    spaces: firstPage ? await postableSpaces(viewer) : null,
+  });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { viewer, locale } = await requireViewer(request);
+  const parsed = await parseForm(request, PostForm, locale);
+  if (!parsed.ok) return badRequest(parsed);
+  const { intent: _intent, ...input } = parsed.data;
+  try {
+    await submitPost(viewer, input);
+  } catch (error) {
+    return inputErrorResponse(error, locale, { ...input });
+  }
+  return redirect("/");
+}
+
+type FeedData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+function nextHref(data: Pick<FeedData, "view" | "nextCursor" | "nextPage">): string | null {
+  if (data.view === "top") return data.nextPage !== null ? `?view=top&page=${data.nextPage}` : null;
+  return data.nextCursor ? `?cursor=${encodeURIComponent(data.nextCursor)}` : null;
 }
 
 export default function FeedPage() {
+  const data = useLoaderData<typeof loader>();
   const { t } = useT();
+  const pinnedIds = new Set(data.announcements.map((p) => p.id));
+  const posts = data.posts.filter((p) => !pinnedIds.has(p.id));
+  const empty = posts.length === 0 && data.announcements.length === 0;
+
   return (
-    <>
-      <PageHeader title={t("feed.title")} />
-      <EmptyState title={t("feed.emptyTitle")} description={t("feed.emptyBody")} />
-    </>
+    <div className="mx-auto max-w-2xl">
+      <PageHeader title={t("feed.title")} className="mb-6" />
+      {data.spaces ? (
+        <Card className="mb-6 p-4 sm:p-5">
+          <Composer
+            action="/?index"
+            intent="post"
+            formId="home"
+            label={t("composer.label")}
+            submitLabel={t("composer.submit")}
+            spaces={data.spaces}
+          />
+        </Card>
+      ) : null}
+
+      <nav aria-label={t("feed.views")} className="mb-4 flex gap-1 border-b border-slate-200">
+        <FeedTab to="/" active={data.view === "latest"} label={t("feed.latest")} />
+        <FeedTab to="/?view=top" active={data.view === "top"} label={t("feed.top")} />
+      </nav>
+      {data.view === "top" ? <p className="mb-4 text-sm text-slate-600">{t("feed.topHint")}</p> : null}
+      {data.view === "latest" && data.firstPage ? <NewPostsBanner since={data.since} /> : null}
+
+      {data.announcements.length ? (
+        <section aria-labelledby="feed-announcements" className="mb-6">
+          <h2 id="feed-announcements" className="mb-2 text-sm font-semibold text-amber-800">
+            {t("feed.announcements")}
+          </h2>
+          <PostList posts={data.announcements} />
+        </section>
+      ) : null}
+
+      <section aria-labelledby="feed-posts">
+        <h2 id="feed-posts" className="sr-only">
+          {t("feed.posts")}
+        </h2>
+        {empty ? (
+          <EmptyState
+            title={t(data.view === "top" ? "feed.topEmptyTitle" : "feed.emptyTitle")}
+            description={t(data.view === "top" ? "feed.topEmptyBody" : "feed.emptyBody")}
+            action={
+              <Link to="/spaces" className={buttonClasses({ variant: "secondary" })}>
+                {t("feed.browseSpaces")}
+              </Link>
+            }
+          />
+        ) : (
+          <>
+            <PostList posts={posts} />
+            {/* When new posts push older ones onto page 2, start paging again from the fresh first page. */}
+            <NextPage key={data.view === "top" ? "top" : data.since} href={nextHref(data)} />
+          </>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function FeedTab({ to, active, label }: { to: string; active: boolean; label: string }) {
+  return (
+    <Link
+      to={to}
+      aria-current={active ? "page" : undefined}
+      className={cx(
+        "-mb-px border-b-2 px-3 py-2 text-sm font-medium",
+        active ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900",
+      )}
+    >
+      {label}
+    </Link>
+  );
+}
+
+function PostList({ posts }: { posts: readonly PostView[] }) {
+  return (
+    <ul className="space-y-4">
+      {posts.map((post) => (
+        <li key={post.id}>
+          <PostCard post={post} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * "Load more": a plain link to the next page without JavaScript; with it, the next
+ * page is fetched and appended below. Each page keeps its own fetcher, so Remix
+ * revalidates every loaded page after a reaction or a post.
+ */
+function NextPage({ href }: { href: string | null }) {
+  const { t } = useT();
+  const fetcher = useFetcher<typeof loader>();
+  const focusRef = useRef<HTMLDivElement>(null);
+  const [requested, setRequested] = useState(false);
+  const loaded = fetcher.data;
+
+  useEffect(() => {
+    if (requested && loaded) focusRef.current?.focus();
+  }, [requested, loaded]);
+
+  if (!href) return <p className="py-6 text-center text-sm text-slate-500">{t("feed.caughtUp")}</p>;
+  if (requested && loaded) {
+    return (
+      <div ref={focusRef} tabIndex={-1} className="mt-4 outline-none">
+        <PostList posts={loaded.posts} />
+        <NextPage href={nextHref(loaded)} />
+      </div>
+    );
+  }
+  const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    setRequested(true);
+    fetcher.load(`/?index&${href.slice(1)}`);
+  };
+  return (
+    <div className="py-6 text-center">
+      <Link to={href} onClick={onClick} className={buttonClasses({ variant: "secondary" })} aria-busy={fetcher.state !== "idle" || undefined}>
+        {fetcher.state !== "idle" ? t("common.loading") : t("feed.loadMore")}
+      </Link>
+    </div>
+  );
+}
+
+/** Polls every 30 s for posts newer than the top of the feed; "show" reloads the feed. */
+function NewPostsBanner({ since }: { since: string }) {
+  const { t, locale } = useT();
+  const revalidator = useRevalidator();
+  const [count, setCount] = useState(0);
+
+  useEffect(() => {
+    setCount(0);
+    let live = true;
+    const poll = async () => {
+      if (document.hidden) return;
+      try {
+        const res = await fetch(`/feed/new?since=${encodeURIComponent(since)}`, { headers: { Accept: "application/json" } });
+        if (!res.ok) return;
+        const body = (await res.json()) as { count?: unknown };
+        if (live) setCount(Number(body.count) || 0);
+      } catch {
+        // offline: try again on the next tick
+      }
+    };
+    const timer = setInterval(poll, 30_000);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [since]);
+
+  return (
+    <div role="status" className="mb-4 empty:hidden">
+      {count > 0 ? (
+        <button
+          type="button"
+          onClick={() => {
+            revalidator.revalidate();
+            window.scrollTo({ top: 0, behavior: "smooth" });
+          }}
+          className="w-full rounded-lg border border-brand-200 bg-brand-50 px-3 py-2 text-sm font-medium text-brand-800 hover:bg-brand-100"
+        >
+          {t(plural(locale, count, "feed.newPosts.one", "feed.newPosts.other"), { count: count >= 50 ? "50+" : count })} — {t("feed.showNew")}
+        </button>
+      ) : null}
+    </div>
   );
 }

@@ -20,7 +20,6 @@ export const feedEn = {
 
   // Post card
   "post.everyone": "Everyone",
-  "post.inSpace": "in {space}",
   "post.edited": "edited",
   "post.editedLabel": "Edited: see the history",
   "post.pinned": "Pinned",
@@ -57,7 +56,6 @@ export const feedEn = {
   "post.announcementAdmin": "Announcement",
 
   // Composer and editor
-  "composer.heading": "Share an update",
   "composer.label": "What would you like to share?",
   "composer.placeholder": "Share news, ask a question… Use #topics and $TICKERS.",
   "composer.space": "Post to",
@@ -144,7 +142,6 @@ export const feedFr = {
 
   // Post card
   "post.everyone": "Tout le monde",
-  "post.inSpace": "dans {space}",
   "post.edited": "modifié",
   "post.editedLabel": "Modifié\u00a0: voir l’historique",
   "post.pinned": "Épinglé",
@@ -181,7 +178,6 @@ export const feedFr = {
   "post.announcementAdmin": "Annonce",
 
   // Composer and editor
-  "composer.heading": "Partager une nouvelle",
   "composer.label": "Que souhaitez-vous partager\u00a0?",
   "composer.placeholder": "Partagez une actualité, posez une question… Utilisez des #sujets et des $TICKERS.",
   "composer.space": "Publier dans",

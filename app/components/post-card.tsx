@@ -1,0 +1,272 @@
+import { Link, useFetcher, useNavigate } from "@remix-run/react";
+import { useEffect, useState, type MouseEvent, type ReactNode } from "react";
+import type { ReactionKind } from "~/feed/content.server";
+import type { PostView } from "~/feed/posts.server";
+import { formatDateTime, useT, type Locale, type MessageKey } from "~/i18n";
+import { Card, cx } from "./ui";
+
+// Same order as REACTIONS in content.server (a browser module cannot import it).
+const REACTION_KINDS: ReadonlyArray<{ kind: ReactionKind; glyph: string; label: MessageKey }> = [
+  { kind: "like", glyph: "👍", label: "reaction.like" },
+  { kind: "celebrate", glyph: "🎉", label: "reaction.celebrate" },
+  { kind: "insightful", glyph: "💡", label: "reaction.insightful" },
+  { kind: "helpful", glyph: "🙌", label: "reaction.helpful" },
+  { kind: "curious", glyph: "🤔", label: "reaction.curious" },
+];
+
+/** Styles for the server-rendered, sanitised body HTML (and the entity spans in it). */
+export const richTextClasses =
+  "space-y-2 text-sm leading-relaxed break-words text-slate-800 [&_a]:text-brand-700 [&_a]:underline " +
+  "[&_blockquote]:border-l-4 [&_blockquote]:border-slate-300 [&_blockquote]:pl-3 [&_blockquote]:text-slate-600 " +
+  "[&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_h2]:text-base [&_h2]:font-semibold [&_h3]:font-semibold " +
+  "[&_ol]:list-decimal [&_ol]:pl-6 [&_pre]:overflow-x-auto [&_pre]:rounded [&_pre]:bg-slate-100 [&_pre]:p-2 " +
+  "[&_ul]:list-disc [&_ul]:pl-6 [&_span[data-type]]:cursor-pointer [&_span[data-type]]:font-medium " +
+  "[&_span[data-type]]:text-brand-700 [&_span[data-type]]:hover:underline";
+
+/** Where a hashtag, cashtag or mention span in rendered HTML leads. */
+function entityHref(el: HTMLElement): string | null {
+  const id = el.getAttribute("data-id");
+  if (!id) return null;
+  switch (el.getAttribute("data-type")) {
+    case "hashtag":
+      return `/tags/${encodeURIComponent(id.toLowerCase())}`;
+    case "cashtag":
+      return `/cashtags/${encodeURIComponent(id)}`;
+    case "mention":
+      return `/people/${encodeURIComponent(id)}`;
+    default:
+      return null;
+  }
+}
+
+export function plural(locale: Locale, count: number, one: MessageKey, other: MessageKey): MessageKey {
+  return new Intl.PluralRules(locale).select(count) === "one" ? one : other;
+}
+
+export function PostCard({
+  post,
+  postId = post.id,
+  compact = false,
+  showCommentLink = true,
+  actions,
+  className,
+}: {
+  post: PostView;
+  /** The post a comment belongs to (delete confirmation and history live on its page). */
+  postId?: string;
+  /** Comments: smaller, no comment count. */
+  compact?: boolean;
+  showCommentLink?: boolean;
+  /** Extra controls in the footer (e.g. a reply button). */
+  actions?: ReactNode;
+  className?: string;
+}) {
+  const { t, locale } = useT();
+  const navigate = useNavigate();
+  const labelKey: MessageKey = post.kind === "comment" ? "post.commentBy" : "post.byline";
+
+  // Entity spans are plain spans in stored HTML; clicks on them navigate.
+  const onBodyClick = (event: MouseEvent<HTMLDivElement>) => {
+    const span = (event.target as HTMLElement).closest<HTMLElement>("span[data-type]");
+    const href = span ? entityHref(span) : null;
+    if (!href) return;
+    event.preventDefault();
+    navigate(href);
+  };
+
+  return (
+    <article aria-label={t(labelKey, { name: post.author.name })} id={`post-${post.id}`} className={className}>
+      <Card className={cx("space-y-3", compact ? "p-3" : "p-4 sm:p-5", post.pinned && "border-amber-300")}>
+        <header className="flex items-start justify-between gap-3">
+          <div className="min-w-0 text-sm">
+            <p className="flex flex-wrap items-baseline gap-x-2">
+              <Link to={`/people/${post.author.id}`} className="font-semibold text-slate-900 hover:underline">
+                {post.author.name}
+              </Link>
+              {post.author.title ? <span className="truncate text-slate-500">{post.author.title}</span> : null}
+            </p>
+            <p className="flex flex-wrap items-center gap-x-1.5 text-xs text-slate-500">
+              {post.kind !== "comment" ? (
+                <>
+                  {post.space ? (
+                    <Link to={`/spaces/${post.space.slug}`} className="font-medium text-slate-600 hover:underline">
+                      {post.space.name}
+                    </Link>
+                  ) : (
+                    <span className="font-medium text-slate-600">{t("post.everyone")}</span>
+                  )}
+                  <span aria-hidden="true">·</span>
+                </>
+              ) : null}
+              <Link to={`/posts/${postId}${post.id === postId ? "" : `#post-${post.id}`}`} className="hover:underline">
+                <PostTime iso={post.createdAt} locale={locale} />
+              </Link>
+              {post.edited ? (
+                <>
+                  <span aria-hidden="true">·</span>
+                  {post.can.history ? (
+                    <Link to={`/posts/${post.id}/history`} className="hover:underline" title={t("post.editedLabel")}>
+                      {t("post.edited")}
+                    </Link>
+                  ) : (
+                    <span>{t("post.edited")}</span>
+                  )}
+                </>
+              ) : null}
+              {post.pinned ? (
+                <span className="ml-1 rounded-full bg-amber-100 px-2 py-0.5 font-medium text-amber-800">{t("post.pinned")}</span>
+              ) : null}
+            </p>
+          </div>
+          {post.can.edit || post.can.delete ? <PostMenu post={post} postId={postId} /> : null}
+        </header>
+
+        {/* Sanitised on the server at write time (rich-text.server: schema check + sanitize-html allowlist). */}
+        {post.html ? (
+          <div className={richTextClasses} onClick={onBodyClick} dangerouslySetInnerHTML={{ __html: post.html }} />
+        ) : (
+          // Content written without rendered HTML (imports, old rows): its plain text, escaped by React.
+          <p className="text-sm leading-relaxed break-words whitespace-pre-wrap text-slate-800">{post.text}</p>
+        )}
+
+        <footer className="flex flex-wrap items-center gap-x-3 gap-y-2">
+          <ReactionBar post={post} />
+          {showCommentLink && post.kind !== "comment" ? (
+            <Link to={`/posts/${post.id}#comments`} className="text-sm text-slate-600 hover:text-slate-900 hover:underline">
+              {t(plural(locale, post.commentCount, "post.comments.one", "post.comments.other"), { count: post.commentCount })}
+            </Link>
+          ) : null}
+          {actions}
+        </footer>
+      </Card>
+    </article>
+  );
+}
+
+function PostMenu({ post, postId }: { post: PostView; postId: string }) {
+  const { t } = useT();
+  const item = "block rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100";
+  // <details> works without JavaScript; delete goes through a confirmation on the post page.
+  return (
+    <details className="relative shrink-0">
+      <summary
+        aria-label={t("post.actions")}
+        title={t("post.actions")}
+        className="flex size-8 cursor-pointer list-none items-center justify-center rounded-lg text-slate-500 hover:bg-slate-100 hover:text-slate-900 [&::-webkit-details-marker]:hidden"
+      >
+        <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="currentColor">
+          <circle cx="4.5" cy="10" r="1.5" />
+          <circle cx="10" cy="10" r="1.5" />
+          <circle cx="15.5" cy="10" r="1.5" />
+        </svg>
+      </summary>
+      <div className="absolute right-0 z-20 mt-1 w-40 rounded-lg border border-slate-200 bg-white p-1 shadow-lg">
+        {post.can.edit ? (
+          <Link to={`/posts/${post.id}/edit`} className={item}>
+            {t("post.edit")}
+          </Link>
+        ) : null}
+        {post.can.history && post.edited ? (
+          <Link to={`/posts/${post.id}/history`} className={item}>
+            {t("post.history")}
+          </Link>
+        ) : null}
+        {post.can.delete ? (
+          <Link to={`/posts/${postId}?delete=${post.id}`} className={cx(item, "text-red-700 hover:bg-red-50")}>
+            {t("post.delete")}
+          </Link>
+        ) : null}
+      </div>
+    </details>
+  );
+}
+
+function ReactionBar({ post }: { post: PostView }) {
+  const { t } = useT();
+  return (
+    <div role="group" aria-label={t("post.reactions")} className="flex flex-wrap gap-1">
+      {REACTION_KINDS.map((r) => (
+        <ReactionButton
+          key={r.kind}
+          postId={post.id}
+          kind={r.kind}
+          glyph={r.glyph}
+          label={t(r.label)}
+          count={post.reactions[r.kind] ?? 0}
+          mine={post.myReactions.includes(r.kind)}
+          disabled={!post.can.react}
+        />
+      ))}
+    </div>
+  );
+}
+
+/** One toggle per reaction, each with its own fetcher so quick clicks on two reactions both show. */
+function ReactionButton(props: { postId: string; kind: ReactionKind; glyph: string; label: string; count: number; mine: boolean; disabled: boolean }) {
+  const { t } = useT();
+  const fetcher = useFetcher({ key: `react-${props.postId}-${props.kind}` });
+  // Optimistic: while the toggle is in flight, show the state it asks for.
+  let { mine, count } = props;
+  const pending = fetcher.formData?.get("on");
+  if (pending !== undefined && pending !== null) {
+    const on = pending === "true";
+    if (on !== mine) {
+      count += on ? 1 : -1;
+      mine = on;
+    }
+  }
+  return (
+    <fetcher.Form method="post" action={`/posts/${props.postId}`}>
+      <input type="hidden" name="intent" value="react" />
+      <input type="hidden" name="reaction" value={props.kind} />
+      <input type="hidden" name="on" value={mine ? "false" : "true"} />
+      <button
+        type="submit"
+        aria-pressed={mine}
+        aria-label={t("post.reactLabel", { reaction: props.label, count })}
+        title={props.label}
+        disabled={props.disabled}
+        className={cx(
+          "inline-flex h-7 items-center gap-1 rounded-full border px-2 text-xs font-medium transition-colors disabled:opacity-50",
+          mine ? "border-brand-300 bg-brand-50 text-brand-800" : "border-slate-200 bg-white text-slate-600 hover:bg-slate-50",
+        )}
+      >
+        <span aria-hidden="true">{props.glyph}</span>
+        {count > 0 ? <span aria-hidden="true">{count}</span> : null}
+      </button>
+    </fetcher.Form>
+  );
+}
+
+function relativeTime(locale: Locale, iso: string, now: number): string {
+  const diff = (new Date(iso).getTime() - now) / 1000;
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  const abs = Math.abs(diff);
+  if (abs < 45) return rtf.format(0, "second");
+  if (abs < 3600) return rtf.format(Math.round(diff / 60), "minute");
+  if (abs < 86_400) return rtf.format(Math.round(diff / 3600), "hour");
+  if (abs < 7 * 86_400) return rtf.format(Math.round(diff / 86_400), "day");
+  return formatDateTime(locale, iso, { dateStyle: "medium" });
+}
+
+/**
+ * Server and hydration render the same locale-free UTC text ("2025-03-04 09:30 UTC";
+ * ICU data differs between Node and browsers), then relative ("5 minutes ago") with
+ * the local absolute time as a tooltip.
+ */
+export function PostTime({ iso, locale }: { iso: string; locale: Locale }) {
+  const [now, setNow] = useState<number | null>(null);
+  useEffect(() => {
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  if (now === null) {
+    return <time dateTime={iso}>{`${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`}</time>;
+  }
+  return (
+    <time dateTime={iso} title={formatDateTime(locale, iso)}>
+      {relativeTime(locale, iso, now)}
+    </time>
+  );
+}

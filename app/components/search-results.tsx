@@ -1,0 +1,261 @@
+import { Form, Link, useSubmit } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { useT, type Locale, type MessageKey } from "~/i18n";
+import type { FacetCounts, HitView } from "~/knowledge/search-pages.server";
+import { plural, PostTime } from "./post-card";
+import { Button, buttonClasses, Card, cx } from "./ui";
+
+// The search page's pieces: facet sidebar (a GET form, so it works without
+// JavaScript), sort and date switches, active filters, and the hit list.
+
+export const SEARCH_KINDS = ["post", "question", "answer", "best_practice", "comment"] as const;
+export const SINCE_PRESETS = ["7d", "30d", "365d"] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
+export type SincePreset = (typeof SINCE_PRESETS)[number];
+export type FacetName = "kind" | "space" | "tag" | "dept" | "topic";
+export const FACET_NAMES: readonly FacetName[] = ["kind", "space", "tag", "dept", "topic"];
+
+export type SearchFilters = Record<FacetName, string[]> & { q: string; since: SincePreset | null; sort: "relevance" | "date" };
+
+/** The /search URL for `f`; page offsets are dropped because every change starts a new search. */
+export function searchHref(f: SearchFilters, change: Partial<SearchFilters> = {}): string {
+  const next = { ...f, ...change };
+  const params = new URLSearchParams();
+  if (next.q) params.set("q", next.q);
+  for (const name of FACET_NAMES) for (const v of next[name]) params.append(name, v);
+  if (next.since) params.set("since", next.since);
+  if (next.sort !== "relevance") params.set("sort", next.sort);
+  const qs = params.toString();
+  return qs ? `/search?${qs}` : "/search";
+}
+
+const FACET_TITLE: Record<FacetName, MessageKey> = {
+  kind: "search.facet.kind",
+  space: "search.facet.space",
+  tag: "search.facet.tag",
+  dept: "search.facet.dept",
+  topic: "search.facet.topic",
+};
+
+export const kindLabel = (kind: string): MessageKey =>
+  (SEARCH_KINDS as readonly string[]).includes(kind) ? (`search.kind.${kind as SearchKind}` as const) : "search.kind.post";
+
+function useFacetLabel(spaceNames: Record<string, string>) {
+  const { t } = useT();
+  return (name: FacetName, value: string) =>
+    name === "kind" ? t(kindLabel(value)) : name === "space" ? spaceNames[value] ?? value : name === "tag" ? `#${value}` : value;
+}
+
+type Option = { value: string; count: number | null };
+
+/** Facet values with counts (most frequent first), plus the active ones the counts may not list. */
+function facetOptions(name: FacetName, facets: FacetCounts | null, active: string[]): Option[] {
+  const counts = facets?.[name] ?? {};
+  const ranked = Object.entries(counts)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 12)
+    .map(([value, count]) => ({ value, count }));
+  // Without counts (reduced mode) the kinds are still a known, short list.
+  const base = !facets && name === "kind" ? SEARCH_KINDS.map((value) => ({ value, count: null })) : ranked;
+  const seen = new Set(base.map((o) => o.value));
+  return [...base, ...active.filter((v) => !seen.has(v)).map((value) => ({ value, count: counts[value] ?? null }))];
+}
+
+export function SearchSidebar({ filters, facets, spaceNames }: { filters: SearchFilters; facets: FacetCounts | null; spaceNames: Record<string, string> }) {
+  const { t, locale } = useT();
+  const submit = useSubmit();
+  const label = useFacetLabel(spaceNames);
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return (
+    <aside aria-labelledby="search-filters-title" className="space-y-6">
+      <h2 id="search-filters-title" className="text-sm font-semibold text-slate-900">
+        {t("search.filters")}
+      </h2>
+      <SwitchGroup
+        title={t("search.sort.label")}
+        options={(["relevance", "date"] as const).map((s) => ({
+          key: s,
+          label: t(`search.sort.${s}`),
+          href: searchHref(filters, { sort: s }),
+          current: filters.sort === s,
+        }))}
+      />
+      <SwitchGroup
+        title={t("search.facet.date")}
+        options={[null, ...SINCE_PRESETS].map((s) => ({
+          key: s ?? "any",
+          label: t(s ? (`search.since.${s}` as const) : "search.since.any"),
+          href: searchHref(filters, { since: s }),
+          current: filters.since === s,
+        }))}
+      />
+      {/* Checkboxes narrow on change; without JavaScript the Apply button submits. */}
+      <Form method="get" action="/search" className="space-y-5" onChange={(e) => submit(e.currentTarget)}>
+        {filters.q ? <input type="hidden" name="q" value={filters.q} /> : null}
+        {filters.since ? <input type="hidden" name="since" value={filters.since} /> : null}
+        {filters.sort !== "relevance" ? <input type="hidden" name="sort" value={filters.sort} /> : null}
+        {FACET_NAMES.map((name) => {
+          const options = facetOptions(name, facets, filters[name]);
+          if (!options.length) return null;
+          return (
+            <fieldset key={name} className="space-y-1.5">
+              <legend className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">{t(FACET_TITLE[name])}</legend>
+              {options.map((o) => (
+                <label key={o.value} className="flex cursor-pointer items-center gap-2 text-sm text-slate-700">
+                  <input
+                    type="checkbox"
+                    name={name}
+                    value={o.value}
+                    defaultChecked={filters[name].includes(o.value)}
+                    className="size-4 rounded border-slate-300"
+                  />
+                  <span className="min-w-0 flex-1 truncate">{label(name, o.value)}</span>
+                  {o.count !== null ? <span className="text-xs text-slate-500 tabular-nums">{new Intl.NumberFormat(locale).format(o.count)}</span> : null}
+                </label>
+              ))}
+            </fieldset>
+          );
+        })}
+        {!facets ? <p className="text-xs text-slate-500">{t("search.facet.countsUnavailable")}</p> : null}
+        <Button type="submit" variant="secondary" size="sm" className={cx(hydrated && "sr-only")}>
+          {t("search.applyFilters")}
+        </Button>
+      </Form>
+    </aside>
+  );
+}
+
+function SwitchGroup({ title, options }: { title: string; options: Array<{ key: string; label: string; href: string; current: boolean }> }) {
+  return (
+    <nav aria-label={title} className="space-y-1.5">
+      <p className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{title}</p>
+      <ul className="flex flex-wrap gap-1">
+        {options.map((o) => (
+          <li key={o.key}>
+            <Link
+              to={o.href}
+              aria-current={o.current ? "true" : undefined}
+              className={cx(
+                "inline-flex h-7 items-center rounded-full border px-2.5 text-xs font-medium",
+                o.current ? "border-brand-300 bg-brand-50 text-brand-800" : "border-slate-200 bg-white text-slate-600 hover:bg-slate-50"
+              )}
+            >
+              {o.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export function ActiveFilters({ filters, spaceNames }: { filters: SearchFilters; spaceNames: Record<string, string> }) {
+  const { t } = useT();
+  const label = useFacetLabel(spaceNames);
+  const chips = FACET_NAMES.flatMap((name) => filters[name].map((value) => ({ name, value, text: label(name, value) })));
+  const since = filters.since;
+  if (!chips.length && !since) return null;
+  return (
+    <nav aria-label={t("search.activeFilters")} className="flex flex-wrap items-center gap-2">
+      {chips.map((c) => (
+        <Chip
+          key={`${c.name}:${c.value}`}
+          text={c.text}
+          label={t("search.removeFilter", { label: c.text })}
+          href={searchHref(filters, { [c.name]: filters[c.name].filter((v) => v !== c.value) })}
+        />
+      ))}
+      {since ? (
+        <Chip
+          text={t(`search.since.${since}`)}
+          label={t("search.removeFilter", { label: t(`search.since.${since}`) })}
+          href={searchHref(filters, { since: null })}
+        />
+      ) : null}
+      <Link
+        to={searchHref({ ...filters, kind: [], space: [], tag: [], dept: [], topic: [], since: null })}
+        className="text-xs font-medium text-brand-700 hover:underline"
+      >
+        {t("search.clearFilters")}
+      </Link>
+    </nav>
+  );
+}
+
+function Chip({ text, label, href }: { text: string; label: string; href: string }) {
+  return (
+    <Link
+      to={href}
+      aria-label={label}
+      title={label}
+      className="inline-flex h-7 items-center gap-1 rounded-full bg-slate-100 pr-2 pl-3 text-xs font-medium text-slate-700 hover:bg-slate-200"
+    >
+      {text}
+      <span aria-hidden="true" className="text-slate-500">
+        ×
+      </span>
+    </Link>
+  );
+}
+
+/** Styles for the server-escaped highlight: plain text plus <mark>. */
+export const highlightClasses =
+  "text-sm leading-relaxed break-words text-slate-700 [&_mark]:rounded-sm [&_mark]:bg-amber-100 [&_mark]:px-0.5 [&_mark]:text-slate-900";
+
+export function SearchHits({ hits, locale }: { hits: HitView[]; locale: Locale }) {
+  const { t } = useT();
+  return (
+    <ol className="space-y-3">
+      {hits.map((hit) => (
+        <li key={hit.id}>
+          <article aria-label={t("search.resultBy", { name: hit.author.name })}>
+            <Card className="space-y-2 p-4">
+              <header className="flex flex-wrap items-center gap-x-1.5 gap-y-1 text-xs text-slate-500">
+                <Link to={`/people/${hit.author.id}`} className="text-sm font-semibold text-slate-900 hover:underline">
+                  {hit.author.name}
+                </Link>
+                <span aria-hidden="true">·</span>
+                {hit.space ? (
+                  <Link to={`/spaces/${hit.space.slug}`} className="font-medium text-slate-600 hover:underline">
+                    {hit.space.name}
+                  </Link>
+                ) : (
+                  <span className="font-medium text-slate-600">{t("search.orgWide")}</span>
+                )}
+                <span aria-hidden="true">·</span>
+                <PostTime iso={hit.createdAt} locale={locale} />
+                <span className="ml-auto rounded-full bg-slate-100 px-2 py-0.5 font-medium text-slate-700">{t(kindLabel(hit.kind))}</span>
+              </header>
+              <Link to={hit.href} className="block rounded-md hover:bg-slate-50">
+                {/* Escaped on the server (safeHighlight): text plus our own <mark> tags only. */}
+                <p className={highlightClasses} dangerouslySetInnerHTML={{ __html: hit.highlight }} />
+              </Link>
+            </Card>
+          </article>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function ResultCount({ count }: { count: number }) {
+  const { t, locale } = useT();
+  return (
+    <p className="text-sm text-slate-600">
+      {t(plural(locale, count, "search.count.one", "search.count.other"), { count: new Intl.NumberFormat(locale).format(count) })}
+    </p>
+  );
+}
+
+export function MoreResults({ filters, nextOffset }: { filters: SearchFilters; nextOffset: number }) {
+  const { t } = useT();
+  const href = `${searchHref(filters)}${searchHref(filters).includes("?") ? "&" : "?"}offset=${nextOffset}`;
+  return (
+    <div className="flex justify-center">
+      <Link to={href} className={buttonClasses({ variant: "secondary" })}>
+        {t("search.more")}
+      </Link>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { appendAudit } from "~/compliance/audit.server";
+import { getDb, query, type Db } from "~/db/client.server";
+import { content, users } from "~/db/schema";
+import { loadContentFacts } from "~/policy/facts.server";
+import { can, type Viewer } from "~/policy/policy";
+import { notFound } from "~/utils/http.server";
+import { rootPostId } from "./composer.server";
+import { contentHistory } from "./content.server";
+
+export type HistoryVersion = {
+  version: number;
+  action: string;
+  actorName: string | null;
+  at: string;
+  text: string;
+  /** A delete version: shown as a tombstone, its text only to compliance. */
+  tombstone: boolean;
+};
+
+/**
+ * The visible edit history of a post or comment. Readers get contentHistory (it 404s
+ * for what they may not read). Compliance also reaches deleted items: that read of a
+ * tombstone is recorded in the audit chain. Everyone else gets 404 for deleted items.
+ */
+export async function postHistory(viewer: Viewer, id: string, db?: Db) {
+  const d = db ?? (await getDb());
+  const facts = (await loadContentFacts(d, [id])).get(id);
+  if (!facts) notFound();
+  const reviewing = can(viewer, "review", facts);
+  let rows: Awaited<ReturnType<typeof contentHistory>>;
+  if (can(viewer, "history", facts)) {
+    rows = await contentHistory(viewer, id, d);
+  } else if (reviewing && facts.deleted) {
+    rows = await d.transaction(async (tx) => {
+      await appendAudit(tx, { orgId: facts.orgId, actorId: viewer.id, action: "content.review_history", targetKind: "content", targetId: id, data: {} });
+      return query<Awaited<ReturnType<typeof contentHistory>>[number]>(
+        tx,
+        sql`select version, action, actor_id, at, data from archive_records
+            where subject_id = ${id} and org_id = ${facts.orgId} order by version`,
+      );
+    });
+  } else {
+    notFound();
+  }
+
+  const actorIds = [...new Set(rows.map((r) => r.actor_id))];
+  const names = actorIds.length
+    ? await d.select({ id: users.id, name: users.name }).from(users).where(and(eq(users.orgId, facts.orgId), inArray(users.id, actorIds)))
+    : [];
+  const nameOf = new Map(names.map((n) => [n.id, n.name]));
+  const versions: HistoryVersion[] = rows.map((r) => {
+    const tombstone = r.action === "delete";
+    return {
+      version: Number(r.version),
+      action: r.action,
+      actorName: nameOf.get(r.actor_id) ?? null,
+      at: new Date(r.at).toISOString(),
+      text: tombstone && !reviewing ? "" : String(r.data?.text ?? ""),
+      tombstone,
+    };
+  });
+
+  const [row] = await d.select({ id: content.id, kind: content.kind, parentId: content.parentId }).from(content).where(eq(content.id, id));
+  return {
+    item: { id, kind: facts.contentKind, deleted: facts.deleted, postId: row ? await rootPostId(d, row) : id },
+    versions,
+    reviewing,
+  };
+}

@@ -1,0 +1,127 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { Button, Card, FormError, Input, Select, Textarea } from "~/components/ui";
+import { JOIN_POLICIES, SPACE_VISIBILITIES } from "~/feed/space-options";
+import { runSpaceSettingsIntent, spaceSettingsPage, SpaceSettingsIntentSchema } from "~/feed/spaces-forms.server";
+import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
+import { requireViewer } from "~/policy/request.server";
+import { badRequest, parseForm } from "~/utils/forms.server";
+
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "spaces.settings.title");
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { viewer } = await requireViewer(request);
+  return json({ space: await spaceSettingsPage(viewer, params.slug ?? "") });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { viewer, locale } = await requireViewer(request);
+  const parsed = await parseForm(request, SpaceSettingsIntentSchema, locale);
+  if (!parsed.ok) return badRequest(parsed);
+  const result = await runSpaceSettingsIntent(viewer, params.slug ?? "", parsed.data);
+  if (!result.ok) {
+    const values = Object.fromEntries([...parsed.form.entries()].map(([k, v]) => [k, String(v)]));
+    return badRequest({ errors: { [result.field]: translate(locale, result.error) }, values });
+  }
+  const notice: MessageKey = result.intent === "settings" ? "spaces.settings.saved" : "spaces.settings.memberAdded";
+  return json({ ok: true as const, intent: result.intent, notice });
+}
+
+export default function SpaceSettingsPage() {
+  const { space } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const { t } = useT();
+  const addFormRef = useRef<HTMLFormElement>(null);
+
+  const failed = actionData && !actionData.ok ? actionData : null;
+  const done = actionData?.ok ? actionData : null;
+  const failedIntent = failed?.values?.intent;
+  const settingsErrors: Record<string, string> = failedIntent === "settings" ? failed!.errors : {};
+  const addErrors: Record<string, string> = failedIntent === "addMember" ? failed!.errors : {};
+  const values: Record<string, string> = failedIntent === "settings" ? failed!.values : {};
+
+  useEffect(() => {
+    if (done?.intent === "addMember") addFormRef.current?.reset();
+  }, [done]);
+
+  return (
+    <div className="space-y-8">
+      <div className="flex items-center justify-between gap-4">
+        <h2 className="text-lg font-semibold text-slate-900">{t("spaces.settings.title")}</h2>
+        <Link to={`/spaces/${space.slug}`} className="text-sm font-medium text-brand-700 hover:underline">
+          {t("spaces.settings.back")}
+        </Link>
+      </div>
+      <div role="status">
+        {done ? <p className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{t(done.notice)}</p> : null}
+      </div>
+
+      <Card className="p-6">
+        <h3 className="text-base font-semibold text-slate-900">{t("spaces.settings.general")}</h3>
+        <p className="mt-1 text-sm text-slate-600">{t("spaces.settings.permissionsHint")}</p>
+        <Form method="post" className="mt-4 space-y-4">
+          <input type="hidden" name="intent" value="settings" />
+          <FormError>{Object.keys(settingsErrors).length ? t("form.fixErrors") : null}</FormError>
+          <Input label={t("spaces.form.name")} name="name" required maxLength={80} defaultValue={values.name ?? space.name} errors={settingsErrors.name} />
+          <Textarea
+            label={t("spaces.form.description")}
+            name="description"
+            maxLength={1000}
+            defaultValue={values.description ?? space.description}
+            errors={settingsErrors.description}
+          />
+          <Select label={t("spaces.form.visibility")} name="visibility" defaultValue={values.visibility ?? space.visibility} errors={settingsErrors.visibility}>
+            {SPACE_VISIBILITIES.map((v) => (
+              <option key={v} value={v}>
+                {t(`spaces.visibilityOption.${v}` as const)}
+              </option>
+            ))}
+          </Select>
+          <Select label={t("spaces.form.joinPolicy")} name="joinPolicy" defaultValue={values.joinPolicy ?? space.joinPolicy} errors={settingsErrors.joinPolicy}>
+            {JOIN_POLICIES.map((p) => (
+              <option key={p} value={p}>
+                {t(`spaces.joinPolicy.${p}` as const)}
+              </option>
+            ))}
+          </Select>
+          <Input
+            label={t("spaces.form.departments")}
+            name="departments"
+            defaultValue={values.departments ?? space.allowedDepartments.join(", ")}
+            hint={t("spaces.form.departmentsHint")}
+            errors={settingsErrors.departments}
+          />
+          <Button type="submit" disabled={busy}>
+            {t("spaces.settings.save")}
+          </Button>
+        </Form>
+      </Card>
+
+      <Card className="p-6">
+        <h3 className="text-base font-semibold text-slate-900">{t("spaces.settings.addMember")}</h3>
+        <Form method="post" ref={addFormRef} className="mt-4 flex flex-wrap items-start gap-4">
+          <input type="hidden" name="intent" value="addMember" />
+          <Input
+            label={t("spaces.settings.email")}
+            name="email"
+            type="email"
+            required
+            autoComplete="off"
+            className="min-w-64 flex-1"
+            defaultValue={failedIntent === "addMember" ? failed?.values?.email : undefined}
+            errors={addErrors.email}
+          />
+          <Select label={t("spaces.settings.role")} name="role" defaultValue="member" className="w-48" errors={addErrors.role}>
+            <option value="member">{t("spaces.settings.roleMember")}</option>
+            <option value="admin">{t("spaces.settings.roleAdmin")}</option>
+          </Select>
+          <Button type="submit" className="mt-7" disabled={busy}>
+            {t("spaces.settings.addSubmit")}
+          </Button>
+        </Form>
+      </Card>
+    </div>
+  );
+}
