@@ -20,6 +20,15 @@ const schema = z.object({
     .default("false")
     .transform((v) => v === "true" || v === "1"),
   DEMO_PASSWORD: z.string().min(8).default("atrium-demo-2026"),
+  PUBLIC_URL: z.string().url().optional(),
+  // Unset: mail goes to a local SMTP sink that keeps it under $ATRIUM_DATA_DIR/mail.
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]/, "must be smtp://user:pass@host:port or smtps://…")
+    .optional(),
+  SMTP_FROM: z.string().min(3).default("Atrium <no-reply@atrium.local>"),
+  // Signs unsubscribe links. Unset: a random secret kept in $ATRIUM_DATA_DIR/app-secret (one instance only).
+  APP_SECRET: z.string().min(32).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -6,6 +6,8 @@ import { errorMessageKeys, errorStatus, GeneralErrorBoundary } from "~/component
 import { unreadCount } from "~/feed/notifications.server";
 import { I18nProvider, resolveLocale, translate, useLocaleWithFallback } from "~/i18n";
 import { getCurrentUser } from "~/identity/session.server";
+import { shellMenu } from "~/platform/shell.server";
+import { getViewer } from "~/policy/request.server";
 // Classic compiler: a plain .css import yields the built file's URL (run through PostCSS).
 import stylesheet from "~/styles/app.css";
 
@@ -30,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale = resolveLocale(current?.locale, request.headers.get("Accept-Language"));
   // Only what the shell renders goes to the browser (no session id, no org id).
   const user: ShellUser | null = current
-    ? { name: current.name, email: current.email, orgName: current.orgName, roles: current.roles }
+    ? { name: current.name, email: current.email, orgName: current.orgName, menu: shellMenu(await getViewer(request)) }
     : null;
   const unread = current ? await unreadCount(current.id) : 0;
   return { user, locale, unread };

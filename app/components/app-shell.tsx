@@ -11,7 +11,8 @@ export type ShellUser = {
   name: string;
   email: string;
   orgName: string;
-  roles: readonly OrgRole[];
+  /** account-menu links the policy offers this person (computed on the server) */
+  menu: ReadonlyArray<{ to: string; label: MessageKey }>;
 };
 
 const NAV_ITEMS: ReadonlyArray<{ to: string; label: MessageKey; end?: boolean }> = [
@@ -262,12 +263,7 @@ function UserMenu({ user }: { user: ShellUser }) {
   const { t } = useT();
   const menu = useDisclosure();
   const panelId = useId();
-  const roles = user.roles;
-
-  const links: Array<{ to: string; label: MessageKey }> = [{ to: "/settings/sessions", label: "user.mySessions" }];
-  if (roles.includes("admin")) links.push({ to: "/admin/users", label: "nav.adminUsers" });
-  if (roles.includes("compliance")) links.push({ to: "/compliance", label: "nav.compliance" });
-  if (roles.includes("hr") || roles.includes("admin")) links.push({ to: "/analytics", label: "nav.analytics" });
+  const links = user.menu;
 
   return (
     <div className="relative">

@@ -8,7 +8,7 @@ import { loadViewer } from "~/policy/viewer.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids";
 
-export type NotificationKind = "mention" | "reply" | "reaction";
+export type NotificationKind = "mention" | "reply" | "reaction" | "watch";
 
 /**
  * Outbox consumer: turns content events into in-app notifications. Runs in the
@@ -56,13 +56,30 @@ export async function listNotifications(userId: string, db?: Db) {
         where n.user_id = ${userId} and c.deleted_at is null
         order by n.created_at desc limit 50`,
   );
-  return rows;
+  // Permissions may have changed since the notification was made (a barrier, a
+  // space turned private): show only what the policy allows today.
+  const viewer = await loadViewer(d, userId);
+  const facts = await loadContentFacts(d, rows.map((r) => r.subject_id));
+  return rows.filter((r) => {
+    const f = facts.get(r.subject_id);
+    return !!f && can(viewer, "read", f);
+  });
 }
 
+/** Unread notifications the person may still read (the same rule as the list). */
 export async function unreadCount(userId: string, db?: Db) {
   const d = db ?? (await getDb());
-  const [r] = await d.select({ n: count() }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
-  return Number(r?.n ?? 0);
+  const viewer = await loadViewer(d, userId);
+  const rows = await query<{ subject_id: string }>(
+    d,
+    sql`select n.subject_id from notifications n join content c on c.id = n.subject_id
+        where n.user_id = ${userId} and n.read_at is null and c.deleted_at is null order by n.created_at desc limit 100`,
+  );
+  const facts = await loadContentFacts(d, [...new Set(rows.map((r) => r.subject_id))]);
+  return rows.filter((r) => {
+    const f = facts.get(r.subject_id);
+    return !!f && can(viewer, "read", f);
+  }).length;
 }
 
 export async function markRead(userId: string, ids: string[] | "all", db?: Db) {

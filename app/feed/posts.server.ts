@@ -106,7 +106,7 @@ export type PostView = {
   myReactions: ReactionKind[];
   commentCount: number;
   pinned: boolean;
-  can: { edit: boolean; delete: boolean; comment: boolean; react: boolean; history: boolean; pin: boolean };
+  can: { edit: boolean; delete: boolean; comment: boolean; react: boolean; history: boolean; pin: boolean; topics: boolean };
 };
 
 /** Loads ids in one round of queries, re-checks each with the policy, keeps the given order. */
@@ -131,7 +131,8 @@ export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promi
         from reactions where content_id = any(${idArr}) group by content_id, kind`,
   );
   const byId = new Map(rows.map((r) => [r.id as string, r]));
-  const isCurator = !!viewer.orgId && can(viewer, "admin", orgFacts(viewer.orgId));
+  const isAdmin = !!viewer.orgId && can(viewer, "admin", orgFacts(viewer.orgId));
+  const canCurate = !!viewer.orgId && can(viewer, "curate", orgFacts(viewer.orgId));
   const out: PostView[] = [];
   for (const id of ids) {
     const r = byId.get(id);
@@ -164,7 +165,8 @@ export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promi
         comment: can(viewer, "comment", facts),
         react: can(viewer, "react", facts),
         history: can(viewer, "history", facts),
-        pin: isCurator && facts.contentKind === "post",
+        pin: isAdmin && facts.contentKind === "post",
+        topics: canCurate && facts.contentKind === "post",
       },
     });
   }

@@ -1,4 +1,7 @@
+import { complianceEn } from "./messages/compliance";
+import { digestEn } from "./messages/digest";
 import { feedEn } from "./messages/feed";
+import { searchEn } from "./messages/search";
 import { spacesEn } from "./messages/spaces";
 
 // English is the source catalogue: every key lives here first, and its
@@ -28,6 +31,8 @@ export const en = {
   "nav.compliance": "Compliance",
   "nav.analytics": "Analytics",
   "nav.adminUsers": "Manage users",
+  "nav.outbox": "Delivery failures",
+  "nav.notificationSettings": "Email digest",
 
   // User menu
   "user.mySessions": "My sessions",
@@ -223,6 +228,9 @@ export const en = {
   "common.yes": "Yes",
   "common.no": "No",
   ...feedEn,
+  ...complianceEn,
+  ...searchEn,
+  ...digestEn,
   ...spacesEn,
 } as const;
 

@@ -1,5 +1,8 @@
 import type { MessageKey, Translation } from "./en";
+import { complianceFr } from "./messages/compliance";
+import { digestFr } from "./messages/digest";
 import { feedFr } from "./messages/feed";
+import { searchFr } from "./messages/search";
 import { spacesFr } from "./messages/spaces";
 
 // French typography: a non-breaking space (\u00a0) inside « » and before : ; ? !
@@ -29,6 +32,8 @@ export const fr: Record<MessageKey, string> = {
   "nav.compliance": "Conformité",
   "nav.analytics": "Statistiques",
   "nav.adminUsers": "Gérer les utilisateurs",
+  "nav.outbox": "Échecs de livraison",
+  "nav.notificationSettings": "Résumé par e-mail",
 
   // User menu
   "user.mySessions": "Mes sessions",
@@ -224,5 +229,8 @@ export const fr: Record<MessageKey, string> = {
   "common.yes": "Oui",
   "common.no": "Non",
   ...feedFr,
+  ...complianceFr,
+  ...searchFr,
+  ...digestFr,
   ...spacesFr,
 } satisfies Translation;

@@ -44,6 +44,7 @@ const TEXT: Record<NotificationKind, MessageKey> = {
   mention: "notifications.mention",
   reply: "notifications.reply",
   reaction: "notifications.reaction",
+  watch: "notifications.watch",
 };
 
 export default function NotificationsPage() {

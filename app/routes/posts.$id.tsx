@@ -95,6 +95,13 @@ export default function PostPage() {
       {toDelete?.can.delete ? <DeleteConfirm target={toDelete} postId={post.id} /> : null}
       <PostCard post={post} showCommentLink={false} />
       {post.can.pin ? <PinControls post={post} /> : null}
+      {post.can.topics ? (
+        <p className="mt-3 text-sm">
+          <Link to={`/posts/${post.id}/topics`} className="text-indigo-700 hover:underline">
+            {t("topics.manage")}
+          </Link>
+        </p>
+      ) : null}
       <CommentThread post={post} comments={comments} />
     </div>
   );

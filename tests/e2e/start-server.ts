@@ -19,7 +19,18 @@ process.env.PUBLIC_URL = "http://localhost:3311";
 // Never seed into a database the environment points at: the e2e run owns its data.
 delete process.env.DATABASE_URL;
 delete process.env.ATRIUM_PGLITE_MEMORY;
-// MEILI_URL stays as given; unset, the server starts its own Meilisearch under DATA_DIR.
+// Meilisearch runs as an external server here (MEILI_URL), so a journey can stop it
+// (kill the pid in meili.pid) and watch search fall back to PostgreSQL.
+if (!process.env.MEILI_URL) {
+  const { startMeilisearch } = await import(pathToFileURL(path.join(root, "search/process.ts")).href);
+  const meili = await startMeilisearch({ dataDir: path.join(root, DATA_DIR, "external") });
+  process.env.MEILI_URL = meili.url;
+  process.env.MEILI_MASTER_KEY = meili.masterKey;
+  fs.writeFileSync(path.join(root, DATA_DIR, "meili.pid"), String(meili.pid));
+  const stop = () => void meili.stop();
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
 
 const seedFile = path.join(root, "scripts/seed.ts");
 if (!fs.existsSync(seedFile)) {

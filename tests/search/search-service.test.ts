@@ -114,7 +114,7 @@ describe('startMeilisearch', () => {
     expect(result.updated).toEqual(['settings_test_content', 'settings_test_people']);
 
     const content = await client.index(indexUid('content')).getSettings();
-    expect(content.searchableAttributes).toEqual(['title', 'text', 'tags', 'cashtags']);
+    expect(content.searchableAttributes).toEqual(['title', 'text', 'tags', 'cashtags', 'authorName']);
     expect(sorted(content.filterableAttributes)).toEqual(
       sorted(['orgId', 'spaceId', 'visibility', 'authorId', 'authorDepartment', 'deleted', 'kind', 'tags', 'cashtags', 'createdAt']),
     );

@@ -1,0 +1,162 @@
+import { sql } from "drizzle-orm";
+import { getDb, query, type Db } from "~/db/client.server";
+import { textArray } from "~/db/sql.server";
+import { hydratePosts, type PostView } from "~/feed/posts.server";
+import type { MessageKey } from "~/i18n";
+import { can, orgFacts, type Viewer } from "~/policy/policy";
+import { notFound } from "~/utils/http.server";
+import { listSavedSearches, MAX_SAVED, parseWatch, saveSearch, setTopics, topicsOf, topicVocabulary } from "./listening.server";
+import { searchContent, spaceLabels, type SearchParams } from "./search.server";
+import { normaliseSynonyms, setSynonyms } from "./synonyms.server";
+
+// What the search, watchlist, synonyms and topics pages need beyond the knowledge
+// modules: one call per route, invalid input as a message key rather than a bare 400.
+
+export type HitView = {
+  id: string;
+  kind: string;
+  /** The page that shows it: the post, or the thread a comment belongs to. */
+  href: string;
+  author: { id: string; name: string; title: string };
+  space: { name: string; slug: string } | null;
+  createdAt: string;
+  /** Escaped server-side; only <mark> is markup. */
+  highlight: string;
+};
+
+export type FacetCounts = {
+  kind: Record<string, number>;
+  space: Record<string, number>;
+  tag: Record<string, number>;
+  dept: Record<string, number>;
+  topic: Record<string, number>;
+};
+
+/** Thread roots for comments: a reply to a comment belongs to the comment's post. */
+async function threadRoots(db: Db, comments: PostView[]): Promise<Map<string, string>> {
+  const ids = comments.filter((p) => p.kind === "comment").map((p) => p.id);
+  if (!ids.length) return new Map();
+  const rows = await query<{ id: string; post_id: string | null }>(
+    db,
+    sql`select k.id, coalesce((select p.parent_id from content p where p.id = k.parent_id and p.kind = 'comment'), k.parent_id) as post_id
+        from content k where k.id = any(${textArray(ids)})`
+  );
+  return new Map(rows.flatMap((r) => (r.post_id ? [[r.id, r.post_id] as const] : [])));
+}
+
+function hitHref(post: PostView, roots: Map<string, string>): string {
+  if (post.kind !== "comment") return `/posts/${post.id}`;
+  const root = roots.get(post.id) ?? post.parentId ?? post.id;
+  return `/posts/${root}#post-${post.id}`;
+}
+
+/** The search page: hits trimmed to what the page shows, facet counts with readable space names. */
+export async function searchPage(viewer: Viewer, params: SearchParams, db?: Db) {
+  const d = db ?? (await getDb());
+  const result = await searchContent(viewer, params, d);
+  const roots = await threadRoots(
+    d,
+    result.hits.map((h) => h.post)
+  );
+  const facetSpaceIds = Object.keys(result.facets?.spaceId ?? {});
+  const spaceNames = await spaceLabels(viewer, [...new Set([...facetSpaceIds, ...(params.spaces ?? [])])], d);
+  const f = result.facets;
+  // Space counts for spaces the viewer cannot read (spaceLabels leaves them out) are not shown.
+  const facets: FacetCounts | null = f
+    ? {
+        kind: f.kind ?? {},
+        space: Object.fromEntries(Object.entries(f.spaceId ?? {}).filter(([id]) => id in spaceNames)),
+        tag: f.tags ?? {},
+        dept: f.authorDepartment ?? {},
+        topic: f.topics ?? {},
+      }
+    : null;
+  const hits: HitView[] = result.hits.map(({ post, highlight }) => ({
+    id: post.id,
+    kind: post.kind,
+    href: hitHref(post, roots),
+    author: post.author,
+    space: post.space ? { name: post.space.name, slug: post.space.slug } : null,
+    createdAt: post.createdAt,
+    highlight,
+  }));
+  return { hits, facets, spaceNames, estimatedTotal: result.estimatedTotal, nextOffset: result.nextOffset, degraded: result.degraded };
+}
+
+export const SUGGESTIONS = 6;
+
+/** Search-as-you-type: the first few hits, each with a short title. */
+export async function searchSuggestions(viewer: Viewer, q: string, db?: Db) {
+  const d = db ?? (await getDb());
+  if (!q.trim()) return [];
+  const result = await searchContent(viewer, { q, sort: "relevance" }, d);
+  const hits = result.hits.slice(0, SUGGESTIONS);
+  const roots = await threadRoots(
+    d,
+    hits.map((h) => h.post)
+  );
+  return hits.map(({ post, highlight }) => {
+    const href = hitHref(post, roots);
+    return { id: post.id, postId: href.slice("/posts/".length).split("#")[0]!, href, title: post.text.replace(/\s+/g, " ").trim().slice(0, 80), highlight };
+  });
+}
+
+// ---------- watchlist ----------
+
+export type WatchError = Extract<MessageKey, "watchlist.error.invalid" | "watchlist.error.tooMany">;
+
+export async function watchlistPage(viewer: Viewer, db?: Db) {
+  const rows = await listSavedSearches(viewer, db);
+  return {
+    max: MAX_SAVED,
+    items: rows.map((r) => ({ id: r.id, query: r.query, kind: parseWatch(r.query)?.kind ?? "words", createdAt: r.createdAt.toISOString() })),
+  };
+}
+
+/** Adds a watch, or says why not: a malformed entry or a full list. */
+export async function addWatch(viewer: Viewer, raw: string, db?: Db): Promise<{ ok: true } | { ok: false; error: WatchError }> {
+  const d = db ?? (await getDb());
+  if (!parseWatch(raw)) return { ok: false, error: "watchlist.error.invalid" };
+  const existing = await listSavedSearches(viewer, d);
+  const duplicate = existing.some((s) => s.query === raw.trim());
+  if (!duplicate && existing.length >= MAX_SAVED) return { ok: false, error: "watchlist.error.tooMany" };
+  await saveSearch(viewer, raw, d);
+  return { ok: true };
+}
+
+// ---------- synonyms ----------
+
+/** Validates before saving so the form can show a message; the rule is normaliseSynonyms'. */
+export async function saveSynonyms(viewer: Viewer, term: string, list: string[], db?: Db) {
+  if (!viewer.orgId || !can(viewer, "manage_synonyms", orgFacts(viewer.orgId))) notFound();
+  if (!normaliseSynonyms(term, list)) return { ok: false as const, error: "synonyms.error.invalid" as const };
+  return { ok: true as const, saved: await setSynonyms(viewer, term, list, db) };
+}
+
+// ---------- topics ----------
+
+/** The topics form for one post: readable by the viewer, and the viewer curates. */
+export async function topicsEditor(viewer: Viewer, contentId: string, db?: Db) {
+  const d = db ?? (await getDb());
+  if (!viewer.orgId || !can(viewer, "curate", orgFacts(viewer.orgId))) notFound();
+  const [post] = await hydratePosts(d, viewer, [contentId]);
+  if (!post || post.kind === "comment") notFound();
+  const [topics, vocabulary] = await Promise.all([topicsOf(contentId, d), topicVocabulary(viewer, d)]);
+  return {
+    post: { id: post.id, author: post.author.name, excerpt: post.text.replace(/\s+/g, " ").trim().slice(0, 240) },
+    topics,
+    vocabulary: [...new Set([...vocabulary, ...topics])],
+  };
+}
+
+/** Replaces a post's topics; an invalid topic comes back as a message key. */
+export async function labelTopics(viewer: Viewer, contentId: string, topics: string[], db?: Db) {
+  const d = db ?? (await getDb());
+  await topicsEditor(viewer, contentId, d);
+  try {
+    return { ok: true as const, topics: await setTopics(viewer, contentId, topics, d) };
+  } catch (e) {
+    if (e instanceof Response && e.status === 400) return { ok: false as const, error: "topics.error.invalid" as const };
+    throw e;
+  }
+}

@@ -1,0 +1,25 @@
+import type { MessageKey } from "~/i18n";
+import { can, orgFacts, type OrgAction, type Viewer } from "~/policy/policy";
+
+export type MenuLink = { to: string; label: MessageKey };
+
+const GATED: { to: string; label: MessageKey; action: OrgAction }[] = [
+  { to: "/admin/users", label: "nav.adminUsers", action: "admin" },
+  { to: "/admin/synonyms", label: "nav.synonyms", action: "manage_synonyms" },
+  { to: "/admin/outbox", label: "nav.outbox", action: "view_dead_letters" },
+  { to: "/compliance", label: "nav.compliance", action: "compliance" },
+  { to: "/analytics", label: "nav.analytics", action: "view_analytics" },
+];
+
+/** The account menu: the policy decides which privileged pages a person is offered. */
+export function shellMenu(viewer: Viewer): MenuLink[] {
+  const links: MenuLink[] = [
+    { to: "/settings/sessions", label: "user.mySessions" },
+    { to: "/settings/notifications", label: "nav.notificationSettings" },
+    { to: "/settings/watchlist", label: "nav.watchlist" },
+  ];
+  if (!viewer.orgId) return links;
+  const org = orgFacts(viewer.orgId);
+  for (const g of GATED) if (can(viewer, g.action, org)) links.push({ to: g.to, label: g.label });
+  return links;
+}

@@ -1,0 +1,123 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { z } from "zod";
+import { Button, Card, EmptyState, Input, PageHeader } from "~/components/ui";
+import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
+import { deleteSavedSearch } from "~/knowledge/listening.server";
+import { addWatch, watchlistPage } from "~/knowledge/search-pages.server";
+import { requireViewer } from "~/policy/request.server";
+import { badRequest, parseForm } from "~/utils/forms.server";
+
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "watchlist.title");
+
+const WatchIntent = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("add"), query: z.string().trim().min(1).max(120, "watchlist.error.invalid") }),
+  z.object({ intent: z.literal("remove"), id: z.string().min(1).max(64) }),
+]);
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { viewer } = await requireViewer(request);
+  return json(await watchlistPage(viewer));
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { viewer, locale } = await requireViewer(request);
+  const parsed = await parseForm(request, WatchIntent, locale);
+  if (!parsed.ok) return badRequest(parsed);
+  const input = parsed.data;
+  if (input.intent === "remove") {
+    await deleteSavedSearch(viewer, input.id);
+    const notice: MessageKey = "watchlist.removed";
+    return json({ ok: true as const, notice });
+  }
+  const added = await addWatch(viewer, input.query);
+  if (!added.ok) return badRequest({ errors: { query: translate(locale, added.error) }, values: { intent: "add", query: input.query } });
+  const notice: MessageKey = "watchlist.added";
+  return json({ ok: true as const, notice });
+}
+
+/** Where an entry's matching posts are: the tag pages, or a search for the words. */
+function watchHref(kind: string, query: string) {
+  if (kind === "tag") return `/tags/${encodeURIComponent(query.slice(1).toLowerCase())}`;
+  if (kind === "cashtag") return `/cashtags/${encodeURIComponent(query.slice(1).toUpperCase())}`;
+  return `/search?${new URLSearchParams({ q: query, sort: "date" }).toString()}`;
+}
+
+const KIND_LABEL: Record<string, MessageKey> = { words: "watchlist.kind.words", tag: "watchlist.kind.tag", cashtag: "watchlist.kind.cashtag" };
+
+export default function WatchlistPage() {
+  const { items, max } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const { t } = useT();
+  const formRef = useRef<HTMLFormElement>(null);
+  const failed = actionData && !actionData.ok ? actionData : null;
+  const notice = actionData?.ok ? actionData.notice : null;
+
+  useEffect(() => {
+    if (notice === "watchlist.added") formRef.current?.reset();
+  }, [actionData, notice]);
+
+  return (
+    <div className="mx-auto max-w-2xl">
+      <PageHeader title={t("watchlist.title")} description={t("watchlist.intro")} />
+      <div className="space-y-8">
+        <div role="status">
+          {notice ? <p className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{t(notice)}</p> : null}
+        </div>
+
+        <Card className="p-6">
+          <Form ref={formRef} method="post" className="flex flex-wrap items-start gap-3">
+            <input type="hidden" name="intent" value="add" />
+            <Input
+              label={t("watchlist.add.label")}
+              name="query"
+              required
+              maxLength={120}
+              autoComplete="off"
+              hint={t("watchlist.add.hint")}
+              defaultValue={failed?.values?.query ?? ""}
+              errors={failed?.errors?.query ?? failed?.errors?._form}
+              className="min-w-0 flex-1"
+            />
+            <Button type="submit" disabled={busy || items.length >= max} className="sm:mt-7">
+              {t("watchlist.add.submit")}
+            </Button>
+          </Form>
+        </Card>
+
+        <section aria-labelledby="watchlist-list" className="space-y-3">
+          <h2 id="watchlist-list" className="flex items-baseline justify-between text-base font-semibold text-slate-900">
+            {t("watchlist.listTitle")}
+            <span className="text-sm font-normal text-slate-500">{t("watchlist.count", { count: items.length, max })}</span>
+          </h2>
+          {items.length === 0 ? (
+            <EmptyState title={t("watchlist.emptyTitle")} description={t("watchlist.emptyBody")} headingLevel={3} />
+          ) : (
+            <ul className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white">
+              {items.map((w) => (
+                <li key={w.id} className="flex flex-wrap items-center gap-3 px-4 py-3">
+                  <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">
+                    {t(KIND_LABEL[w.kind] ?? "watchlist.kind.words")}
+                  </span>
+                  <span className="min-w-0 flex-1 truncate text-sm font-medium text-slate-900">{w.query}</span>
+                  <Link to={watchHref(w.kind, w.query)} className="text-sm text-brand-700 hover:underline">
+                    {t("watchlist.open")}
+                  </Link>
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="remove" />
+                    <input type="hidden" name="id" value={w.id} />
+                    <Button type="submit" variant="ghost" size="sm" disabled={busy} aria-label={t("watchlist.removeLabel", { query: w.query })}>
+                      {t("watchlist.remove")}
+                    </Button>
+                  </Form>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
