@@ -3,22 +3,28 @@ import { getDb, type Db } from "~/db/client.server";
 import { barriers } from "~/db/schema";
 import { emit } from "~/platform/outbox.server";
 import { can, orgFacts, type Viewer } from "~/policy/policy";
-import { forbidden, notFound } from "~/utils/http.server";
+import { notFound } from "~/utils/http.server";
 import { newId } from "~/utils/ids";
 import { appendAudit } from "./audit.server";
 
 export type BarrierInput = { name: string; sideA: string[]; sideB: string[] };
 
+/** Barriers are compliance tooling: to anyone else they do not exist (404, never 403). */
+export function requireBarrierManager(viewer: Viewer): string {
+  if (!viewer.orgId || !can(viewer, "manage_barriers", orgFacts(viewer.orgId))) notFound();
+  return viewer.orgId;
+}
+
 export async function listBarriers(viewer: Viewer, db?: Db) {
   const d = db ?? (await getDb());
-  if (!viewer.orgId || !can(viewer, "manage_barriers", orgFacts(viewer.orgId))) forbidden();
-  return d.select().from(barriers).where(eq(barriers.orgId, viewer.orgId)).orderBy(barriers.name);
+  const orgId = requireBarrierManager(viewer);
+  return d.select().from(barriers).where(eq(barriers.orgId, orgId)).orderBy(barriers.name);
 }
 
 /** Compliance raises a wall between two groups of departments. */
 export async function createBarrier(viewer: Viewer, input: BarrierInput, db?: Db) {
   const d = db ?? (await getDb());
-  if (!viewer.orgId || !can(viewer, "manage_barriers", orgFacts(viewer.orgId))) forbidden();
+  requireBarrierManager(viewer);
   const overlap = input.sideA.filter((x) => input.sideB.includes(x));
   if (overlap.length || !input.sideA.length || !input.sideB.length) {
     throw new Response("A barrier needs two non-empty, separate sides.", { status: 400 });
@@ -43,7 +49,7 @@ export async function createBarrier(viewer: Viewer, input: BarrierInput, db?: Db
 
 export async function removeBarrier(viewer: Viewer, id: string, db?: Db) {
   const d = db ?? (await getDb());
-  if (!viewer.orgId || !can(viewer, "manage_barriers", orgFacts(viewer.orgId))) forbidden();
+  requireBarrierManager(viewer);
   await d.transaction(async (tx) => {
     const [row] = await tx.delete(barriers).where(and(eq(barriers.id, id), eq(barriers.orgId, viewer.orgId!))).returning();
     if (!row) notFound();

@@ -10,9 +10,14 @@ import { verifyArchive, type VerifyResult } from "./verify.server";
 // but only through these functions, and each call is written to the audit chain
 // in the same transaction as the read.
 
-async function requireCompliance(viewer: Viewer) {
+/** The compliance tools do not exist for anyone else: 404, never 403. Returns the org they review. */
+export function requireComplianceViewer(viewer: Viewer): string {
   if (!viewer.orgId || !can(viewer, "compliance", orgFacts(viewer.orgId))) notFound();
   return viewer.orgId;
+}
+
+async function requireCompliance(viewer: Viewer) {
+  return requireComplianceViewer(viewer);
 }
 
 export type ReviewHit = { id: string; kind: string; author: string; authorDepartment: string; space: string | null; text: string; createdAt: string; deleted: boolean; version: number };

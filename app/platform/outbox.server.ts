@@ -177,9 +177,9 @@ export async function deadLetters(orgId: string, limit = 100) {
 }
 
 /** Puts a dead delivery back in the queue (org admin action). */
-export async function retryDead(eventId: number, consumer: string) {
-  const db = await getDb();
-  await db.execute(
+export async function retryDead(eventId: number, consumer: string, db?: DbOrTx) {
+  const d = db ?? (await getDb());
+  await d.execute(
     sql`update outbox_deliveries set status = 'pending', attempts = 0, next_attempt_at = ${now().toISOString()}::timestamptz
         where event_id = ${eventId} and consumer = ${consumer} and status = 'dead'`,
   );

@@ -1,0 +1,186 @@
+// npm run bench:search — knowledge search over 1,000,000 documents.
+// Needs PostgreSQL (BENCH_DATABASE_URL, default DATABASE_URL). Meilisearch: MEILI_URL, else a
+// child process with data in ./data/bench-meili (kept between runs, so the index is built once).
+// Prints, side by side: the raw engine (processingTimeMs and HTTP round trip) and the app's
+// signed-in search (policy filter + hydrate + re-check); reindex throughput against raw bulk
+// indexing of the same documents; and commit-to-searchable freshness of a new post.
+import fs from "node:fs";
+import { sql } from "drizzle-orm";
+
+const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+if (!url) {
+  console.error("Set BENCH_DATABASE_URL (or DATABASE_URL) to a PostgreSQL database the benchmark may fill.");
+  process.exit(2);
+}
+process.env.DATABASE_URL = url;
+process.env.MEILI_INDEX_PREFIX ??= "bench";
+process.env.OUTBOX_BACKOFF_MS ??= "50";
+const DOCS = Number(process.env.BENCH_DOCS ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 200);
+
+const { getDb, query, closeDb } = await import("../app/db/client.server");
+const { startMeilisearch } = await import("../search/process");
+const { getSearchService, stopSearchService } = await import("../search/client");
+const { indexUid } = await import("../search/settings");
+const { reindexAll } = await import("../app/knowledge/indexer.server");
+const { searchContent } = await import("../app/knowledge/search.server");
+const { contentSearchFilter } = await import("../app/policy/search-filter");
+const { loadViewer } = await import("../app/policy/viewer.server");
+const { allContentDocuments } = await import("../app/knowledge/search-docs.server");
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms  p95 ${pct(xs, 95).toFixed(2)} ms`;
+
+let child: Awaited<ReturnType<typeof startMeilisearch>> | null = null;
+if (!process.env.MEILI_URL) {
+  fs.mkdirSync("data/bench-meili", { recursive: true });
+  child = await startMeilisearch({ dataDir: "data/bench-meili" });
+  process.env.MEILI_URL = child.url;
+  process.env.MEILI_MASTER_KEY = child.masterKey;
+}
+const service = (await getSearchService())!;
+const db = await getDb();
+const prefix = `search${DOCS}`;
+const org = `${prefix}-org`;
+
+// --- data: realistic-ish text from a 2,000-word vocabulary, 20 spaces × visibility mix
+const [{ n }] = await query<{ n: number }>(db, sql`select count(*)::int as n from content where org_id = ${org}`);
+if (n !== DOCS) {
+  console.log(`Loading ${DOCS.toLocaleString()} documents into PostgreSQL (once)…`);
+  await db.execute(sql`delete from space_members where space_id like ${prefix + "-%"}`);
+  await db.execute(sql`delete from content where org_id = ${org}`);
+  await db.execute(sql`delete from spaces where org_id = ${org}`);
+  await db.execute(sql`delete from users where org_id = ${org}`);
+  await db.execute(sql`delete from orgs where id = ${org}`);
+  await db.execute(sql`insert into orgs (id, name) values (${org}, 'Search bench')`);
+  await db.execute(sql`insert into users (id, org_id, email, name, department)
+    select ${prefix} || '-u' || g, ${org}, ${prefix} || g || '@bench.test', 'Person ' || g, (array['Sales','Research','Operations','Wealth','Compliance'])[1 + g % 5]
+    from generate_series(1, 2000) g`);
+  await db.execute(sql`insert into spaces (id, org_id, slug, name, visibility, created_by)
+    select ${prefix} || '-s' || g, ${org}, 's' || g, 'Space ' || g, (array['open','open','private','secret'])[1 + g % 4], ${prefix} || '-u1'
+    from generate_series(1, 400) g`);
+  // Text is generated here and streamed with COPY (~100k rows/s), not built row by row in SQL.
+  const postgres = (await import("postgres")).default;
+  const { pipeline } = await import("node:stream/promises");
+  const { Readable } = await import("node:stream");
+  const vocab = Array.from({ length: 2000 }, (_, i) => `w${(i * 2654435761 >>> 0).toString(36).slice(0, 6)}`);
+  vocab.splice(0, 6, "compliance", "mortgage", "liquidity", "sanctions", "onboarding", "treasury");
+  const pg = postgres(url, { max: 1, onnotice: () => {} });
+  const t0 = Date.now();
+  function* rows() {
+    for (let g = 1; g <= DOCS; g++) {
+      const words: string[] = [];
+      for (let k = 1; k <= 60; k++) words.push(vocab[Number((BigInt(g) * BigInt(k) * 2654435761n) % 2000n)]);
+      const space = g % 7 === 0 ? "\\N" : `${prefix}-s${1 + ((g * 7919) % 400)}`;
+      const at = new Date(t0 - g * 1000).toISOString();
+      const id = `${g.toString(16).padStart(8, "0")}-0000-4000-8000-${(g * 2654435761 % 0xffffffffffff).toString(16).padStart(12, "0")}`;
+      yield `${id}\t${org}\tpost\t${space}\t${prefix}-u${1 + ((g * 104729) % 2000)}\t{"type":"doc"}\t${words.join(" ")}\t${at}\t${at}\n`;
+    }
+  }
+  const writable = await pg`copy content (id, org_id, kind, space_id, author_id, body_json, body_text, created_at, updated_at) from stdin`.writable();
+  await pipeline(Readable.from(rows()), writable);
+  await pg.end();
+  console.log(`  copied ${DOCS} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await db.execute(sql`analyze content`);
+}
+const me = `${prefix}-u1`;
+await db.execute(sql`delete from space_members where user_id = ${me}`);
+await db.execute(sql`insert into space_members (space_id, user_id) select ${prefix} || '-s' || g, ${me} from generate_series(1, 200) g`);
+const viewer = await loadViewer(db, me);
+console.log(`Viewer in ${viewer.memberSpaceIds.size} spaces; filter ${contentSearchFilter(viewer).length} characters`);
+
+// --- index: reindex from Postgres when the index is not complete
+const index = service.client.index(indexUid("content"));
+const stats = await index.getStats().catch(() => ({ numberOfDocuments: 0 }));
+if (stats.numberOfDocuments < DOCS) {
+  console.log("Reindexing from PostgreSQL (once)…");
+  const r = await reindexAll(db, (d, t) => d % 100_000 < 5000 && process.stderr.write(`  ${d}/${t}\n`));
+  console.log(`reindex (app):       ${r.documents} docs in ${r.seconds.toFixed(1)} s = ${Math.round(r.docsPerSecond)} docs/s`);
+}
+
+// --- throughput: the app's reindex pipeline vs raw Meilisearch bulk on the same 100,000 documents
+{
+  const sample: unknown[][] = [];
+  let count = 0;
+  for await (const docs of allContentDocuments(db, 5000)) {
+    sample.push(docs);
+    count += docs.length;
+    if (count >= 100_000) break;
+  }
+  const raw = service.client.index(`${indexUid("content")}_rawbench`);
+  await service.client.deleteIndex(raw.uid).waitTask().catch(() => undefined);
+  const { indexDefinitions } = await import("../search/settings");
+  await service.client.createIndex(raw.uid, { primaryKey: "id" }).waitTask();
+  await raw.updateSettings(indexDefinitions.content.settings).waitTask();
+  let t = performance.now();
+  let last = 0;
+  for (const batch of sample) last = (await raw.addDocuments(batch as Record<string, unknown>[])).taskUid;
+  await service.client.tasks.waitForTask(last, { timeout: 600_000, interval: 50 });
+  const rawRate = count / ((performance.now() - t) / 1000);
+  await service.client.deleteIndex(raw.uid).waitTask();
+  // the app path over the same rows: read from Postgres, build documents, push, wait
+  const appIdx = service.client.index(`${indexUid("content")}_appbench`);
+  await service.client.deleteIndex(appIdx.uid).waitTask().catch(() => undefined);
+  await service.client.createIndex(appIdx.uid, { primaryKey: "id" }).waitTask();
+  await appIdx.updateSettings(indexDefinitions.content.settings).waitTask();
+  t = performance.now();
+  let pushed = 0;
+  for await (const docs of allContentDocuments(db, 5000)) {
+    last = (await appIdx.addDocuments(docs)).taskUid;
+    pushed += docs.length;
+    if (pushed >= count) break;
+  }
+  await service.client.tasks.waitForTask(last, { timeout: 600_000, interval: 50 });
+  const appRate = pushed / ((performance.now() - t) / 1000);
+  await service.client.deleteIndex(appIdx.uid).waitTask();
+  console.log(`bulk indexing, ${count} docs: raw Meilisearch ${Math.round(rawRate)} docs/s; app pipeline ${Math.round(appRate)} docs/s (${((appRate / rawRate) * 100).toFixed(0)}%)`);
+}
+
+// --- search latency
+const terms = ["compliance", "mortgage liquidity", "sanctions", "onboarding treasury", "complaince", "liquidty"];
+const engine: number[] = [];
+const rtt: number[] = [];
+const app: number[] = [];
+const filter = contentSearchFilter(viewer);
+for (let i = 0; i < 20; i++) await index.search(terms[i % terms.length], { filter, limit: 20 });
+for (let i = 0; i < RUNS; i++) {
+  const q = terms[i % terms.length];
+  let t = performance.now();
+  const r = await index.search(q, { filter, limit: 20, attributesToRetrieve: ["id"] });
+  rtt.push(performance.now() - t);
+  engine.push(r.processingTimeMs);
+  t = performance.now();
+  const s = await searchContent(viewer, { q });
+  app.push(performance.now() - t);
+  if (s.degraded) throw new Error("search degraded during the benchmark");
+}
+console.log(`engine processingTimeMs:      ${fmt(engine)}`);
+console.log(`engine HTTP round trip:       ${fmt(rtt)}`);
+console.log(`app signed-in search:         ${fmt(app)}   (target p95 ≤ 30 ms)`);
+
+// --- freshness: commit → searchable, with the outbox worker running
+{
+  const { startWorkers, stopWorkers } = await import("../app/platform/workers.server");
+  const { createContent } = await import("../app/feed/content.server");
+  await import("../app/platform/consumers.server");
+  startWorkers();
+  const lat: number[] = [];
+  const space = [...viewer.memberSpaceIds][0];
+  for (let i = 0; i < 30; i++) {
+    const word = `fresh${Date.now().toString(36)}${i}`;
+    const t = performance.now();
+    await createContent(viewer, { kind: "post", spaceId: space, bodyJson: { type: "doc" }, bodyText: `${word} freshness probe` });
+    for (;;) {
+      const r = await index.search(word, { filter, limit: 1 });
+      if (r.hits.length) break;
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    lat.push(performance.now() - t);
+  }
+  await stopWorkers();
+  console.log(`commit → searchable:          ${fmt(lat)}   (target p50 ≤ 300 ms, p95 ≤ 1.2 s)`);
+}
+
+await stopSearchService();
+await child?.stop();
+await closeDb();

@@ -1,0 +1,99 @@
+import fs from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createSession } from "../../app/identity/session.server";
+import { buildWorld, type World } from "../fixtures/world";
+
+// Every route that takes an id answers 404 — never the content, never a 403 that
+// would confirm the thing exists — to a viewer who may not see it. The table must
+// name every `$param` route, so a new one cannot slip through untested.
+
+type Case = { viewer: keyof World["users"]; params: (w: World) => Record<string, string>; secret: (w: World) => string | null; post?: string };
+const body = encodeURIComponent(JSON.stringify({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "hello" }] }] }));
+
+const privatePost: Case = { viewer: "carol", params: (w) => ({ id: w.posts.privByAlice.id }), secret: () => "Private post" };
+const CASES: Record<string, Case[]> = {
+  "posts.$id.tsx": [privatePost, { viewer: "ivan", params: (w) => ({ id: w.posts.openByBob.id }), secret: () => "Open post by Bob" }, { viewer: "alice", params: (w) => ({ id: w.posts.deletedByAlice.id }), secret: () => "Soon deleted" }],
+  "posts.$id_.edit.tsx": [{ ...privatePost, post: `intent=edit&body=${body}` }, { viewer: "carol", params: (w) => ({ id: w.posts.secretByBob.id }), secret: () => "Secret post", post: `intent=edit&body=${body}` }],
+  "posts.$id_.history.tsx": [privatePost, { viewer: "alice", params: (w) => ({ id: w.posts.deletedByAlice.id }), secret: () => "Soon deleted" }],
+  "posts.$id_.topics.tsx": [privatePost],
+  "people.$id.tsx": [{ viewer: "ivan", params: (w) => ({ id: w.users.bob.id }), secret: (w) => w.users.bob.name, post: "intent=follow" }, { viewer: "alice", params: (w) => ({ id: w.users.outsider.id }), secret: (w) => w.users.outsider.name, post: "intent=follow" }],
+  "spaces.$slug.tsx": [{ viewer: "carol", params: (w) => ({ slug: w.spaces.secret.slug }), secret: () => "Secret", post: "intent=join" }, { viewer: "ivan", params: (w) => ({ slug: w.spaces.research.slug }), secret: () => "Research desk", post: "intent=follow" }],
+  "spaces.$slug._index.tsx": [{ viewer: "carol", params: (w) => ({ slug: w.spaces.secret.slug }), secret: () => "Secret post", post: `intent=post&body=${body}` }],
+  "spaces.$slug.about.tsx": [{ viewer: "carol", params: (w) => ({ slug: w.spaces.secret.slug }), secret: () => "Secret" }],
+  "spaces.$slug.members.tsx": [{ viewer: "carol", params: (w) => ({ slug: w.spaces.secret.slug }), secret: (w) => w.users.bob.name }],
+  "spaces.$slug.settings.tsx": [{ viewer: "carol", params: (w) => ({ slug: w.spaces.secret.slug }), secret: () => "Secret" }, { viewer: "bob", params: (w) => ({ slug: w.spaces.priv.slug }), secret: () => null }],
+  "compliance.items.$id.tsx": [{ viewer: "alice", params: (w) => ({ id: w.posts.openByAlice.id }), secret: () => "Open post by Alice" }, { viewer: "carol", params: (w) => ({ id: w.posts.secretByBob.id }), secret: () => "Secret post" }],
+  "compliance.items.$id.export.ts": [{ viewer: "alice", params: (w) => ({ id: w.posts.deletedByAlice.id }), secret: () => "Soon deleted" }],
+  "invite.$token.tsx": [{ viewer: "carol", params: () => ({ token: "not-a-real-invite-token-123" }), secret: () => null, post: "name=Mallory&password=a+long+enough+password" }],
+};
+// Not ids of protected things: the splat 404s everything; tag pages list only what each viewer may see.
+const NOT_ID_ROUTES = new Set(["$.tsx", "tags.$tag.tsx", "cashtags.$ticker.tsx"]);
+
+let world: World;
+const cookies = {} as Record<string, string>;
+
+beforeAll(async () => {
+  world = await buildWorld();
+  for (const k of ["alice", "bob", "carol", "ivan"] as const) cookies[k] = `atrium_session=${(await createSession(world.users[k].id)).token}`;
+});
+
+async function status(fn: () => Promise<unknown>): Promise<{ status: number; body: string }> {
+  try {
+    const r = await fn();
+    if (r instanceof Response) return { status: r.status, body: await r.text() };
+    return { status: 200, body: JSON.stringify(r ?? null) };
+  } catch (e) {
+    if (e instanceof Response) return { status: e.status, body: await e.text() };
+    throw e;
+  }
+}
+
+describe("routes that take an id", () => {
+  it("the table covers every $param route", () => {
+    const routes = fs.readdirSync("app/routes").filter((f) => f.includes("$") && !NOT_ID_ROUTES.has(f));
+    expect(routes.filter((r) => !CASES[r]).sort()).toEqual([]);
+  });
+
+  for (const [file, cases] of Object.entries(CASES)) {
+    it(`${file}: 404 to a viewer who may not see it, and for an unknown id`, async () => {
+      const mod = await import(`../../app/routes/${file}`);
+      // a nested route without a loader of its own is guarded by its layout (spaces.$slug.tsx)
+      expect(mod.loader || mod.action || file.startsWith("spaces.$slug.")).toBeTruthy();
+      const unknown = Object.fromEntries(Object.keys(cases[0].params(world)).map((k) => [k, "00000000-0000-0000-0000-000000000000"]));
+      const call = (fn: Function, method: string, viewer: string, params: Record<string, string>, form: string) =>
+        status(() =>
+          fn({
+            request: new Request("http://localhost/x", {
+              method,
+              headers: { Cookie: cookies[viewer], ...(method === "POST" ? { "Content-Type": "application/x-www-form-urlencoded" } : {}) },
+              body: method === "POST" ? form : undefined,
+            }),
+            params,
+            context: { clientIp: "10.0.0.1" },
+          }),
+        );
+      for (const c of cases) {
+        const params = c.params(world);
+        const secret = c.secret(world);
+        if (mod.loader) {
+          const r = await call(mod.loader, "GET", c.viewer, params, "");
+          expect(r.status, `GET ${file} as ${c.viewer}`).toBe(404);
+          if (secret) expect(r.body).not.toContain(secret);
+          // an id that does not exist answers exactly the same way
+          expect((await call(mod.loader, "GET", c.viewer, unknown, "")).status).toBe(404);
+        }
+        if (mod.action) {
+          for (const form of [c.post, "intent=delete"].filter(Boolean) as string[]) {
+            const r = await call(mod.action, "POST", c.viewer, params, form);
+            const missing = await call(mod.action, "POST", c.viewer, unknown, form);
+            if (form === c.post) expect(r.status, `POST ${file} as ${c.viewer} (${form.slice(0, 30)})`).toBe(404);
+            // no oracle: a hidden thing and a missing thing get the same answer
+            expect(r.status, `POST ${file}: hidden vs missing`).toBe(missing.status);
+            expect([400, 404]).toContain(r.status);
+            if (secret) expect(r.body).not.toContain(secret);
+          }
+        }
+      }
+    });
+  }
+});
