@@ -80,49 +80,53 @@ function controlClasses(invalid: boolean, extra?: string) {
   );
 }
 
-function useFieldIds(id: string | undefined, errors: FieldProps["errors"], hint: ReactNode, describedBy?: string) {
+/** Ids that tie a control to its label, hint and error messages, and the control's own attributes. */
+function useField(id: string | undefined, errors: FieldProps["errors"], hint: ReactNode, describedBy?: string) {
   const fallbackId = useId();
   const controlId = id ?? fallbackId;
   const list = errors == null ? [] : typeof errors === "string" ? [errors] : errors.filter(Boolean);
   const errorId = list.length ? `${controlId}-error` : undefined;
   const hintId = hint ? `${controlId}-hint` : undefined;
   const ariaDescribedBy = [hintId, errorId, describedBy].filter(Boolean).join(" ") || undefined;
-  return { controlId, errorId, hintId, list, invalid: list.length > 0, ariaDescribedBy };
+  const invalid = list.length > 0;
+  return {
+    controlId,
+    errorId,
+    hintId,
+    list,
+    invalid,
+    control: { id: controlId, "aria-invalid": invalid || undefined, "aria-describedby": ariaDescribedBy },
+  };
 }
 
-function FieldShell({
+/** The label above a control, and its hint and error messages below it. */
+function Field({
   label,
-  controlId,
   hint,
-  hintId,
-  errors,
-  errorId,
+  field,
   className,
   children,
 }: {
   label: ReactNode;
-  controlId: string;
   hint: ReactNode;
-  hintId?: string;
-  errors: readonly string[];
-  errorId?: string;
+  field: ReturnType<typeof useField>;
   className?: string;
   children: ReactNode;
 }) {
   return (
     <div className={cx("space-y-1.5", className)}>
-      <label htmlFor={controlId} className="block text-sm font-medium text-slate-800">
+      <label htmlFor={field.controlId} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
       {children}
       {hint ? (
-        <p id={hintId} className="text-xs text-slate-500">
+        <p id={field.hintId} className="text-xs text-slate-500">
           {hint}
         </p>
       ) : null}
-      {errors.length ? (
-        <div id={errorId} className="space-y-0.5">
-          {errors.map((message) => (
+      {field.list.length ? (
+        <div id={field.errorId} className="space-y-0.5">
+          {field.list.map((message) => (
             <p key={message} className="flex items-start gap-1.5 text-sm text-red-700">
               <svg aria-hidden="true" viewBox="0 0 16 16" className="mt-0.5 size-3.5 shrink-0" fill="currentColor">
                 <path d="M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1Zm0 3.25a.75.75 0 0 1 .75.75v3.5a.75.75 0 0 1-1.5 0V5A.75.75 0 0 1 8 4.25Zm0 7.5a1 1 0 1 1 0-2 1 1 0 0 1 0 2Z" />
@@ -144,26 +148,11 @@ export const Input = forwardRef<HTMLInputElement, InputProps>(function Input(
   { label, errors, hint, className, inputClassName, id, "aria-describedby": describedBy, ...props },
   ref,
 ) {
-  const field = useFieldIds(id, errors, hint, describedBy);
+  const field = useField(id, errors, hint, describedBy);
   return (
-    <FieldShell
-      label={label}
-      controlId={field.controlId}
-      hint={hint}
-      hintId={field.hintId}
-      errors={field.list}
-      errorId={field.errorId}
-      className={className}
-    >
-      <input
-        ref={ref}
-        id={field.controlId}
-        aria-invalid={field.invalid || undefined}
-        aria-describedby={field.ariaDescribedBy}
-        className={controlClasses(field.invalid, cx("h-10", inputClassName))}
-        {...props}
-      />
-    </FieldShell>
+    <Field label={label} hint={hint} field={field} className={className}>
+      <input ref={ref} {...field.control} className={controlClasses(field.invalid, cx("h-10", inputClassName))} {...props} />
+    </Field>
   );
 });
 
@@ -174,26 +163,11 @@ export const Textarea = forwardRef<HTMLTextAreaElement, TextareaProps>(function 
   { label, errors, hint, className, textareaClassName, id, "aria-describedby": describedBy, ...props },
   ref,
 ) {
-  const field = useFieldIds(id, errors, hint, describedBy);
+  const field = useField(id, errors, hint, describedBy);
   return (
-    <FieldShell
-      label={label}
-      controlId={field.controlId}
-      hint={hint}
-      hintId={field.hintId}
-      errors={field.list}
-      errorId={field.errorId}
-      className={className}
-    >
-      <textarea
-        ref={ref}
-        id={field.controlId}
-        aria-invalid={field.invalid || undefined}
-        aria-describedby={field.ariaDescribedBy}
-        className={controlClasses(field.invalid, cx("min-h-24 py-2", textareaClassName))}
-        {...props}
-      />
-    </FieldShell>
+    <Field label={label} hint={hint} field={field} className={className}>
+      <textarea ref={ref} {...field.control} className={controlClasses(field.invalid, cx("min-h-24 py-2", textareaClassName))} {...props} />
+    </Field>
   );
 });
 
@@ -204,32 +178,16 @@ export const Select = forwardRef<HTMLSelectElement, SelectProps>(function Select
   { label, errors, hint, className, selectClassName, id, "aria-describedby": describedBy, children, ...props },
   ref,
 ) {
-  const field = useFieldIds(id, errors, hint, describedBy);
+  const field = useField(id, errors, hint, describedBy);
   return (
-    <FieldShell
-      label={label}
-      controlId={field.controlId}
-      hint={hint}
-      hintId={field.hintId}
-      errors={field.list}
-      errorId={field.errorId}
-      className={className}
-    >
-      <select
-        ref={ref}
-        id={field.controlId}
-        aria-invalid={field.invalid || undefined}
-        aria-describedby={field.ariaDescribedBy}
-        className={controlClasses(field.invalid, cx("h-10 pr-8", selectClassName))}
-        {...props}
-      >
+    <Field label={label} hint={hint} field={field} className={className}>
+      <select ref={ref} {...field.control} className={controlClasses(field.invalid, cx("h-10 pr-8", selectClassName))} {...props}>
         {children}
       </select>
-    </FieldShell>
+    </Field>
   );
 });
 
-/** A form-level message (e.g. "Email or password is incorrect."), announced when it appears. */
 export function FormError({ children, id, className }: { children?: ReactNode; id?: string; className?: string }) {
   if (!children) return null;
   return (
@@ -239,6 +197,20 @@ export function FormError({ children, id, className }: { children?: ReactNode; i
       className={cx("rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800", className)}
     >
       {children}
+    </div>
+  );
+}
+
+/**
+ * A live region that is always in the page, so the success message that appears in it is announced.
+ * Renders the message only when there is one.
+ */
+export function SuccessNotice({ children, className }: { children?: ReactNode; className?: string }) {
+  return (
+    <div role="status">
+      {children ? (
+        <p className={cx(className, "rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800")}>{children}</p>
+      ) : null}
     </div>
   );
 }
@@ -314,4 +286,38 @@ export function EmptyState({
       {action ? <div className="mt-6">{action}</div> : null}
     </div>
   );
+}
+
+/** A titled section listing rows (`ListRow`s) in one bordered box, or an empty state when there are none. */
+export function ListSection({
+  id,
+  heading,
+  headingClassName,
+  empty,
+  children,
+}: {
+  /** The heading's id, which labels the section. */
+  id: string;
+  heading: ReactNode;
+  headingClassName?: string;
+  /** Shown instead of the list, when set. */
+  empty?: { title: ReactNode; description: ReactNode } | null;
+  children: ReactNode;
+}) {
+  return (
+    <section aria-labelledby={id} className="space-y-3">
+      <h2 id={id} className={cx(headingClassName, "text-base font-semibold text-slate-900")}>
+        {heading}
+      </h2>
+      {empty ? (
+        <EmptyState title={empty.title} description={empty.description} headingLevel={3} />
+      ) : (
+        <ul className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white">{children}</ul>
+      )}
+    </section>
+  );
+}
+
+export function ListRow({ children }: { children: ReactNode }) {
+  return <li className="flex flex-wrap items-center gap-3 px-4 py-3">{children}</li>;
 }

@@ -2,7 +2,8 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
-import { Button, Card, EmptyState, FormError, Input, PageHeader } from "~/components/ui";
+import { PostButton } from "~/components/post-button";
+import { Button, Card, FormError, Input, ListRow, ListSection, PageHeader, SuccessNotice } from "~/components/ui";
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
 import { saveSynonyms } from "~/knowledge/search-pages.server";
 import { listSynonyms, removeSynonyms } from "~/knowledge/synonyms.server";
@@ -90,11 +91,7 @@ export default function SynonymsPage() {
           <p>{t("synonyms.example")}</p>
           <p className="text-slate-500">{t("synonyms.scope")}</p>
         </div>
-        <div role="status">
-          {done ? (
-            <p className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{t(done.notice, { term: done.term })}</p>
-          ) : null}
-        </div>
+        <SuccessNotice>{done ? t(done.notice, { term: done.term }) : null}</SuccessNotice>
 
         <Card className="p-6">
           <h2 className="text-base font-semibold text-slate-900">{t("synonyms.formTitle")}</h2>
@@ -118,39 +115,30 @@ export default function SynonymsPage() {
           </Form>
         </Card>
 
-        <section aria-labelledby="synonyms-list" className="space-y-3">
-          <h2 id="synonyms-list" className="text-base font-semibold text-slate-900">
-            {t("synonyms.listTitle")}
-          </h2>
-          {items.length === 0 ? (
-            <EmptyState title={t("synonyms.emptyTitle")} description={t("synonyms.emptyBody")} headingLevel={3} />
-          ) : (
-            <ul className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white">
-              {items.map((s) => (
-                <li key={s.term} className="flex flex-wrap items-center gap-3 px-4 py-3">
-                  <div className="min-w-0 flex-1">
-                    <p className="text-sm font-medium text-slate-900">{s.term}</p>
-                    <p className="text-sm text-slate-600">{s.synonyms.join(", ")}</p>
-                  </div>
-                  <Link
-                    to={`?edit=${encodeURIComponent(s.term)}`}
-                    aria-label={t("synonyms.editLabel", { term: s.term })}
-                    className="text-sm text-brand-700 hover:underline"
-                  >
-                    {t("synonyms.edit")}
-                  </Link>
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="remove" />
-                    <input type="hidden" name="term" value={s.term} />
-                    <Button type="submit" variant="ghost" size="sm" disabled={busy} aria-label={t("synonyms.removeLabel", { term: s.term })}>
-                      {t("synonyms.remove")}
-                    </Button>
-                  </Form>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <ListSection
+          id="synonyms-list"
+          heading={t("synonyms.listTitle")}
+          empty={items.length === 0 ? { title: t("synonyms.emptyTitle"), description: t("synonyms.emptyBody") } : null}
+        >
+          {items.map((s) => (
+            <ListRow key={s.term}>
+              <div className="min-w-0 flex-1">
+                <p className="text-sm font-medium text-slate-900">{s.term}</p>
+                <p className="text-sm text-slate-600">{s.synonyms.join(", ")}</p>
+              </div>
+              <Link
+                to={`?edit=${encodeURIComponent(s.term)}`}
+                aria-label={t("synonyms.editLabel", { term: s.term })}
+                className="text-sm text-brand-700 hover:underline"
+              >
+                {t("synonyms.edit")}
+              </Link>
+              <PostButton fields={{ intent: "remove", term: s.term }} variant="ghost" disabled={busy} aria-label={t("synonyms.removeLabel", { term: s.term })}>
+                {t("synonyms.remove")}
+              </PostButton>
+            </ListRow>
+          ))}
+        </ListSection>
       </div>
     </div>
   );

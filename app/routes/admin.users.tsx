@@ -2,7 +2,9 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
-import { Button, Card, cx, Input, PageHeader, Select } from "~/components/ui";
+import { DataTable } from "~/components/data-table";
+import { PostButton } from "~/components/post-button";
+import { Button, Card, cx, Input, PageHeader, Select, SuccessNotice } from "~/components/ui";
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
 import { deactivateUserAs, inviteAs, listUsersAs } from "~/identity/admin.server";
 import { ORG_ROLES } from "~/identity/roles";
@@ -110,86 +112,57 @@ export default function AdminUsersPage() {
         {invited ? <InviteLink link={invited.inviteLink} email={invited.email} days={invited.days} /> : null}
       </Card>
 
-      <div role="status">
-        {deactivated ? (
-          <p className="mb-4 rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-            {t(deactivated.notice)}
-          </p>
-        ) : null}
-      </div>
+      <SuccessNotice className="mb-4">{deactivated ? t(deactivated.notice) : null}</SuccessNotice>
 
-      <Card className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <caption className="px-4 pt-4 pb-2 text-left text-base font-semibold text-slate-900">
-            {t("admin.users.members", { org: orgName })}
-          </caption>
-          <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-            <tr>
-              <th scope="col" className="px-4 py-2 font-medium">{t("admin.users.name")}</th>
-              <th scope="col" className="px-4 py-2 font-medium">{t("admin.users.email")}</th>
-              <th scope="col" className="px-4 py-2 font-medium">{t("admin.users.roles")}</th>
-              <th scope="col" className="px-4 py-2 font-medium">{t("admin.users.status")}</th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                <span className="sr-only">{t("admin.users.actions")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {users.map((u) => (
-              <tr key={u.id}>
-                <td className="px-4 py-3 font-medium text-slate-900">
-                  {u.name}
-                  {u.isViewer ? (
-                    <span className="ml-2 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">
-                      {t("admin.users.you")}
-                    </span>
-                  ) : null}
-                </td>
-                <td className="px-4 py-3 text-slate-600">{u.email}</td>
-                <td className="px-4 py-3 text-slate-600">
-                  {u.roles
-                    .filter((r): r is (typeof ORG_ROLES)[number] => (ORG_ROLES as readonly string[]).includes(r))
-                    .map((r) => t(`role.${r}` as const))
-                    .join(", ")}
-                </td>
-                <td className="px-4 py-3">
-                  <span
-                    className={cx(
-                      "rounded-full px-2 py-0.5 text-xs font-medium",
-                      u.status === "active" ? "bg-emerald-50 text-emerald-700" : "bg-slate-100 text-slate-600",
-                    )}
-                  >
-                    {u.status === "active" ? t("admin.users.active") : t("admin.users.deactivated")}
-                  </span>
-                </td>
-                <td className="px-4 py-3 text-right">
-                  {u.canDeactivate ? (
-                    <Form
-                      method="post"
-                      onSubmit={(event) => {
-                        if (!window.confirm(t("admin.users.deactivateConfirm", { name: u.name }))) event.preventDefault();
-                      }}
-                    >
-                      <input type="hidden" name="intent" value="deactivate" />
-                      <input type="hidden" name="userId" value={u.id} />
-                      <Button
-                        type="submit"
-                        variant="secondary"
-                        size="sm"
-                        disabled={busy}
-                        aria-label={t("admin.users.deactivateLabel", { name: u.name })}
-                      >
-                        {t("admin.users.deactivate")}
-                      </Button>
-                    </Form>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {users.length <= 1 ? <p className="px-4 pb-4 text-sm text-slate-600">{t("admin.users.empty")}</p> : null}
-      </Card>
+      <DataTable
+        caption={t("admin.users.members", { org: orgName })}
+        columns={[t("admin.users.name"), t("admin.users.email"), t("admin.users.roles"), t("admin.users.status")]}
+        actionsColumn={t("admin.users.actions")}
+        note={users.length <= 1 ? t("admin.users.empty") : null}
+      >
+        {users.map((u) => (
+          <tr key={u.id}>
+            <td className="px-4 py-3 font-medium text-slate-900">
+              {u.name}
+              {u.isViewer ? (
+                <span className="ml-2 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">
+                  {t("admin.users.you")}
+                </span>
+              ) : null}
+            </td>
+            <td className="px-4 py-3 text-slate-600">{u.email}</td>
+            <td className="px-4 py-3 text-slate-600">
+              {u.roles
+                .filter((r): r is (typeof ORG_ROLES)[number] => (ORG_ROLES as readonly string[]).includes(r))
+                .map((r) => t(`role.${r}` as const))
+                .join(", ")}
+            </td>
+            <td className="px-4 py-3">
+              <span
+                className={cx(
+                  "rounded-full px-2 py-0.5 text-xs font-medium",
+                  u.status === "active" ? "bg-emerald-50 text-emerald-700" : "bg-slate-100 text-slate-600",
+                )}
+              >
+                {u.status === "active" ? t("admin.users.active") : t("admin.users.deactivated")}
+              </span>
+            </td>
+            <td className="px-4 py-3 text-right">
+              {u.canDeactivate ? (
+                <PostButton
+                  fields={{ intent: "deactivate", userId: u.id }}
+                  confirm={t("admin.users.deactivateConfirm", { name: u.name })}
+                  variant="secondary"
+                  disabled={busy}
+                  aria-label={t("admin.users.deactivateLabel", { name: u.name })}
+                >
+                  {t("admin.users.deactivate")}
+                </PostButton>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

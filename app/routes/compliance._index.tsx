@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { AuditNotice, ComplianceNav } from "~/components/compliance-nav";
+import { DataTable } from "~/components/data-table";
 import { Button, Card, EmptyState, Input, PageHeader } from "~/components/ui";
 import { requireComplianceViewer, reviewSearch, verifyFromApp } from "~/compliance/review.server";
 import type { VerifyProblem } from "~/compliance/verify.server";
@@ -166,62 +167,60 @@ type Hit = NonNullable<SerializeFrom<typeof loader>["hits"]>[number];
 function Results({ hits }: { hits: Hit[] }) {
   const { t } = useT();
   return (
-    <Card className="mb-8 overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <caption className="px-4 pt-4 pb-2 text-left text-base font-semibold text-slate-900">
+    <DataTable
+      className="mb-8"
+      caption={
+        <>
           {t("compliance.results.title")}{" "}
           <span className="text-sm font-normal text-slate-500">
             ({t(hits.length === 1 ? "compliance.results.countOne" : "compliance.results.countOther", { count: hits.length })})
           </span>
-        </caption>
-        <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-          <tr>
-            <th scope="col" className="px-4 py-2 font-medium">{t("compliance.results.time")}</th>
-            <th scope="col" className="px-4 py-2 font-medium">{t("compliance.results.author")}</th>
-            <th scope="col" className="px-4 py-2 font-medium">{t("compliance.results.space")}</th>
-            <th scope="col" className="px-4 py-2 font-medium">{t("compliance.results.kind")}</th>
-            <th scope="col" className="px-4 py-2 font-medium">{t("compliance.results.versions")}</th>
-            <th scope="col" className="px-4 py-2 font-medium">{t("compliance.results.excerpt")}</th>
+        </>
+      }
+      columns={[
+        t("compliance.results.time"),
+        t("compliance.results.author"),
+        t("compliance.results.space"),
+        t("compliance.results.kind"),
+        t("compliance.results.versions"),
+        t("compliance.results.excerpt"),
+      ]}
+      note={hits.length >= LIMIT ? t("compliance.results.limit") : null}
+    >
+      {hits.map((h) => {
+        const kind = t(KINDS[h.kind] ?? "compliance.kind.other");
+        return (
+          <tr key={h.id} className="align-top">
+            <td className="px-4 py-3 whitespace-nowrap text-slate-600">
+              <time dateTime={h.at}>{h.when}</time>
+            </td>
+            <td className="px-4 py-3">
+              <span className="font-medium text-slate-900">{h.author}</span>
+              <span className="block text-xs text-slate-500">{h.authorDepartment}</span>
+            </td>
+            <td className="px-4 py-3 text-slate-600">{h.space ?? t("compliance.results.orgWide")}</td>
+            <td className="px-4 py-3 text-slate-600">
+              {kind}
+              {h.deleted ? (
+                <span className="ml-2 rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700">
+                  {t("compliance.results.deleted")}
+                </span>
+              ) : null}
+            </td>
+            <td className="px-4 py-3 text-slate-600 tabular-nums">{h.versions}</td>
+            <td className="px-4 py-3">
+              <Link
+                to={`/compliance/items/${h.id}`}
+                aria-label={t("compliance.results.open", { kind, name: h.author })}
+                className="line-clamp-3 text-brand-700 hover:underline"
+              >
+                {h.excerpt || t("compliance.results.noText")}
+              </Link>
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {hits.map((h) => {
-            const kind = t(KINDS[h.kind] ?? "compliance.kind.other");
-            return (
-              <tr key={h.id} className="align-top">
-                <td className="px-4 py-3 whitespace-nowrap text-slate-600">
-                  <time dateTime={h.at}>{h.when}</time>
-                </td>
-                <td className="px-4 py-3">
-                  <span className="font-medium text-slate-900">{h.author}</span>
-                  <span className="block text-xs text-slate-500">{h.authorDepartment}</span>
-                </td>
-                <td className="px-4 py-3 text-slate-600">{h.space ?? t("compliance.results.orgWide")}</td>
-                <td className="px-4 py-3 text-slate-600">
-                  {kind}
-                  {h.deleted ? (
-                    <span className="ml-2 rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700">
-                      {t("compliance.results.deleted")}
-                    </span>
-                  ) : null}
-                </td>
-                <td className="px-4 py-3 text-slate-600 tabular-nums">{h.versions}</td>
-                <td className="px-4 py-3">
-                  <Link
-                    to={`/compliance/items/${h.id}`}
-                    aria-label={t("compliance.results.open", { kind, name: h.author })}
-                    className="line-clamp-3 text-brand-700 hover:underline"
-                  >
-                    {h.excerpt || t("compliance.results.noText")}
-                  </Link>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      {hits.length >= LIMIT ? <p className="px-4 pb-4 text-sm text-slate-600">{t("compliance.results.limit")}</p> : null}
-    </Card>
+        );
+      })}
+    </DataTable>
   );
 }
 

@@ -1,7 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AuditNotice, ComplianceNav } from "~/components/compliance-nav";
-import { Card, PageHeader } from "~/components/ui";
+import { DataTable } from "~/components/data-table";
+import { PageHeader } from "~/components/ui";
 import { auditTrail } from "~/compliance/review.server";
 import { formatDateTime, metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/policy/request.server";
@@ -35,49 +36,44 @@ export default function AuditTrailPage() {
       <PageHeader title={t("compliance.audit.title")} description={t("compliance.audit.description")} />
       <ComplianceNav />
       <AuditNotice />
-      <Card className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <caption className="px-4 pt-4 pb-2 text-left text-base font-semibold text-slate-900">{t("compliance.audit.caption")}</caption>
-          <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-            <tr>
-              <th scope="col" className="px-4 py-2 font-medium">{t("compliance.audit.seq")}</th>
-              <th scope="col" className="px-4 py-2 font-medium">{t("compliance.audit.time")}</th>
-              <th scope="col" className="px-4 py-2 font-medium">{t("compliance.audit.actor")}</th>
-              <th scope="col" className="px-4 py-2 font-medium">{t("compliance.audit.action")}</th>
-              <th scope="col" className="px-4 py-2 font-medium">{t("compliance.audit.target")}</th>
-              <th scope="col" className="px-4 py-2 font-medium">{t("compliance.audit.data")}</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {records.map((r) => (
-              <tr key={r.seq} className="align-top">
-                <td className="px-4 py-3 text-slate-500 tabular-nums">{r.seq}</td>
-                <td className="px-4 py-3 whitespace-nowrap text-slate-600">
-                  <time dateTime={r.at}>{r.when}</time>
-                </td>
-                <td className="px-4 py-3 text-slate-900">{r.actor ?? t("compliance.audit.system")}</td>
-                <td className="px-4 py-3">
-                  <code className="text-xs text-slate-800">{r.action}</code>
-                </td>
-                <td className="px-4 py-3 text-xs text-slate-600">
-                  {r.targetKind === "content" ? (
-                    <Link to={`/compliance/items/${r.targetId}`} className="text-brand-700 hover:underline">
-                      {r.targetKind}:{r.targetId}
-                    </Link>
-                  ) : (
-                    <span>
-                      {r.targetKind}:{r.targetId}
-                    </span>
-                  )}
-                </td>
-                <td className="max-w-md px-4 py-3">
-                  <code className="block text-xs break-all text-slate-600">{r.data}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Card>
+      <DataTable
+        caption={t("compliance.audit.caption")}
+        columns={[
+          t("compliance.audit.seq"),
+          t("compliance.audit.time"),
+          t("compliance.audit.actor"),
+          t("compliance.audit.action"),
+          t("compliance.audit.target"),
+          t("compliance.audit.data"),
+        ]}
+      >
+        {records.map((r) => (
+          <tr key={r.seq} className="align-top">
+            <td className="px-4 py-3 text-slate-500 tabular-nums">{r.seq}</td>
+            <td className="px-4 py-3 whitespace-nowrap text-slate-600">
+              <time dateTime={r.at}>{r.when}</time>
+            </td>
+            <td className="px-4 py-3 text-slate-900">{r.actor ?? t("compliance.audit.system")}</td>
+            <td className="px-4 py-3">
+              <code className="text-xs text-slate-800">{r.action}</code>
+            </td>
+            <td className="px-4 py-3 text-xs text-slate-600">
+              {r.targetKind === "content" ? (
+                <Link to={`/compliance/items/${r.targetId}`} className="text-brand-700 hover:underline">
+                  {r.targetKind}:{r.targetId}
+                </Link>
+              ) : (
+                <span>
+                  {r.targetKind}:{r.targetId}
+                </span>
+              )}
+            </td>
+            <td className="max-w-md px-4 py-3">
+              <code className="block text-xs break-all text-slate-600">{r.data}</code>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

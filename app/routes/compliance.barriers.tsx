@@ -3,7 +3,9 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { ComplianceNav } from "~/components/compliance-nav";
-import { Button, Card, EmptyState, Input, PageHeader } from "~/components/ui";
+import { DataTable } from "~/components/data-table";
+import { PostButton } from "~/components/post-button";
+import { Button, Card, EmptyState, Input, PageHeader, SuccessNotice } from "~/components/ui";
 import { createBarrier, listBarriers, removeBarrier, requireBarrierManager } from "~/compliance/barriers.server";
 import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/policy/request.server";
@@ -119,65 +121,36 @@ export default function BarriersPage() {
         </Form>
       </Card>
 
-      <div role="status">
-        {done ? (
-          <p className="mb-4 rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-            {t(done.notice, { name: done.name })}
-          </p>
-        ) : null}
-      </div>
+      <SuccessNotice className="mb-4">{done ? t(done.notice, { name: done.name }) : null}</SuccessNotice>
 
       {barriers.length === 0 ? (
         <EmptyState title={t("compliance.barriers.emptyTitle")} description={t("compliance.barriers.emptyBody")} />
       ) : (
-        <Card className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <caption className="px-4 pt-4 pb-2 text-left text-base font-semibold text-slate-900">
-              {t("compliance.barriers.listTitle")}
-            </caption>
-            <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">{t("compliance.barriers.name")}</th>
-                <th scope="col" className="px-4 py-2 font-medium">{t("compliance.barriers.sideA")}</th>
-                <th scope="col" className="px-4 py-2 font-medium">{t("compliance.barriers.sideB")}</th>
-                <th scope="col" className="px-4 py-2 font-medium">{t("compliance.barriers.created")}</th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  <span className="sr-only">{t("compliance.barriers.remove")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {barriers.map((b) => (
-                <tr key={b.id} className="align-top">
-                  <td className="px-4 py-3 font-medium text-slate-900">{b.name}</td>
-                  <td className="px-4 py-3 text-slate-600">{b.sideA.join(", ")}</td>
-                  <td className="px-4 py-3 text-slate-600">{b.sideB.join(", ")}</td>
-                  <td className="px-4 py-3 whitespace-nowrap text-slate-600">{b.created}</td>
-                  <td className="px-4 py-3 text-right">
-                    <Form
-                      method="post"
-                      onSubmit={(event) => {
-                        if (!window.confirm(t("compliance.barriers.removeConfirm", { name: b.name }))) event.preventDefault();
-                      }}
-                    >
-                      <input type="hidden" name="intent" value="remove" />
-                      <input type="hidden" name="id" value={b.id} />
-                      <Button
-                        type="submit"
-                        variant="secondary"
-                        size="sm"
-                        disabled={busy}
-                        aria-label={t("compliance.barriers.removeLabel", { name: b.name })}
-                      >
-                        {t("compliance.barriers.remove")}
-                      </Button>
-                    </Form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Card>
+        <DataTable
+          caption={t("compliance.barriers.listTitle")}
+          columns={[t("compliance.barriers.name"), t("compliance.barriers.sideA"), t("compliance.barriers.sideB"), t("compliance.barriers.created")]}
+          actionsColumn={t("compliance.barriers.remove")}
+        >
+          {barriers.map((b) => (
+            <tr key={b.id} className="align-top">
+              <td className="px-4 py-3 font-medium text-slate-900">{b.name}</td>
+              <td className="px-4 py-3 text-slate-600">{b.sideA.join(", ")}</td>
+              <td className="px-4 py-3 text-slate-600">{b.sideB.join(", ")}</td>
+              <td className="px-4 py-3 whitespace-nowrap text-slate-600">{b.created}</td>
+              <td className="px-4 py-3 text-right">
+                <PostButton
+                  fields={{ intent: "remove", id: b.id }}
+                  confirm={t("compliance.barriers.removeConfirm", { name: b.name })}
+                  variant="secondary"
+                  disabled={busy}
+                  aria-label={t("compliance.barriers.removeLabel", { name: b.name })}
+                >
+                  {t("compliance.barriers.remove")}
+                </PostButton>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );

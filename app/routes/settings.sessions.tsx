@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { Button, Card, cx, PageHeader } from "~/components/ui";
+import { Button, Card, cx, PageHeader, SuccessNotice } from "~/components/ui";
 import { formatDateTime, metaTitle, resolveLocale, useT, type Locale, type MessageKey } from "~/i18n";
 import {
   clearSessionCookie,
@@ -128,11 +128,7 @@ export default function SessionsPage() {
           ) : null
         }
       />
-      <div role="status">
-        {notice ? (
-          <p className="mb-4 rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{t(notice)}</p>
-        ) : null}
-      </div>
+      <SuccessNotice className="mb-4">{notice ? t(notice) : null}</SuccessNotice>
       <ul className="space-y-3" aria-label={t("sessions.title")}>
         {sessions.map((s) => {
           const name = deviceName(s.device);

@@ -2,7 +2,8 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
-import { Button, Card, EmptyState, Input, PageHeader } from "~/components/ui";
+import { PostButton } from "~/components/post-button";
+import { Button, Card, Input, ListRow, ListSection, PageHeader, SuccessNotice } from "~/components/ui";
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
 import { deleteSavedSearch } from "~/knowledge/listening.server";
 import { addWatch, watchlistPage } from "~/knowledge/search-pages.server";
@@ -63,9 +64,7 @@ export default function WatchlistPage() {
     <div className="mx-auto max-w-2xl">
       <PageHeader title={t("watchlist.title")} description={t("watchlist.intro")} />
       <div className="space-y-8">
-        <div role="status">
-          {notice ? <p className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{t(notice)}</p> : null}
-        </div>
+        <SuccessNotice>{notice ? t(notice) : null}</SuccessNotice>
 
         <Card className="p-6">
           <Form ref={formRef} method="post" className="flex flex-wrap items-start gap-3">
@@ -87,36 +86,32 @@ export default function WatchlistPage() {
           </Form>
         </Card>
 
-        <section aria-labelledby="watchlist-list" className="space-y-3">
-          <h2 id="watchlist-list" className="flex items-baseline justify-between text-base font-semibold text-slate-900">
-            {t("watchlist.listTitle")}
-            <span className="text-sm font-normal text-slate-500">{t("watchlist.count", { count: items.length, max })}</span>
-          </h2>
-          {items.length === 0 ? (
-            <EmptyState title={t("watchlist.emptyTitle")} description={t("watchlist.emptyBody")} headingLevel={3} />
-          ) : (
-            <ul className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white">
-              {items.map((w) => (
-                <li key={w.id} className="flex flex-wrap items-center gap-3 px-4 py-3">
-                  <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">
-                    {t(KIND_LABEL[w.kind] ?? "watchlist.kind.words")}
-                  </span>
-                  <span className="min-w-0 flex-1 truncate text-sm font-medium text-slate-900">{w.query}</span>
-                  <Link to={watchHref(w.kind, w.query)} className="text-sm text-brand-700 hover:underline">
-                    {t("watchlist.open")}
-                  </Link>
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="remove" />
-                    <input type="hidden" name="id" value={w.id} />
-                    <Button type="submit" variant="ghost" size="sm" disabled={busy} aria-label={t("watchlist.removeLabel", { query: w.query })}>
-                      {t("watchlist.remove")}
-                    </Button>
-                  </Form>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <ListSection
+          id="watchlist-list"
+          heading={
+            <>
+              {t("watchlist.listTitle")}
+              <span className="text-sm font-normal text-slate-500">{t("watchlist.count", { count: items.length, max })}</span>
+            </>
+          }
+          headingClassName="flex items-baseline justify-between"
+          empty={items.length === 0 ? { title: t("watchlist.emptyTitle"), description: t("watchlist.emptyBody") } : null}
+        >
+          {items.map((w) => (
+            <ListRow key={w.id}>
+              <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">
+                {t(KIND_LABEL[w.kind] ?? "watchlist.kind.words")}
+              </span>
+              <span className="min-w-0 flex-1 truncate text-sm font-medium text-slate-900">{w.query}</span>
+              <Link to={watchHref(w.kind, w.query)} className="text-sm text-brand-700 hover:underline">
+                {t("watchlist.open")}
+              </Link>
+              <PostButton fields={{ intent: "remove", id: w.id }} variant="ghost" disabled={busy} aria-label={t("watchlist.removeLabel", { query: w.query })}>
+                {t("watchlist.remove")}
+              </PostButton>
+            </ListRow>
+          ))}
+        </ListSection>
       </div>
     </div>
   );

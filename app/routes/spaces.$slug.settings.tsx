@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { Button, Card, FormError, Input, Select, Textarea } from "~/components/ui";
+import { Button, Card, FormError, Input, Select, SuccessNotice, Textarea } from "~/components/ui";
 import { JOIN_POLICIES, SPACE_VISIBILITIES } from "~/feed/space-options";
 import { runSpaceSettingsIntent, spaceSettingsPage, SpaceSettingsIntentSchema } from "~/feed/spaces-forms.server";
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
@@ -54,9 +54,7 @@ export default function SpaceSettingsPage() {
           {t("spaces.settings.back")}
         </Link>
       </div>
-      <div role="status">
-        {done ? <p className="rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{t(done.notice)}</p> : null}
-      </div>
+      <SuccessNotice>{done ? t(done.notice) : null}</SuccessNotice>
 
       <Card className="p-6">
         <h3 className="text-base font-semibold text-slate-900">{t("spaces.settings.general")}</h3>

@@ -19,31 +19,13 @@ import * as unsubscribePage from "../../app/routes/digest.unsubscribe";
 import * as settingsPage from "../../app/routes/settings.notifications";
 import { now, testClock } from "../../app/utils/clock.server";
 import { makeOrg, makeUser } from "../factories";
+import { callRoute, getRequest, postRequest, readJson } from "../support/remix";
 
 const PUBLIC = "https://atrium.bank.test";
-const ORIGIN = "http://localhost:3000";
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 // Far from the wall clock, so notifications other test files left behind are outside every window.
 const T0 = new Date("2031-03-03T08:00:00.000Z");
-
-type Handler = (args: { request: Request; params: Record<string, string>; context: { clientIp: string } }) => unknown;
-async function run(fn: unknown, request: Request) {
-  try {
-    const res = await (fn as Handler)({ request, params: {}, context: { clientIp: "10.9.2.1" } });
-    if (!(res instanceof Response)) throw new Error(`expected a Response, got ${JSON.stringify(res)}`);
-    return res;
-  } catch (e) {
-    if (e instanceof Response) return e;
-    throw e;
-  }
-}
-const cookie = (token?: string) => (token ? { Cookie: `atrium_session=${encodeURIComponent(token)}` } : undefined);
-const get = (p: string, token?: string) => new Request(ORIGIN + p, { headers: cookie(token) });
-const post = (p: string, fields: Record<string, string>, token?: string) =>
-  new Request(ORIGIN + p, { method: "POST", body: new URLSearchParams(fields), headers: cookie(token) });
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const body = (res: Response) => res.json() as Promise<Record<string, any>>;
 
 const doc = (...content: object[]) => ({ type: "doc", content: [{ type: "paragraph", content }] });
 const text = (t: string) => ({ type: "text", text: t });
@@ -225,14 +207,14 @@ describe("unsubscribe", () => {
     await runDigests(now());
     const token = tokenIn(mailTo(bob.email)[0]);
 
-    const page = await run(unsubscribePage.loader, get(`/digest/unsubscribe?token=${encodeURIComponent(token)}`));
+    const page = await callRoute(unsubscribePage.loader, getRequest(`/digest/unsubscribe?token=${encodeURIComponent(token)}`));
     expect(page.status).toBe(200);
-    expect(await body(page)).toEqual({ token, valid: true });
+    expect(await readJson(page)).toEqual({ token, valid: true });
     expect(await digestFrequency(bob.id)).toBe("weekly");
 
-    const done = await run(unsubscribePage.action, post("/digest/unsubscribe", { token }));
+    const done = await callRoute(unsubscribePage.action, postRequest("/digest/unsubscribe", { token }));
     expect(done.status).toBe(200);
-    expect(await body(done)).toEqual({ done: true });
+    expect(await readJson(done)).toEqual({ done: true });
     expect(await digestFrequency(bob.id)).toBe("off");
 
     // Off means off, even a week later with new notifications.
@@ -250,10 +232,10 @@ describe("unsubscribe", () => {
     const [, sig] = good.split(".");
     const forged = `${Buffer.from(carol.id).toString("base64url")}.${sig}`; // Bob's signature on Carol's id
     for (const token of ["", "nonsense", good.slice(0, -3), forged, `${good}x`]) {
-      const page = await run(unsubscribePage.loader, get(`/digest/unsubscribe?token=${encodeURIComponent(token)}`));
+      const page = await callRoute(unsubscribePage.loader, getRequest(`/digest/unsubscribe?token=${encodeURIComponent(token)}`));
       expect(page.status).toBe(400);
-      expect((await body(page)).valid).toBe(false);
-      const res = await run(unsubscribePage.action, post("/digest/unsubscribe", { token }));
+      expect((await readJson(page)).valid).toBe(false);
+      const res = await callRoute(unsubscribePage.action, postRequest("/digest/unsubscribe", { token }));
       expect(res.status).toBe(400);
     }
     expect(await digestFrequency(bob.id)).toBe("weekly");
@@ -267,15 +249,15 @@ describe("notification settings", () => {
     const bob = await makeUser(org.id);
     const { token } = await createSession(bob.id);
 
-    const signedOut = await run(settingsPage.loader, get("/settings/notifications"));
+    const signedOut = await callRoute(settingsPage.loader, getRequest("/settings/notifications"));
     expect(signedOut.status).toBe(302);
 
-    expect(await body(await run(settingsPage.loader, get("/settings/notifications", token)))).toEqual({ digest: "weekly" });
-    const saved = await run(settingsPage.action, post("/settings/notifications", { digest: "daily" }, token));
+    expect(await readJson(await callRoute(settingsPage.loader, getRequest("/settings/notifications", { token })))).toEqual({ digest: "weekly" });
+    const saved = await callRoute(settingsPage.action, postRequest("/settings/notifications", { digest: "daily" }, { token }));
     expect(saved.status).toBe(200);
     expect(await digestFrequency(bob.id)).toBe("daily");
 
-    const bad = await run(settingsPage.action, post("/settings/notifications", { digest: "hourly" }, token));
+    const bad = await callRoute(settingsPage.action, postRequest("/settings/notifications", { digest: "hourly" }, { token }));
     expect(bad.status).toBe(400);
     expect(await digestFrequency(bob.id)).toBe("daily");
   });
@@ -289,11 +271,11 @@ describe("development mailbox", () => {
     const admin = await makeUser(org.id, { roles: ["admin", "member"] });
     await postMentioning(alice, "Mailbox digestmarker7", [bob]);
     await runDigests(now());
-    const page = await body(await run(devMail.loader, get("/dev/mail", (await createSession(admin.id)).token)));
+    const page = await readJson(await callRoute(devMail.loader, getRequest("/dev/mail", { token: (await createSession(admin.id)).token })));
     const mine = page.messages.filter((m: { to: string }) => m.to === bob.email);
     expect(mine).toHaveLength(1);
     expect(mine[0].text).toContain("Mailbox digestmarker7");
-    expect((await run(devMail.loader, get("/dev/mail", (await createSession(bob.id)).token))).status).toBe(404);
+    expect((await callRoute(devMail.loader, getRequest("/dev/mail", { token: (await createSession(bob.id)).token }))).status).toBe(404);
   });
 });
 

@@ -19,35 +19,7 @@ import * as historyPage from "../../app/routes/posts.$id_.history";
 import { testClock } from "../../app/utils/clock.server";
 import { makeOrg, makeUser } from "../factories";
 import { buildWorld, doc, type World } from "../fixtures/world";
-
-// Feed routes called the way Remix calls them: a real Request with the session cookie.
-
-const ORIGIN = "http://localhost:3000";
-type Opts = { token?: string; lang?: string };
-type Handler = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => unknown;
-
-function headers({ token, lang }: Opts) {
-  const h = new Headers();
-  if (token) h.set("Cookie", `atrium_session=${encodeURIComponent(token)}`);
-  if (lang) h.set("Accept-Language", lang);
-  return h;
-}
-const get = (path: string, opts: Opts = {}) => new Request(ORIGIN + path, { headers: headers(opts) });
-const post = (path: string, fields: Record<string, string>, opts: Opts = {}) =>
-  new Request(ORIGIN + path, { method: "POST", body: new URLSearchParams(fields), headers: headers(opts) });
-
-async function run(fn: unknown, request: Request, params: Record<string, string> = {}) {
-  try {
-    const res = await (fn as Handler)({ request, params, context: { clientIp: "10.9.1.1" } });
-    if (!(res instanceof Response)) throw new Error(`expected a Response, got ${JSON.stringify(res)}`);
-    return res;
-  } catch (e) {
-    if (e instanceof Response) return e;
-    throw e;
-  }
-}
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const body = (res: Response) => res.json() as Promise<Record<string, any>>;
+import { callRoute, getRequest, postRequest, readJson, sessionsFor, type RouteFunction } from "../support/remix";
 
 type Post = { id: string; text: string; html: string; parentId: string | null; myReactions: string[]; reactions: Record<string, number> };
 
@@ -56,19 +28,17 @@ const mention = (id: string, label: string) => ({ type: "mention", attrs: { id, 
 const paragraph = (...content: object[]) => JSON.stringify({ type: "doc", content: [{ type: "paragraph", content }] });
 
 let w: World;
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string>;
 
 beforeAll(async () => {
   w = await buildWorld();
-  for (const name of ["alice", "bob", "carol", "ivan", "admin", "compliance"] as const) {
-    tokens[name] = (await createSession(w.users[name].id)).token;
-  }
+  tokens = await sessionsFor(w, ["alice", "bob", "carol", "ivan", "admin", "compliance"]);
 });
 
 async function homePosts(token: string, search = ""): Promise<{ posts: Post[]; nextCursor: string | null; nextPage: number | null; since: string }> {
-  const res = await run(home.loader, get(`/${search}`, { token }));
+  const res = await callRoute(home.loader, getRequest(`/${search}`, { token }));
   expect(res.status).toBe(200);
-  return body(res) as never;
+  return readJson(res) as never;
 }
 
 async function newestOwnPost(token: string, marker: string): Promise<Post> {
@@ -81,9 +51,9 @@ async function newestOwnPost(token: string, marker: string): Promise<Post> {
 describe("home feed: posting", () => {
   it("creates a post with a mention, a hashtag and a cashtag, and notifies the mentioned person", async () => {
     const before = await unreadCount(w.users.bob.id);
-    const res = await run(
+    const res = await callRoute(
       home.action,
-      post(
+      postRequest(
         "/?index",
         {
           intent: "post",
@@ -107,17 +77,17 @@ describe("home feed: posting", () => {
     expect(await unreadCount(w.users.bob.id)).toBe(before + 1);
 
     // The bell in the shell, the list, and "mark all read".
-    const shell = (await (root.loader as Handler)({ request: get("/", { token: tokens.bob }), params: {}, context: {} })) as { unread: number };
+    const shell = (await (root.loader as RouteFunction)({ request: getRequest("/", { token: tokens.bob }), params: {}, context: {} })) as { unread: number };
     expect(shell.unread).toBe(before + 1);
-    const page = await body(await run(notificationsPage.loader, get("/notifications", { token: tokens.bob })));
+    const page = await readJson(await callRoute(notificationsPage.loader, getRequest("/notifications", { token: tokens.bob })));
     expect(page.items.some((n: { kind: string; postId: string; unread: boolean }) => n.kind === "mention" && n.postId === created.id && n.unread)).toBe(true);
-    const marked = await run(notificationsPage.action, post("/notifications", { intent: "markAllRead" }, { token: tokens.bob }));
+    const marked = await callRoute(notificationsPage.action, postRequest("/notifications", { intent: "markAllRead" }, { token: tokens.bob }));
     expect(marked.status).toBe(200);
     expect(await unreadCount(w.users.bob.id)).toBe(0);
   });
 
   it("accepts the no-JavaScript textarea's plain text, one paragraph per line", async () => {
-    const res = await run(home.action, post("/?index", { intent: "post", spaceId: "", bodyText: "Plain line nojsmarker\nsecond line #plaintext" }, { token: tokens.carol }));
+    const res = await callRoute(home.action, postRequest("/?index", { intent: "post", spaceId: "", bodyText: "Plain line nojsmarker\nsecond line #plaintext" }, { token: tokens.carol }));
     expect(res.status).toBe(302);
     const created = await newestOwnPost(tokens.carol, "nojsmarker");
     expect(created.html).toBe("<p>Plain line nojsmarker</p><p>second line #plaintext</p>");
@@ -125,46 +95,46 @@ describe("home feed: posting", () => {
   });
 
   it("answers malformed input with 400 and a translated message under the field", async () => {
-    const bad = await run(home.action, post("/?index", { intent: "post", formId: "home", body: "{not json" }, { token: tokens.alice }));
+    const bad = await callRoute(home.action, postRequest("/?index", { intent: "post", formId: "home", body: "{not json" }, { token: tokens.alice }));
     expect(bad.status).toBe(400);
-    const en = await body(bad);
+    const en = await readJson(bad);
     expect(en.errors.body).toBe(translate("en", "post.error.invalid"));
     expect(en.values.formId).toBe("home");
 
-    const fr = await run(home.action, post("/?index", { intent: "post", body: "{not json" }, { token: tokens.alice, lang: "fr-FR,fr;q=0.9" }));
+    const fr = await callRoute(home.action, postRequest("/?index", { intent: "post", body: "{not json" }, { token: tokens.alice, lang: "fr-FR,fr;q=0.9" }));
     expect(fr.status).toBe(400);
-    expect((await body(fr)).errors.body).toBe(translate("fr", "post.error.invalid"));
+    expect((await readJson(fr)).errors.body).toBe(translate("fr", "post.error.invalid"));
     expect(translate("fr", "post.error.invalid")).not.toBe(translate("en", "post.error.invalid"));
 
-    const empty = await run(home.action, post("/?index", { intent: "post", bodyText: "   " }, { token: tokens.alice, lang: "fr" }));
-    expect((await body(empty)).errors.body).toBe(translate("fr", "post.error.empty"));
+    const empty = await callRoute(home.action, postRequest("/?index", { intent: "post", bodyText: "   " }, { token: tokens.alice, lang: "fr" }));
+    expect((await readJson(empty)).errors.body).toBe(translate("fr", "post.error.empty"));
 
     const link = JSON.stringify({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "x", marks: [{ type: "link", attrs: { href: "javascript:alert(1)" } }] }] }] });
-    expect((await body(await run(home.action, post("/?index", { intent: "post", body: link }, { token: tokens.alice })))).errors.body).toBe(
+    expect((await readJson(await callRoute(home.action, postRequest("/?index", { intent: "post", body: link }, { token: tokens.alice })))).errors.body).toBe(
       translate("en", "post.error.link"),
     );
 
     // ivan is across the Research|IB wall from bob: mentioning him is refused.
-    const wall = await run(home.action, post("/?index", { intent: "post", body: paragraph(mention(w.users.bob.id, "Bob")) }, { token: tokens.ivan }));
-    expect((await body(wall)).errors.body).toBe(translate("en", "post.error.mention"));
+    const wall = await callRoute(home.action, postRequest("/?index", { intent: "post", body: paragraph(mention(w.users.bob.id, "Bob")) }, { token: tokens.ivan }));
+    expect((await readJson(wall)).errors.body).toBe(translate("en", "post.error.mention"));
   });
 });
 
 describe("post page", () => {
   it("threads comments one level and notifies the author of the parent", async () => {
     const target = await createPost(await w.viewer(w.users.alice.id), { spaceId: w.spaces.open.id, body: paragraph(textNode("Thread me")) });
-    const reply = await run(postPage.action, post(`/posts/${target.id}`, { intent: "comment", body: paragraph(textNode("Bob replies")) }, { token: tokens.bob }), { id: target.id });
+    const reply = await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "comment", body: paragraph(textNode("Bob replies")) }, { token: tokens.bob }), { id: target.id });
     expect(reply.status).toBe(302);
     expect(reply.headers.get("Location")).toMatch(new RegExp(`^/posts/${target.id}#post-`));
-    const page1 = await body(await run(postPage.loader, get(`/posts/${target.id}`, { token: tokens.carol }), { id: target.id }));
+    const page1 = await readJson(await callRoute(postPage.loader, getRequest(`/posts/${target.id}`, { token: tokens.carol }), { id: target.id }));
     const bobComment = page1.comments.find((c: Post) => c.text === "Bob replies");
     expect(bobComment.parentId).toBe(target.id);
 
     // A reply to a reply stays under the top-level comment.
-    await run(postPage.action, post(`/posts/${target.id}`, { intent: "comment", parentId: bobComment.id, bodyText: "Carol answers Bob" }, { token: tokens.carol }), { id: target.id });
+    await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "comment", parentId: bobComment.id, bodyText: "Carol answers Bob" }, { token: tokens.carol }), { id: target.id });
     const viaReply = await createComment(await w.viewer(w.users.alice.id), { parentId: bobComment.id, body: paragraph(textNode("Alice too")) });
-    await run(postPage.action, post(`/posts/${target.id}`, { intent: "comment", parentId: viaReply.id, bodyText: "Deep reply" }, { token: tokens.bob }), { id: target.id });
-    const page2 = await body(await run(postPage.loader, get(`/posts/${target.id}`, { token: tokens.alice }), { id: target.id }));
+    await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "comment", parentId: viaReply.id, bodyText: "Deep reply" }, { token: tokens.bob }), { id: target.id });
+    const page2 = await readJson(await callRoute(postPage.loader, getRequest(`/posts/${target.id}`, { token: tokens.alice }), { id: target.id }));
     expect(page2.post.commentCount).toBe(4);
     for (const c of page2.comments.filter((c: Post) => c.text !== "Bob replies")) expect(c.parentId).toBe(bobComment.id);
 
@@ -175,100 +145,100 @@ describe("post page", () => {
     const bobNotes = await listNotifications(w.users.bob.id);
     expect(bobNotes.filter((n) => n.kind === "reply" && n.post_id === target.id).length).toBeGreaterThanOrEqual(2);
 
-    const blank = await run(postPage.action, post(`/posts/${target.id}`, { intent: "comment", formId: "comment", bodyText: "" }, { token: tokens.bob, lang: "fr" }), { id: target.id });
+    const blank = await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "comment", formId: "comment", bodyText: "" }, { token: tokens.bob, lang: "fr" }), { id: target.id });
     expect(blank.status).toBe(400);
-    expect((await body(blank)).errors.body).toBe(translate("fr", "post.error.empty"));
+    expect((await readJson(blank)).errors.body).toBe(translate("fr", "post.error.empty"));
   });
 
   it("toggles reactions, rejects unknown intents and lets only admins pin", async () => {
     const target = await createPost(await w.viewer(w.users.alice.id), { spaceId: w.spaces.open.id, body: paragraph(textNode("React to me")) });
-    const on = await run(postPage.action, post(`/posts/${target.id}`, { intent: "react", reaction: "insightful", on: "true" }, { token: tokens.bob }), { id: target.id });
+    const on = await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "react", reaction: "insightful", on: "true" }, { token: tokens.bob }), { id: target.id });
     expect(on.status).toBe(200);
-    let view = (await body(await run(postPage.loader, get(`/posts/${target.id}`, { token: tokens.bob }), { id: target.id }))).post as Post;
+    let view = (await readJson(await callRoute(postPage.loader, getRequest(`/posts/${target.id}`, { token: tokens.bob }), { id: target.id }))).post as Post;
     expect(view.reactions.insightful).toBe(1);
     expect(view.myReactions).toEqual(["insightful"]);
-    await run(postPage.action, post(`/posts/${target.id}`, { intent: "react", reaction: "insightful", on: "false" }, { token: tokens.bob }), { id: target.id });
-    view = (await body(await run(postPage.loader, get(`/posts/${target.id}`, { token: tokens.bob }), { id: target.id }))).post as Post;
+    await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "react", reaction: "insightful", on: "false" }, { token: tokens.bob }), { id: target.id });
+    view = (await readJson(await callRoute(postPage.loader, getRequest(`/posts/${target.id}`, { token: tokens.bob }), { id: target.id }))).post as Post;
     expect(view.reactions.insightful).toBe(0);
 
-    expect((await run(postPage.action, post(`/posts/${target.id}`, { intent: "explode" }, { token: tokens.bob }), { id: target.id })).status).toBe(400);
-    expect((await run(postPage.action, post(`/posts/${target.id}`, { intent: "react", reaction: "angry", on: "true" }, { token: tokens.bob }), { id: target.id })).status).toBe(400);
+    expect((await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "explode" }, { token: tokens.bob }), { id: target.id })).status).toBe(400);
+    expect((await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "react", reaction: "angry", on: "true" }, { token: tokens.bob }), { id: target.id })).status).toBe(400);
 
-    expect((await run(postPage.action, post(`/posts/${target.id}`, { intent: "pin" }, { token: tokens.bob }), { id: target.id })).status).toBe(403);
-    const past = await run(postPage.action, post(`/posts/${target.id}`, { intent: "pin", endsAt: "2001-01-01" }, { token: tokens.admin }), { id: target.id });
+    expect((await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "pin" }, { token: tokens.bob }), { id: target.id })).status).toBe(403);
+    const past = await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "pin", endsAt: "2001-01-01" }, { token: tokens.admin }), { id: target.id });
     expect(past.status).toBe(400);
-    expect((await run(postPage.action, post(`/posts/${target.id}`, { intent: "pin", endsAt: "" }, { token: tokens.admin }), { id: target.id })).status).toBe(200);
-    const feed = await body(await run(home.loader, get("/", { token: tokens.carol })));
+    expect((await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "pin", endsAt: "" }, { token: tokens.admin }), { id: target.id })).status).toBe(200);
+    const feed = await readJson(await callRoute(home.loader, getRequest("/", { token: tokens.carol })));
     expect(feed.announcements.map((p: Post) => p.id)).toContain(target.id);
-    expect((await run(postPage.action, post(`/posts/${target.id}`, { intent: "unpin" }, { token: tokens.admin }), { id: target.id })).status).toBe(200);
-    expect((await body(await run(home.loader, get("/", { token: tokens.carol })))).announcements.map((p: Post) => p.id)).not.toContain(target.id);
+    expect((await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "unpin" }, { token: tokens.admin }), { id: target.id })).status).toBe(200);
+    expect((await readJson(await callRoute(home.loader, getRequest("/", { token: tokens.carol })))).announcements.map((p: Post) => p.id)).not.toContain(target.id);
   });
 
   it("keeps a private space's post from carol: post page, home feed and tag page", async () => {
-    const res = await run(
+    const res = await callRoute(
       home.action,
-      post("/?index", { intent: "post", spaceId: w.spaces.priv.id, body: paragraph(textNode("Private #dealflow privmarker")) }, { token: tokens.alice }),
+      postRequest("/?index", { intent: "post", spaceId: w.spaces.priv.id, body: paragraph(textNode("Private #dealflow privmarker")) }, { token: tokens.alice }),
     );
     expect(res.status).toBe(302);
     const hidden = await newestOwnPost(tokens.alice, "privmarker");
     // Carol follows alice, so alice's posts are candidates for her feed: the rules still drop this one.
     await setFollow(await w.viewer(w.users.carol.id), "user", w.users.alice.id, true);
 
-    expect((await run(postPage.loader, get(`/posts/${hidden.id}`, { token: tokens.carol }), { id: hidden.id })).status).toBe(404);
-    expect((await run(postPage.action, post(`/posts/${hidden.id}`, { intent: "react", reaction: "like", on: "true" }, { token: tokens.carol }), { id: hidden.id })).status).toBe(404);
-    expect((await run(postPage.action, post(`/posts/${hidden.id}`, { intent: "comment", bodyText: "peek" }, { token: tokens.carol }), { id: hidden.id })).status).toBe(404);
-    expect((await run(historyPage.loader, get(`/posts/${hidden.id}/history`, { token: tokens.carol }), { id: hidden.id })).status).toBe(404);
+    expect((await callRoute(postPage.loader, getRequest(`/posts/${hidden.id}`, { token: tokens.carol }), { id: hidden.id })).status).toBe(404);
+    expect((await callRoute(postPage.action, postRequest(`/posts/${hidden.id}`, { intent: "react", reaction: "like", on: "true" }, { token: tokens.carol }), { id: hidden.id })).status).toBe(404);
+    expect((await callRoute(postPage.action, postRequest(`/posts/${hidden.id}`, { intent: "comment", bodyText: "peek" }, { token: tokens.carol }), { id: hidden.id })).status).toBe(404);
+    expect((await callRoute(historyPage.loader, getRequest(`/posts/${hidden.id}/history`, { token: tokens.carol }), { id: hidden.id })).status).toBe(404);
     const carolFeed = await homePosts(tokens.carol);
     expect(carolFeed.posts.map((p) => p.id)).not.toContain(hidden.id);
     expect(carolFeed.posts.some((p) => p.text.includes("Open post by Alice"))).toBe(true); // she does see alice's open posts
     expect((await tagFeed(await w.viewer(w.users.carol.id), "#dealflow", null)).posts).toEqual([]);
     expect((await tagFeed(await w.viewer(w.users.alice.id), "#dealflow", null)).posts.map((p) => p.id)).toEqual([hidden.id]);
-    expect((await run(postPage.loader, get(`/posts/${hidden.id}`, { token: tokens.alice }), { id: hidden.id })).status).toBe(200);
+    expect((await callRoute(postPage.loader, getRequest(`/posts/${hidden.id}`, { token: tokens.alice }), { id: hidden.id })).status).toBe(200);
   });
 });
 
 describe("edit, history and delete", () => {
   it("edits through the editor form and shows both versions in the history", async () => {
     const original = await createPost(await w.viewer(w.users.alice.id), { spaceId: w.spaces.open.id, body: paragraph(textNode("First draft")) });
-    const form = await body(await run(editPage.loader, get(`/posts/${original.id}/edit`, { token: tokens.alice }), { id: original.id }));
+    const form = await readJson(await callRoute(editPage.loader, getRequest(`/posts/${original.id}/edit`, { token: tokens.alice }), { id: original.id }));
     expect(form.item.bodyJson.content[0].content[0].text).toBe("First draft");
-    expect((await run(editPage.loader, get(`/posts/${original.id}/edit`, { token: tokens.bob }), { id: original.id })).status).toBe(404);
-    expect((await run(editPage.action, post(`/posts/${original.id}/edit`, { intent: "edit", body: paragraph(textNode("Hacked")) }, { token: tokens.bob }), { id: original.id })).status).toBe(403);
+    expect((await callRoute(editPage.loader, getRequest(`/posts/${original.id}/edit`, { token: tokens.bob }), { id: original.id })).status).toBe(404);
+    expect((await callRoute(editPage.action, postRequest(`/posts/${original.id}/edit`, { intent: "edit", body: paragraph(textNode("Hacked")) }, { token: tokens.bob }), { id: original.id })).status).toBe(403);
 
-    const saved = await run(editPage.action, post(`/posts/${original.id}/edit`, { intent: "edit", body: paragraph(textNode("Final text")) }, { token: tokens.alice }), { id: original.id });
+    const saved = await callRoute(editPage.action, postRequest(`/posts/${original.id}/edit`, { intent: "edit", body: paragraph(textNode("Final text")) }, { token: tokens.alice }), { id: original.id });
     expect(saved.status).toBe(302);
     expect(saved.headers.get("Location")).toBe(`/posts/${original.id}`);
 
-    const history = await body(await run(historyPage.loader, get(`/posts/${original.id}/history`, { token: tokens.bob }), { id: original.id }));
+    const history = await readJson(await callRoute(historyPage.loader, getRequest(`/posts/${original.id}/history`, { token: tokens.bob }), { id: original.id }));
     expect(history.versions.map((v: { version: number; action: string; text: string; actorName: string }) => [v.version, v.action, v.text, v.actorName])).toEqual([
       [1, "create", "First draft", "Alice"],
       [2, "edit", "Final text", "Alice"],
     ]);
-    const page = await body(await run(postPage.loader, get(`/posts/${original.id}`, { token: tokens.bob }), { id: original.id }));
+    const page = await readJson(await callRoute(postPage.loader, getRequest(`/posts/${original.id}`, { token: tokens.bob }), { id: original.id }));
     expect(page.post.edited).toBe(true);
     expect(page.post.text).toBe("Final text");
   });
 
   it("deletes: gone from the feed and the post page for everyone, still in the archive", async () => {
-    const res = await run(home.action, post("/?index", { intent: "post", spaceId: w.spaces.open.id, bodyText: "Delete me delmarker" }, { token: tokens.alice }));
+    const res = await callRoute(home.action, postRequest("/?index", { intent: "post", spaceId: w.spaces.open.id, bodyText: "Delete me delmarker" }, { token: tokens.alice }));
     expect(res.status).toBe(302);
     const victim = await newestOwnPost(tokens.alice, "delmarker");
-    expect((await run(postPage.action, post(`/posts/${victim.id}`, { intent: "delete", returnTo: "/" }, { token: tokens.bob }), { id: victim.id })).status).toBe(403);
+    expect((await callRoute(postPage.action, postRequest(`/posts/${victim.id}`, { intent: "delete", returnTo: "/" }, { token: tokens.bob }), { id: victim.id })).status).toBe(403);
 
-    const del = await run(postPage.action, post(`/posts/${victim.id}`, { intent: "delete", returnTo: "//evil.example" }, { token: tokens.alice }), { id: victim.id });
+    const del = await callRoute(postPage.action, postRequest(`/posts/${victim.id}`, { intent: "delete", returnTo: "//evil.example" }, { token: tokens.alice }), { id: victim.id });
     expect(del.status).toBe(302);
     expect(del.headers.get("Location")).toBe("/");
 
     expect((await homePosts(tokens.alice)).posts.map((p) => p.id)).not.toContain(victim.id);
     for (const who of ["alice", "bob", "admin", "compliance"]) {
-      expect((await run(postPage.loader, get(`/posts/${victim.id}`, { token: tokens[who] }), { id: victim.id })).status).toBe(404);
+      expect((await callRoute(postPage.loader, getRequest(`/posts/${victim.id}`, { token: tokens[who] }), { id: victim.id })).status).toBe(404);
     }
     const [{ n }] = await query<{ n: number }>(w.db, sql`select count(*)::int as n from archive_records where subject_id = ${victim.id}`);
     expect(n).toBe(2); // create + delete
 
     // The tombstone: compliance only.
-    expect((await run(historyPage.loader, get(`/posts/${victim.id}/history`, { token: tokens.alice }), { id: victim.id })).status).toBe(404);
-    const review = await body(await run(historyPage.loader, get(`/posts/${victim.id}/history`, { token: tokens.compliance }), { id: victim.id }));
+    expect((await callRoute(historyPage.loader, getRequest(`/posts/${victim.id}/history`, { token: tokens.alice }), { id: victim.id })).status).toBe(404);
+    const review = await readJson(await callRoute(historyPage.loader, getRequest(`/posts/${victim.id}/history`, { token: tokens.compliance }), { id: victim.id }));
     expect(review.item.deleted).toBe(true);
     expect(review.versions.map((v: { action: string; tombstone: boolean }) => [v.action, v.tombstone])).toEqual([
       ["create", false],
@@ -321,9 +291,9 @@ describe("home feed paging and ranking", () => {
     expect(first.posts[0].id).toBe(expected[0]);
     testClock.advance(1000);
     await createContent(await v(1), { kind: "post", spaceId: space.id, ...doc("Fresh") });
-    const fresh = await body(await run(feedNew.loader, get(`/feed/new?since=${encodeURIComponent(first.since)}`, { token })));
+    const fresh = await readJson(await callRoute(feedNew.loader, getRequest(`/feed/new?since=${encodeURIComponent(first.since)}`, { token })));
     expect(fresh).toEqual({ count: 1 });
-    expect((await run(feedNew.loader, get(`/feed/new?since=${encodeURIComponent(first.since)}`))).status).toBe(401);
+    expect((await callRoute(feedNew.loader, getRequest(`/feed/new?since=${encodeURIComponent(first.since)}`))).status).toBe(401);
   });
 
   it("orders the Top view by engagement", async () => {
@@ -350,12 +320,12 @@ describe("home feed paging and ranking", () => {
 
 describe("mention suggestions", () => {
   it("suggests people the viewer may mention, and refuses visitors", async () => {
-    const alice = await body(await run(mentionsApi.loader, get("/api/mentions?q=bo", { token: tokens.alice })));
+    const alice = await readJson(await callRoute(mentionsApi.loader, getRequest("/api/mentions?q=bo", { token: tokens.alice })));
     expect(alice.items).toContainEqual({ id: w.users.bob.id, label: "Bob" });
-    const ivan = await body(await run(mentionsApi.loader, get("/api/mentions?q=bob", { token: tokens.ivan })));
+    const ivan = await readJson(await callRoute(mentionsApi.loader, getRequest("/api/mentions?q=bob", { token: tokens.ivan })));
     expect(ivan.items.map((i: { id: string }) => i.id)).not.toContain(w.users.bob.id);
-    const self = await body(await run(mentionsApi.loader, get("/api/mentions?q=alice", { token: tokens.alice })));
+    const self = await readJson(await callRoute(mentionsApi.loader, getRequest("/api/mentions?q=alice", { token: tokens.alice })));
     expect(self.items.map((i: { id: string }) => i.id)).not.toContain(w.users.alice.id);
-    expect((await run(mentionsApi.loader, get("/api/mentions?q=bob"))).status).toBe(401);
+    expect((await callRoute(mentionsApi.loader, getRequest("/api/mentions?q=bob"))).status).toBe(401);
   });
 });

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSession } from "../../app/identity/session.server";
 import { buildWorld, type World } from "../fixtures/world";
+import { callRoute, getRequest, postRequest, sessionsFor } from "../support/remix";
 
 // Every route that takes an id answers 404 — never the content, never a 403 that
 // would confirm the thing exists — to a viewer who may not see it. The table must
@@ -30,22 +30,19 @@ const CASES: Record<string, Case[]> = {
 const NOT_ID_ROUTES = new Set(["$.tsx", "tags.$tag.tsx", "cashtags.$ticker.tsx"]);
 
 let world: World;
-const cookies = {} as Record<string, string>;
+let tokens: Record<string, string>;
 
 beforeAll(async () => {
   world = await buildWorld();
-  for (const k of ["alice", "bob", "carol", "ivan"] as const) cookies[k] = `atrium_session=${(await createSession(world.users[k].id)).token}`;
+  tokens = await sessionsFor(world, ["alice", "bob", "carol", "ivan"]);
 });
 
-async function status(fn: () => Promise<unknown>): Promise<{ status: number; body: string }> {
-  try {
-    const r = await fn();
-    if (r instanceof Response) return { status: r.status, body: await r.text() };
-    return { status: 200, body: JSON.stringify(r ?? null) };
-  } catch (e) {
-    if (e instanceof Response) return { status: e.status, body: await e.text() };
-    throw e;
-  }
+/** A GET, or a POST of the url-encoded `form`, as `viewer`: the status and the body text. */
+async function call(fn: unknown, method: "GET" | "POST", viewer: string, params: Record<string, string>, form: string) {
+  const opts = { token: tokens[viewer] };
+  const request = method === "POST" ? postRequest("/x", Object.fromEntries(new URLSearchParams(form)), opts) : getRequest("/x", opts);
+  const res = await callRoute(fn, request, params, { clientIp: "10.0.0.1" });
+  return { status: res.status, body: await res.text() };
 }
 
 describe("routes that take an id", () => {
@@ -56,22 +53,10 @@ describe("routes that take an id", () => {
 
   for (const [file, cases] of Object.entries(CASES)) {
     it(`${file}: 404 to a viewer who may not see it, and for an unknown id`, async () => {
-      const mod = await import(`../../app/routes/${file}`);
+      const mod = await import(/* @vite-ignore */ `../../app/routes/${file}`);
       // a nested route without a loader of its own is guarded by its layout (spaces.$slug.tsx)
       expect(mod.loader || mod.action || file.startsWith("spaces.$slug.")).toBeTruthy();
       const unknown = Object.fromEntries(Object.keys(cases[0].params(world)).map((k) => [k, "00000000-0000-0000-0000-000000000000"]));
-      const call = (fn: Function, method: string, viewer: string, params: Record<string, string>, form: string) =>
-        status(() =>
-          fn({
-            request: new Request("http://localhost/x", {
-              method,
-              headers: { Cookie: cookies[viewer], ...(method === "POST" ? { "Content-Type": "application/x-www-form-urlencoded" } : {}) },
-              body: method === "POST" ? form : undefined,
-            }),
-            params,
-            context: { clientIp: "10.0.0.1" },
-          }),
-        );
       for (const c of cases) {
         const params = c.params(world);
         const secret = c.secret(world);

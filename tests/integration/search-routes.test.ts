@@ -1,11 +1,7 @@
-import { createElement, type ComponentType } from "react";
-import { renderToString } from "react-dom/server";
-import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listNotifications } from "../../app/feed/notifications.server";
 import { createComment, createPost } from "../../app/feed/posts.server";
 import { translate } from "../../app/i18n";
-import { createSession } from "../../app/identity/session.server";
 import { DEFAULT_TOPICS, topicsOf } from "../../app/knowledge/listening.server";
 import { consumers, drainConsumer } from "../../app/platform/outbox.server";
 import * as synonymsPage from "../../app/routes/admin.synonyms";
@@ -14,58 +10,19 @@ import * as topicsPage from "../../app/routes/posts.$id_.topics";
 import * as searchRoute from "../../app/routes/search";
 import * as watchlistPage from "../../app/routes/settings.watchlist";
 import { buildWorld, type World } from "../fixtures/world";
+import { callRoute, getRequest, postRequest, readJson, renderRoute, sessionsFor } from "../support/remix";
 
 // Search, watchlist, synonyms and topics routes called the way Remix calls them.
 // Meilisearch is pointed at a closed port, so search answers from PostgreSQL
 // (degraded mode) deterministically; the engine path is tested in tests/search.
 
-const ORIGIN = "http://localhost:3000";
-type Opts = { token?: string; lang?: string };
-type Handler = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => unknown;
-
-function headers({ token, lang }: Opts) {
-  const h = new Headers();
-  if (token) h.set("Cookie", `atrium_session=${encodeURIComponent(token)}`);
-  if (lang) h.set("Accept-Language", lang);
-  return h;
-}
-const get = (path: string, opts: Opts = {}) => new Request(ORIGIN + path, { headers: headers(opts) });
-const post = (path: string, fields: Record<string, string | string[]>, opts: Opts = {}) => {
-  const form = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) form.append(k, one);
-  return new Request(ORIGIN + path, { method: "POST", body: form, headers: headers(opts) });
-};
-
-async function run(fn: unknown, request: Request, params: Record<string, string> = {}) {
-  try {
-    const res = await (fn as Handler)({ request, params, context: { clientIp: "10.9.2.1" } });
-    if (!(res instanceof Response)) throw new Error(`expected a Response, got ${JSON.stringify(res)}`);
-    return res;
-  } catch (e) {
-    if (e instanceof Response) return e;
-    throw e;
-  }
-}
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const body = (res: Response) => res.json() as Promise<Record<string, any>>;
-
-/** Server-renders a route module's page the way the router would, from its own loader. */
-async function renderPage(mod: { loader: unknown; default: ComponentType }, request: Request) {
-  const loader = ({ request: r }: { request: Request }) => (mod.loader as Handler)({ request: r, params: {}, context: {} }) as Promise<Response>;
-  const routes = [{ id: "page", path: new URL(request.url).pathname, loader, Component: mod.default }];
-  const handler = createStaticHandler(routes);
-  const context = await handler.query(request);
-  if (context instanceof Response) throw new Error(`unexpected response ${context.status}`);
-  return renderToString(createElement(StaticRouterProvider, { router: createStaticRouter(handler.dataRoutes, context), context, hydrate: false }));
-}
-
 const paragraph = (text: string) => ({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text }] }] });
 
 type Hit = { id: string; kind: string; href: string; highlight: string; space: { name: string } | null };
 async function search(qs: string, token: string) {
-  const res = await run(searchRoute.loader, get(`/search?${qs}`, { token }));
+  const res = await callRoute(searchRoute.loader, getRequest(`/search?${qs}`, { token }));
   expect(res.status).toBe(200);
-  const data = await body(res);
+  const data = await readJson(res);
   return data as { filters: Record<string, unknown>; offset: number; result: { hits: Hit[]; degraded: boolean; estimatedTotal: number; nextOffset: number | null; spaceNames: Record<string, string> } | null };
 }
 
@@ -76,7 +33,7 @@ const g = globalThis as Record<string, unknown>;
 let saved: { url?: string; key?: string; state: unknown };
 
 let w: World;
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string>;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -88,7 +45,7 @@ beforeAll(async () => {
   delete g[STATE_KEY];
 
   w = await buildWorld();
-  for (const name of ["alice", "bob", "carol", "admin", "curator"] as const) tokens[name] = (await createSession(w.users[name].id)).token;
+  tokens = await sessionsFor(w, ["alice", "bob", "carol", "admin", "curator"]);
   const v = w.viewer;
   ids.open = (await createPost(await v(w.users.alice.id), { spaceId: w.spaces.open.id, body: paragraph(`Quarterly ${M} review <img src=x onerror=alert(1)>`) })).id;
   ids.priv = (await createPost(await v(w.users.alice.id), { spaceId: w.spaces.priv.id, body: paragraph(`Private ${M} numbers`) })).id;
@@ -117,7 +74,7 @@ describe("search page", () => {
     expect(hit.highlight).toContain("&lt;img");
     expect(hit.highlight).not.toContain("<img");
 
-    const html = await renderPage(searchRoute as never, get(`/search?q=${M}`, { token: tokens.carol }));
+    const html = await renderRoute(searchRoute as never, getRequest(`/search?q=${M}`, { token: tokens.carol }));
     expect(html).toContain('role="status"');
     expect(html).toContain(translate("en", "search.degraded"));
     expect(html).toContain(`<mark>${M}</mark>`);
@@ -131,7 +88,7 @@ describe("search page", () => {
     const asked = await search(`q=${M}&space=${w.spaces.priv.id}`, tokens.carol);
     expect(asked.result!.hits).toEqual([]);
     expect(asked.result!.spaceNames[w.spaces.priv.id]).toBeUndefined();
-    const suggestions = await body(await run(suggestApi.loader, get(`/api/search?q=${M}`, { token: tokens.carol })));
+    const suggestions = await readJson(await callRoute(suggestApi.loader, getRequest(`/api/search?q=${M}`, { token: tokens.carol })));
     expect(suggestions.items.map((i: { id: string }) => i.id)).not.toContain(ids.priv);
     // alice is a member and finds it.
     expect((await search(`q=${M}`, tokens.alice)).result!.hits.map((h) => h.id)).toContain(ids.priv);
@@ -179,25 +136,25 @@ describe("search page", () => {
   });
 
   it("saves the search to the watchlist, or says why not", async () => {
-    const res = await run(searchRoute.action, post("/search", { intent: "save", q: `${M} review` }, { token: tokens.bob }));
+    const res = await callRoute(searchRoute.action, postRequest("/search", { intent: "save", q: `${M} review` }, { token: tokens.bob }));
     expect(res.status).toBe(302);
     expect(res.headers.get("Location")).toBe("/settings/watchlist");
-    const list = await body(await run(watchlistPage.loader, get("/settings/watchlist", { token: tokens.bob })));
+    const list = await readJson(await callRoute(watchlistPage.loader, getRequest("/settings/watchlist", { token: tokens.bob })));
     expect(list.items.map((i: { query: string }) => i.query)).toContain(`${M} review`);
 
-    const bad = await run(searchRoute.action, post("/search", { intent: "save", q: "!!!" }, { token: tokens.bob, lang: "fr" }));
+    const bad = await callRoute(searchRoute.action, postRequest("/search", { intent: "save", q: "!!!" }, { token: tokens.bob, lang: "fr" }));
     expect(bad.status).toBe(400);
-    expect((await body(bad)).errors.q).toBe(translate("fr", "watchlist.error.invalid"));
-    expect((await run(searchRoute.action, post("/search", { intent: "nope" }, { token: tokens.bob }))).status).toBe(400);
+    expect((await readJson(bad)).errors.q).toBe(translate("fr", "watchlist.error.invalid"));
+    expect((await callRoute(searchRoute.action, postRequest("/search", { intent: "nope" }, { token: tokens.bob }))).status).toBe(400);
   });
 });
 
 describe("search-as-you-type", () => {
   it("returns at most 6 short suggestions, and 401 when signed out", async () => {
-    expect((await run(suggestApi.loader, get(`/api/search?q=${M}`))).status).toBe(401);
-    const res = await run(suggestApi.loader, get(`/api/search?q=${M}`, { token: tokens.alice }));
+    expect((await callRoute(suggestApi.loader, getRequest(`/api/search?q=${M}`))).status).toBe(401);
+    const res = await callRoute(suggestApi.loader, getRequest(`/api/search?q=${M}`, { token: tokens.alice }));
     expect(res.status).toBe(200);
-    const { items } = await body(res);
+    const { items } = await readJson(res);
     expect(items.length).toBeGreaterThan(0);
     expect(items.length).toBeLessThanOrEqual(6);
     for (const i of items) {
@@ -206,16 +163,16 @@ describe("search-as-you-type", () => {
       expect(i.href.startsWith(`/posts/${i.postId}`)).toBe(true);
     }
     expect(items.find((i: { id: string }) => i.id === ids.reply)?.postId ?? ids.open).toBe(ids.open);
-    expect((await body(await run(suggestApi.loader, get("/api/search?q=z", { token: tokens.alice })))).items).toEqual([]);
+    expect((await readJson(await callRoute(suggestApi.loader, getRequest("/api/search?q=z", { token: tokens.alice })))).items).toEqual([]);
   });
 });
 
 describe("watchlist", () => {
   it("adds and removes entries, with 400 and a translated message on invalid input", async () => {
-    const add = await run(watchlistPage.action, post("/settings/watchlist", { intent: "add", query: "#ZephyrWatch" }, { token: tokens.carol }));
+    const add = await callRoute(watchlistPage.action, postRequest("/settings/watchlist", { intent: "add", query: "#ZephyrWatch" }, { token: tokens.carol }));
     expect(add.status).toBe(200);
-    await run(watchlistPage.action, post("/settings/watchlist", { intent: "add", query: "$ZPHR" }, { token: tokens.carol }));
-    let list = await body(await run(watchlistPage.loader, get("/settings/watchlist", { token: tokens.carol })));
+    await callRoute(watchlistPage.action, postRequest("/settings/watchlist", { intent: "add", query: "$ZPHR" }, { token: tokens.carol }));
+    let list = await readJson(await callRoute(watchlistPage.loader, getRequest("/settings/watchlist", { token: tokens.carol })));
     expect(list.items.map((i: { query: string; kind: string }) => [i.query, i.kind])).toEqual([
       ["#ZephyrWatch", "tag"],
       ["$ZPHR", "cashtag"],
@@ -225,23 +182,23 @@ describe("watchlist", () => {
       ["!!!", "en"],
       ["x".repeat(121), "fr"],
     ] as const) {
-      const bad = await run(watchlistPage.action, post("/settings/watchlist", { intent: "add", query }, { token: tokens.carol, lang }));
+      const bad = await callRoute(watchlistPage.action, postRequest("/settings/watchlist", { intent: "add", query }, { token: tokens.carol, lang }));
       expect(bad.status).toBe(400);
-      expect((await body(bad)).errors.query).toBe(translate(lang, "watchlist.error.invalid"));
+      expect((await readJson(bad)).errors.query).toBe(translate(lang, "watchlist.error.invalid"));
     }
-    expect((await run(watchlistPage.action, post("/settings/watchlist", { intent: "add", query: "" }, { token: tokens.carol }))).status).toBe(400);
+    expect((await callRoute(watchlistPage.action, postRequest("/settings/watchlist", { intent: "add", query: "" }, { token: tokens.carol }))).status).toBe(400);
 
     const first = list.items[0].id as string;
     // Someone else's entry does not exist for you.
-    expect((await run(watchlistPage.action, post("/settings/watchlist", { intent: "remove", id: first }, { token: tokens.alice }))).status).toBe(404);
-    expect((await run(watchlistPage.action, post("/settings/watchlist", { intent: "remove", id: first }, { token: tokens.carol }))).status).toBe(200);
-    list = await body(await run(watchlistPage.loader, get("/settings/watchlist", { token: tokens.carol })));
+    expect((await callRoute(watchlistPage.action, postRequest("/settings/watchlist", { intent: "remove", id: first }, { token: tokens.alice }))).status).toBe(404);
+    expect((await callRoute(watchlistPage.action, postRequest("/settings/watchlist", { intent: "remove", id: first }, { token: tokens.carol }))).status).toBe(200);
+    list = await readJson(await callRoute(watchlistPage.loader, getRequest("/settings/watchlist", { token: tokens.carol })));
     expect(list.items.map((i: { query: string }) => i.query)).toEqual(["$ZPHR"]);
   });
 
   it("notifies watchers of new posts they may see, and only those", async () => {
     for (const name of ["bob", "carol"] as const) {
-      await run(watchlistPage.action, post("/settings/watchlist", { intent: "add", query: "#zephyrnews" }, { token: tokens[name] }));
+      await callRoute(watchlistPage.action, postRequest("/settings/watchlist", { intent: "add", query: "#zephyrnews" }, { token: tokens[name] }));
     }
     const visible = await createPost(await w.viewer(w.users.alice.id), { spaceId: w.spaces.open.id, body: paragraph("Open #zephyrnews") });
     const hidden = await createPost(await w.viewer(w.users.alice.id), { spaceId: w.spaces.priv.id, body: paragraph("Private #zephyrnews") });
@@ -255,19 +212,19 @@ describe("watchlist", () => {
 
 describe("synonyms admin", () => {
   it("is 404 for a member, page and action", async () => {
-    expect((await run(synonymsPage.loader, get("/admin/synonyms", { token: tokens.carol }))).status).toBe(404);
-    expect((await run(synonymsPage.action, post("/admin/synonyms", { intent: "set", term: "acme", synonyms: "akme" }, { token: tokens.carol }))).status).toBe(404);
-    expect((await run(synonymsPage.action, post("/admin/synonyms", { intent: "remove", term: "acme" }, { token: tokens.curator }))).status).toBe(404);
+    expect((await callRoute(synonymsPage.loader, getRequest("/admin/synonyms", { token: tokens.carol }))).status).toBe(404);
+    expect((await callRoute(synonymsPage.action, postRequest("/admin/synonyms", { intent: "set", term: "acme", synonyms: "akme" }, { token: tokens.carol }))).status).toBe(404);
+    expect((await callRoute(synonymsPage.action, postRequest("/admin/synonyms", { intent: "remove", term: "acme" }, { token: tokens.curator }))).status).toBe(404);
   });
 
   it("lets an admin add, update and remove synonyms (the engine being down is not an error)", async () => {
-    const set = await run(synonymsPage.action, post("/admin/synonyms", { intent: "set", term: "Demo Bank", synonyms: "demobank, demo bnak , demobank" }, { token: tokens.admin }));
+    const set = await callRoute(synonymsPage.action, postRequest("/admin/synonyms", { intent: "set", term: "Demo Bank", synonyms: "demobank, demo bnak , demobank" }, { token: tokens.admin }));
     expect(set.status).toBe(200);
-    let page = await body(await run(synonymsPage.loader, get("/admin/synonyms", { token: tokens.admin })));
+    let page = await readJson(await callRoute(synonymsPage.loader, getRequest("/admin/synonyms", { token: tokens.admin })));
     expect(page.items).toEqual([{ term: "demo bank", synonyms: ["demobank", "demo bnak"] }]);
 
-    await run(synonymsPage.action, post("/admin/synonyms", { intent: "set", term: "demo bank", synonyms: "dmo bank" }, { token: tokens.admin }));
-    page = await body(await run(synonymsPage.loader, get("/admin/synonyms?edit=demo%20bank", { token: tokens.admin })));
+    await callRoute(synonymsPage.action, postRequest("/admin/synonyms", { intent: "set", term: "demo bank", synonyms: "dmo bank" }, { token: tokens.admin }));
+    page = await readJson(await callRoute(synonymsPage.loader, getRequest("/admin/synonyms?edit=demo%20bank", { token: tokens.admin })));
     expect(page.items).toEqual([{ term: "demo bank", synonyms: ["dmo bank"] }]);
     expect(page.edit).toBe("demo bank");
 
@@ -276,34 +233,34 @@ describe("synonyms admin", () => {
       { term: "demo bank", synonyms: "demo bank" },
       { term: "demo bank", synonyms: " , ," },
     ]) {
-      const bad = await run(synonymsPage.action, post("/admin/synonyms", { intent: "set", ...fields }, { token: tokens.admin, lang: "fr" }));
+      const bad = await callRoute(synonymsPage.action, postRequest("/admin/synonyms", { intent: "set", ...fields }, { token: tokens.admin, lang: "fr" }));
       expect(bad.status).toBe(400);
-      expect(Object.values((await body(bad)).errors)).toContain(translate("fr", "synonyms.error.invalid"));
+      expect(Object.values((await readJson(bad)).errors)).toContain(translate("fr", "synonyms.error.invalid"));
     }
 
-    expect((await run(synonymsPage.action, post("/admin/synonyms", { intent: "remove", term: "demo bank" }, { token: tokens.admin }))).status).toBe(200);
-    expect((await run(synonymsPage.action, post("/admin/synonyms", { intent: "remove", term: "demo bank" }, { token: tokens.admin }))).status).toBe(404);
-    expect((await body(await run(synonymsPage.loader, get("/admin/synonyms", { token: tokens.admin })))).items).toEqual([]);
+    expect((await callRoute(synonymsPage.action, postRequest("/admin/synonyms", { intent: "remove", term: "demo bank" }, { token: tokens.admin }))).status).toBe(200);
+    expect((await callRoute(synonymsPage.action, postRequest("/admin/synonyms", { intent: "remove", term: "demo bank" }, { token: tokens.admin }))).status).toBe(404);
+    expect((await readJson(await callRoute(synonymsPage.loader, getRequest("/admin/synonyms", { token: tokens.admin })))).items).toEqual([]);
   });
 });
 
 describe("topics", () => {
   it("is 404 for a member, and for a curator on a post they cannot read", async () => {
     const path = `/posts/${ids.open}/topics`;
-    expect((await run(topicsPage.loader, get(path, { token: tokens.carol }), { id: ids.open })).status).toBe(404);
-    expect((await run(topicsPage.action, post(path, { topic: "rates" }, { token: tokens.carol }), { id: ids.open })).status).toBe(404);
+    expect((await callRoute(topicsPage.loader, getRequest(path, { token: tokens.carol }), { id: ids.open })).status).toBe(404);
+    expect((await callRoute(topicsPage.action, postRequest(path, { topic: "rates" }, { token: tokens.carol }), { id: ids.open })).status).toBe(404);
     const priv = `/posts/${ids.priv}/topics`;
-    expect((await run(topicsPage.loader, get(priv, { token: tokens.curator }), { id: ids.priv })).status).toBe(404);
-    expect((await run(topicsPage.action, post(priv, { topic: "rates" }, { token: tokens.curator }), { id: ids.priv })).status).toBe(404);
+    expect((await callRoute(topicsPage.loader, getRequest(priv, { token: tokens.curator }), { id: ids.priv })).status).toBe(404);
+    expect((await callRoute(topicsPage.action, postRequest(priv, { topic: "rates" }, { token: tokens.curator }), { id: ids.priv })).status).toBe(404);
   });
 
   it("lets a curator set topics from the vocabulary plus a new one, then search filters by them", async () => {
     const path = `/posts/${ids.open}/topics`;
-    const form = await body(await run(topicsPage.loader, get(path, { token: tokens.curator }), { id: ids.open }));
+    const form = await readJson(await callRoute(topicsPage.loader, getRequest(path, { token: tokens.curator }), { id: ids.open }));
     expect(form.vocabulary).toEqual(expect.arrayContaining(DEFAULT_TOPICS));
     expect(form.topics).toEqual([]);
 
-    const saved = await run(topicsPage.action, post(path, { topic: ["rates", "compliance"], newTopic: "Mortgage desk" }, { token: tokens.curator }), { id: ids.open });
+    const saved = await callRoute(topicsPage.action, postRequest(path, { topic: ["rates", "compliance"], newTopic: "Mortgage desk" }, { token: tokens.curator }), { id: ids.open });
     expect(saved.status).toBe(302);
     expect(saved.headers.get("Location")).toBe(`/posts/${ids.open}`);
     expect((await topicsOf(ids.open)).sort()).toEqual(["compliance", "mortgage desk", "rates"]);
@@ -311,15 +268,15 @@ describe("topics", () => {
     const hits = (await search(`q=${M}&topic=mortgage%20desk`, tokens.carol)).result!.hits;
     expect(hits.map((h) => h.id)).toEqual([ids.open]);
 
-    const bad = await run(topicsPage.action, post(path, { topic: "rates", newTopic: "x" }, { token: tokens.curator, lang: "fr" }), { id: ids.open });
+    const bad = await callRoute(topicsPage.action, postRequest(path, { topic: "rates", newTopic: "x" }, { token: tokens.curator, lang: "fr" }), { id: ids.open });
     expect(bad.status).toBe(400);
-    expect((await body(bad)).errors.topic).toBe(translate("fr", "topics.error.invalid"));
-    const tooMany = await run(topicsPage.action, post(path, { topic: DEFAULT_TOPICS, newTopic: "a1, b2, c3, d4, e5" }, { token: tokens.curator }), { id: ids.open });
+    expect((await readJson(bad)).errors.topic).toBe(translate("fr", "topics.error.invalid"));
+    const tooMany = await callRoute(topicsPage.action, postRequest(path, { topic: DEFAULT_TOPICS, newTopic: "a1, b2, c3, d4, e5" }, { token: tokens.curator }), { id: ids.open });
     expect(tooMany.status).toBe(400);
     expect((await topicsOf(ids.open)).sort()).toEqual(["compliance", "mortgage desk", "rates"]);
 
     // The admin curates too; clearing every box removes the topics.
-    expect((await run(topicsPage.action, post(path, {}, { token: tokens.admin }), { id: ids.open })).status).toBe(302);
+    expect((await callRoute(topicsPage.action, postRequest(path, {}, { token: tokens.admin }), { id: ids.open })).status).toBe(302);
     expect(await topicsOf(ids.open)).toEqual([]);
   });
 });
