@@ -24,6 +24,8 @@ export type ContentDocument = {
   cashtags: string[];
   /** unix ms */
   createdAt: number;
+  /** days since the epoch: date filters use it (a low-cardinality facet keeps single-document indexing fast) */
+  createdDay: number;
 };
 
 export type PersonDocument = {
@@ -43,7 +45,15 @@ export type ManagedSettings = {
   filterableAttributes: string[];
   sortableAttributes: string[];
   typoTolerance: { enabled: boolean };
+  stopWords?: string[];
 };
+
+// The commonest English and French words: they carry no meaning for search, and
+// their huge posting lists make every single-document update slow.
+export const STOP_WORDS = [
+  "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "in", "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with", "we", "our", "you", "your",
+  "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "elle", "en", "et", "il", "ils", "je", "la", "le", "les", "leur", "mais", "nous", "ou", "par", "pas", "pour", "qu", "que", "qui", "sa", "se", "ses", "son", "sur", "un", "une", "vous",
+];
 
 export type IndexDefinition = {
   name: IndexName;
@@ -59,7 +69,6 @@ export const indexDefinitions: Record<IndexName, IndexDefinition> = {
       // Order is ranking priority: a hit in the title beats one in the body.
       searchableAttributes: ['title', 'text', 'tags', 'cashtags', 'authorName'],
       filterableAttributes: [
-        'id',
         'orgId',
         'spaceId',
         'visibility',
@@ -71,10 +80,11 @@ export const indexDefinitions: Record<IndexName, IndexDefinition> = {
         'kind',
         'tags',
         'cashtags',
-        'createdAt',
+        'createdDay',
       ],
       sortableAttributes: ['createdAt'],
       typoTolerance: { enabled: true },
+      stopWords: STOP_WORDS,
     },
   },
   people: {
@@ -137,7 +147,8 @@ export function settingsEqual(current: Settings, wanted: ManagedSettings): boole
     // Meilisearch returns filterable and sortable attributes as sorted sets.
     sameList(current.filterableAttributes, wanted.filterableAttributes, false) &&
     sameList(current.sortableAttributes, wanted.sortableAttributes, false) &&
-    (current.typoTolerance?.enabled ?? true) === wanted.typoTolerance.enabled
+    (current.typoTolerance?.enabled ?? true) === wanted.typoTolerance.enabled &&
+    sameList(current.stopWords ?? [], wanted.stopWords ?? [], false)
   );
 }
 

@@ -123,15 +123,7 @@ export async function reconcile(db: Db, opts: { fix?: boolean; onProgress?: (don
   const toFix: ContentDocument[] = [];
   const expected = new Set<string>();
   for await (const docs of allContentDocuments(db, 1000)) {
-    const got = await index.getDocuments({ filter: `id IN [${docs.map((d) => JSON.stringify(d.id)).join(",")}]`, limit: docs.length }).catch(async () => {
-      // `id` is not filterable: fetch one by one
-      const out: ContentDocument[] = [];
-      for (const d of docs) {
-        const one = await index.getDocument(d.id).catch(() => null);
-        if (one) out.push(one as ContentDocument);
-      }
-      return { results: out };
-    });
+    const got = await index.getDocuments({ ids: docs.map((d) => d.id), limit: docs.length });
     const byId = new Map(got.results.map((d) => [d.id, d]));
     for (const d of docs) {
       expected.add(d.id);

@@ -55,6 +55,7 @@ export function toDocument(r: Row): ContentDocument {
     cashtags: tags.filter((t) => t.startsWith("$")).map((t) => t.slice(1)),
     topics: r.topics ?? [],
     createdAt: new Date(r.created_at).getTime(),
+    createdDay: Math.floor(new Date(r.created_at).getTime() / 86_400_000),
   };
 }
 

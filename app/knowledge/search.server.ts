@@ -58,7 +58,7 @@ export function facetFilters(p: SearchParams): string[] {
   if (p.tags?.length) out.push(inList("tags", p.tags));
   if (p.departments?.length) out.push(inList("authorDepartment", p.departments));
   if (p.topics?.length) out.push(inList("topics", p.topics));
-  if (p.since) out.push(`createdAt >= ${p.since.getTime()}`);
+  if (p.since) out.push(`createdDay >= ${Math.floor(p.since.getTime() / 86_400_000)}`);
   return out;
 }
 

@@ -52,6 +52,9 @@ describe("search through Meilisearch", () => {
     const narrowed = await searchContent(alice, { q: "compliance", spaces: [w.spaces.priv.id] });
     expect(narrowed.hits.map((h) => h.post.text)).toEqual(["Private compliance review notes"]);
     expect(r.facets?.spaceId?.[w.spaces.priv.id]).toBe(1);
+    // the date filter (by day)
+    expect((await searchContent(alice, { q: "compliance", since: new Date(Date.now() - 86_400_000) })).hits.length).toBeGreaterThanOrEqual(2);
+    expect((await searchContent(alice, { q: "compliance", since: new Date(Date.now() + 2 * 86_400_000) })).hits).toHaveLength(0);
   });
 
   it("escapes what the author wrote in highlights", () => {

@@ -116,7 +116,7 @@ describe('startMeilisearch', () => {
     const content = await client.index(indexUid('content')).getSettings();
     expect(content.searchableAttributes).toEqual(['title', 'text', 'tags', 'cashtags', 'authorName']);
     expect(sorted(content.filterableAttributes)).toEqual(
-      sorted(['id', 'orgId', 'spaceId', 'visibility', 'authorId', 'authorDepartment', 'spaceDepartments', 'topics', 'deleted', 'kind', 'tags', 'cashtags', 'createdAt']),
+      sorted(['orgId', 'spaceId', 'visibility', 'authorId', 'authorDepartment', 'spaceDepartments', 'topics', 'deleted', 'kind', 'tags', 'cashtags', 'createdDay']),
     );
     expect(content.sortableAttributes).toEqual(['createdAt']);
     expect(content.typoTolerance?.enabled).toBe(true);
@@ -160,6 +160,7 @@ describe('startMeilisearch', () => {
       authorName: 'Alice',
       spaceDepartments: [],
       topics: [],
+      createdDay: 0,
       title: 'Quarterly report',
       text: 'Numbers for the quarter',
       tags: ['finance'],
