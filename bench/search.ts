@@ -120,7 +120,7 @@ console.log(`Viewer in ${viewer.memberSpaceIds.size} spaces; filter ${contentSea
 const index = service.client.index(indexUid("content"));
 const stats = await index.getStats().catch(() => ({ numberOfDocuments: 0 }));
 const [{ total }] = await query<{ total: number }>(db, sql`select count(*)::int as total from content`);
-if (stats.numberOfDocuments !== total) {
+if (Math.abs(stats.numberOfDocuments - total) > 1000) {
   console.log("Reindexing from PostgreSQL (once)…");
   const r = await reindexAll(db, (d, t) => d % 100_000 < 5000 && process.stderr.write(`  ${d}/${t}\n`));
   console.log(`reindex (app):       ${r.documents} docs in ${r.seconds.toFixed(1)} s = ${Math.round(r.docsPerSecond)} docs/s`);
@@ -135,32 +135,35 @@ if (stats.numberOfDocuments !== total) {
     count += docs.length;
     if (count >= 100_000) break;
   }
-  const raw = service.client.index(`${indexUid("content")}_rawbench`);
-  await service.client.deleteIndex(raw.uid).waitTask().catch(() => undefined);
   const { indexDefinitions } = await import("../search/settings");
-  await service.client.createIndex(raw.uid, { primaryKey: "id" }).waitTask();
-  await raw.updateSettings(indexDefinitions.content.settings).waitTask();
-  let t = performance.now();
-  let last = 0;
-  for (const batch of sample) last = (await raw.addDocuments(batch as Record<string, unknown>[])).taskUid;
-  await service.client.tasks.waitForTask(last, { timeout: 600_000, interval: 50 });
-  const rawRate = count / ((performance.now() - t) / 1000);
-  await service.client.deleteIndex(raw.uid).waitTask();
-  // the app path over the same rows: read from Postgres, build documents, push, wait
-  const appIdx = service.client.index(`${indexUid("content")}_appbench`);
-  await service.client.deleteIndex(appIdx.uid).waitTask().catch(() => undefined);
-  await service.client.createIndex(appIdx.uid, { primaryKey: "id" }).waitTask();
-  await appIdx.updateSettings(indexDefinitions.content.settings).waitTask();
-  t = performance.now();
-  let pushed = 0;
-  for await (const docs of allContentDocuments(db, 5000)) {
-    last = (await appIdx.addDocuments(docs)).taskUid;
-    pushed += docs.length;
-    if (pushed >= count) break;
+  const { streamContentInto } = await import("../app/knowledge/indexer.server");
+  const freshIndex = async (uid: string) => {
+    await service.client.deleteIndex(uid).waitTask().catch(() => undefined);
+    await service.client.createIndex(uid, { primaryKey: "id" }).waitTask();
+    await service.client.index(uid).updateSettings(indexDefinitions.content.settings).waitTask();
+  };
+  // Alternate raw and app runs twice and keep each one's best, so neither gains from going second.
+  const rates = { raw: [] as number[], app: [] as number[] };
+  for (let round = 0; round < 2; round++) {
+    const rawUid = `${indexUid("content")}_rawbench`;
+    await freshIndex(rawUid);
+    let t = performance.now();
+    let last = 0;
+    for (const batch of sample) last = (await service.client.index(rawUid).addDocuments(batch as Record<string, unknown>[])).taskUid;
+    await service.client.tasks.waitForTask(last, { timeout: 600_000, interval: 50 });
+    rates.raw.push(count / ((performance.now() - t) / 1000));
+    await service.client.deleteIndex(rawUid).waitTask();
+    // the app path over the same rows: read from Postgres, build documents, push, wait
+    const appUid = `${indexUid("content")}_appbench`;
+    await freshIndex(appUid);
+    t = performance.now();
+    const r = await streamContentInto(service.client, appUid, db, { limit: count });
+    await service.client.tasks.waitForTask(r.lastTask, { timeout: 600_000, interval: 50 });
+    rates.app.push(r.sent / ((performance.now() - t) / 1000));
+    await service.client.deleteIndex(appUid).waitTask();
   }
-  await service.client.tasks.waitForTask(last, { timeout: 600_000, interval: 50 });
-  const appRate = pushed / ((performance.now() - t) / 1000);
-  await service.client.deleteIndex(appIdx.uid).waitTask();
+  const rawRate = Math.max(...rates.raw);
+  const appRate = Math.max(...rates.app);
   console.log(`bulk indexing, ${count} docs: raw Meilisearch ${Math.round(rawRate)} docs/s; app pipeline ${Math.round(appRate)} docs/s (${((appRate / rawRate) * 100).toFixed(0)}%)`);
 }
 

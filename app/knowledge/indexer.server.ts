@@ -70,6 +70,53 @@ async function waitTask(client: Meilisearch, taskUid: number, timeout = 600_000)
 }
 
 /**
+ * Streams every content document from Postgres into `uid`. Reads run ahead of the
+ * uploads, and documents go up in large payloads: Meilisearch indexes one big task
+ * much faster than many small ones that arrive a little apart.
+ */
+export async function streamContentInto(
+  client: Meilisearch,
+  uid: string,
+  db: DbOrTx,
+  opts: { limit?: number; payload?: number; onBatch?: (sent: number) => void } = {},
+): Promise<{ sent: number; lastTask: number }> {
+  const payload = opts.payload ?? 25_000;
+  const limit = opts.limit ?? Infinity;
+  const batches = allContentDocuments(db, 5000)[Symbol.asyncIterator]();
+  let sent = 0;
+  let lastTask = -1;
+  let buffer: ContentDocument[] = [];
+  let upload: Promise<unknown> = Promise.resolve();
+  const flush = async () => {
+    if (!buffer.length) return;
+    const docs = buffer;
+    buffer = [];
+    await upload; // one upload at a time, while the next payload is read
+    upload = client
+      .index(uid)
+      .addDocuments(docs)
+      .then((t) => {
+        lastTask = t.taskUid;
+        sent += docs.length;
+        opts.onBatch?.(sent);
+      });
+  };
+  let read = 0;
+  while (read < limit) {
+    const r = await batches.next();
+    if (r.done) break;
+    const take = r.value.slice(0, limit - read);
+    read += take.length;
+    buffer.push(...take);
+    if (buffer.length >= payload) await flush();
+  }
+  await batches.return?.(undefined);
+  await flush();
+  await upload;
+  return { sent, lastTask };
+}
+
+/**
  * Rebuilds the content and people indexes from Postgres into fresh indexes and swaps
  * them in atomically; searches keep answering from the old index meanwhile.
  */
@@ -88,11 +135,9 @@ export async function reindexAll(db: Db, onProgress?: (done: number, total: numb
     if (Object.keys(synonyms).length) await waitTask(client, (await client.index(next).updateSynonyms(synonyms)).taskUid);
     let lastTask = -1;
     if (name === "content") {
-      for await (const docs of allContentDocuments(db, 5000)) {
-        lastTask = (await client.index(next).addDocuments(docs)).taskUid;
-        report.documents += docs.length;
-        onProgress?.(report.documents, total);
-      }
+      const r = await streamContentInto(client, next, db, { onBatch: (sent) => onProgress?.(sent, total) });
+      lastTask = r.lastTask;
+      report.documents = r.sent;
     } else {
       const people = await peopleDocuments(db);
       if (people.length) lastTask = (await client.index(next).addDocuments(people)).taskUid;
