@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user: ShellUser | null = current
     ? { name: current.name, email: current.email, orgName: current.orgName, menu: shellMenu(await getViewer(request)) }
     : null;
-  const unread = current ? await unreadCount(current.id) : 0;
+  const unread = current ? await unreadCount(current.id, undefined, await getViewer(request)) : 0;
   return { user, locale, unread };
 }
 

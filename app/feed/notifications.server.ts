@@ -3,7 +3,7 @@ import { getDb, query, type Db, type Tx } from "~/db/client.server";
 import { notifications } from "~/db/schema";
 import type { OutboxEvent } from "~/platform/outbox.server";
 import { loadContentFacts } from "~/policy/facts.server";
-import { can } from "~/policy/policy";
+import { can, type Viewer } from "~/policy/policy";
 import { loadViewer } from "~/policy/viewer.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids";
@@ -67,9 +67,9 @@ export async function listNotifications(userId: string, db?: Db) {
 }
 
 /** Unread notifications the person may still read (the same rule as the list). */
-export async function unreadCount(userId: string, db?: Db) {
+export async function unreadCount(userId: string, db?: Db, viewerFacts?: Viewer) {
   const d = db ?? (await getDb());
-  const viewer = await loadViewer(d, userId);
+  const viewer = viewerFacts ?? (await loadViewer(d, userId));
   const rows = await query<{ subject_id: string }>(
     d,
     sql`select n.subject_id from notifications n join content c on c.id = n.subject_id

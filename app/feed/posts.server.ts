@@ -113,7 +113,7 @@ export type PostView = {
 export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promise<PostView[]> {
   if (ids.length === 0) return [];
   const idArr = textArray(ids);
-  const rows = await query<Record<string, unknown> & Parameters<typeof contentFactsOfRow>[0]>(
+  const rowsQuery = query<Record<string, unknown> & Parameters<typeof contentFactsOfRow>[0]>(
     db,
     sql`select c.id, c.org_id, c.kind, c.author_id, au.department as author_department, c.deleted_at, c.space_id, s.visibility, s.allowed_departments,
               c.parent_id, c.body_html, c.body_text, c.created_at, c.version, au.name as author_name, au.title as author_title,
@@ -125,11 +125,12 @@ export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promi
             from content c join users au on au.id = c.author_id left join spaces s on s.id = c.space_id
             where c.id = any(${idArr})`,
   );
-  const reactions = await query<{ content_id: string; kind: string; n: number; mine: boolean }>(
+  const reactionsQuery = query<{ content_id: string; kind: string; n: number; mine: boolean }>(
     db,
     sql`select content_id, kind, count(*)::int as n, bool_or(user_id = ${viewer.id ?? ""}) as mine
         from reactions where content_id = any(${idArr}) group by content_id, kind`,
   );
+  const [rows, reactions] = await Promise.all([rowsQuery, reactionsQuery]);
   const byId = new Map(rows.map((r) => [r.id as string, r]));
   const isAdmin = !!viewer.orgId && can(viewer, "admin", orgFacts(viewer.orgId));
   const canCurate = !!viewer.orgId && can(viewer, "curate", orgFacts(viewer.orgId));
@@ -177,8 +178,10 @@ export const PAGE_SIZE = 20;
 
 export async function homeFeed(viewer: Viewer, opts: { cursor?: string | null; view?: "latest" | "top"; page?: number }, db?: Db) {
   const d = db ?? (await getDb());
-  const sources = await feedSources(d, viewer);
-  const announcementsList = opts.cursor || opts.page ? [] : await activeAnnouncements(d, viewer);
+  const [sources, announcementsList] = await Promise.all([
+    feedSources(d, viewer),
+    opts.cursor || opts.page ? ([] as PostView[]) : activeAnnouncements(d, viewer),
+  ]);
   if (opts.view === "top") {
     const page = Math.max(0, opts.page ?? 0);
     const ids = await topSkeleton(d, viewer, sources, page, PAGE_SIZE);

@@ -35,8 +35,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
   const sp = new URL(request.url).searchParams;
   const q = FeedQuery.parse({ view: sp.get("view") ?? undefined, cursor: sp.get("cursor"), page: sp.get("page") ?? undefined });
-  const feed = await homeFeed(viewer, { view: q.view, cursor: q.cursor, page: q.page });
   const firstPage = !q.cursor && !q.page;
+  const [feed, spaces] = await Promise.all([
+    homeFeed(viewer, { view: q.view, cursor: q.cursor, page: q.page }),
+    firstPage ? postableSpaces(viewer) : null,
+  ]);
   return json({
     view: q.view,
     firstPage,
@@ -45,7 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     nextCursor: feed.nextCursor,
     nextPage: feed.nextPage,
     since: feed.newest ?? startOfNow(),
-    spaces: firstPage ? await postableSpaces(viewer) : null,
+    spaces,
   });
 }
 
