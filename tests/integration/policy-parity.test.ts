@@ -8,20 +8,11 @@ import { listableSpaceCondition, readableContentCondition, readableSpaceConditio
 import { blockedDepartments } from "../../app/policy/viewer.server";
 import type { OrgRole } from "../../app/identity/roles";
 import { makeOrg, makeUser } from "../factories";
+import { rng } from "../support/rng";
 
 // Property: for random viewers and random content, can(viewer, "read", x) holds
 // exactly when x is in the viewer's SQL list scope. Seeded, so a failure replays.
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const SEED = Number(process.env.PARITY_SEED ?? 20261126);
 const rand = rng(SEED);
 const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];

@@ -12,19 +12,10 @@ import { loadViewer } from "../../app/policy/viewer.server";
 import { getSearchService } from "../../search/client";
 import { indexUid } from "../../search/settings";
 import { makeOrg, makeUser } from "../factories";
+import { rng } from "./rng";
 
 export const WORDS = ["liquidity", "mortgage", "sanctions", "onboarding", "derivatives", "pension", "custody", "treasury", "audit", "complaint"];
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A random firm with spaces of every kind, then the permission changes that
