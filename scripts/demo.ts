@@ -33,4 +33,5 @@ Sign in with any of these (password: ${process.env.DEMO_PASSWORD ? "$DEMO_PASSWO
   compliance@demo.test  compliance officer
   hr@demo.test          HR analyst
   admin@demo.test       org admin
+  ivan@demo.test        member, Investment Banking (across the Research wall)
 `);

@@ -1,5 +1,5 @@
 import { Link, useFetcher, useNavigate } from "@remix-run/react";
-import { useEffect, useState, type MouseEvent, type ReactNode } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
 import type { ReactionKind } from "~/feed/content.server";
 import type { PostView } from "~/feed/posts.server";
 import { formatDateTime, useT, type Locale, type MessageKey } from "~/i18n";
@@ -65,13 +65,26 @@ export function PostCard({
   const navigate = useNavigate();
   const labelKey: MessageKey = post.kind === "comment" ? "post.commentBy" : "post.byline";
 
-  // Entity spans are plain spans in stored HTML; clicks on them navigate.
-  const onBodyClick = (event: MouseEvent<HTMLDivElement>) => {
-    const span = (event.target as HTMLElement).closest<HTMLElement>("span[data-type]");
+  // Entity spans are plain spans in stored HTML; clicks on them navigate, and once
+  // hydrated they are focusable links for the keyboard (Enter) and screen readers.
+  const bodyRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    for (const el of bodyRef.current?.querySelectorAll<HTMLElement>("span[data-type]") ?? []) {
+      if (!entityHref(el)) continue;
+      el.tabIndex = 0;
+      el.setAttribute("role", "link");
+    }
+  }, [post.html]);
+  const follow = (target: EventTarget, event: { preventDefault(): void }) => {
+    const span = (target as HTMLElement).closest<HTMLElement>("span[data-type]");
     const href = span ? entityHref(span) : null;
     if (!href) return;
     event.preventDefault();
     navigate(href);
+  };
+  const onBodyClick = (event: MouseEvent<HTMLDivElement>) => follow(event.target, event);
+  const onBodyKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key === "Enter") follow(event.target, event);
   };
 
   return (
@@ -123,7 +136,7 @@ export function PostCard({
 
         {/* Sanitised on the server at write time (rich-text.server: schema check + sanitize-html allowlist). */}
         {post.html ? (
-          <div className={richTextClasses} onClick={onBodyClick} dangerouslySetInnerHTML={{ __html: post.html }} />
+          <div ref={bodyRef} className={richTextClasses} onClick={onBodyClick} onKeyDown={onBodyKeyDown} dangerouslySetInnerHTML={{ __html: post.html }} />
         ) : (
           // Content written without rendered HTML (imports, old rows): its plain text, escaped by React.
           <p className="text-sm leading-relaxed break-words whitespace-pre-wrap text-slate-800">{post.text}</p>

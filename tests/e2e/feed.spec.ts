@@ -31,6 +31,12 @@ test("alice posts with a mention, a hashtag and a cashtag; bob is notified and r
   await expect(card.locator('[data-type="mention"]')).toHaveText("@Bob Carter");
   await expect(card.locator('[data-type="hashtag"]')).toHaveText("#liquidity");
   await expect(card.locator('[data-type="cashtag"]')).toHaveText("$BNP");
+  // entities are links for the keyboard too
+  const tag = card.locator('[data-type="hashtag"]');
+  await expect(tag).toHaveAttribute("role", "link");
+  await tag.focus();
+  await alice.keyboard.press("Enter");
+  await expect(alice).toHaveURL(/\/tags\/liquidity$/);
 
   const bob = await asUser("bob");
   await bob.goto("/");
