@@ -7,6 +7,7 @@ import { unreadCount } from "~/feed/notifications.server";
 import { I18nProvider, resolveLocale, translate, useLocaleWithFallback } from "~/i18n";
 import { getCurrentUser } from "~/identity/session.server";
 import { shellMenu } from "~/platform/shell.server";
+import { useNonce } from "~/utils/nonce";
 import { getViewer } from "~/policy/request.server";
 // Classic compiler: a plain .css import yields the built file's URL (run through PostCSS).
 import stylesheet from "~/styles/app.css";
@@ -42,6 +43,7 @@ export function Layout({ children }: { children: ReactNode }) {
   // Undefined when the root loader itself failed; then fall back to the browser's language.
   const data = useRouteLoaderData<typeof loader>("root");
   const locale = useLocaleWithFallback(data?.locale);
+  const nonce = useNonce();
   return (
     <html lang={locale} className="h-full">
       <head>
@@ -52,8 +54,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body className="h-full">
         <I18nProvider locale={locale}>{children}</I18nProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -89,3 +89,17 @@ test("carol gets a 404 for a post in a private space and never sees it in a feed
     await expect(alice.locator('main a[href^="/posts/"]').first()).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
 });
+
+test("pages carry a nonce-based Content-Security-Policy and run without violations", async ({ asUser }) => {
+  const alice = await asUser("alice");
+  const violations: string[] = [];
+  alice.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  const res = await alice.goto("/");
+  expect(res?.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+  await editor(alice); // the editor's lazily loaded bundle ran
+  await alice.goto("/search?q=compliance");
+  await expect(alice.locator("main")).toContainText(/compliance/i);
+  expect(violations).toEqual([]);
+});
