@@ -35,16 +35,23 @@ export async function affectedIds(db: DbOrTx, events: OutboxEvent[]) {
   return { content: [...content], people: [...people] };
 }
 
+/**
+ * Pushes the current documents and waits until Meilisearch has applied them, so a
+ * delivery is marked done only once its effect is durable in the index: a crash
+ * between "accepted" and "indexed" makes the delivery run again.
+ */
 export async function pushDocuments(client: Meilisearch, db: DbOrTx, ids: { content: string[]; people: string[] }) {
+  const tasks: number[] = [];
   for (let i = 0; i < ids.content.length; i += 5000) {
     const chunk = ids.content.slice(i, i + 5000);
     const docs = await contentDocuments(db, chunk);
-    if (docs.length) await client.index(indexUid("content")).addDocuments(docs);
+    if (docs.length) tasks.push((await client.index(indexUid("content")).addDocuments(docs)).taskUid);
     const found = new Set(docs.map((d) => d.id));
     const gone = chunk.filter((id) => !found.has(id)); // removed by retention
-    if (gone.length) await client.index(indexUid("content")).deleteDocuments(gone);
+    if (gone.length) tasks.push((await client.index(indexUid("content")).deleteDocuments(gone)).taskUid);
   }
-  if (ids.people.length) await client.index(indexUid("people")).addDocuments(await peopleDocuments(db, ids.people));
+  if (ids.people.length) tasks.push((await client.index(indexUid("people")).addDocuments(await peopleDocuments(db, ids.people))).taskUid);
+  for (const uid of tasks) await waitTask(client, uid, 30_000);
 }
 
 export function registerSearchConsumer() {
