@@ -51,7 +51,8 @@ export async function pushDocuments(client: Meilisearch, db: DbOrTx, ids: { cont
     if (gone.length) tasks.push((await client.index(indexUid("content")).deleteDocuments(gone)).taskUid);
   }
   if (ids.people.length) tasks.push((await client.index(indexUid("people")).addDocuments(await peopleDocuments(db, ids.people))).taskUid);
-  for (const uid of tasks) await waitTask(client, uid, 30_000);
+  // poll often: the outbox worker holds this delivery until the index has it
+  for (const uid of tasks) await waitTask(client, uid, 30_000, 10);
 }
 
 export function registerSearchConsumer() {
@@ -70,8 +71,8 @@ export function registerSearchConsumer() {
   });
 }
 
-async function waitTask(client: Meilisearch, taskUid: number, timeout = 600_000) {
-  const task = await client.tasks.waitForTask(taskUid, { timeout, interval: 50 });
+async function waitTask(client: Meilisearch, taskUid: number, timeout = 600_000, interval = 50) {
+  const task = await client.tasks.waitForTask(taskUid, { timeout, interval });
   if (task.status !== "succeeded") throw new Error(`Meilisearch task ${taskUid} ${task.status}: ${task.error?.message ?? ""}`);
   return task;
 }
