@@ -21,6 +21,9 @@ if (!g.__atriumWorkerDb) {
     delete process.env.DATABASE_URL;
     process.env.ATRIUM_PGLITE_MEMORY = "1";
   }
+  // No test starts an embedded Meilisearch by accident (the search consumer would):
+  // search tests bring their own server (tests/support/meili.ts) and restore this.
+  process.env.MEILI_URL ??= "http://127.0.0.1:1";
   // one data folder per worker: an embedded Meilisearch admits one server per folder
   process.env.ATRIUM_DATA_DIR ??= `./data/test/w${process.env.VITEST_POOL_ID ?? "1"}`;
 }
