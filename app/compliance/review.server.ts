@@ -5,6 +5,7 @@ import { loadContentFacts } from "~/policy/facts.server";
 import { notFound } from "~/utils/http.server";
 import { appendAudit } from "./audit.server";
 import { verifyArchive, type VerifyResult } from "./verify.server";
+import { cleanQuery } from "~/utils/text";
 
 // Compliance officers read everything in their org, deleted content included,
 // but only through these functions, and each call is written to the audit chain
@@ -30,6 +31,7 @@ export async function reviewSearch(
 ): Promise<ReviewHit[]> {
   const d = db ?? (await getDb());
   const orgId = await requireCompliance(viewer);
+  const q = cleanQuery(p.q);
   return d.transaction(async (tx) => {
     await appendAudit(tx, {
       orgId,
@@ -37,9 +39,8 @@ export async function reviewSearch(
       action: "compliance.search",
       targetKind: "org",
       targetId: orgId,
-      data: { q: p.q, author: p.author ?? null, from: p.from?.toISOString() ?? null, to: p.to?.toISOString() ?? null, includeDeleted: p.includeDeleted !== false },
+      data: { q, author: p.author ?? null, from: p.from?.toISOString() ?? null, to: p.to?.toISOString() ?? null, includeDeleted: p.includeDeleted !== false },
     });
-    const q = p.q.trim();
     return query<ReviewHit>(
       tx,
       sql`select c.id, c.kind, au.name as author, au.department as "authorDepartment", s.name as space, c.body_text as text,

@@ -7,6 +7,7 @@ import type { Viewer } from "~/policy/policy";
 import { readableContentCondition } from "~/policy/scopes.server";
 import { getSearchService } from "../../search/client";
 import { indexUid, type ContentDocument } from "../../search/settings";
+import { cleanQuery } from "~/utils/text";
 
 // Search is trimmed twice: Meilisearch filters by the policy's facts, then every hit
 // is hydrated and re-checked by the policy; a page that loses hits is filled from
@@ -122,7 +123,7 @@ async function searchEngine(db: Db, viewer: Viewer, p: SearchParams): Promise<Se
 /** PostgreSQL full-text search under the same policy scope (degraded mode). */
 export async function searchDatabase(db: Db, viewer: Viewer, p: SearchParams): Promise<SearchResult> {
   const conds: SQL[] = [readableContentCondition(viewer, sql.raw("c"))];
-  const q = p.q.trim();
+  const q = cleanQuery(p.q);
   if (q) conds.push(sql`to_tsvector('simple', c.title || ' ' || c.body_text) @@ websearch_to_tsquery('simple', ${q})`);
   if (p.kinds?.length) conds.push(sql`c.kind = any(${textArray(p.kinds)})`);
   if (p.spaces?.length) conds.push(sql`c.space_id = any(${textArray(p.spaces)})`);
@@ -151,8 +152,9 @@ export async function searchDatabase(db: Db, viewer: Viewer, p: SearchParams): P
   return { hits, facets: null, estimatedTotal: offset + rows.length, nextOffset: rows.length > PAGE ? offset + PAGE : null, degraded: true, engineMs: null };
 }
 
-export async function searchContent(viewer: Viewer, p: SearchParams, db?: Db): Promise<SearchResult> {
+export async function searchContent(viewer: Viewer, params: SearchParams, db?: Db): Promise<SearchResult> {
   const d = db ?? (await getDb());
+  const p = { ...params, q: cleanQuery(params.q) };
   if (!viewer.id) return { hits: [], facets: null, estimatedTotal: 0, nextOffset: null, degraded: false, engineMs: null };
   try {
     const r = await searchEngine(d, viewer, p);

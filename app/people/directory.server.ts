@@ -4,13 +4,14 @@ import { loadUserFacts } from "~/policy/facts.server";
 import { can, type Viewer } from "~/policy/policy";
 import { readableUserCondition } from "~/policy/scopes.server";
 import { notFound } from "~/utils/http.server";
+import { cleanQuery } from "~/utils/text";
 
 export type PersonSummary = { id: string; name: string; title: string; department: string; region: string };
 
 /** People the viewer may see whose name or email starts with `q` (mention autocomplete, directory). */
 export async function searchPeople(viewer: Viewer, q: string, limit = 8, db?: Db): Promise<PersonSummary[]> {
   const d = db ?? (await getDb());
-  const term = q.trim().toLowerCase().replace(/[%_\\]/g, "");
+  const term = cleanQuery(q).toLowerCase().replace(/[%_\\]/g, "");
   const like = `%${term}%`;
   return query<PersonSummary>(
     d,

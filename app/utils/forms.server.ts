@@ -32,11 +32,15 @@ export function fieldErrors(locale: Locale, error: z.ZodError): FieldErrors {
   return out;
 }
 
-/** Form fields as a plain object; repeated names become arrays. Files are ignored. */
+// PostgreSQL text and jsonb refuse NUL; other control characters have no place in a form either.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/** Form fields as a plain object; repeated names become arrays. Files are ignored; control characters are dropped. */
 export function formToObject(form: FormData): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [k, v] of form.entries()) {
-    if (typeof v !== "string") continue;
+  for (const [k, raw] of form.entries()) {
+    if (typeof raw !== "string") continue;
+    const v = raw.replace(CONTROL, "");
     const prev = out[k];
     out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }

@@ -110,6 +110,10 @@ describe("search through Meilisearch", () => {
       expect(r.degraded).toBe(true);
       expect(r.hits.map((h) => h.post.text)).toEqual(["Fallback pangolin memo"]);
       expect(r.hits[0].highlight).toContain("<mark>pangolin</mark>");
+      // control characters (a NUL from a crafted URL) are cleaned, not a 500
+      expect((await searchContent(alice, { q: "pangolin\u0000\u0007" })).hits).toHaveLength(1);
+      const { searchPeople } = await import("../../app/people/directory.server");
+      await expect(searchPeople(alice, "ali\u0000ce")).resolves.toBeInstanceOf(Array);
       const carol = await loadViewer(db, w.users.ivan.id);
       expect((await searchContent(carol, { q: "pangolin" })).hits).toHaveLength(1);
     } finally {
