@@ -29,22 +29,42 @@ const schema = z.object({
   SMTP_FROM: z.string().min(3).default("Atrium <no-reply@atrium.local>"),
   // Signs unsubscribe links. Unset: a random secret kept in $ATRIUM_DATA_DIR/app-secret (one instance only).
   APP_SECRET: z.string().min(32).optional(),
+  OUTBOX_TICK_MS: z.coerce.number().int().positive().default(200),
+  OUTBOX_BACKOFF_MS: z.coerce.number().int().nonnegative().default(1000),
+  MEILI_BIN: z.string().optional(),
+  MEILI_INDEX_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, "letters, digits, - and _ only")
+    .default(""),
+  // Internal: the folder of SQL migrations (tests and packaged builds), and an in-memory PGlite for tests.
+  ATRIUM_MIGRATIONS_DIR: z.string().default("drizzle"),
+  ATRIUM_PGLITE_MEMORY: z.enum(["0", "1"]).optional(),
 });
 
 export type Env = z.infer<typeof schema>;
 
-let cached: Env | null = null;
+const KEYS = Object.keys(schema.shape);
+let cached: { key: string; value: Env } | null = null;
 
-/** Validated environment. Throws one readable message listing every bad variable. */
+/**
+ * The one place that reads the environment: validated, with defaults. Throws one readable
+ * message listing every bad variable. Re-parsed only when a variable it knows changes
+ * (tests and scripts set some before starting servers).
+ */
 export function env(): Env {
-  if (cached && process.env.NODE_ENV !== "test") return cached;
-  const parsed = schema.safeParse(process.env);
+  const key = KEYS.map((k) => process.env[k] ?? "\u0000").join("\u0001");
+  if (cached && cached.key === key) return cached.value;
+  const parsed = schema.safeParse(Object.fromEntries(KEYS.map((k) => [k, blankToUndefined(process.env[k])])));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
-  cached = parsed.data;
-  return cached;
+  cached = { key, value: parsed.data };
+  return parsed.data;
+}
+
+function blankToUndefined(v: string | undefined) {
+  return v === undefined || v.trim() === "" ? undefined : v.trim();
 }
 
 export function dataDir(): string {

@@ -3,7 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRout
 import type { ReactNode } from "react";
 import { AppShell, type ShellUser } from "~/components/app-shell";
 import { errorMessageKeys, errorStatus, GeneralErrorBoundary } from "~/components/error-boundary";
-import { unreadCount } from "~/feed/notifications.server";
+import { unreadCount } from "~/notifications/notifications.server";
 import { I18nProvider, resolveLocale, translate, useLocaleWithFallback } from "~/i18n";
 import { getCurrentUser } from "~/identity/session.server";
 import { shellMenu } from "~/platform/shell.server";

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { openDatabase, query } from "../app/db/client.server";
 import { feedSkeleton, feedSources, skeletonQuery } from "../app/feed/home-feed.server";
 import { loadViewer } from "../app/policy/viewer.server";
-import { loadFeedData } from "../tests/support/feed-data";
+import { loadFeedData } from "../scripts/lib/feed-data";
 
 const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 if (!url) {
@@ -96,7 +96,7 @@ for (let i = 0; i < 10; i++) {
 console.log(`natural OR query (ref.):  ${fmt(nat)}`);
 
 // 3. the domain pipeline: viewer facts → sources → skeleton → hydrate
-const { homeFeed } = await import("../app/feed/posts.server");
+const { homeFeed } = await import("../app/feed/feeds.server");
 const { getDb } = await import("../app/db/client.server");
 await getDb();
 const pipe: number[] = [];

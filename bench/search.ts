@@ -191,10 +191,9 @@ console.log(`app signed-in search:         ${fmt(app)}   (target p95 ≤ 30 ms)`
 
 // --- freshness: commit → searchable, with the outbox worker running
 {
-  const { startWorkers, stopWorkers } = await import("../app/platform/workers.server");
-  const { createContent } = await import("../app/feed/content.server");
-  await import("../app/platform/consumers.server");
-  startWorkers();
+  const { startBackground, shutdownBackground: stopWorkers } = await import("../app/boot.server");
+  const { createContent } = await import("../app/content/content.server");
+  startBackground();
   const lat: number[] = [];
   const space = [...viewer.memberSpaceIds][0];
   for (let i = 0; i < 60; i++) {

@@ -7,10 +7,10 @@ process.env.ATRIUM_PGLITE_MEMORY = "1";
 delete process.env.DATABASE_URL;
 process.env.OUTBOX_BACKOFF_MS = "5";
 const { getDb, closeDb } = await import("../app/db/client.server");
-await import("../app/platform/consumers.server");
+(await import("../app/boot.server")).registerConsumers();
 const { drainAll } = await import("../app/platform/outbox.server");
-const { testMeili, settle } = await import("../tests/support/meili");
-const { buildLeakWorld, runLeakCheck } = await import("../tests/support/leak-check");
+const { testMeili, settle } = await import("./lib/meili");
+const { buildLeakWorld, runLeakCheck } = await import("./lib/leak-check");
 
 const queries = Number(argValue("--queries") ?? 10_000);
 const meili = testMeili();

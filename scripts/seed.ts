@@ -1,14 +1,16 @@
 // npm run seed: creates the demo organisation when the database has no users.
 import { pathToFileURL } from "node:url";
 import { createBarrier } from "../app/compliance/barriers.server";
+import { registerConsumers } from "../app/boot.server";
 import { getDb } from "../app/db/client.server";
-import { REACTIONS, setReaction } from "../app/feed/content.server";
-import { createComment, createPost } from "../app/feed/posts.server";
+import { env } from "../app/env.server";
+import { REACTIONS, setReaction } from "../app/content/content.server";
+import { createComment, createPost } from "../app/content/posts.server";
 import { testClock } from "../app/utils/clock.server";
 import { demoPosts, toDoc } from "./demo-content";
-import { createSpace, joinSpace, setMember } from "../app/feed/spaces.server";
+import { createSpace, joinSpace, setMember } from "../app/spaces/spaces.server";
 import { createOrg, createUser, userCount } from "../app/identity/accounts.server";
-import type { OrgRole } from "../app/identity/roles";
+import type { OrgRole } from "../app/policy/roles";
 import { loadViewer } from "../app/policy/viewer.server";
 
 export const DEMO_PERSONAS: { email: string; name: string; roles: OrgRole[]; title: string; department: string; region: string; languages: string[]; locale: string | null }[] = [
@@ -27,7 +29,8 @@ const skipHidden = (e: unknown) => {
   throw e;
 };
 
-export async function seedDemo(password = process.env.DEMO_PASSWORD ?? "atrium-demo-2026"): Promise<boolean> {
+export async function seedDemo(password = env().DEMO_PASSWORD): Promise<boolean> {
+  registerConsumers();
   if ((await userCount()) > 0) return false;
   const db = await getDb();
   const org = await createOrg("Demo Bank");

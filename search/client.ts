@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Meilisearch } from 'meilisearch';
 import { startMeilisearch, type MeilisearchProcess } from './process';
 import { applySettings } from './settings';
+import { env } from '../app/env.server';
 
 export type SearchService = {
   client: Meilisearch;
@@ -78,16 +79,17 @@ export function getSearchService(): Promise<SearchService | null> {
 }
 
 async function startService(s: ServiceState): Promise<SearchService> {
-  const externalUrl = process.env.MEILI_URL?.trim();
+  const e = env();
+  const externalUrl = e.MEILI_URL;
   if (externalUrl) {
-    const client = createMeiliClient(externalUrl, process.env.MEILI_MASTER_KEY || undefined);
+    const client = createMeiliClient(externalUrl, e.MEILI_MASTER_KEY || undefined);
     // Without this a server that never answers would keep every caller waiting.
     await withTimeout(client.health(), EXTERNAL_CONNECT_TIMEOUT_MS, `no answer from MEILI_URL ${externalUrl}`);
     await applySettings(client);
     return { client, url: externalUrl, stop: async () => {}, owned: false };
   }
 
-  const dataDir = path.resolve(process.env.ATRIUM_DATA_DIR?.trim() || './data');
+  const dataDir = path.resolve(e.ATRIUM_DATA_DIR);
   const child = await startMeilisearch({ dataDir });
   try {
     const client = createMeiliClient(child.url, child.masterKey);

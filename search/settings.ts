@@ -1,4 +1,5 @@
 import { MeilisearchApiError, type Meilisearch, type Settings, type Task } from 'meilisearch';
+import { env } from '../app/env.server';
 
 export type IndexName = 'content' | 'people';
 
@@ -104,7 +105,7 @@ export const indexNames = Object.keys(indexDefinitions) as IndexName[];
 const TASK_WAIT = { timeout: 60_000, interval: 50 };
 
 export function indexUid(name: IndexName): string {
-  const prefix = process.env.MEILI_INDEX_PREFIX?.trim() || 'atrium';
+  const prefix = env().MEILI_INDEX_PREFIX || 'atrium';
   return `${prefix}_${name}`;
 }
 

@@ -1,11 +1,10 @@
 import { eq, and } from "drizzle-orm";
+import { runCommand } from "./command.server";
 import { getDb, type Db } from "~/db/client.server";
 import { barriers } from "~/db/schema";
-import { emit } from "~/platform/outbox.server";
 import { can, orgFacts, type Viewer } from "~/policy/policy";
 import { notFound } from "~/utils/http.server";
 import { newId } from "~/utils/ids";
-import { appendAudit } from "./audit.server";
 
 export type BarrierInput = { name: string; sideA: string[]; sideB: string[] };
 
@@ -29,12 +28,12 @@ export async function createBarrier(viewer: Viewer, input: BarrierInput, db?: Db
   if (overlap.length || !input.sideA.length || !input.sideB.length) {
     throw new Response("A barrier needs two non-empty, separate sides.", { status: 400 });
   }
-  return d.transaction(async (tx) => {
+  return runCommand(d, async ({ tx, audit, emit }) => {
     const [row] = await tx
       .insert(barriers)
       .values({ id: newId(), orgId: viewer.orgId!, name: input.name, sideA: input.sideA, sideB: input.sideB })
       .returning();
-    await appendAudit(tx, {
+    await audit({
       orgId: row.orgId,
       actorId: viewer.id,
       action: "barrier.create",
@@ -42,7 +41,7 @@ export async function createBarrier(viewer: Viewer, input: BarrierInput, db?: Db
       targetId: row.id,
       data: { name: row.name, sideA: row.sideA, sideB: row.sideB },
     });
-    await emit(tx, { orgId: row.orgId, topic: "barrier.changed", subjectId: row.id, payload: { departments: [...row.sideA, ...row.sideB] } });
+    await emit({ orgId: row.orgId, topic: "barrier.changed", subjectId: row.id, payload: { departments: [...row.sideA, ...row.sideB] } });
     return row;
   });
 }
@@ -50,10 +49,10 @@ export async function createBarrier(viewer: Viewer, input: BarrierInput, db?: Db
 export async function removeBarrier(viewer: Viewer, id: string, db?: Db) {
   const d = db ?? (await getDb());
   requireBarrierManager(viewer);
-  await d.transaction(async (tx) => {
+  await runCommand(d, async ({ tx, audit, emit }) => {
     const [row] = await tx.delete(barriers).where(and(eq(barriers.id, id), eq(barriers.orgId, viewer.orgId!))).returning();
     if (!row) notFound();
-    await appendAudit(tx, {
+    await audit({
       orgId: row.orgId,
       actorId: viewer.id,
       action: "barrier.remove",
@@ -61,6 +60,6 @@ export async function removeBarrier(viewer: Viewer, id: string, db?: Db) {
       targetId: row.id,
       data: { name: row.name, sideA: row.sideA, sideB: row.sideB },
     });
-    await emit(tx, { orgId: row.orgId, topic: "barrier.changed", subjectId: row.id, payload: { departments: [...row.sideA, ...row.sideB] } });
+    await emit({ orgId: row.orgId, topic: "barrier.changed", subjectId: row.id, payload: { departments: [...row.sideA, ...row.sideB] } });
   });
 }

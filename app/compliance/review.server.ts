@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
+import { runCommand } from "./command.server";
 import { getDb, query, type Db } from "~/db/client.server";
 import { can, orgFacts, type Viewer } from "~/policy/policy";
 import { loadContentFacts } from "~/policy/facts.server";
 import { notFound } from "~/utils/http.server";
-import { appendAudit } from "./audit.server";
 import { verifyArchive, type VerifyResult } from "./verify.server";
 import { cleanQuery } from "~/utils/text";
 
@@ -32,8 +32,8 @@ export async function reviewSearch(
   const d = db ?? (await getDb());
   const orgId = await requireCompliance(viewer);
   const q = cleanQuery(p.q);
-  return d.transaction(async (tx) => {
-    await appendAudit(tx, {
+  return runCommand(d, async ({ tx, audit }) => {
+    await audit({
       orgId,
       actorId: viewer.id,
       action: "compliance.search",
@@ -65,8 +65,8 @@ export async function reviewItem(viewer: Viewer, id: string, opts: { export?: bo
   const orgId = await requireCompliance(viewer);
   const facts = (await loadContentFacts(d, [id])).get(id);
   if (!facts || facts.orgId !== orgId || !can(viewer, "review", facts)) notFound();
-  return d.transaction(async (tx) => {
-    await appendAudit(tx, { orgId, actorId: viewer.id, action: opts.export ? "compliance.export" : "compliance.view", targetKind: "content", targetId: id, data: {} });
+  return runCommand(d, async ({ tx, audit }) => {
+    await audit({ orgId, actorId: viewer.id, action: opts.export ? "compliance.export" : "compliance.view", targetKind: "content", targetId: id, data: {} });
     const versions = await query<ReviewVersion>(
       tx,
       sql`select r.seq, r.version, r.action, coalesce(u.name, r.actor_id) as actor, r.at, r.data, r.hash, r.prev_hash as "prevHash"
@@ -89,8 +89,8 @@ export async function exportItem(viewer: Viewer, id: string, db?: Db) {
 export async function auditTrail(viewer: Viewer, limit = 200, db?: Db) {
   const d = db ?? (await getDb());
   const orgId = await requireCompliance(viewer);
-  return d.transaction(async (tx) => {
-    await appendAudit(tx, { orgId, actorId: viewer.id, action: "compliance.audit.view", targetKind: "org", targetId: orgId, data: {} });
+  return runCommand(d, async ({ tx, audit }) => {
+    await audit({ orgId, actorId: viewer.id, action: "compliance.audit.view", targetKind: "org", targetId: orgId, data: {} });
     return query<{ seq: number; action: string; actor: string | null; target_kind: string; target_id: string; data: unknown; at: string }>(
       tx,
       sql`select a.seq, a.action, u.name as actor, a.target_kind, a.target_id, a.data, a.at
@@ -104,7 +104,7 @@ export async function verifyFromApp(viewer: Viewer, db?: Db): Promise<VerifyResu
   const d = db ?? (await getDb());
   const orgId = await requireCompliance(viewer);
   const result = await verifyArchive(d, { orgId });
-  await d.transaction((tx) => appendAudit(tx, { orgId, actorId: viewer.id, action: "archive.verify", targetKind: "org", targetId: orgId, data: { ok: result.ok, checked: result.checked } }));
+  await runCommand(d, ({ audit }) => audit({ orgId, actorId: viewer.id, action: "archive.verify", targetKind: "org", targetId: orgId, data: { ok: result.ok, checked: result.checked } }));
   return result;
 }
 

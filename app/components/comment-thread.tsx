@@ -1,6 +1,6 @@
 import { Link, useSearchParams } from "@remix-run/react";
 import { useCallback, useState } from "react";
-import type { PostView } from "~/feed/posts.server";
+import type { PostView } from "~/content/hydrate.server";
 import { useT } from "~/i18n";
 import { Composer } from "./composer";
 import { PostCard } from "./post-card";

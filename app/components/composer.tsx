@@ -1,9 +1,9 @@
 import { useActionData, useFetcher } from "@remix-run/react";
 import type { JSONContent } from "@tiptap/core";
 import { useEffect, useId, useMemo, useRef, useState, type ComponentType } from "react";
-import type { RichTextEditorLabels, RichTextEditorProps } from "~/feed/editor.client";
-import type { PostableSpace } from "~/feed/composer.server";
-import { plainTextToDoc } from "~/feed/plain-text";
+import type { RichTextEditorLabels, RichTextEditorProps } from "~/content/editor.client";
+import type { PostableSpace } from "~/content/composer.server";
+import { plainTextToDoc } from "~/content/plain-text";
 import { useT } from "~/i18n";
 import { Button, cx } from "./ui";
 
@@ -21,7 +21,7 @@ function useClientEditor() {
   const [Editor, setEditor] = useState<ComponentType<RichTextEditorProps> | null>(null);
   useEffect(() => {
     let live = true;
-    import("~/feed/editor.client").then(
+    import("~/content/editor.client").then(
       (m) => live && setEditor(() => m.RichTextEditor),
       () => {}, // keep the textarea if the chunk cannot load
     );

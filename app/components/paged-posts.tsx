@@ -1,6 +1,6 @@
 import { Link, useLocation, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
-import type { PostView } from "~/feed/posts.server";
+import type { PostView } from "~/content/hydrate.server";
 import { useT } from "~/i18n";
 import { PostCard } from "./post-card";
 import { buttonClasses, EmptyState } from "./ui";

@@ -1,7 +1,7 @@
 import { Link, useFetcher, useNavigate } from "@remix-run/react";
 import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
-import type { ReactionKind } from "~/feed/content.server";
-import type { PostView } from "~/feed/posts.server";
+import type { ReactionKind } from "~/content/content.server";
+import type { PostView } from "~/content/hydrate.server";
 import { formatDateTime, useT, type Locale, type MessageKey } from "~/i18n";
 import { Card, cx } from "./ui";
 

@@ -1,4 +1,4 @@
-import type { PostView } from "~/feed/posts.server";
+import type { PostView } from "~/content/hydrate.server";
 import { useT } from "~/i18n";
 import { FollowButton } from "./follow-button";
 import { PagedPosts } from "./paged-posts";

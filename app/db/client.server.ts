@@ -8,7 +8,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { dataDir } from "~/env.server";
+import { dataDir, env } from "~/env.server";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -25,7 +25,7 @@ export type OpenOptions =
   | { kind: "postgres"; url: string; max?: number }
   | { kind: "pglite"; dir: string | null /* null = in memory */ };
 
-const migrationsFolder = () => path.resolve(process.env.ATRIUM_MIGRATIONS_DIR ?? "drizzle");
+const migrationsFolder = () => path.resolve(env().ATRIUM_MIGRATIONS_DIR);
 
 export class DataDirBusyError extends Error {}
 
@@ -93,8 +93,9 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
 }
 
 export function defaultOpenOptions(): OpenOptions {
-  if (process.env.DATABASE_URL) return { kind: "postgres", url: process.env.DATABASE_URL };
-  if (process.env.ATRIUM_PGLITE_MEMORY === "1") return { kind: "pglite", dir: null };
+  const e = env();
+  if (e.DATABASE_URL) return { kind: "postgres", url: e.DATABASE_URL };
+  if (e.ATRIUM_PGLITE_MEMORY === "1") return { kind: "pglite", dir: null };
   return { kind: "pglite", dir: path.join(dataDir(), "pglite") };
 }
 

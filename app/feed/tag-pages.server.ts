@@ -1,8 +1,9 @@
 import type { Db } from "~/db/client.server";
 import type { Viewer } from "~/policy/policy";
 import { notFound } from "~/utils/http.server";
-import { setFollow, tagFeed } from "./posts.server";
-import { isValidCashtag, isValidHashtag, normalizeHashtag } from "./rich-text";
+import { setFollow } from "~/feed/follows.server";
+import { tagFeed } from "~/feed/feeds.server";
+import { isValidCashtag, isValidHashtag, normalizeHashtag } from "~/content/rich-text";
 
 export type TagKind = "hashtag" | "cashtag";
 

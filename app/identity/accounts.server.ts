@@ -1,4 +1,5 @@
 import { and, count, eq, isNull, sql } from "drizzle-orm";
+import { runCommand } from "~/compliance/command.server";
 import { getDb, type DbOrTx } from "~/db/client.server";
 import { invites, orgs, setupTokens, users } from "~/db/schema";
 import { env } from "~/env.server";
@@ -6,11 +7,9 @@ import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids";
 import { hashPassword, verifyPassword } from "./password.server";
 import { clearHits, isLimited, recordHit } from "./rate-limit.server";
-import type { OrgRole } from "./roles";
+import type { OrgRole } from "~/policy/roles";
 import { revokeAllSessions } from "./session.server";
 import { hashSecret, randomToken } from "./tokens.server";
-import { appendAudit } from "~/compliance/audit.server";
-import { emit } from "~/platform/outbox.server";
 
 export type NewUser = {
   orgId: string;
@@ -128,7 +127,7 @@ export async function completeSetup(input: {
   password: string;
 }): Promise<{ ok: true; userId: string } | { ok: false }> {
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  return runCommand(db, async ({ tx, audit }) => {
     const used = await tx
       .update(setupTokens)
       .set({ usedAt: now() })
@@ -141,7 +140,7 @@ export async function completeSetup(input: {
       { orgId: org.id, email: input.email, name: input.name, password: input.password, roles: ["admin", "member"] },
       tx,
     );
-    await appendAudit(tx, { orgId: org.id, actorId: user.id, action: "org.setup", targetKind: "org", targetId: org.id, data: {} });
+    await audit({ orgId: org.id, actorId: user.id, action: "org.setup", targetKind: "org", targetId: org.id, data: {} });
     return { ok: true, userId: user.id } as const;
   });
 }
@@ -154,7 +153,7 @@ export async function createInvite(input: { orgId: string; email: string; role: 
   const db = await getDb();
   const token = randomToken();
   const id = newId();
-  await db.transaction(async (tx) => {
+  await runCommand(db, async ({ tx, audit }) => {
     await tx.insert(invites).values({
       id,
       orgId: input.orgId,
@@ -164,7 +163,7 @@ export async function createInvite(input: { orgId: string; email: string; role: 
       createdBy: input.createdBy,
       expiresAt: new Date(now().getTime() + INVITE_DAYS * 86_400_000),
     });
-    await appendAudit(tx, {
+    await audit({
       orgId: input.orgId,
       actorId: input.createdBy,
       action: "user.invite",
@@ -198,7 +197,7 @@ export async function acceptInvite(input: { token: string; name: string; passwor
   if (await findUserByEmail(found.invite.email)) return { ok: false, reason: "email_taken" };
   const db = await getDb();
   const passwordHash = await hashPassword(input.password);
-  return db.transaction(async (tx) => {
+  return runCommand(db, async ({ tx }) => {
     const claimed = await tx
       .update(invites)
       .set({ acceptedAt: now() })
@@ -240,7 +239,7 @@ export async function listOrgUsers(orgId: string) {
 /** Deactivation keeps the person's content and revokes every session at once. */
 export async function deactivateUser(orgId: string, userId: string, actorId: string): Promise<boolean> {
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  return runCommand(db, async ({ tx, audit, emit }) => {
     const res = await tx
       .update(users)
       .set({ status: "deactivated", deactivatedAt: now() })
@@ -248,8 +247,8 @@ export async function deactivateUser(orgId: string, userId: string, actorId: str
       .returning({ id: users.id });
     if (res.length === 0) return false;
     await revokeAllSessions(userId, tx);
-    await appendAudit(tx, { orgId, actorId, action: "user.deactivate", targetKind: "user", targetId: userId, data: {} });
-    await emit(tx, { orgId, topic: "user.deactivated", subjectId: userId });
+    await audit({ orgId, actorId, action: "user.deactivate", targetKind: "user", targetId: userId, data: {} });
+    await emit({ orgId, topic: "user.deactivated", subjectId: userId });
     return true;
   });
 }

@@ -4,7 +4,7 @@ import { can, orgFacts, type OrgAction, type UserFacts, type Viewer } from "~/po
 import { now } from "~/utils/clock.server";
 import { notFound } from "~/utils/http.server";
 import { createInvite, deactivateUser, findInvite, findUserByEmail, listOrgUsers } from "./accounts.server";
-import type { OrgRole } from "./roles";
+import type { OrgRole } from "~/policy/roles";
 
 // Administration on behalf of a viewer: each function asks the policy first and
 // answers 404 when the viewer may not act, so a route never decides by roles.

@@ -4,10 +4,10 @@ import { getDb, type DbOrTx } from "~/db/client.server";
 import { orgs, sessions, users } from "~/db/schema";
 import { env } from "~/env.server";
 import { now } from "~/utils/clock.server";
-import type { OrgRole } from "./roles";
+import type { OrgRole } from "~/policy/roles";
 import { hashSecret, randomToken, secretMatches } from "./tokens.server";
 
-export type { OrgRole } from "./roles";
+export type { OrgRole } from "~/policy/roles";
 
 export type CurrentUser = {
   id: string;

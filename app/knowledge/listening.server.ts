@@ -1,8 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
+import { runCommand } from "~/compliance/command.server";
 import { getDb, query, type Db, type Tx } from "~/db/client.server";
 import { contentTopics, notifications, savedSearches } from "~/db/schema";
-import { appendAudit } from "~/compliance/audit.server";
-import { committed, emit, registerConsumer, type OutboxEvent } from "~/platform/outbox.server";
+import { registerConsumer, type OutboxEvent } from "~/platform/outbox.server";
 import { loadContentFacts } from "~/policy/facts.server";
 import { can, orgFacts, type Viewer } from "~/policy/policy";
 import { loadViewer } from "~/policy/viewer.server";
@@ -106,11 +106,11 @@ export async function setTopics(viewer: Viewer, contentId: string, topics: strin
   if (!can(viewer, "curate", orgFacts(facts.orgId))) forbidden();
   const clean = [...new Set(topics.map((t) => t.trim().toLowerCase()).filter(Boolean))];
   if (clean.some((t) => !topicRule.test(t)) || clean.length > 10) throw new Response("Invalid topic", { status: 400 });
-  await committed(d, async (tx) => {
+  await runCommand(d, async ({ tx, audit, emit }) => {
     await tx.delete(contentTopics).where(eq(contentTopics.contentId, contentId));
     if (clean.length) await tx.insert(contentTopics).values(clean.map((topic) => ({ contentId, topic, labelledBy: viewer.id! })));
-    await appendAudit(tx, { orgId: facts.orgId, actorId: viewer.id, action: "content.topics", targetKind: "content", targetId: contentId, data: { topics: clean } });
-    await emit(tx, { orgId: facts.orgId, topic: "topics.changed", subjectId: contentId });
+    await audit({ orgId: facts.orgId, actorId: viewer.id, action: "content.topics", targetKind: "content", targetId: contentId, data: { topics: clean } });
+    await emit({ orgId: facts.orgId, topic: "topics.changed", subjectId: contentId });
   });
   return clean;
 }

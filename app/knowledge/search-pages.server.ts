@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb, query, type Db } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
-import { hydratePosts, type PostView } from "~/feed/posts.server";
+import { hydratePosts, type PostView } from "~/content/hydrate.server";
 import type { MessageKey } from "~/i18n";
 import { can, orgFacts, type Viewer } from "~/policy/policy";
 import { notFound } from "~/utils/http.server";

@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { getDb, query, type Db } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
-import { hydratePosts, type PostView } from "~/feed/posts.server";
+import { hydratePosts, type PostView } from "~/content/hydrate.server";
 import { contentSearchFilter } from "~/policy/search-filter";
 import type { Viewer } from "~/policy/policy";
 import { readableContentCondition } from "~/policy/scopes.server";

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
+import { runCommand } from "~/compliance/command.server";
 import { getDb, type Db } from "~/db/client.server";
 import { searchSynonyms } from "~/db/schema";
-import { appendAudit } from "~/compliance/audit.server";
 import { can, orgFacts, type Viewer } from "~/policy/policy";
 import { forbidden, notFound } from "~/utils/http.server";
 import { getSearchService } from "../../search/client";
@@ -31,12 +31,12 @@ export async function setSynonyms(viewer: Viewer, term: string, list: string[], 
   if (!viewer.orgId || !can(viewer, "manage_synonyms", orgFacts(viewer.orgId))) forbidden();
   const n = normaliseSynonyms(term, list);
   if (!n) throw new Response("Invalid synonyms", { status: 400 });
-  await d.transaction(async (tx) => {
+  await runCommand(d, async ({ tx, audit }) => {
     await tx
       .insert(searchSynonyms)
       .values({ orgId: viewer.orgId!, term: n.term, synonyms: n.synonyms, updatedBy: viewer.id! })
       .onConflictDoUpdate({ target: [searchSynonyms.orgId, searchSynonyms.term], set: { synonyms: n.synonyms, updatedBy: viewer.id! } });
-    await appendAudit(tx, { orgId: viewer.orgId!, actorId: viewer.id, action: "search.synonyms.set", targetKind: "synonym", targetId: n.term, data: { synonyms: n.synonyms } });
+    await audit({ orgId: viewer.orgId!, actorId: viewer.id, action: "search.synonyms.set", targetKind: "synonym", targetId: n.term, data: { synonyms: n.synonyms } });
   });
   await pushSynonyms(d).catch((e) => console.error("[search] synonyms not pushed yet:", (e as Error).message));
   return n;
@@ -45,10 +45,10 @@ export async function setSynonyms(viewer: Viewer, term: string, list: string[], 
 export async function removeSynonyms(viewer: Viewer, term: string, db?: Db) {
   const d = db ?? (await getDb());
   if (!viewer.orgId || !can(viewer, "manage_synonyms", orgFacts(viewer.orgId))) forbidden();
-  await d.transaction(async (tx) => {
+  await runCommand(d, async ({ tx, audit }) => {
     const res = await tx.delete(searchSynonyms).where(and(eq(searchSynonyms.orgId, viewer.orgId!), eq(searchSynonyms.term, term))).returning();
     if (!res.length) notFound();
-    await appendAudit(tx, { orgId: viewer.orgId!, actorId: viewer.id, action: "search.synonyms.remove", targetKind: "synonym", targetId: term, data: {} });
+    await audit({ orgId: viewer.orgId!, actorId: viewer.id, action: "search.synonyms.remove", targetKind: "synonym", targetId: term, data: {} });
   });
   await pushSynonyms(d).catch((e) => console.error("[search] synonyms not pushed yet:", (e as Error).message));
 }

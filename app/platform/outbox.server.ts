@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb, query, type Db, type DbOrTx, type Tx } from "~/db/client.server";
+import { env } from "~/env.server";
 import { now } from "~/utils/clock.server";
 
 export type OutboxEvent = {
@@ -58,12 +59,16 @@ export function consumers(): Consumer[] {
 export const MAX_ATTEMPTS = 8;
 /** base, 2×base, 4×base … capped at 10 min (base: OUTBOX_BACKOFF_MS, default 1 s). */
 export const backoffMs = (attempts: number, cap = 600_000) =>
-  Math.min(cap, Number(process.env.OUTBOX_BACKOFF_MS ?? 1000) * 2 ** Math.max(0, attempts - 1));
+  Math.min(cap, env().OUTBOX_BACKOFF_MS * 2 ** Math.max(0, attempts - 1));
 
 export type NewEvent = { orgId: string; topic: string; subjectId: string; payload?: Record<string, unknown> };
 
 /** Appends an event in the caller's transaction, with one pending delivery per subscribed consumer. */
 export async function emit(tx: DbOrTx, e: NewEvent) {
+  if (registry.size === 0) {
+    // An event nobody consumes would be silently lost: the wiring must run first.
+    throw new Error("no outbox consumers registered: call registerConsumers() from app/boot.server.ts before writing");
+  }
   const [row] = await query<{ id: string | number }>(
     tx,
     sql`insert into outbox_events (org_id, topic, subject_id, payload, created_at)
@@ -183,11 +188,4 @@ export async function retryDead(eventId: number, consumer: string, db?: DbOrTx) 
     sql`update outbox_deliveries set status = 'pending', attempts = 0, next_attempt_at = ${now().toISOString()}::timestamptz
         where event_id = ${eventId} and consumer = ${consumer} and status = 'dead'`,
   );
-}
-
-/** Runs a command's transaction, then wakes this instance's outbox worker. */
-export async function committed<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const result = await db.transaction(fn);
-  nudgeOutbox();
-  return result;
 }

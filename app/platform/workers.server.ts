@@ -1,32 +1,30 @@
-import { getDb } from "~/db/client.server";
-import { createDailyCheckpoints } from "~/compliance/verify.server";
-import { runDigests } from "~/feed/digest.server";
-import { now } from "~/utils/clock.server";
+import { getDb, type Db } from "~/db/client.server";
 import { drainAll, onOutboxNudge } from "./outbox.server";
 
-// Every app instance runs these loops. They are safe side by side: deliveries are
-// claimed with FOR UPDATE SKIP LOCKED, checkpoints are unique per org, chain and day, and
-// each digest is claimed by a conditional UPDATE of users.last_digest_at before it is sent.
+// A generic runner for background loops. It knows nothing about capabilities: the boot
+// module (app/boot.server.ts) hands it the jobs. Every app instance runs the same jobs;
+// each job must be safe side by side (outbox deliveries are claimed with FOR UPDATE
+// SKIP LOCKED; periodic jobs claim their work with a unique key or a conditional UPDATE).
 
-type State = { timers: NodeJS.Timeout[]; running: Promise<unknown> | null; stopped: boolean; unsubscribe?: () => void };
+export type PeriodicJob = { name: string; everyMs: number; run: (db: Db) => Promise<unknown> };
+
+type State = { timers: NodeJS.Timeout[]; running: Set<Promise<unknown>>; stopped: boolean; unsubscribe?: () => void };
 const state: State = (((globalThis as Record<string, unknown>).__atriumWorkers ??= {
   timers: [],
-  running: null,
+  running: new Set(),
   stopped: true,
 }) as State);
 
-const OUTBOX_TICK_MS = Number(process.env.OUTBOX_TICK_MS ?? 200);
-const CHECKPOINT_TICK_MS = 60 * 60_000;
-const DIGEST_TICK_MS = 15 * 60_000;
-
-function loop(fn: () => Promise<unknown>, every: number) {
+function loop(job: PeriodicJob) {
   const tick = async () => {
     if (state.stopped) return;
-    const p = fn().catch((e) => console.error("[worker]", (e as Error).message));
-    state.running = p;
+    const p = getDb()
+      .then((db) => job.run(db))
+      .catch((e) => console.error(JSON.stringify({ level: "error", worker: job.name, error: (e as Error).message })));
+    state.running.add(p);
     await p;
-    state.running = null;
-    if (!state.stopped) state.timers.push(setTimeout(tick, every));
+    state.running.delete(p);
+    if (!state.stopped) state.timers.push(setTimeout(tick, job.everyMs));
   };
   state.timers.push(setTimeout(tick, 0));
 }
@@ -43,18 +41,18 @@ function drainNow() {
   draining = (async () => {
     do {
       again = false;
-      await drainAll(await getDb()).catch((e) => console.error("[outbox]", (e as Error).message));
+      await drainAll(await getDb()).catch((e) => console.error(JSON.stringify({ level: "error", worker: "outbox", error: (e as Error).message })));
     } while (again && !state.stopped);
   })().finally(() => (draining = null));
 }
 
-export function startWorkers() {
+/** Starts the outbox drain (polling every `outboxTickMs` and on every commit nudge) and the periodic jobs. */
+export function startWorkers(opts: { outboxTickMs: number; jobs: PeriodicJob[] }) {
   if (!state.stopped) return;
   state.stopped = false;
   state.unsubscribe = onOutboxNudge(drainNow);
-  loop(async () => drainAll(await getDb()), OUTBOX_TICK_MS);
-  loop(async () => createDailyCheckpoints(await getDb()), CHECKPOINT_TICK_MS);
-  loop(async () => runDigests(now(), await getDb()), DIGEST_TICK_MS);
+  loop({ name: "outbox", everyMs: opts.outboxTickMs, run: (db) => drainAll(db) });
+  for (const job of opts.jobs) loop(job);
 }
 
 export async function stopWorkers() {
@@ -63,5 +61,5 @@ export async function stopWorkers() {
   await draining;
   for (const t of state.timers) clearTimeout(t);
   state.timers = [];
-  await state.running;
+  await Promise.all(state.running);
 }

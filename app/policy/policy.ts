@@ -1,4 +1,4 @@
-import type { OrgRole } from "~/identity/roles";
+import type { OrgRole } from "~/policy/roles";
 
 // The one permission model. Every question "may this viewer do this to that?" is
 // answered here, from facts resolved once per request. The SQL scopes

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { query, type DbOrTx } from "~/db/client.server";
 import { spaceMembers, users } from "~/db/schema";
-import type { OrgRole } from "~/identity/roles";
+import type { OrgRole } from "~/policy/roles";
 import type { Viewer } from "./policy";
 import { ANONYMOUS } from "./policy";
 

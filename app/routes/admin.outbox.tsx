@@ -5,7 +5,7 @@ import { DataTable } from "~/components/data-table";
 import { PostButton } from "~/components/post-button";
 import { EmptyState, FormError, PageHeader, SuccessNotice } from "~/components/ui";
 import { metaTitle, translate, useT } from "~/i18n";
-import { deadLettersAs, requireDeadLetterViewer, retryDeadAs } from "~/platform/outbox-admin.server";
+import { deadLettersAs, requireDeadLetterViewer, retryDeadAs } from "~/admin/dead-letters.server";
 import { requireViewer } from "~/policy/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 

@@ -7,7 +7,7 @@ import { PostButton } from "~/components/post-button";
 import { Button, Card, cx, Input, PageHeader, Select, SuccessNotice } from "~/components/ui";
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
 import { deactivateUserAs, inviteAs, listUsersAs } from "~/identity/admin.server";
-import { ORG_ROLES } from "~/identity/roles";
+import { ORG_ROLES } from "~/policy/roles";
 import { can, orgFacts, type Viewer } from "~/policy/policy";
 import { requireViewer } from "~/policy/request.server";
 import { badRequest, emailField, parseForm } from "~/utils/forms.server";

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Card, EmptyState, PageHeader } from "~/components/ui";
-import { devMailbox } from "~/feed/mail.server";
+import { devMailbox } from "~/platform/mail/mail.server";
 import { formatDateTime, metaTitle, useT } from "~/i18n";
 import { can, orgFacts } from "~/policy/policy";
 import { requireViewer } from "~/policy/request.server";

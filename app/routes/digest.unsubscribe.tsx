@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Button, Card, PageHeader } from "~/components/ui";
-import { unsubscribeDigest, unsubscribeTokenValid } from "~/feed/digest.server";
+import { unsubscribeDigest, unsubscribeTokenValid } from "~/notifications/digest.server";
 import { metaTitle, useT } from "~/i18n";
 
 // The link in every digest email. It works signed out (the token is signed for one user).

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Button, Card, cx, EmptyState, PageHeader } from "~/components/ui";
-import { listNotifications, markRead, type NotificationKind } from "~/feed/notifications.server";
+import { listNotifications, markRead, type NotificationKind } from "~/notifications/notifications.server";
 import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireUser } from "~/identity/session.server";
 import { resolveLocale } from "~/i18n";

@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { FollowButton } from "~/components/follow-button";
 import { Card, PageHeader } from "~/components/ui";
-import { setFollow } from "~/feed/posts.server";
+import { setFollow } from "~/feed/follows.server";
 import { metaTitle, useT } from "~/i18n";
 import { getProfile } from "~/people/directory.server";
 import { requireViewer } from "~/policy/request.server";

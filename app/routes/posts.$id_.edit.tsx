@@ -4,7 +4,7 @@ import type { JSONContent } from "@tiptap/core";
 import { z } from "zod";
 import { Composer } from "~/components/composer";
 import { buttonClasses, Card, PageHeader } from "~/components/ui";
-import { getPostForEdit, inputErrorResponse, submitEdit } from "~/feed/composer.server";
+import { getPostForEdit, inputErrorResponse, submitEdit } from "~/content/composer.server";
 import { metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/policy/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Card, cx, PageHeader } from "~/components/ui";
-import { postHistory } from "~/feed/history.server";
+import { postHistory } from "~/content/history.server";
 import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/policy/request.server";
 

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Button, Card, PageHeader, Select } from "~/components/ui";
-import { digestFrequency, setDigestFrequency } from "~/feed/digest.server";
+import { digestFrequency, setDigestFrequency } from "~/notifications/digest.server";
 import { metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/policy/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData, useOutletContext } from "@remix-run/react";
 import { Button, Card } from "~/components/ui";
-import { spaceMembersPage } from "~/feed/spaces-forms.server";
+import { spaceMembersPage } from "~/spaces/spaces-forms.server";
 import { useT } from "~/i18n";
 import { requireViewer } from "~/policy/request.server";
 import type { SpaceLayoutData } from "./spaces.$slug";

@@ -2,8 +2,8 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { Button, Card, FormError, Input, Select, SuccessNotice, Textarea } from "~/components/ui";
-import { JOIN_POLICIES, SPACE_VISIBILITIES } from "~/feed/space-options";
-import { runSpaceSettingsIntent, spaceSettingsPage, SpaceSettingsIntentSchema } from "~/feed/spaces-forms.server";
+import { JOIN_POLICIES, SPACE_VISIBILITIES } from "~/spaces/space-options";
+import { runSpaceSettingsIntent, spaceSettingsPage, SpaceSettingsIntentSchema } from "~/spaces/spaces-forms.server";
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/policy/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";

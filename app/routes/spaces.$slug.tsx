@@ -4,7 +4,7 @@ import { FollowButton } from "~/components/follow-button";
 import { plural } from "~/components/post-card";
 import { MemberBadge, VisibilityBadge } from "~/components/space-badges";
 import { Button, buttonClasses, cx } from "~/components/ui";
-import { runSpaceIntent, SpaceIntentSchema, spaceHeader, type SpaceIntentResult } from "~/feed/spaces-forms.server";
+import { runSpaceIntent, SpaceIntentSchema, spaceHeader, type SpaceIntentResult } from "~/spaces/spaces-forms.server";
 import { metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/policy/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";

@@ -2,11 +2,11 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, query, type Db } from "../../app/db/client.server";
 import { createDailyCheckpoints, exportCheckpoints, verifyArchive } from "../../app/compliance/verify.server";
-import { contentHistory, createContent, deleteContent, editContent, setReaction } from "../../app/feed/content.server";
-import { createSpace } from "../../app/feed/spaces.server";
+import { contentHistory, createContent, deleteContent, editContent, setReaction } from "../../app/content/content.server";
+import { createSpace } from "../../app/spaces/spaces.server";
 import { loadViewer } from "../../app/policy/viewer.server";
 import { testClock } from "../../app/utils/clock.server";
-import { makeOrg, makeUser } from "../factories";
+import { makeOrg, makeUser } from "../../scripts/lib/factories";
 import { doc } from "../fixtures/world";
 
 let db: Db;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, query } from "../../app/db/client.server";
-import { createContent } from "../../app/feed/content.server";
+import { createContent } from "../../app/content/content.server";
 import { translate } from "../../app/i18n";
 import { drainConsumer, emit, MAX_ATTEMPTS, registerConsumer, unregisterConsumer, type Consumer } from "../../app/platform/outbox.server";
 import * as outboxPage from "../../app/routes/admin.outbox";

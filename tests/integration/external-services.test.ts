@@ -3,8 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeOrg, makeUser, TEST_PASSWORD } from "../factories";
-import { testMeili } from "../support/meili";
+import { makeOrg, makeUser, TEST_PASSWORD } from "../../scripts/lib/factories";
+import { testMeili } from "../../scripts/lib/meili";
 
 // The production server (built app, `server.ts`) against an external Meilisearch and,
 // when TEST_DATABASE_URL is set (CI), a real PostgreSQL server; otherwise its own

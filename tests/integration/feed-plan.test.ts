@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, query, type Db } from "../../app/db/client.server";
 import { skeletonQuery, type FeedSources } from "../../app/feed/home-feed.server";
 import type { Viewer } from "../../app/policy/policy";
-import { explain, loadFeedData } from "../support/feed-data";
+import { explain, loadFeedData } from "../../scripts/lib/feed-data";
 
 // The home feed must read each source through its own keyset-limited index scan,
 // never the whole candidate set (notes: ~300 ms at 1M posts for the natural query).

@@ -1,10 +1,12 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { query } from "../../app/db/client.server";
-import { createContent, setReaction } from "../../app/feed/content.server";
-import { listNotifications, unreadCount } from "../../app/feed/notifications.server";
-import { createComment, createPost, setFollow, tagFeed } from "../../app/feed/posts.server";
-import { createSpace, joinSpace } from "../../app/feed/spaces.server";
+import { createContent, setReaction } from "../../app/content/content.server";
+import { listNotifications, unreadCount } from "../../app/notifications/notifications.server";
+import { createComment, createPost } from "../../app/content/posts.server";
+import { setFollow } from "../../app/feed/follows.server";
+import { tagFeed } from "../../app/feed/feeds.server";
+import { createSpace, joinSpace } from "../../app/spaces/spaces.server";
 import { translate } from "../../app/i18n";
 import { createSession } from "../../app/identity/session.server";
 import { drainAll } from "../../app/platform/outbox.server";
@@ -17,7 +19,7 @@ import * as postPage from "../../app/routes/posts.$id";
 import * as editPage from "../../app/routes/posts.$id_.edit";
 import * as historyPage from "../../app/routes/posts.$id_.history";
 import { testClock } from "../../app/utils/clock.server";
-import { makeOrg, makeUser } from "../factories";
+import { makeOrg, makeUser } from "../../scripts/lib/factories";
 import { buildWorld, doc, type World } from "../fixtures/world";
 import { callRoute, getRequest, postRequest, readJson, sessionsFor, type RouteFunction } from "../support/remix";
 

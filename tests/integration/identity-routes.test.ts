@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openDatabase, type DbHandle } from "../../app/db/client.server";
 import { issueSetupToken } from "../../app/identity/accounts.server";
-import type { OrgRole } from "../../app/identity/roles";
+import type { OrgRole } from "../../app/policy/roles";
 import { createSession, validateSessionToken } from "../../app/identity/session.server";
 import * as adminUsers from "../../app/routes/admin.users";
 import * as analytics from "../../app/routes/analytics._index";
@@ -11,7 +11,7 @@ import * as login from "../../app/routes/login";
 import * as logout from "../../app/routes/logout";
 import * as sessionsPage from "../../app/routes/settings.sessions";
 import * as setup from "../../app/routes/setup";
-import { makeOrg, makeUser, TEST_PASSWORD } from "../factories";
+import { makeOrg, makeUser, TEST_PASSWORD } from "../../scripts/lib/factories";
 import { BROWSER_UA, callRoute, getRequest, ORIGIN, postRequest, readJson, type RouteFunction } from "../support/remix";
 
 // Route modules called the way Remix calls them: a real Request, params and the load context.

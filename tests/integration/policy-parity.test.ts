@@ -6,9 +6,9 @@ import { CONTENT_FACTS_SELECT, contentFactsOfRow, spaceFactsOf } from "../../app
 import { can, type ContentFacts, type SpaceFacts, type Viewer } from "../../app/policy/policy";
 import { listableSpaceCondition, readableContentCondition, readableSpaceCondition, readableUserCondition } from "../../app/policy/scopes.server";
 import { blockedDepartments } from "../../app/policy/viewer.server";
-import type { OrgRole } from "../../app/identity/roles";
-import { makeOrg, makeUser } from "../factories";
-import { rng } from "../support/rng";
+import type { OrgRole } from "../../app/policy/roles";
+import { makeOrg, makeUser } from "../../scripts/lib/factories";
+import { rng } from "../../scripts/lib/rng";
 
 // Property: for random viewers and random content, can(viewer, "read", x) holds
 // exactly when x is in the viewer's SQL list scope. Seeded, so a failure replays.

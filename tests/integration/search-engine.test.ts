@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, query, type Db } from "../../app/db/client.server";
-import { createContent, deleteContent } from "../../app/feed/content.server";
+import { createContent, deleteContent } from "../../app/content/content.server";
 import { reconcile, reindexAll } from "../../app/knowledge/indexer.server";
 import { searchContent, safeHighlight } from "../../app/knowledge/search.server";
 import { setSynonyms } from "../../app/knowledge/synonyms.server";
@@ -12,8 +12,8 @@ import { testClock } from "../../app/utils/clock.server";
 import { getSearchService } from "../../search/client";
 import { indexUid } from "../../search/settings";
 import { buildWorld, doc } from "../fixtures/world";
-import { buildLeakWorld, runLeakCheck } from "../support/leak-check";
-import { settle, testMeili } from "../support/meili";
+import { buildLeakWorld, runLeakCheck } from "../../scripts/lib/leak-check";
+import { settle, testMeili } from "../../scripts/lib/meili";
 
 const meili = testMeili();
 let db: Db;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listNotifications } from "../../app/feed/notifications.server";
-import { createComment, createPost } from "../../app/feed/posts.server";
+import { listNotifications } from "../../app/notifications/notifications.server";
+import { createComment, createPost } from "../../app/content/posts.server";
 import { translate } from "../../app/i18n";
 import { DEFAULT_TOPICS, topicsOf } from "../../app/knowledge/listening.server";
 import { consumers, drainConsumer } from "../../app/platform/outbox.server";

@@ -11,7 +11,7 @@ import {
   validateSessionToken,
 } from "../../app/identity/session.server";
 import { testClock } from "../../app/utils/clock.server";
-import { makeOrg, makeUser, TEST_PASSWORD } from "../factories";
+import { makeOrg, makeUser, TEST_PASSWORD } from "../../scripts/lib/factories";
 
 const req = (token?: string, url = "http://localhost/") =>
   new Request(url, { headers: token ? { Cookie: `atrium_session=${encodeURIComponent(token)}` } : {} });

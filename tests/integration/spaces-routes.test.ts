@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { spaces } from "../../app/db/schema";
-import { createPost } from "../../app/feed/posts.server";
+import { createPost } from "../../app/content/posts.server";
 import { spaceFactsOf } from "../../app/policy/facts.server";
 import { can } from "../../app/policy/policy";
 import * as cashtagPage from "../../app/routes/cashtags.$ticker";

@@ -3,8 +3,8 @@ import type { Editor } from "@tiptap/core";
 import { act, createElement } from "react";
 import { createRoot, type Root } from "react-dom/client";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RichTextEditor, type RichTextEditorLabels } from "../../app/feed/editor.client";
-import { parseRichText } from "../../app/feed/rich-text.server";
+import { RichTextEditor, type RichTextEditorLabels } from "../../app/content/editor.client";
+import { parseRichText } from "../../app/content/rich-text.server";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 

@@ -9,8 +9,8 @@ import {
   isValidCashtag,
   isValidHashtag,
   toPlainText,
-} from "../../app/feed/rich-text";
-import { htmlToRichText, parseRichText, richTextSchema, RICH_TEXT_LIMITS } from "../../app/feed/rich-text.server";
+} from "../../app/content/rich-text";
+import { htmlToRichText, parseRichText, richTextSchema, RICH_TEXT_LIMITS } from "../../app/content/rich-text.server";
 import { htmlSafetyProblems } from "./html-safety";
 
 const ALICE = "3f0c2a9e-5b1d-4c7e-9a61-1d2e3f4a5b6c";

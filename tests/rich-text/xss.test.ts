@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { htmlToRichText, parseRichText, type ParsedRichText } from "../../app/feed/rich-text.server";
+import { htmlToRichText, parseRichText, type ParsedRichText } from "../../app/content/rich-text.server";
 import { htmlSafetyProblems, htmlTextContent } from "./html-safety";
 import { jsonVariants, XSS_CORPUS } from "./xss-corpus";
 

@@ -1,5 +1,6 @@
 import postgres from "postgres";
 import { afterAll, beforeEach } from "vitest";
+import { registerConsumers } from "../../app/boot.server";
 import { testClock } from "../../app/utils/clock.server";
 
 const g = globalThis as { __atriumWorkerDb?: boolean };
@@ -26,6 +27,8 @@ if (!g.__atriumWorkerDb) {
   process.env.MEILI_URL ??= "http://127.0.0.1:1";
   // one data folder per worker: an embedded Meilisearch admits one server per folder
   process.env.ATRIUM_DATA_DIR ??= `./data/test/w${process.env.VITEST_POOL_ID ?? "1"}`;
+  // the same wiring as the server: every production outbox consumer
+  registerConsumers();
 }
 
 beforeEach(() => {

@@ -9,7 +9,7 @@ import { loadContentFacts } from "~/policy/facts.server";
 import { can } from "~/policy/policy";
 import { loadViewer } from "~/policy/viewer.server";
 import { now } from "~/utils/clock.server";
-import { sendMail } from "./mail.server";
+import { sendMail } from "~/platform/mail/mail.server";
 import type { NotificationKind } from "./notifications.server";
 
 // Email digests of unread notifications, daily or weekly per user. Every app instance

@@ -5,8 +5,9 @@ import { spaceJoinRequests } from "~/db/schema";
 import type { Viewer } from "~/policy/policy";
 import { readableUserCondition } from "~/policy/scopes.server";
 import { forbidden, notFound } from "~/utils/http.server";
-import { submitPost, type BodyFields } from "./composer.server";
-import { setFollow, spaceFeed } from "./posts.server";
+import { submitPost, type BodyFields } from "~/content/composer.server";
+import { setFollow } from "~/feed/follows.server";
+import { spaceFeed } from "~/feed/feeds.server";
 import { JOIN_POLICIES, SLUG_RE, SPACE_VISIBILITIES } from "./space-options";
 import {
   createSpace,

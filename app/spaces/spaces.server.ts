@@ -1,8 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
+import { runCommand, type Command } from "~/compliance/command.server";
 import { getDb, query, type Db } from "~/db/client.server";
 import { spaceJoinRequests, spaceMembers, spaces, users } from "~/db/schema";
-import { appendAudit } from "~/compliance/audit.server";
-import { committed, emit } from "~/platform/outbox.server";
 import { spaceFactsOf } from "~/policy/facts.server";
 import { can, orgFacts, type Viewer } from "~/policy/policy";
 import { listableSpaceCondition, readableUserCondition } from "~/policy/scopes.server";
@@ -26,7 +25,7 @@ type SpaceRow = typeof spaces.$inferSelect;
 export async function createSpace(viewer: Viewer, input: SpaceInput, db?: Db): Promise<SpaceRow> {
   const d = db ?? (await getDb());
   if (!viewer.orgId || !can(viewer, "create_space", orgFacts(viewer.orgId))) forbidden();
-  return committed(d, async (tx) => {
+  return runCommand(d, async ({ tx, audit, emit }) => {
     const [row] = await tx
       .insert(spaces)
       .values({
@@ -42,7 +41,7 @@ export async function createSpace(viewer: Viewer, input: SpaceInput, db?: Db): P
       })
       .returning();
     await tx.insert(spaceMembers).values({ spaceId: row.id, userId: viewer.id!, role: "admin" });
-    await appendAudit(tx, {
+    await audit({
       orgId: row.orgId,
       actorId: viewer.id,
       action: "space.create",
@@ -50,7 +49,7 @@ export async function createSpace(viewer: Viewer, input: SpaceInput, db?: Db): P
       targetId: row.id,
       data: { visibility: row.visibility, joinPolicy: row.joinPolicy, allowedDepartments: row.allowedDepartments },
     });
-    await emit(tx, { orgId: row.orgId, topic: "space.created", subjectId: row.id });
+    await emit({ orgId: row.orgId, topic: "space.created", subjectId: row.id });
     return row;
   });
 }
@@ -101,10 +100,10 @@ export async function spaceMembersList(viewer: Viewer, spaceId: string, db?: Db)
   );
 }
 
-async function membershipChanged(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], orgId: string, spaceId: string, userId: string, change: string, actorId: string) {
-  await emit(tx, { orgId, topic: "space.membership", subjectId: spaceId, payload: { userId, change } });
+async function membershipChanged({ emit, audit }: Command, orgId: string, spaceId: string, userId: string, change: string, actorId: string) {
+  await emit({ orgId, topic: "space.membership", subjectId: spaceId, payload: { userId, change } });
   if (actorId !== userId) {
-    await appendAudit(tx, { orgId, actorId, action: `space.member.${change}`, targetKind: "space", targetId: spaceId, data: { userId } });
+    await audit({ orgId, actorId, action: `space.member.${change}`, targetKind: "space", targetId: spaceId, data: { userId } });
   }
 }
 
@@ -116,9 +115,10 @@ export async function joinSpace(viewer: Viewer, spaceId: string, db?: Db) {
     return "requested" as const;
   }
   if (!abilities.join) forbidden();
-  await committed(d, async (tx) => {
+  await runCommand(d, async (c) => {
+    const tx = c.tx;
     await tx.insert(spaceMembers).values({ spaceId, userId: viewer.id!, role: "member" }).onConflictDoNothing();
-    await membershipChanged(tx, space.orgId, spaceId, viewer.id!, "join", viewer.id!);
+    await membershipChanged(c, space.orgId, spaceId, viewer.id!, "join", viewer.id!);
   });
   return "joined" as const;
 }
@@ -127,9 +127,10 @@ export async function leaveSpace(viewer: Viewer, spaceId: string, db?: Db) {
   const d = db ?? (await getDb());
   const { space, abilities } = await getSpace(viewer, { id: spaceId }, d);
   if (!abilities.leave) forbidden();
-  await committed(d, async (tx) => {
+  await runCommand(d, async (c) => {
+    const tx = c.tx;
     await tx.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, viewer.id!)));
-    await membershipChanged(tx, space.orgId, spaceId, viewer.id!, "leave", viewer.id!);
+    await membershipChanged(c, space.orgId, spaceId, viewer.id!, "leave", viewer.id!);
   });
 }
 
@@ -140,7 +141,8 @@ export async function setMember(viewer: Viewer, spaceId: string, userId: string,
   if (!abilities.manage) forbidden();
   const [target] = await d.select({ orgId: users.orgId, department: users.department }).from(users).where(eq(users.id, userId));
   if (!target || target.orgId !== space.orgId) notFound();
-  await committed(d, async (tx) => {
+  await runCommand(d, async (c) => {
+    const tx = c.tx;
     if (member) {
       await tx
         .insert(spaceMembers)
@@ -150,7 +152,7 @@ export async function setMember(viewer: Viewer, spaceId: string, userId: string,
     } else {
       await tx.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)));
     }
-    await membershipChanged(tx, space.orgId, spaceId, userId, member ? "add" : "remove", viewer.id!);
+    await membershipChanged(c, space.orgId, spaceId, userId, member ? "add" : "remove", viewer.id!);
   });
 }
 
@@ -159,7 +161,7 @@ export async function updateSpaceSettings(viewer: Viewer, spaceId: string, input
   const d = db ?? (await getDb());
   const { space, abilities } = await getSpace(viewer, { id: spaceId }, d);
   if (!abilities.manage) forbidden();
-  await committed(d, async (tx) => {
+  await runCommand(d, async ({ tx, audit, emit }) => {
     await tx
       .update(spaces)
       .set({
@@ -170,7 +172,7 @@ export async function updateSpaceSettings(viewer: Viewer, spaceId: string, input
         allowedDepartments: input.allowedDepartments ?? [],
       })
       .where(eq(spaces.id, spaceId));
-    await appendAudit(tx, {
+    await audit({
       orgId: space.orgId,
       actorId: viewer.id,
       action: "space.settings",
@@ -181,6 +183,6 @@ export async function updateSpaceSettings(viewer: Viewer, spaceId: string, input
         to: { visibility: input.visibility, joinPolicy: input.joinPolicy, allowedDepartments: input.allowedDepartments ?? [] },
       },
     });
-    await emit(tx, { orgId: space.orgId, topic: "space.permissions", subjectId: spaceId });
+    await emit({ orgId: space.orgId, topic: "space.permissions", subjectId: spaceId });
   });
 }

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { appendAudit } from "~/compliance/audit.server";
+import { runCommand } from "~/compliance/command.server";
 import { getDb, query, type Db } from "~/db/client.server";
 import { content, users } from "~/db/schema";
 import { loadContentFacts } from "~/policy/facts.server";
@@ -32,8 +32,8 @@ export async function postHistory(viewer: Viewer, id: string, db?: Db) {
   if (can(viewer, "history", facts)) {
     rows = await contentHistory(viewer, id, d);
   } else if (reviewing && facts.deleted) {
-    rows = await d.transaction(async (tx) => {
-      await appendAudit(tx, { orgId: facts.orgId, actorId: viewer.id, action: "content.review_history", targetKind: "content", targetId: id, data: {} });
+    rows = await runCommand(d, async ({ tx, audit }) => {
+      await audit({ orgId: facts.orgId, actorId: viewer.id, action: "content.review_history", targetKind: "content", targetId: id, data: {} });
       return query<Awaited<ReturnType<typeof contentHistory>>[number]>(
         tx,
         sql`select version, action, actor_id, at, data from archive_records

@@ -1,17 +1,17 @@
 import { sql } from "drizzle-orm";
 import { query, type Db } from "../../app/db/client.server";
 import { createBarrier } from "../../app/compliance/barriers.server";
-import { createContent } from "../../app/feed/content.server";
-import { createSpace, setMember, updateSpaceSettings } from "../../app/feed/spaces.server";
+import { createContent } from "../../app/content/content.server";
+import { createSpace, setMember, updateSpaceSettings } from "../../app/spaces/spaces.server";
 import { deactivateUser } from "../../app/identity/accounts.server";
-import type { OrgRole } from "../../app/identity/roles";
+import type { OrgRole } from "../../app/policy/roles";
 import { loadContentFacts } from "../../app/policy/facts.server";
 import { can } from "../../app/policy/policy";
 import { contentSearchFilter } from "../../app/policy/search-filter";
 import { loadViewer } from "../../app/policy/viewer.server";
 import { getSearchService } from "../../search/client";
 import { indexUid } from "../../search/settings";
-import { makeOrg, makeUser } from "../factories";
+import { makeOrg, makeUser } from "./factories";
 import { rng } from "./rng";
 
 export const WORDS = ["liquidity", "mortgage", "sanctions", "onboarding", "derivatives", "pension", "custody", "treasury", "audit", "complaint"];

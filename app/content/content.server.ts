@@ -1,9 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { getDb, query, type Db, type Tx } from "~/db/client.server";
 import { content, reactions } from "~/db/schema";
-import { appendVersion } from "~/compliance/archive.server";
-import "~/platform/consumers.server";
-import { committed, emit } from "~/platform/outbox.server";
+import type { ArchiveAction } from "~/compliance/archive.server";
+import { runCommand, type Command } from "~/compliance/command.server";
 import { can, type Viewer } from "~/policy/policy";
 import { loadContentFacts, loadSpaceFacts } from "~/policy/facts.server";
 import { now } from "~/utils/clock.server";
@@ -37,6 +36,21 @@ const snapshot = (r: Row) => ({
   createdAt: r.createdAt.toISOString(),
 });
 
+/** Archives the row's new state as its version and emits the matching event, in the command. */
+async function recordVersion(c: Command, row: Row, action: ArchiveAction, actorId: string, topic: string, payload: Record<string, unknown>) {
+  await c.archive({
+    orgId: row.orgId,
+    subjectKind: row.kind,
+    subjectId: row.id,
+    version: row.version,
+    action,
+    actorId,
+    data: snapshot(row),
+    at: row.updatedAt,
+  });
+  await c.emit({ orgId: row.orgId, topic, subjectId: row.id, payload: { kind: row.kind, version: row.version, ...payload } });
+}
+
 async function lockRow(tx: Tx, id: string): Promise<Row | null> {
   const rows = await query<{ id: string }>(tx, sql`select id from content where id = ${id} for update`);
   if (!rows.length) return null;
@@ -69,7 +83,8 @@ export async function createContent(
     if (!can(viewer, "post", space)) forbidden();
   }
   const t = now();
-  return committed(d, async (tx) => {
+  return runCommand(d, async (c) => {
+    const tx = c.tx;
     const [row] = await tx
       .insert(content)
       .values({
@@ -88,23 +103,8 @@ export async function createContent(
         updatedAt: t,
       })
       .returning();
-    await appendVersion(tx, {
-      orgId: row.orgId,
-      subjectKind: row.kind,
-      subjectId: row.id,
-      version: 1,
-      action: "create",
-      actorId: viewer.id!,
-      data: snapshot(row),
-      at: t,
-    });
     const extra = (await after?.(tx, row)) ?? {};
-    await emit(tx, {
-      orgId: row.orgId,
-      topic: "content.created",
-      subjectId: row.id,
-      payload: { kind: row.kind, version: 1, authorId: row.authorId, parentId: row.parentId, ...extra },
-    });
+    await recordVersion(c, row, "create", viewer.id!, "content.created", { authorId: row.authorId, parentId: row.parentId, ...extra });
     return row;
   });
 }
@@ -114,7 +114,8 @@ export async function editContent(viewer: Viewer, id: string, body: ContentBody,
   const facts = await factsOrNotFound(d, id);
   if (!can(viewer, "read", facts)) notFound();
   if (!can(viewer, "edit", facts)) forbidden();
-  return committed(d, async (tx) => {
+  return runCommand(d, async (c) => {
+    const tx = c.tx;
     const cur = await lockRow(tx, id);
     if (!cur || cur.deletedAt) notFound();
     const t = now();
@@ -131,18 +132,8 @@ export async function editContent(viewer: Viewer, id: string, body: ContentBody,
       })
       .where(eq(content.id, id))
       .returning();
-    await appendVersion(tx, {
-      orgId: row.orgId,
-      subjectKind: row.kind,
-      subjectId: id,
-      version,
-      action: "edit",
-      actorId: viewer.id!,
-      data: snapshot(row),
-      at: t,
-    });
     const extra = (await after?.(tx, row)) ?? {};
-    await emit(tx, { orgId: row.orgId, topic: "content.updated", subjectId: id, payload: { kind: row.kind, version, ...extra } });
+    await recordVersion(c, row, "edit", viewer.id!, "content.updated", extra);
     return row;
   });
 }
@@ -156,7 +147,8 @@ async function setDeleted(viewer: Viewer, id: string, deleted: boolean, db?: Db)
   } else if (!can(viewer, "restore", facts)) {
     notFound();
   }
-  return committed(d, async (tx) => {
+  return runCommand(d, async (c) => {
+    const tx = c.tx;
     const cur = await lockRow(tx, id);
     if (!cur || (cur.deletedAt !== null) === deleted) notFound();
     const t = now();
@@ -166,22 +158,7 @@ async function setDeleted(viewer: Viewer, id: string, deleted: boolean, db?: Db)
       .set({ deletedAt: deleted ? t : null, version, updatedAt: t })
       .where(eq(content.id, id))
       .returning();
-    await appendVersion(tx, {
-      orgId: row.orgId,
-      subjectKind: row.kind,
-      subjectId: id,
-      version,
-      action: deleted ? "delete" : "restore",
-      actorId: viewer.id!,
-      data: snapshot(row),
-      at: t,
-    });
-    await emit(tx, {
-      orgId: row.orgId,
-      topic: deleted ? "content.deleted" : "content.restored",
-      subjectId: id,
-      payload: { kind: row.kind, version },
-    });
+    await recordVersion(c, row, deleted ? "delete" : "restore", viewer.id!, deleted ? "content.deleted" : "content.restored", {});
     return row;
   });
 }
@@ -195,7 +172,8 @@ export async function setReaction(viewer: Viewer, id: string, kind: ReactionKind
   const facts = await factsOrNotFound(d, id);
   if (!can(viewer, "react", facts)) notFound();
   const subjectId = `${id}:${viewer.id}:${kind}`;
-  return committed(d, async (tx) => {
+  return runCommand(d, async (c) => {
+    const tx = c.tx;
     const t = now();
     const changed = on
       ? await tx
@@ -213,7 +191,7 @@ export async function setReaction(viewer: Viewer, id: string, kind: ReactionKind
       sql`select max(version) as v from archive_records where subject_id = ${subjectId}`,
     );
     const version = Number(prev?.v ?? 0) + 1;
-    await appendVersion(tx, {
+    await c.archive({
       orgId: facts.orgId,
       subjectKind: "reaction",
       subjectId,
@@ -223,7 +201,7 @@ export async function setReaction(viewer: Viewer, id: string, kind: ReactionKind
       data: { contentId: id, userId: viewer.id, reaction: kind, on },
       at: t,
     });
-    await emit(tx, {
+    await c.emit({
       orgId: facts.orgId,
       topic: on ? "reaction.added" : "reaction.removed",
       subjectId: id,

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
-import { appendAudit } from "~/compliance/audit.server";
+import { runCommand } from "~/compliance/command.server";
 import { getDb, query, type Db } from "~/db/client.server";
 import { can, orgFacts, type Viewer } from "~/policy/policy";
 import { notFound } from "~/utils/http.server";
-import { deadLetters, nudgeOutbox, retryDead } from "./outbox.server";
+import { deadLetters, retryDead } from "~/platform/outbox.server";
 
 // The dead-letter queue as an org admin sees it: only their org's events, and to
 // anyone else the page does not exist.
@@ -32,7 +32,7 @@ export async function deadLettersAs(viewer: Viewer): Promise<DeadLetter[]> {
 export async function retryDeadAs(viewer: Viewer, eventId: number, consumer: string, db?: Db) {
   const orgId = requireDeadLetterViewer(viewer);
   const d = db ?? (await getDb());
-  await d.transaction(async (tx) => {
+  await runCommand(d, async ({ tx, audit }) => {
     // Another org's event, or one that is no longer dead, is not there to retry.
     const [row] = await query<{ attempts: number }>(
       tx,
@@ -42,7 +42,7 @@ export async function retryDeadAs(viewer: Viewer, eventId: number, consumer: str
     );
     if (!row) notFound();
     await retryDead(eventId, consumer, tx);
-    await appendAudit(tx, {
+    await audit({
       orgId,
       actorId: viewer.id,
       action: "outbox.retry",
@@ -51,5 +51,4 @@ export async function retryDeadAs(viewer: Viewer, eventId: number, consumer: str
       data: { consumer, attempts: Number(row.attempts) },
     });
   });
-  nudgeOutbox();
 }

@@ -1,0 +1,36 @@
+import type { Db, Tx } from "~/db/client.server";
+import { emit, nudgeOutbox, type NewEvent } from "~/platform/outbox.server";
+import { appendVersion, type ArchiveEntry } from "./archive.server";
+import { appendAudit, type AuditEntry } from "./audit.server";
+
+// The one way to write. A command runs its rows, their archive versions, audit entries
+// and outbox events in one transaction — all of it commits or none of it does — and
+// wakes this instance's outbox worker once the transaction has committed (never before:
+// a worker must not look for events that may still roll back).
+
+export type Command = {
+  tx: Tx;
+  /** Appends a version to the org's archive chain. */
+  archive(entry: ArchiveEntry): Promise<{ id: number | string; seq: number; hash: string }>;
+  /** Appends an entry to the org's audit chain. */
+  audit(entry: AuditEntry): Promise<{ seq: number; hash: string }>;
+  /** Appends an outbox event with one delivery per subscribed consumer. */
+  emit(event: NewEvent): Promise<number>;
+};
+
+export async function runCommand<T>(db: Db, fn: (c: Command) => Promise<T>): Promise<T> {
+  let emitted = 0;
+  const result = await db.transaction((tx) =>
+    fn({
+      tx,
+      archive: (entry) => appendVersion(tx, entry),
+      audit: (entry) => appendAudit(tx, entry),
+      emit: (event) => {
+        emitted++;
+        return emit(tx, event);
+      },
+    }),
+  );
+  if (emitted > 0) nudgeOutbox();
+  return result;
+}

@@ -1,0 +1,109 @@
+import { sql } from "drizzle-orm";
+import { getDb, query, type Db } from "~/db/client.server";
+import { textArray } from "~/db/sql.server";
+import { contentFactsOfRow } from "~/policy/facts.server";
+import { can, orgFacts, type Viewer } from "~/policy/policy";
+import { now } from "~/utils/clock.server";
+import { notFound } from "~/utils/http.server";
+import { REACTIONS, type ReactionKind } from "./content.server";
+
+// Hydrate and present: ids in, policy-checked views out (feeds, search, post pages).
+
+
+export type PostView = {
+  id: string;
+  kind: string;
+  parentId: string | null;
+  author: { id: string; name: string; title: string };
+  space: { id: string; name: string; slug: string } | null;
+  html: string;
+  text: string;
+  createdAt: string;
+  edited: boolean;
+  reactions: Record<ReactionKind, number>;
+  myReactions: ReactionKind[];
+  commentCount: number;
+  pinned: boolean;
+  can: { edit: boolean; delete: boolean; comment: boolean; react: boolean; history: boolean; pin: boolean; topics: boolean };
+};
+
+/** Loads ids in one round of queries, re-checks each with the policy, keeps the given order. */
+export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promise<PostView[]> {
+  if (ids.length === 0) return [];
+  const idArr = textArray(ids);
+  const rowsQuery = query<Record<string, unknown> & Parameters<typeof contentFactsOfRow>[0]>(
+    db,
+    sql`select c.id, c.org_id, c.kind, c.author_id, au.department as author_department, c.deleted_at, c.space_id, s.visibility, s.allowed_departments,
+              c.parent_id, c.body_html, c.body_text, c.created_at, c.version, au.name as author_name, au.title as author_title,
+              s.name as space_name, s.slug as space_slug,
+              (select count(*)::int from content k where k.parent_id = c.id and k.kind = 'comment' and k.deleted_at is null)
+              + (select count(*)::int from content p join content k on k.parent_id = p.id
+                 where p.parent_id = c.id and p.kind = 'comment' and k.kind = 'comment' and k.deleted_at is null) as comment_count,
+              exists (select 1 from announcements a where a.content_id = c.id and (a.ends_at is null or a.ends_at > ${now().toISOString()}::timestamptz)) as pinned
+            from content c join users au on au.id = c.author_id left join spaces s on s.id = c.space_id
+            where c.id = any(${idArr})`,
+  );
+  const reactionsQuery = query<{ content_id: string; kind: string; n: number; mine: boolean }>(
+    db,
+    sql`select content_id, kind, count(*)::int as n, bool_or(user_id = ${viewer.id ?? ""}) as mine
+        from reactions where content_id = any(${idArr}) group by content_id, kind`,
+  );
+  const [rows, reactions] = await Promise.all([rowsQuery, reactionsQuery]);
+  const byId = new Map(rows.map((r) => [r.id as string, r]));
+  const isAdmin = !!viewer.orgId && can(viewer, "admin", orgFacts(viewer.orgId));
+  const canCurate = !!viewer.orgId && can(viewer, "curate", orgFacts(viewer.orgId));
+  const out: PostView[] = [];
+  for (const id of ids) {
+    const r = byId.get(id);
+    if (!r) continue;
+    const facts = contentFactsOfRow(r);
+    if (!can(viewer, "read", facts)) continue; // rules: the policy has the last word
+    const counts = Object.fromEntries(REACTIONS.map((k) => [k, 0])) as Record<ReactionKind, number>;
+    const mine: ReactionKind[] = [];
+    for (const x of reactions.filter((x) => x.content_id === id)) {
+      counts[x.kind as ReactionKind] = x.n;
+      if (x.mine) mine.push(x.kind as ReactionKind);
+    }
+    out.push({
+      id,
+      kind: facts.contentKind,
+      parentId: (r.parent_id as string | null) ?? null,
+      author: { id: facts.authorId, name: String(r.author_name), title: String(r.author_title ?? "") },
+      space: facts.space ? { id: facts.space.id, name: String(r.space_name), slug: String(r.space_slug) } : null,
+      html: String(r.body_html ?? ""),
+      text: String(r.body_text ?? ""),
+      createdAt: new Date(r.created_at as string).toISOString(),
+      edited: Number(r.version) > 1,
+      reactions: counts,
+      myReactions: mine,
+      commentCount: Number(r.comment_count ?? 0),
+      pinned: Boolean(r.pinned),
+      can: {
+        edit: can(viewer, "edit", facts),
+        delete: can(viewer, "delete", facts),
+        comment: can(viewer, "comment", facts),
+        react: can(viewer, "react", facts),
+        history: can(viewer, "history", facts),
+        pin: isAdmin && facts.contentKind === "post",
+        topics: canCurate && facts.contentKind === "post",
+      },
+    });
+  }
+  return out;
+}
+
+export async function getPostPage(viewer: Viewer, id: string, db?: Db) {
+  const d = db ?? (await getDb());
+  const [post] = await hydratePosts(d, viewer, [id]);
+  if (!post || post.kind === "comment") notFound();
+  const commentIds = await query<{ id: string }>(
+    d,
+    sql`select id, created_at from content where parent_id = ${id} and kind = 'comment' and deleted_at is null
+        union all
+        select k.id, k.created_at from content p join content k on k.parent_id = p.id
+        where p.parent_id = ${id} and p.kind = 'comment' and k.kind = 'comment' and k.deleted_at is null
+        order by created_at, id limit 500`,
+  );
+  const comments = await hydratePosts(d, viewer, commentIds.map((c) => c.id));
+  return { post, comments };
+}

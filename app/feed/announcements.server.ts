@@ -1,0 +1,34 @@
+import { and, eq } from "drizzle-orm";
+import { runCommand } from "~/compliance/command.server";
+import { getDb, type Db } from "~/db/client.server";
+import { announcements } from "~/db/schema";
+import { loadContentFacts } from "~/policy/facts.server";
+import { can, orgFacts, type Viewer } from "~/policy/policy";
+import { now } from "~/utils/clock.server";
+import { forbidden, notFound } from "~/utils/http.server";
+
+export async function pinAnnouncement(viewer: Viewer, contentId: string, endsAt: Date | null, db?: Db) {
+  const d = db ?? (await getDb());
+  const facts = (await loadContentFacts(d, [contentId])).get(contentId);
+  if (!facts || !can(viewer, "read", facts)) notFound();
+  if (!can(viewer, "admin", orgFacts(facts.orgId)) || facts.contentKind !== "post") forbidden();
+  await runCommand(d, async ({ tx, audit }) => {
+    await tx
+      .insert(announcements)
+      .values({ contentId, orgId: facts.orgId, pinnedBy: viewer.id!, pinnedAt: now(), endsAt })
+      .onConflictDoUpdate({ target: announcements.contentId, set: { endsAt, pinnedAt: now(), pinnedBy: viewer.id! } });
+    await audit({ orgId: facts.orgId, actorId: viewer.id, action: "announcement.pin", targetKind: "content", targetId: contentId, data: { endsAt: endsAt?.toISOString() ?? null } });
+  });
+}
+
+export async function unpinAnnouncement(viewer: Viewer, contentId: string, db?: Db) {
+  const d = db ?? (await getDb());
+  if (!viewer.orgId || !can(viewer, "admin", orgFacts(viewer.orgId))) forbidden();
+  await runCommand(d, async ({ tx, audit }) => {
+    const res = await tx.delete(announcements).where(and(eq(announcements.contentId, contentId), eq(announcements.orgId, viewer.orgId!))).returning();
+    if (!res.length) notFound();
+    await audit({ orgId: viewer.orgId!, actorId: viewer.id, action: "announcement.unpin", targetKind: "content", targetId: contentId, data: {} });
+  });
+}
+
+/** One post with its comments, or 404 when the viewer may not see it. */

@@ -1,0 +1,26 @@
+import { and, eq } from "drizzle-orm";
+import { getDb, type Db } from "~/db/client.server";
+import { follows } from "~/db/schema";
+import { loadSpaceFacts, loadUserFacts } from "~/policy/facts.server";
+import { can, type Viewer } from "~/policy/policy";
+import { forbidden, notFound } from "~/utils/http.server";
+
+
+export type FollowKind = "user" | "space" | "tag";
+
+export async function setFollow(viewer: Viewer, kind: FollowKind, targetId: string, on: boolean, db?: Db) {
+  const d = db ?? (await getDb());
+  if (!viewer.id || !viewer.orgId) forbidden();
+  if (kind === "user") {
+    const facts = await loadUserFacts(d, targetId);
+    if (!facts || !can(viewer, "read", facts)) notFound();
+  } else if (kind === "space") {
+    const facts = await loadSpaceFacts(d, targetId);
+    if (!facts || !can(viewer, "read", facts)) notFound();
+  }
+  if (on) {
+    await d.insert(follows).values({ userId: viewer.id, targetKind: kind, targetId }).onConflictDoNothing();
+  } else {
+    await d.delete(follows).where(and(eq(follows.userId, viewer.id), eq(follows.targetKind, kind), eq(follows.targetId, targetId)));
+  }
+}
