@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { chromium, defineConfig } from "@playwright/test";
 
-const PORT = 3311;
+// E2E_PORT lets several checkouts run their journeys side by side.
+const PORT = Number(process.env.E2E_PORT ?? 3311);
 const BASE_URL = `http://localhost:${PORT}`;
 
 /** PLAYWRIGHT_CHROMIUM_PATH, else Debian's Chromium, else Playwright's own download. */

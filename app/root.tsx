@@ -6,9 +6,9 @@ import { errorMessageKeys, errorStatus, GeneralErrorBoundary } from "~/component
 import { unreadCount } from "~/notifications/notifications.server";
 import { I18nProvider, resolveLocale, translate, useLocaleWithFallback } from "~/i18n";
 import { getCurrentUser } from "~/identity/session.server";
-import { shellMenu } from "~/platform/shell.server";
+import { shellMenu } from "~/identity/account-menu.server";
 import { useNonce } from "~/utils/nonce";
-import { getViewer } from "~/policy/request.server";
+import { getViewer } from "~/identity/request.server";
 // Classic compiler: a plain .css import yields the built file's URL (run through PostCSS).
 import stylesheet from "~/styles/app.css";
 

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
+import { authorizeOrg } from "~/policy/authorize.server";
 import { runCommand } from "~/compliance/command.server";
 import { getDb, query, type Db } from "~/db/client.server";
-import { can, orgFacts, type Viewer } from "~/policy/policy";
+import { type Viewer } from "~/policy/policy";
 import { notFound } from "~/utils/http.server";
 import { deadLetters, retryDead } from "~/platform/outbox.server";
 
@@ -9,8 +10,7 @@ import { deadLetters, retryDead } from "~/platform/outbox.server";
 // anyone else the page does not exist.
 
 export function requireDeadLetterViewer(viewer: Viewer): string {
-  if (!viewer.orgId || !can(viewer, "view_dead_letters", orgFacts(viewer.orgId))) notFound();
-  return viewer.orgId;
+  return authorizeOrg(viewer, "view_dead_letters").orgId;
 }
 
 export type DeadLetter = { eventId: number; consumer: string; topic: string; subjectId: string; attempts: number; lastError: string };

@@ -1,8 +1,9 @@
 import { eq, and } from "drizzle-orm";
+import { authorizeOrg } from "~/policy/authorize.server";
 import { runCommand } from "./command.server";
 import { getDb, type Db } from "~/db/client.server";
 import { barriers } from "~/db/schema";
-import { can, orgFacts, type Viewer } from "~/policy/policy";
+import { type Viewer } from "~/policy/policy";
 import { notFound } from "~/utils/http.server";
 import { newId } from "~/utils/ids";
 
@@ -10,8 +11,7 @@ export type BarrierInput = { name: string; sideA: string[]; sideB: string[] };
 
 /** Barriers are compliance tooling: to anyone else they do not exist (404, never 403). */
 export function requireBarrierManager(viewer: Viewer): string {
-  if (!viewer.orgId || !can(viewer, "manage_barriers", orgFacts(viewer.orgId))) notFound();
-  return viewer.orgId;
+  return authorizeOrg(viewer, "manage_barriers").orgId;
 }
 
 export async function listBarriers(viewer: Viewer, db?: Db) {

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
+import { authorizeOrg } from "~/policy/authorize.server";
 import { runCommand } from "./command.server";
 import { getDb, query, type Db } from "~/db/client.server";
-import { can, orgFacts, type Viewer } from "~/policy/policy";
+import { can, type Viewer } from "~/policy/policy";
 import { loadContentFacts } from "~/policy/facts.server";
 import { notFound } from "~/utils/http.server";
 import { verifyArchive, type VerifyResult } from "./verify.server";
@@ -13,8 +14,7 @@ import { cleanQuery } from "~/utils/text";
 
 /** The compliance tools do not exist for anyone else: 404, never 403. Returns the org they review. */
 export function requireComplianceViewer(viewer: Viewer): string {
-  if (!viewer.orgId || !can(viewer, "compliance", orgFacts(viewer.orgId))) notFound();
-  return viewer.orgId;
+  return authorizeOrg(viewer, "compliance").orgId;
 }
 
 async function requireCompliance(viewer: Viewer) {

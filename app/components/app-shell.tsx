@@ -2,7 +2,6 @@ import { Form, Link, NavLink, useLocation, useSearchParams } from "@remix-run/re
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n";
-import type { OrgRole } from "~/policy/roles";
 import { SearchSuggestInput } from "./search-suggest";
 import { cx } from "./ui";
 

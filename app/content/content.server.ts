@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { authorize } from "~/policy/authorize.server";
 import { getDb, query, type Db, type Tx } from "~/db/client.server";
 import { content, reactions } from "~/db/schema";
 import type { ArchiveAction } from "~/compliance/archive.server";
@@ -75,12 +76,12 @@ export async function createContent(
   let spaceId = input.spaceId ?? null;
   if (input.parentId) {
     const parent = await factsOrNotFound(d, input.parentId);
-    if (!can(viewer, "comment", parent)) notFound();
+    authorize(viewer, "comment", parent);
     spaceId = parent.space?.id ?? null;
   } else if (spaceId) {
     const space = await loadSpaceFacts(d, spaceId);
-    if (!space || !can(viewer, "read", space)) notFound();
-    if (!can(viewer, "post", space)) forbidden();
+    authorize(viewer, "read", space);
+    authorize(viewer, "post", space);
   }
   const t = now();
   return runCommand(d, async (c) => {
@@ -112,8 +113,7 @@ export async function createContent(
 export async function editContent(viewer: Viewer, id: string, body: ContentBody, db?: Db, after?: AfterWrite): Promise<Row> {
   const d = db ?? (await getDb());
   const facts = await factsOrNotFound(d, id);
-  if (!can(viewer, "read", facts)) notFound();
-  if (!can(viewer, "edit", facts)) forbidden();
+  authorize(viewer, "edit", facts);
   return runCommand(d, async (c) => {
     const tx = c.tx;
     const cur = await lockRow(tx, id);
@@ -142,8 +142,7 @@ async function setDeleted(viewer: Viewer, id: string, deleted: boolean, db?: Db)
   const d = db ?? (await getDb());
   const facts = await factsOrNotFound(d, id);
   if (deleted) {
-    if (!can(viewer, "read", facts)) notFound();
-    if (!can(viewer, "delete", facts)) forbidden();
+    authorize(viewer, "delete", facts);
   } else if (!can(viewer, "restore", facts)) {
     notFound();
   }
@@ -170,7 +169,7 @@ export const restoreContent = (viewer: Viewer, id: string, db?: Db) => setDelete
 export async function setReaction(viewer: Viewer, id: string, kind: ReactionKind, on: boolean, db?: Db) {
   const d = db ?? (await getDb());
   const facts = await factsOrNotFound(d, id);
-  if (!can(viewer, "react", facts)) notFound();
+  authorize(viewer, "react", facts);
   const subjectId = `${id}:${viewer.id}:${kind}`;
   return runCommand(d, async (c) => {
     const tx = c.tx;
@@ -215,7 +214,7 @@ export async function setReaction(viewer: Viewer, id: string, kind: ReactionKind
 export async function contentHistory(viewer: Viewer, id: string, db?: Db) {
   const d = db ?? (await getDb());
   const facts = await factsOrNotFound(d, id);
-  if (!can(viewer, "history", facts)) notFound();
+  authorize(viewer, "history", facts);
   return query<{ version: number; action: string; actor_id: string; at: string; data: Record<string, unknown> }>(
     d,
     sql`select version, action, actor_id, at, data from archive_records

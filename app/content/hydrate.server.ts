@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { getDb, query, type Db } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
 import { contentFactsOfRow } from "~/policy/facts.server";
-import { can, orgFacts, type Viewer } from "~/policy/policy";
+import { can, type Viewer } from "~/policy/policy";
 import { now } from "~/utils/clock.server";
 import { notFound } from "~/utils/http.server";
 import { REACTIONS, type ReactionKind } from "./content.server";
@@ -50,8 +50,6 @@ export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promi
   );
   const [rows, reactions] = await Promise.all([rowsQuery, reactionsQuery]);
   const byId = new Map(rows.map((r) => [r.id as string, r]));
-  const isAdmin = !!viewer.orgId && can(viewer, "admin", orgFacts(viewer.orgId));
-  const canCurate = !!viewer.orgId && can(viewer, "curate", orgFacts(viewer.orgId));
   const out: PostView[] = [];
   for (const id of ids) {
     const r = byId.get(id);
@@ -84,8 +82,8 @@ export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promi
         comment: can(viewer, "comment", facts),
         react: can(viewer, "react", facts),
         history: can(viewer, "history", facts),
-        pin: isAdmin && facts.contentKind === "post",
-        topics: canCurate && facts.contentKind === "post",
+        pin: can(viewer, "pin", facts),
+        topics: can(viewer, "label_topics", facts),
       },
     });
   }

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
+import { authorize } from "~/policy/authorize.server";
 import { getDb, type Db, type Tx } from "~/db/client.server";
 import { content, contentTags, mentions } from "~/db/schema";
 import { loadContentFacts, loadUserFacts } from "~/policy/facts.server";
 import { can, type Viewer } from "~/policy/policy";
-import { notFound } from "~/utils/http.server";
 import { createContent, editContent } from "./content.server";
 import { parseRichText } from "./rich-text.server";
 
@@ -66,7 +66,7 @@ export async function createComment(viewer: Viewer, input: { parentId: string; b
   const mentioned = await checkMentions(d, viewer, parsed.entities.mentions);
   // Comments are threaded one level: a reply to a reply attaches to the top-level comment.
   const parent = (await loadContentFacts(d, [input.parentId])).get(input.parentId);
-  if (!parent || !can(viewer, "read", parent)) notFound();
+  authorize(viewer, "read", parent);
   let parentId = input.parentId;
   if (parent.contentKind === "comment") {
     const [row] = await d.select({ parentId: content.parentId, kind: content.kind }).from(content).where(eq(content.id, input.parentId));

@@ -1,17 +1,17 @@
 import { and, eq } from "drizzle-orm";
+import { authorize } from "~/policy/authorize.server";
 import { runCommand } from "~/compliance/command.server";
 import { getDb, type Db } from "~/db/client.server";
 import { announcements } from "~/db/schema";
 import { loadContentFacts } from "~/policy/facts.server";
-import { can, orgFacts, type Viewer } from "~/policy/policy";
+import { type Viewer } from "~/policy/policy";
 import { now } from "~/utils/clock.server";
-import { forbidden, notFound } from "~/utils/http.server";
+import { notFound } from "~/utils/http.server";
 
 export async function pinAnnouncement(viewer: Viewer, contentId: string, endsAt: Date | null, db?: Db) {
   const d = db ?? (await getDb());
   const facts = (await loadContentFacts(d, [contentId])).get(contentId);
-  if (!facts || !can(viewer, "read", facts)) notFound();
-  if (!can(viewer, "admin", orgFacts(facts.orgId)) || facts.contentKind !== "post") forbidden();
+  authorize(viewer, "pin", facts);
   await runCommand(d, async ({ tx, audit }) => {
     await tx
       .insert(announcements)
@@ -23,11 +23,12 @@ export async function pinAnnouncement(viewer: Viewer, contentId: string, endsAt:
 
 export async function unpinAnnouncement(viewer: Viewer, contentId: string, db?: Db) {
   const d = db ?? (await getDb());
-  if (!viewer.orgId || !can(viewer, "admin", orgFacts(viewer.orgId))) forbidden();
+  const facts = (await loadContentFacts(d, [contentId])).get(contentId);
+  authorize(viewer, "pin", facts);
   await runCommand(d, async ({ tx, audit }) => {
-    const res = await tx.delete(announcements).where(and(eq(announcements.contentId, contentId), eq(announcements.orgId, viewer.orgId!))).returning();
+    const res = await tx.delete(announcements).where(and(eq(announcements.contentId, contentId), eq(announcements.orgId, facts.orgId))).returning();
     if (!res.length) notFound();
-    await audit({ orgId: viewer.orgId!, actorId: viewer.id, action: "announcement.unpin", targetKind: "content", targetId: contentId, data: {} });
+    await audit({ orgId: facts.orgId, actorId: viewer.id, action: "announcement.unpin", targetKind: "content", targetId: contentId, data: {} });
   });
 }
 

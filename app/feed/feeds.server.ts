@@ -1,11 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
+import { authorize } from "~/policy/authorize.server";
 import { getDb, query, type Db } from "~/db/client.server";
 import { follows } from "~/db/schema";
 import { hydratePosts, type PostView } from "~/content/hydrate.server";
 import { loadSpaceFacts } from "~/policy/facts.server";
-import { can, type Viewer } from "~/policy/policy";
+import { type Viewer } from "~/policy/policy";
 import { now } from "~/utils/clock.server";
-import { notFound } from "~/utils/http.server";
 import { decodeCursor, encodeCursor, type FeedCursor } from "./feed-cursor";
 import { feedSkeleton, feedSources, topSkeleton } from "./home-feed.server";
 
@@ -75,7 +75,7 @@ export async function tagFeed(viewer: Viewer, tag: string, cursorRaw: string | n
 export async function spaceFeed(viewer: Viewer, spaceId: string, cursorRaw: string | null, db?: Db) {
   const d = db ?? (await getDb());
   const space = await loadSpaceFacts(d, spaceId);
-  if (!space || !can(viewer, "read", space)) notFound();
+  authorize(viewer, "read", space);
   const cursor = decodeCursor(cursorRaw);
   const skeleton = await feedSkeleton(d, viewer, { spaceIds: [spaceId], authorIds: [], tags: [] }, { cursor, limit: PAGE_SIZE + 1 });
   const pageItems = skeleton.slice(0, PAGE_SIZE);

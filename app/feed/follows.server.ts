@@ -1,9 +1,10 @@
 import { and, eq } from "drizzle-orm";
+import { authorize } from "~/policy/authorize.server";
 import { getDb, type Db } from "~/db/client.server";
 import { follows } from "~/db/schema";
 import { loadSpaceFacts, loadUserFacts } from "~/policy/facts.server";
-import { can, type Viewer } from "~/policy/policy";
-import { forbidden, notFound } from "~/utils/http.server";
+import { type Viewer } from "~/policy/policy";
+import { forbidden } from "~/utils/http.server";
 
 
 export type FollowKind = "user" | "space" | "tag";
@@ -13,10 +14,10 @@ export async function setFollow(viewer: Viewer, kind: FollowKind, targetId: stri
   if (!viewer.id || !viewer.orgId) forbidden();
   if (kind === "user") {
     const facts = await loadUserFacts(d, targetId);
-    if (!facts || !can(viewer, "read", facts)) notFound();
+    authorize(viewer, "read", facts);
   } else if (kind === "space") {
     const facts = await loadSpaceFacts(d, targetId);
-    if (!facts || !can(viewer, "read", facts)) notFound();
+    authorize(viewer, "read", facts);
   }
   if (on) {
     await d.insert(follows).values({ userId: viewer.id, targetKind: kind, targetId }).onConflictDoNothing();

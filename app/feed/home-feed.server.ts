@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { getDb, query, type Db } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
 import type { Viewer } from "~/policy/policy";
-import { readableSpaceCondition } from "~/policy/scopes.server";
+import { authorNotBlockedCondition, contentSpaceReadableCondition, readableSpaceCondition } from "~/policy/scopes.server";
 import { now } from "~/utils/clock.server";
 import type { FeedCursor } from "./feed-cursor";
 
@@ -61,13 +61,9 @@ export function skeletonQuery(
       : opts.newerThan
         ? sql` and (${at}, ${id}) > (${opts.newerThan.at}::timestamptz, ${opts.newerThan.id})`
         : sql``;
-  const notBlocked = (c: string) =>
-    viewer.blockedDepartments.length
-      ? sql` and not exists (select 1 from users au where au.id = ${sql.raw(c)}.author_id and au.department = any(${textArray(viewer.blockedDepartments)}))`
-      : sql``;
-  // Space readability per row through the spaces primary key (not a long id array).
-  const readableSpace = (c: string) =>
-    sql` and (${sql.raw(c)}.space_id is null or exists (select 1 from spaces s where s.id = ${sql.raw(c)}.space_id and ${readableSpaceCondition(viewer, sql.raw("s"))}))`;
+  // The policy's own clauses (barrier; space readability per row through the spaces primary key).
+  const notBlocked = (c: string) => (viewer.blockedDepartments.length ? sql` and ${authorNotBlockedCondition(viewer, sql.raw(c))}` : sql``);
+  const readableSpace = (c: string) => sql` and ${contentSpaceReadableCondition(viewer, sql.raw(c))}`;
   const order = (at: string, id: string) => sql.raw(`order by ${at} desc nulls last, ${id} desc nulls last limit ${lim}`);
   const parts: SQL[] = [];
   if (sources.spaceIds.length) {

@@ -1,6 +1,7 @@
 import { getDb } from "~/db/client.server";
+import { authorizeOrg } from "~/policy/authorize.server";
 import { loadUserFacts } from "~/policy/facts.server";
-import { can, orgFacts, type OrgAction, type UserFacts, type Viewer } from "~/policy/policy";
+import { can, type UserFacts, type Viewer } from "~/policy/policy";
 import { now } from "~/utils/clock.server";
 import { notFound } from "~/utils/http.server";
 import { createInvite, deactivateUser, findInvite, findUserByEmail, listOrgUsers } from "./accounts.server";
@@ -9,10 +10,7 @@ import type { OrgRole } from "~/policy/roles";
 // Administration on behalf of a viewer: each function asks the policy first and
 // answers 404 when the viewer may not act, so a route never decides by roles.
 
-function orgFor(viewer: Viewer, action: OrgAction): { orgId: string; actorId: string } {
-  if (!viewer.id || !viewer.orgId || !can(viewer, action, orgFacts(viewer.orgId))) notFound();
-  return { orgId: viewer.orgId, actorId: viewer.id };
-}
+const orgFor = authorizeOrg;
 
 /** The org's people, each with what this viewer may do to them (the UI never recomputes rules). */
 export async function listUsersAs(viewer: Viewer) {

@@ -1,10 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
+import { authorize } from "~/policy/authorize.server";
 import { runCommand } from "~/compliance/command.server";
 import { getDb, query, type Db, type Tx } from "~/db/client.server";
 import { contentTopics, notifications, savedSearches } from "~/db/schema";
 import { registerConsumer, type OutboxEvent } from "~/platform/outbox.server";
 import { loadContentFacts } from "~/policy/facts.server";
-import { can, orgFacts, type Viewer } from "~/policy/policy";
+import { can, type Viewer } from "~/policy/policy";
 import { loadViewer } from "~/policy/viewer.server";
 import { forbidden, notFound } from "~/utils/http.server";
 import { newId } from "~/utils/ids";
@@ -102,8 +103,7 @@ const topicRule = /^[\p{L}\p{N}][\p{L}\p{N} &'-]{1,39}$/u;
 export async function setTopics(viewer: Viewer, contentId: string, topics: string[], db?: Db) {
   const d = db ?? (await getDb());
   const facts = (await loadContentFacts(d, [contentId])).get(contentId);
-  if (!facts || !can(viewer, "read", facts)) notFound();
-  if (!can(viewer, "curate", orgFacts(facts.orgId))) forbidden();
+  authorize(viewer, "label_topics", facts);
   const clean = [...new Set(topics.map((t) => t.trim().toLowerCase()).filter(Boolean))];
   if (clean.some((t) => !topicRule.test(t)) || clean.length > 10) throw new Response("Invalid topic", { status: 400 });
   await runCommand(d, async ({ tx, audit, emit }) => {

@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
+import { authorizeOrg } from "~/policy/authorize.server";
 import { getDb, query, type Db } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
 import { hydratePosts, type PostView } from "~/content/hydrate.server";
 import type { MessageKey } from "~/i18n";
-import { can, orgFacts, type Viewer } from "~/policy/policy";
+import { type Viewer } from "~/policy/policy";
 import { notFound } from "~/utils/http.server";
 import { listSavedSearches, MAX_SAVED, parseWatch, saveSearch, setTopics, topicsOf, topicVocabulary } from "./listening.server";
 import { searchContent, spaceLabels, type SearchParams } from "./search.server";
@@ -128,7 +129,7 @@ export async function addWatch(viewer: Viewer, raw: string, db?: Db): Promise<{ 
 
 /** Validates before saving so the form can show a message; the rule is normaliseSynonyms'. */
 export async function saveSynonyms(viewer: Viewer, term: string, list: string[], db?: Db) {
-  if (!viewer.orgId || !can(viewer, "manage_synonyms", orgFacts(viewer.orgId))) notFound();
+  authorizeOrg(viewer, "manage_synonyms");
   if (!normaliseSynonyms(term, list)) return { ok: false as const, error: "synonyms.error.invalid" as const };
   return { ok: true as const, saved: await setSynonyms(viewer, term, list, db) };
 }
@@ -138,7 +139,7 @@ export async function saveSynonyms(viewer: Viewer, term: string, list: string[],
 /** The topics form for one post: readable by the viewer, and the viewer curates. */
 export async function topicsEditor(viewer: Viewer, contentId: string, db?: Db) {
   const d = db ?? (await getDb());
-  if (!viewer.orgId || !can(viewer, "curate", orgFacts(viewer.orgId))) notFound();
+  authorizeOrg(viewer, "curate");
   const [post] = await hydratePosts(d, viewer, [contentId]);
   if (!post || post.kind === "comment") notFound();
   const [topics, vocabulary] = await Promise.all([topicsOf(contentId, d), topicVocabulary(viewer, d)]);

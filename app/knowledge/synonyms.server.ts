@@ -1,9 +1,10 @@
 import { and, eq } from "drizzle-orm";
+import { authorizeOrg } from "~/policy/authorize.server";
 import { runCommand } from "~/compliance/command.server";
 import { getDb, type Db } from "~/db/client.server";
 import { searchSynonyms } from "~/db/schema";
-import { can, orgFacts, type Viewer } from "~/policy/policy";
-import { forbidden, notFound } from "~/utils/http.server";
+import { type Viewer } from "~/policy/policy";
+import { notFound } from "~/utils/http.server";
 import { getSearchService } from "../../search/client";
 import { indexUid } from "../../search/settings";
 
@@ -22,13 +23,13 @@ export function normaliseSynonyms(term: string, list: string[]) {
 
 export async function listSynonyms(viewer: Viewer, db?: Db) {
   const d = db ?? (await getDb());
-  if (!viewer.orgId || !can(viewer, "manage_synonyms", orgFacts(viewer.orgId))) notFound();
-  return d.select().from(searchSynonyms).where(eq(searchSynonyms.orgId, viewer.orgId)).orderBy(searchSynonyms.term);
+  const { orgId } = authorizeOrg(viewer, "manage_synonyms");
+  return d.select().from(searchSynonyms).where(eq(searchSynonyms.orgId, orgId)).orderBy(searchSynonyms.term);
 }
 
 export async function setSynonyms(viewer: Viewer, term: string, list: string[], db?: Db) {
   const d = db ?? (await getDb());
-  if (!viewer.orgId || !can(viewer, "manage_synonyms", orgFacts(viewer.orgId))) forbidden();
+  authorizeOrg(viewer, "manage_synonyms");
   const n = normaliseSynonyms(term, list);
   if (!n) throw new Response("Invalid synonyms", { status: 400 });
   await runCommand(d, async ({ tx, audit }) => {
@@ -44,7 +45,7 @@ export async function setSynonyms(viewer: Viewer, term: string, list: string[], 
 
 export async function removeSynonyms(viewer: Viewer, term: string, db?: Db) {
   const d = db ?? (await getDb());
-  if (!viewer.orgId || !can(viewer, "manage_synonyms", orgFacts(viewer.orgId))) forbidden();
+  authorizeOrg(viewer, "manage_synonyms");
   await runCommand(d, async ({ tx, audit }) => {
     const res = await tx.delete(searchSynonyms).where(and(eq(searchSynonyms.orgId, viewer.orgId!), eq(searchSynonyms.term, term))).returning();
     if (!res.length) notFound();

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { getDb, query, type Db, type Tx } from "~/db/client.server";
 import { notifications } from "~/db/schema";
 import type { OutboxEvent } from "~/platform/outbox.server";

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
+import { authorize } from "~/policy/authorize.server";
 import { getDb, query, type Db } from "~/db/client.server";
 import { loadUserFacts } from "~/policy/facts.server";
 import { can, type Viewer } from "~/policy/policy";
 import { readableUserCondition } from "~/policy/scopes.server";
-import { notFound } from "~/utils/http.server";
 import { cleanQuery } from "~/utils/text";
 
 export type PersonSummary = { id: string; name: string; title: string; department: string; region: string };
@@ -26,7 +26,7 @@ export async function searchPeople(viewer: Viewer, q: string, limit = 8, db?: Db
 export async function getProfile(viewer: Viewer, id: string, db?: Db) {
   const d = db ?? (await getDb());
   const facts = await loadUserFacts(d, id);
-  if (!facts || !can(viewer, "read", facts)) notFound();
+  authorize(viewer, "read", facts);
   const [row] = await query<PersonSummary & { languages: string[]; status: string; following: boolean }>(
     d,
     sql`select u.id, u.name, u.title, u.department, u.region, u.languages, u.status,

@@ -59,7 +59,7 @@ export type OrgFacts = { kind: "org"; id: string };
 export type Resource = SpaceFacts | ContentFacts | UserFacts | OrgFacts;
 
 export type SpaceAction = "read" | "list" | "join" | "request_join" | "leave" | "post" | "manage" | "review";
-export type ContentAction = "read" | "history" | "comment" | "react" | "edit" | "delete" | "restore" | "review";
+export type ContentAction = "read" | "history" | "comment" | "react" | "edit" | "delete" | "restore" | "review" | "pin" | "label_topics";
 export type UserAction = "read" | "mention" | "deactivate" | "review";
 export type OrgAction =
   | "admin"
@@ -153,6 +153,10 @@ function contentRules(v: Viewer, action: ContentAction, c: ContentFacts): boolea
       return canReadContent(v, c) && (own || has(v, "admin") || (c.space !== null && v.adminSpaceIds.has(c.space.id)));
     case "restore":
       return c.deleted && (has(v, "compliance") || has(v, "admin"));
+    case "pin": // announcements: org admins, top-level posts they can see
+      return has(v, "admin") && c.contentKind === "post" && canReadContent(v, c);
+    case "label_topics": // curators label posts they can see with topics
+      return (has(v, "curator") || has(v, "admin")) && c.contentKind === "post" && canReadContent(v, c);
   }
 }
 

@@ -33,14 +33,23 @@ export function listableSpaceCondition(v: Viewer, s = sql.raw("s")): SQL {
   return sql`(${readableSpaceCondition(v, s)} or ${privateListed})`;
 }
 
+/** The barrier part of the content `read` rule: the author is not across a barrier from the viewer. */
+export function authorNotBlockedCondition(v: Viewer, c = sql.raw("c")): SQL {
+  return v.blockedDepartments.length
+    ? sql`not exists (select 1 from users au where au.id = ${c}.author_id and au.department = any(${textArray(v.blockedDepartments)}))`
+    : sql`true`;
+}
+
+/** The space part of the content `read` rule: outside any space, or in a space the viewer can read (by primary key per row). */
+export function contentSpaceReadableCondition(v: Viewer, c = sql.raw("c")): SQL {
+  return sql`(${c}.space_id is null or exists (select 1 from spaces s where s.id = ${c}.space_id and ${readableSpaceCondition(v, sql.raw("s"))}))`;
+}
+
 /** Content the viewer can read (the content `read` rule), as a condition on alias `c`. */
 export function readableContentCondition(v: Viewer, c = sql.raw("c")): SQL {
   if (!v.id || !v.orgId) return sql`false`;
-  const barrier = v.blockedDepartments.length
-    ? sql` and not exists (select 1 from users au where au.id = ${c}.author_id and au.department = any(${textArray(v.blockedDepartments)}))`
-    : sql``;
-  return sql`(${c}.org_id = ${v.orgId} and ${c}.deleted_at is null${barrier}
-    and (${c}.space_id is null or exists (select 1 from spaces s where s.id = ${c}.space_id and ${readableSpaceCondition(v, sql.raw("s"))})))`;
+  return sql`(${c}.org_id = ${v.orgId} and ${c}.deleted_at is null and ${authorNotBlockedCondition(v, c)}
+    and ${contentSpaceReadableCondition(v, c)})`;
 }
 
 /** People the viewer can see (the user `read` rule), as a condition on alias `u`. */

@@ -10,7 +10,7 @@ import { encodeCursor } from "~/feed/feed-cursor";
 import { homeFeed } from "~/feed/feeds.server";
 import { type PostView } from "~/content/hydrate.server";
 import { metaTitle, useT } from "~/i18n";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "feed.title");

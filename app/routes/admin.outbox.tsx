@@ -6,7 +6,7 @@ import { PostButton } from "~/components/post-button";
 import { EmptyState, FormError, PageHeader, SuccessNotice } from "~/components/ui";
 import { metaTitle, translate, useT } from "~/i18n";
 import { deadLettersAs, requireDeadLetterViewer, retryDeadAs } from "~/admin/dead-letters.server";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "admin.outbox.title");

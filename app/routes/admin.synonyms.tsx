@@ -1,4 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { authorizeOrg } from "~/policy/authorize.server";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
@@ -7,10 +8,9 @@ import { Button, Card, FormError, Input, ListRow, ListSection, PageHeader, Succe
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
 import { saveSynonyms } from "~/knowledge/search-pages.server";
 import { listSynonyms, removeSynonyms } from "~/knowledge/synonyms.server";
-import { can, orgFacts, type Viewer } from "~/policy/policy";
-import { requireViewer } from "~/policy/request.server";
+import type { Viewer } from "~/policy/policy";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
-import { notFound } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "synonyms.title");
 
@@ -36,7 +36,7 @@ const SynonymIntent = z.discriminatedUnion("intent", [
 
 // What an admin page does not let you do does not exist for you: 404, never 403.
 function requireSynonymAdmin(viewer: Viewer) {
-  if (!viewer.orgId || !can(viewer, "manage_synonyms", orgFacts(viewer.orgId))) notFound();
+  authorizeOrg(viewer, "manage_synonyms");
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {

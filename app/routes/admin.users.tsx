@@ -1,4 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { authorizeOrg } from "~/policy/authorize.server";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
@@ -8,10 +9,9 @@ import { Button, Card, cx, Input, PageHeader, Select, SuccessNotice } from "~/co
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
 import { deactivateUserAs, inviteAs, listUsersAs } from "~/identity/admin.server";
 import { ORG_ROLES } from "~/policy/roles";
-import { can, orgFacts, type Viewer } from "~/policy/policy";
-import { requireViewer } from "~/policy/request.server";
+import type { Viewer } from "~/policy/policy";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, emailField, parseForm } from "~/utils/forms.server";
-import { notFound } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "admin.users.title");
 
@@ -22,7 +22,7 @@ const AdminIntent = z.discriminatedUnion("intent", [
 
 // What an admin page does not let you do does not exist for you: 404, never 403.
 function requireAdmin(viewer: Viewer) {
-  if (!viewer.orgId || !can(viewer, "admin", orgFacts(viewer.orgId))) notFound();
+  authorizeOrg(viewer, "admin");
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {

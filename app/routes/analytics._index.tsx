@@ -1,15 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { authorizeOrg } from "~/policy/authorize.server";
 import { EmptyState, PageHeader } from "~/components/ui";
 import { metaTitle, useT } from "~/i18n";
-import { can, orgFacts } from "~/policy/policy";
-import { requireViewer } from "~/policy/request.server";
-import { notFound } from "~/utils/http.server";
+import { requireViewer } from "~/identity/request.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "analytics.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
-  if (!viewer.orgId || !can(viewer, "view_analytics", orgFacts(viewer.orgId))) notFound();
+  authorizeOrg(viewer, "view_analytics");
   return null;
 }
 

@@ -1,6 +1,6 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { searchPeople } from "~/people/directory.server";
-import { getViewer } from "~/policy/request.server";
+import { getViewer } from "~/identity/request.server";
 
 // GET /api/mentions?q= → { items: [{ id, label }] }: people the viewer may mention (the editor's @ suggestions).
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { searchSuggestions } from "~/knowledge/search-pages.server";
-import { getViewer } from "~/policy/request.server";
+import { getViewer } from "~/identity/request.server";
 
 // GET /api/search?q= → { items: [{ id, postId, href, title, highlight }] }: the header's search-as-you-type.
 // `highlight` is escaped on the server; only <mark> is markup.

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { TagPage } from "~/components/tag-page";
 import { followTag, tagPage } from "~/feed/tag-pages.server";
 import { metaTitle } from "~/i18n";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => metaTitle(matches, "tags.pageTitle", { tag: data?.tag ?? "" });

@@ -7,7 +7,7 @@ import { Button, Card, EmptyState, Input, PageHeader } from "~/components/ui";
 import { requireComplianceViewer, reviewSearch, verifyFromApp } from "~/compliance/review.server";
 import type { VerifyProblem } from "~/compliance/verify.server";
 import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, fieldErrors, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "compliance.title");

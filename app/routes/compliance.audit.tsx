@@ -5,7 +5,7 @@ import { DataTable } from "~/components/data-table";
 import { PageHeader } from "~/components/ui";
 import { auditTrail } from "~/compliance/review.server";
 import { formatDateTime, metaTitle, useT } from "~/i18n";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "compliance.audit.title");
 

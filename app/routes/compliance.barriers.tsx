@@ -8,7 +8,7 @@ import { PostButton } from "~/components/post-button";
 import { Button, Card, EmptyState, Input, PageHeader, SuccessNotice } from "~/components/ui";
 import { createBarrier, listBarriers, removeBarrier, requireBarrierManager } from "~/compliance/barriers.server";
 import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, nameField, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "compliance.barriers.title");

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportItem } from "~/compliance/review.server";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 
 // Resource route: the self-contained JSON export of one item, as a download.
 

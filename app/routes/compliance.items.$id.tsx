@@ -4,7 +4,7 @@ import { AuditNotice, ComplianceNav } from "~/components/compliance-nav";
 import { buttonClasses, Card, cx, PageHeader } from "~/components/ui";
 import { reviewItem } from "~/compliance/review.server";
 import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "compliance.item.title");
 

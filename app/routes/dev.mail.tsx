@@ -1,10 +1,10 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { authorizeOrg } from "~/policy/authorize.server";
 import { useLoaderData } from "@remix-run/react";
 import { Card, EmptyState, PageHeader } from "~/components/ui";
 import { devMailbox } from "~/platform/mail/mail.server";
 import { formatDateTime, metaTitle, useT } from "~/i18n";
-import { can, orgFacts } from "~/policy/policy";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { notFound } from "~/utils/http.server";
 
 // Development only: the last messages the local SMTP sink received (SMTP_URL unset).
@@ -16,7 +16,7 @@ const WHEN: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day:
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
-  if (!viewer.orgId || !can(viewer, "admin", orgFacts(viewer.orgId))) notFound();
+  authorizeOrg(viewer, "admin");
   const messages = devMailbox();
   if (!messages) notFound();
   return json({

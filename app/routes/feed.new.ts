@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { decodeCursor } from "~/feed/feed-cursor";
 import { countNewer } from "~/feed/home-feed.server";
-import { getViewer } from "~/policy/request.server";
+import { getViewer } from "~/identity/request.server";
 
 // GET /feed/new?since=<cursor> → { count }: posts in the viewer's feed newer than the cursor (capped at 50).
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -5,7 +5,7 @@ import { Button, buttonClasses, Card, FormError, Input } from "~/components/ui";
 import { localeFromMatches, translate, useT } from "~/i18n";
 import { acceptInvite, findInvite } from "~/identity/accounts.server";
 import { startSessionAndRedirect } from "~/identity/sign-in.server";
-import { requestLocale } from "~/policy/request.server";
+import { requestLocale } from "~/identity/request.server";
 import { badRequest, MIN_PASSWORD, nameField, parseForm, passwordField } from "~/utils/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {

@@ -6,7 +6,7 @@ import { metaTitle, translate, useT } from "~/i18n";
 import { signIn } from "~/identity/accounts.server";
 import { getCurrentUser, safeRedirectTo } from "~/identity/session.server";
 import { clientIp, startSessionAndRedirect } from "~/identity/sign-in.server";
-import { requestLocale } from "~/policy/request.server";
+import { requestLocale } from "~/identity/request.server";
 import { badRequest, emailField, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "login.title");

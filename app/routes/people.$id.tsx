@@ -6,7 +6,7 @@ import { Card, PageHeader } from "~/components/ui";
 import { setFollow } from "~/feed/follows.server";
 import { metaTitle, useT } from "~/i18n";
 import { getProfile } from "~/people/directory.server";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>

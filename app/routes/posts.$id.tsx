@@ -11,7 +11,7 @@ import { getPostPage, type PostView } from "~/content/hydrate.server";
 import { pinAnnouncement, unpinAnnouncement } from "~/feed/announcements.server";
 import { metaTitle, translate, useT } from "~/i18n";
 import { safeRedirectTo } from "~/identity/session.server";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { now } from "~/utils/clock.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 

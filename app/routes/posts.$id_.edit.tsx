@@ -6,7 +6,7 @@ import { Composer } from "~/components/composer";
 import { buttonClasses, Card, PageHeader } from "~/components/ui";
 import { getPostForEdit, inputErrorResponse, submitEdit } from "~/content/composer.server";
 import { metaTitle, useT } from "~/i18n";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 
 // `posts.$id_.edit`: /posts/:id/edit, not nested in the post page's layout.

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Card, cx, PageHeader } from "~/components/ui";
 import { postHistory } from "~/content/history.server";
 import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 
 // `posts.$id_.history`: /posts/:id/history, not nested in the post page's layout.
 

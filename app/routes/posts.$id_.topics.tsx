@@ -1,13 +1,13 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { authorizeOrg } from "~/policy/authorize.server";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Button, Card, FormError, Input, PageHeader } from "~/components/ui";
 import { metaTitle, translate, useT } from "~/i18n";
 import { labelTopics, topicsEditor } from "~/knowledge/search-pages.server";
-import { can, orgFacts, type Viewer } from "~/policy/policy";
-import { requireViewer } from "~/policy/request.server";
+import type { Viewer } from "~/policy/policy";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
-import { notFound } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "topics.title");
 
@@ -26,7 +26,7 @@ const TopicsForm = z
 
 // Only curators label content; for everyone else the page does not exist.
 function requireCurator(viewer: Viewer) {
-  if (!viewer.orgId || !can(viewer, "curate", orgFacts(viewer.orgId))) notFound();
+  authorizeOrg(viewer, "curate");
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -15,7 +15,7 @@ import {
 import { Button, EmptyState, PageHeader } from "~/components/ui";
 import { metaTitle, translate, useT } from "~/i18n";
 import { addWatch, searchPage } from "~/knowledge/search-pages.server";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { now } from "~/utils/clock.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { Button, Card, PageHeader, Select } from "~/components/ui";
 import { digestFrequency, setDigestFrequency } from "~/notifications/digest.server";
 import { metaTitle, useT, type MessageKey } from "~/i18n";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "digest.settings.title");

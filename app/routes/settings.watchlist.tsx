@@ -7,7 +7,7 @@ import { Button, Card, Input, ListRow, ListSection, PageHeader, SuccessNotice } 
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
 import { deleteSavedSearch } from "~/knowledge/listening.server";
 import { addWatch, watchlistPage } from "~/knowledge/search-pages.server";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "watchlist.title");

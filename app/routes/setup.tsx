@@ -5,7 +5,7 @@ import { Button, buttonClasses, Card, FormError, Input } from "~/components/ui";
 import { metaTitle, translate, useT } from "~/i18n";
 import { completeSetup, setupTokenValid } from "~/identity/accounts.server";
 import { startSessionAndRedirect } from "~/identity/sign-in.server";
-import { requestLocale } from "~/policy/request.server";
+import { requestLocale } from "~/identity/request.server";
 import { badRequest, emailField, MIN_PASSWORD, nameField, parseForm, passwordField } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "setup.title");

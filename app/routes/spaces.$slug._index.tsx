@@ -7,7 +7,7 @@ import { Button, Card, EmptyState } from "~/components/ui";
 import { inputErrorResponse } from "~/content/composer.server";
 import { postToSpace, spaceFeedPage } from "~/spaces/spaces-forms.server";
 import { useT } from "~/i18n";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 import type { SpaceLayoutData } from "./spaces.$slug";
 

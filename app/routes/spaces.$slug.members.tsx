@@ -3,7 +3,7 @@ import { Link, useFetcher, useLoaderData, useOutletContext } from "@remix-run/re
 import { Button, Card } from "~/components/ui";
 import { spaceMembersPage } from "~/spaces/spaces-forms.server";
 import { useT } from "~/i18n";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import type { SpaceLayoutData } from "./spaces.$slug";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

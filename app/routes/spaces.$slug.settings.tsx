@@ -5,7 +5,7 @@ import { Button, Card, FormError, Input, Select, SuccessNotice, Textarea } from 
 import { JOIN_POLICIES, SPACE_VISIBILITIES } from "~/spaces/space-options";
 import { runSpaceSettingsIntent, spaceSettingsPage, SpaceSettingsIntentSchema } from "~/spaces/spaces-forms.server";
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "spaces.settings.title");

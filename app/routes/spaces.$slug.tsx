@@ -6,7 +6,7 @@ import { MemberBadge, VisibilityBadge } from "~/components/space-badges";
 import { Button, buttonClasses, cx } from "~/components/ui";
 import { runSpaceIntent, SpaceIntentSchema, spaceHeader, type SpaceIntentResult } from "~/spaces/spaces-forms.server";
 import { metaTitle, useT, type MessageKey } from "~/i18n";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>

@@ -8,7 +8,7 @@ import { JOIN_POLICIES, SPACE_VISIBILITIES } from "~/spaces/space-options";
 import { CreateSpaceSchema, createSpaceFromForm } from "~/spaces/spaces-forms.server";
 import { listSpaces } from "~/spaces/spaces.server";
 import { metaTitle, translate, useT } from "~/i18n";
-import { requireViewer } from "~/policy/request.server";
+import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "spaces.title");

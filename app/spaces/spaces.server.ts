@@ -1,9 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
+import { authorizeOrg } from "~/policy/authorize.server";
 import { runCommand, type Command } from "~/compliance/command.server";
 import { getDb, query, type Db } from "~/db/client.server";
 import { spaceJoinRequests, spaceMembers, spaces, users } from "~/db/schema";
 import { spaceFactsOf } from "~/policy/facts.server";
-import { can, orgFacts, type Viewer } from "~/policy/policy";
+import { can, type Viewer } from "~/policy/policy";
 import { listableSpaceCondition, readableUserCondition } from "~/policy/scopes.server";
 import { forbidden, notFound } from "~/utils/http.server";
 import { newId } from "~/utils/ids";
@@ -24,7 +25,7 @@ type SpaceRow = typeof spaces.$inferSelect;
 
 export async function createSpace(viewer: Viewer, input: SpaceInput, db?: Db): Promise<SpaceRow> {
   const d = db ?? (await getDb());
-  if (!viewer.orgId || !can(viewer, "create_space", orgFacts(viewer.orgId))) forbidden();
+  authorizeOrg(viewer, "create_space");
   return runCommand(d, async ({ tx, audit, emit }) => {
     const [row] = await tx
       .insert(spaces)

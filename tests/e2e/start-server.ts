@@ -13,9 +13,10 @@ fs.rmSync(path.join(root, DATA_DIR), { recursive: true, force: true });
 fs.mkdirSync(path.join(root, DATA_DIR), { recursive: true });
 
 process.env.ATRIUM_DATA_DIR = DATA_DIR;
-process.env.PORT = "3311";
+const E2E_PORT = process.env.E2E_PORT ?? "3311";
+process.env.PORT = E2E_PORT;
 process.env.NODE_ENV = "production";
-process.env.PUBLIC_URL = "http://localhost:3311";
+process.env.PUBLIC_URL = `http://localhost:${E2E_PORT}`;
 // Never seed into a database the environment points at: the e2e run owns its data.
 delete process.env.DATABASE_URL;
 delete process.env.ATRIUM_PGLITE_MEMORY;

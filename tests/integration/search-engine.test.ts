@@ -6,7 +6,6 @@ import { reconcile, reindexAll } from "../../app/knowledge/indexer.server";
 import { searchContent, safeHighlight } from "../../app/knowledge/search.server";
 import { setSynonyms } from "../../app/knowledge/synonyms.server";
 import { drainAll } from "../../app/platform/outbox.server";
-import "../../app/platform/consumers.server";
 import { loadViewer } from "../../app/policy/viewer.server";
 import { testClock } from "../../app/utils/clock.server";
 import { getSearchService } from "../../search/client";

@@ -1,9 +1,9 @@
 import { getDb } from "~/db/client.server";
 import { getCurrentUser, requireUser, type CurrentUser } from "~/identity/session.server";
 import { resolveLocale, type Locale } from "~/i18n";
-import type { Viewer } from "./policy";
-import { ANONYMOUS } from "./policy";
-import { loadViewer } from "./viewer.server";
+import type { Viewer } from "~/policy/policy";
+import { ANONYMOUS } from "~/policy/policy";
+import { loadViewer } from "~/policy/viewer.server";
 
 const perRequest = new WeakMap<Request, Promise<Viewer>>();
 
