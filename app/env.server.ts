@@ -29,6 +29,9 @@ const schema = z.object({
   SMTP_FROM: z.string().min(3).default("Atrium <no-reply@atrium.local>"),
   // Signs unsubscribe links. Unset: a random secret kept in $ATRIUM_DATA_DIR/app-secret (one instance only).
   APP_SECRET: z.string().min(32).optional(),
+  // Ed25519 private key that signs daily archive checkpoints (PKCS#8 PEM, "\n" allowed, or base64 DER); the same on
+  // every instance. Unset: a key created on first use in $ATRIUM_DATA_DIR/keys/checkpoint-ed25519.pem (mode 0600).
+  ATRIUM_CHECKPOINT_KEY: z.string().min(40).optional(),
   OUTBOX_TICK_MS: z.coerce.number().int().positive().default(200),
   OUTBOX_BACKOFF_MS: z.coerce.number().int().nonnegative().default(1000),
   MEILI_BIN: z.string().optional(),
