@@ -39,6 +39,12 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]*$/, "letters, digits, - and _ only")
     .default(""),
+  // Apply pending migrations when the database opens (start, scripts). "false" for a runtime role that owns
+  // nothing (docs/sql/role-split.sql): migrations then run separately as the owner (npm run db:migrate).
+  ATRIUM_MIGRATE: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
   // Internal: the folder of SQL migrations (tests and packaged builds), and an in-memory PGlite for tests.
   ATRIUM_MIGRATIONS_DIR: z.string().default("drizzle"),
   ATRIUM_PGLITE_MEMORY: z.enum(["0", "1"]).optional(),
