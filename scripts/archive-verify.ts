@@ -24,6 +24,11 @@ if (result.ok) {
   process.exit(0);
 }
 const p = result.problem!;
-const where = p.id === null ? `seq ${p.seq ?? "?"}` : `record id ${p.id} (seq ${p.seq})`;
+const where =
+  p.reason === "sequence gap"
+    ? `seq ${p.seq} is missing${p.id === null ? " at the end of the chain" : ` (next record id ${p.id})`}`
+    : p.id === null
+      ? `seq ${p.seq ?? "?"}`
+      : `record id ${p.id} (seq ${p.seq})`;
 console.log(`BROKEN: ${p.chain} chain of org ${p.orgId}, ${where}: ${p.reason}. ${result.checked} records verified before it.`);
 process.exit(1);

@@ -256,7 +256,7 @@ function VerifyPanel({ signingKey }: { signingKey: { keyId: string; pem: string 
           </p>
         ) : verify?.problem ? (
           <p className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {t(verify.problem.id === null ? "compliance.verify.brokenAt" : "compliance.verify.broken", {
+            {t(verify.problem.id === null || verify.problem.reason === "sequence gap" ? "compliance.verify.brokenAt" : "compliance.verify.broken", {
               id: verify.problem.id ?? "",
               seq: verify.problem.seq ?? "",
               chain: t(verify.problem.chain === "archive" ? "compliance.verify.chain.archive" : "compliance.verify.chain.audit"),
