@@ -70,7 +70,7 @@ function fileKey(): KeyObject {
 /** ATRIUM_CHECKPOINT_KEY (every instance the same), else a key file created on first use under the data dir. */
 export function checkpointKey(): CheckpointKey {
   const configured = env().ATRIUM_CHECKPOINT_KEY;
-  const from = configured ? "env" : keyFile();
+  const from = configured ? `env:${configured}` : keyFile(); // a changed key is picked up
   if (!holder.key || holder.from !== from) {
     const privateKey = configured ? parsePrivateKey(configured) : fileKey();
     const publicKey = createPublicKey(privateKey);

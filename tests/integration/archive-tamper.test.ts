@@ -270,6 +270,30 @@ describe("signed checkpoints leave the database", () => {
   });
 });
 
+describe("the signing key", () => {
+  it("ATRIUM_CHECKPOINT_KEY (PEM with \\n, or base64 DER) replaces the key file; other key types are refused", async () => {
+    const fileKeyId = checkpointKey().keyId;
+    const { privateKey } = generateKeyPairSync("ed25519");
+    const pem = String(privateKey.export({ type: "pkcs8", format: "pem" }));
+    const der = privateKey.export({ type: "pkcs8", format: "der" }).toString("base64");
+    try {
+      process.env.ATRIUM_CHECKPOINT_KEY = pem.trim().replace(/\n/g, "\\n");
+      const fromPem = checkpointKey();
+      expect(fromPem.source).toBe("ATRIUM_CHECKPOINT_KEY");
+      expect(fromPem.keyId).not.toBe(fileKeyId);
+      const cp = signCheckpoint({ orgId: "o", chain: "archive", seq: 1, hash: "h", day: "2026-01-01", at: "x" });
+      expect(checkSignature(cp, fromPem.publicKey)).toBe(true);
+      process.env.ATRIUM_CHECKPOINT_KEY = der;
+      expect(checkpointKey().keyId).toBe(fromPem.keyId);
+      process.env.ATRIUM_CHECKPOINT_KEY = String(generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "der" }).toString("base64"));
+      expect(() => checkpointKey()).toThrow(/Ed25519/);
+    } finally {
+      delete process.env.ATRIUM_CHECKPOINT_KEY;
+    }
+    expect(checkpointKey().keyId).toBe(fileKeyId);
+  });
+});
+
 describe("append-only in the database", () => {
   const refused = /append-only|refused|only moves forward/;
   /** The database's own message (drizzle wraps it in "Failed query: …"). */
