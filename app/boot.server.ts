@@ -1,6 +1,6 @@
 import { getDbHandle } from "~/db/client.server";
 import { env } from "~/env.server";
-import { createDailyCheckpoints } from "~/compliance/verify.server";
+import { createDailyCheckpoints } from "~/compliance/checkpoints.server";
 import { issueSetupToken } from "~/identity/accounts.server";
 import { registerSearchConsumer } from "~/knowledge/indexer.server";
 import { registerListeningConsumer } from "~/knowledge/listening.server";

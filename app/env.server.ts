@@ -29,6 +29,9 @@ const schema = z.object({
   SMTP_FROM: z.string().min(3).default("Atrium <no-reply@atrium.local>"),
   // Signs unsubscribe links. Unset: a random secret kept in $ATRIUM_DATA_DIR/app-secret (one instance only).
   APP_SECRET: z.string().min(32).optional(),
+  // Ed25519 private key that signs daily archive checkpoints (PKCS#8 PEM, "\n" allowed, or base64 DER); the same on
+  // every instance. Unset: a key created on first use in $ATRIUM_DATA_DIR/keys/checkpoint-ed25519.pem (mode 0600).
+  ATRIUM_CHECKPOINT_KEY: z.string().min(40).optional(),
   OUTBOX_TICK_MS: z.coerce.number().int().positive().default(200),
   OUTBOX_BACKOFF_MS: z.coerce.number().int().nonnegative().default(1000),
   MEILI_BIN: z.string().optional(),
@@ -36,6 +39,12 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]*$/, "letters, digits, - and _ only")
     .default(""),
+  // Apply pending migrations when the database opens (start, scripts). "false" for a runtime role that owns
+  // nothing (docs/sql/role-split.sql): migrations then run separately as the owner (npm run db:migrate).
+  ATRIUM_MIGRATE: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
   // Internal: the folder of SQL migrations (tests and packaged builds), and an in-memory PGlite for tests.
   ATRIUM_MIGRATIONS_DIR: z.string().default("drizzle"),
   ATRIUM_PGLITE_MEMORY: z.enum(["0", "1"]).optional(),

@@ -1,9 +1,20 @@
-// npm run archive:checkpoint [-- --out checkpoints.json]
-// Records today's chain heads and exports every checkpoint, for safekeeping outside Atrium.
+// npm run archive:checkpoint [-- --out checkpoints.json] [-- --public-key]
+// Signs today's chain heads and exports every signed checkpoint, for safekeeping outside Atrium.
+// --public-key prints the public half of the signing key (PEM) and exits.
 import fs from "node:fs";
-import { createDailyCheckpoints, exportCheckpoints } from "../app/compliance/verify.server";
+import { registerConsumers } from "../app/boot.server";
+import { checkpointKey, createDailyCheckpoints, exportCheckpoints } from "../app/compliance/checkpoints.server";
 import { argValue, withDb } from "./cli";
 
+if (process.argv.includes("--public-key")) {
+  const k = checkpointKey();
+  process.stdout.write(k.publicKeyPem);
+  console.error(`Ed25519 key id ${k.keyId} (from ${k.source})`);
+  process.exit(0);
+}
+
+// Each new checkpoint is also emitted as an outbox event: the wiring must be in place.
+registerConsumers();
 const out = argValue("--out");
 const all = await withDb(async (db) => {
   await createDailyCheckpoints(db);
@@ -12,7 +23,7 @@ const all = await withDb(async (db) => {
 const json = JSON.stringify(all, null, 2);
 if (out) {
   fs.writeFileSync(out, json);
-  console.log(`Wrote ${all.length} checkpoints to ${out}.`);
+  console.log(`Wrote ${all.length} signed checkpoints to ${out} (key id ${checkpointKey().keyId}).`);
 } else {
   console.log(json);
 }

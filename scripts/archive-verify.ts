@@ -1,22 +1,34 @@
-// npm run archive:verify [-- --checkpoints exported.json]
+// npm run archive:verify [-- --checkpoints file] [-- --public-key key.pem]
+// --checkpoints: signed checkpoints kept outside the database (a JSON array from archive:checkpoint --out,
+// or the JSON-lines checkpoint log). Signatures are checked with --public-key, by default the public half
+// of this installation's signing key (ATRIUM_CHECKPOINT_KEY or $ATRIUM_DATA_DIR/keys/checkpoint-ed25519.pem).
 import fs from "node:fs";
-import { verifyArchive, type ExternalCheckpoint } from "../app/compliance/verify.server";
+import { parseCheckpointFile, readPublicKey } from "../app/compliance/checkpoints.server";
+import { verifyArchive } from "../app/compliance/verify.server";
 import { argValue, progressBar, withDb } from "./cli";
 
 const file = argValue("--checkpoints");
-const checkpoints: ExternalCheckpoint[] | undefined = file ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined;
+const keyFile = argValue("--public-key");
+const checkpoints = file ? parseCheckpointFile(fs.readFileSync(file, "utf8")) : undefined;
+const publicKey = keyFile ? readPublicKey(fs.readFileSync(keyFile, "utf8")) : undefined;
 
 const result = await withDb(async (db) => {
   const bar = progressBar("Verifying archive");
-  const r = await verifyArchive(db, { onProgress: (d, t) => bar.update(d, t), checkpoints });
+  const r = await verifyArchive(db, { onProgress: (d, t) => bar.update(d, t), checkpoints, publicKey });
   bar.done();
   return r;
 });
 
 if (result.ok) {
-  console.log(`OK: ${result.checked} records verified${checkpoints ? `, ${checkpoints.length} external checkpoints matched` : ""}.`);
+  console.log(`OK: ${result.checked} records verified${checkpoints ? `, ${checkpoints.length} signed external checkpoints matched` : ""}.`);
   process.exit(0);
 }
 const p = result.problem!;
-console.log(`BROKEN: ${p.chain} record id ${p.id} (org ${p.orgId}, seq ${p.seq}): ${p.reason}. ${result.checked} records verified before it.`);
+const where =
+  p.reason === "sequence gap"
+    ? `seq ${p.seq} is missing${p.id === null ? " at the end of the chain" : ` (next record id ${p.id})`}`
+    : p.id === null
+      ? `seq ${p.seq ?? "?"}`
+      : `record id ${p.id} (seq ${p.seq})`;
+console.log(`BROKEN: ${p.chain} chain of org ${p.orgId}, ${where}: ${p.reason}. ${result.checked} records verified before it.`);
 process.exit(1);

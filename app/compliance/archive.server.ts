@@ -1,7 +1,7 @@
 import { archiveRecords } from "~/db/schema";
 import type { DbOrTx } from "~/db/client.server";
 import { now } from "~/utils/clock.server";
-import { advanceHead, chainHash, lockHead } from "./chain.server";
+import { advanceHead, canonicalAt, chainHash, lockHead, nextId } from "./chain.server";
 
 export type ArchiveAction = "create" | "edit" | "delete" | "restore" | "react" | "unreact" | "moderate" | "expire";
 
@@ -17,8 +17,10 @@ export type ArchiveEntry = {
   at?: Date;
 };
 
-export function archiveRecord(r: Omit<ArchiveEntry, "at"> & { seq: number; at: Date }) {
+/** What the hash covers: every stored column but the hashes themselves (prev_hash is chained in). */
+export function archiveRecord(r: Omit<ArchiveEntry, "at"> & { id: number; seq: number; at: Date | string }) {
   return {
+    id: r.id,
     orgId: r.orgId,
     seq: r.seq,
     subjectKind: r.subjectKind,
@@ -26,7 +28,7 @@ export function archiveRecord(r: Omit<ArchiveEntry, "at"> & { seq: number; at: D
     version: r.version,
     action: r.action,
     actorId: r.actorId,
-    at: r.at.toISOString(),
+    at: typeof r.at === "string" ? r.at : canonicalAt(r.at),
     data: r.data,
   };
 }
@@ -36,11 +38,9 @@ export async function appendVersion(tx: DbOrTx, entry: ArchiveEntry) {
   const head = await lockHead(tx, entry.orgId, "archive");
   const seq = head.seq + 1;
   const at = entry.at ?? now();
-  const hash = chainHash(head.hash, archiveRecord({ ...entry, seq, at }));
-  const [row] = await tx
-    .insert(archiveRecords)
-    .values({ ...entry, seq, at, prevHash: head.hash, hash })
-    .returning({ id: archiveRecords.id });
+  const id = await nextId(tx, "archive_records");
+  const hash = chainHash(head.hash, archiveRecord({ ...entry, id, seq, at }));
+  await tx.insert(archiveRecords).values({ ...entry, id, seq, at, prevHash: head.hash, hash });
   await advanceHead(tx, entry.orgId, "archive", seq, hash);
-  return { id: row.id, seq, hash };
+  return { id, seq, hash };
 }

@@ -1,7 +1,7 @@
 import { auditLog } from "~/db/schema";
 import type { DbOrTx } from "~/db/client.server";
 import { now } from "~/utils/clock.server";
-import { advanceHead, chainHash, lockHead } from "./chain.server";
+import { advanceHead, canonicalAt, chainHash, lockHead, nextId } from "./chain.server";
 
 export type AuditEntry = {
   orgId: string;
@@ -12,8 +12,10 @@ export type AuditEntry = {
   data: Record<string, unknown>;
 };
 
-export function auditRecord(r: AuditEntry & { seq: number; at: Date }) {
+/** What the hash covers: every stored column but the hashes themselves (prev_hash is chained in). */
+export function auditRecord(r: AuditEntry & { id: number; seq: number; at: Date | string }) {
   return {
+    id: r.id,
     orgId: r.orgId,
     seq: r.seq,
     actorId: r.actorId,
@@ -21,7 +23,7 @@ export function auditRecord(r: AuditEntry & { seq: number; at: Date }) {
     targetKind: r.targetKind,
     targetId: r.targetId,
     data: r.data,
-    at: r.at.toISOString(),
+    at: typeof r.at === "string" ? r.at : canonicalAt(r.at),
   };
 }
 
@@ -30,8 +32,9 @@ export async function appendAudit(tx: DbOrTx, entry: AuditEntry) {
   const head = await lockHead(tx, entry.orgId, "audit");
   const seq = head.seq + 1;
   const at = now();
-  const hash = chainHash(head.hash, auditRecord({ ...entry, seq, at }));
-  await tx.insert(auditLog).values({ ...entry, seq, at, prevHash: head.hash, hash });
+  const id = await nextId(tx, "audit_log");
+  const hash = chainHash(head.hash, auditRecord({ ...entry, id, seq, at }));
+  await tx.insert(auditLog).values({ ...entry, id, seq, at, prevHash: head.hash, hash });
   await advanceHead(tx, entry.orgId, "audit", seq, hash);
   return { seq, hash };
 }

@@ -20,6 +20,29 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
+/**
+ * The canonical form of a stored timestamp: UTC with microseconds, the column's full
+ * precision. Appends store JavaScript Dates (whole milliseconds), so the stored value is
+ * exactly this string; verification reads the column at full precision (STORED_AT below)
+ * and a change of one microsecond changes the hash.
+ */
+export function canonicalAt(at: Date): string {
+  return at.toISOString().replace(/Z$/, "000Z");
+}
+
+/** SQL text that renders a timestamptz column exactly as canonicalAt renders a Date. */
+export const storedAtText = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const storedAt = (column: string) => sql.raw(storedAtText(column));
+
+/**
+ * The id of the next row, taken before the insert so the hash can cover it (messages
+ * name records by id: an id swapped between rows must break the chain).
+ */
+export async function nextId(tx: DbOrTx, table: "archive_records" | "audit_log"): Promise<number> {
+  const [row] = await query<{ id: string | number }>(tx, sql`select nextval(pg_get_serial_sequence(${table}, 'id')) as id`);
+  return Number(row.id);
+}
+
 export function chainHash(prevHash: string, record: unknown): string {
   return encodeHexLowerCase(sha256(new TextEncoder().encode(`${prevHash}\n${canonicalJson(record)}`)));
 }

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { Db, Tx } from "~/db/client.server";
 import { emit, nudgeOutbox, type NewEvent } from "~/platform/outbox.server";
 import { appendVersion, type ArchiveEntry } from "./archive.server";
@@ -33,4 +34,28 @@ export async function runCommand<T>(db: Db, fn: (c: Command) => Promise<T>): Pro
   );
   if (emitted > 0) nudgeOutbox();
   return result;
+}
+
+/**
+ * The retention purge path, the one way past the append-only triggers on archive_records,
+ * audit_log, checkpoints and chain_heads (drizzle/0002_archive_integrity.sql): a command whose
+ * transaction may UPDATE or DELETE them, and which must itself record an `expire` entry in the
+ * archive chain, or it rolls back. The retention job (issue 15) is its only intended caller; the
+ * runtime database role should hold no DELETE privilege on these tables at all (docs/archive.md).
+ */
+export async function withRetentionPurge<T>(db: Db, fn: (c: Command) => Promise<T>): Promise<T> {
+  return runCommand(db, async (c) => {
+    await c.tx.execute(sql`select set_config('atrium.retention_purge', 'on', true)`);
+    let expired = false;
+    const result = await fn({
+      ...c,
+      archive: (entry) => {
+        if (entry.action === "expire") expired = true;
+        return c.archive(entry);
+      },
+    });
+    if (!expired) throw new Error("a retention purge must record an `expire` entry in the archive");
+    await c.tx.execute(sql`select set_config('atrium.retention_purge', 'off', true)`);
+    return result;
+  });
 }

@@ -5,7 +5,10 @@ import { getDb, query, type Db } from "~/db/client.server";
 import { can, type Viewer } from "~/policy/policy";
 import { loadContentFacts } from "~/policy/facts.server";
 import { notFound } from "~/utils/http.server";
-import { verifyArchive, type VerifyResult } from "./verify.server";
+import { archiveRecord } from "./archive.server";
+import { storedAt } from "./chain.server";
+import { checkpointKey } from "./checkpoints.server";
+import { intactRowIds, verifyArchive, type VerifyResult } from "./verify.server";
 import { cleanQuery } from "~/utils/text";
 
 // Compliance officers read everything in their org, deleted content included,
@@ -57,7 +60,21 @@ export async function reviewSearch(
   });
 }
 
-export type ReviewVersion = { seq: number; version: number; action: string; actor: string; at: string; data: Record<string, unknown>; hash: string; prevHash: string };
+export type ReviewVersion = {
+  id: number;
+  seq: number;
+  version: number;
+  action: string;
+  actor: string;
+  at: string;
+  data: Record<string, unknown>;
+  hash: string;
+  prevHash: string;
+  /** The exact record the hash covers, so an outsider can recompute it. */
+  record: ReturnType<typeof archiveRecord>;
+  /** False when this row does not stand in the chain (forged, altered or out of range): flagged, never passed off as a version. */
+  intact: boolean;
+};
 
 /** Every archived version of one item with who, when and the chain hashes (audited). */
 export async function reviewItem(viewer: Viewer, id: string, opts: { export?: boolean } = {}, db?: Db) {
@@ -67,12 +84,30 @@ export async function reviewItem(viewer: Viewer, id: string, opts: { export?: bo
   if (!facts || facts.orgId !== orgId || !can(viewer, "review", facts)) notFound();
   return runCommand(d, async ({ tx, audit }) => {
     await audit({ orgId, actorId: viewer.id, action: opts.export ? "compliance.export" : "compliance.view", targetKind: "content", targetId: id, data: {} });
-    const versions = await query<ReviewVersion>(
+    const rows = await query<Record<string, unknown> & { id: string | number; seq: string | number; version: number; action: string; actor: string; at_text: string; data: unknown; hash: string; prev_hash: string }>(
       tx,
-      sql`select r.seq, r.version, r.action, coalesce(u.name, r.actor_id) as actor, r.at, r.data, r.hash, r.prev_hash as "prevHash"
+      sql`select r.id, r.org_id, r.seq, r.subject_kind, r.subject_id, r.version, r.action, r.actor_id, coalesce(u.name, r.actor_id) as actor,
+            ${storedAt("r.at")} as at_text, r.data, r.hash, r.prev_hash
           from archive_records r left join users u on u.id = r.actor_id
-          where r.org_id = ${orgId} and (r.subject_id = ${id} or r.subject_id like ${id + ":%"}) order by r.seq`,
+          where r.org_id = ${orgId} and (r.subject_id = ${id} or r.subject_id like ${id + ":%"}) order by r.seq, r.id`,
     );
+    const intact = await intactRowIds(tx, "archive", orgId, rows.map((r) => Number(r.id)));
+    const versions: ReviewVersion[] = rows.map((r) => {
+      const data = (typeof r.data === "string" ? JSON.parse(r.data) : r.data) as Record<string, unknown>;
+      const record = archiveRecord({
+        id: Number(r.id),
+        orgId: String(r.org_id),
+        seq: Number(r.seq),
+        subjectKind: String(r.subject_kind),
+        subjectId: String(r.subject_id),
+        version: Number(r.version),
+        action: r.action as never,
+        actorId: String(r.actor_id),
+        at: r.at_text,
+        data,
+      });
+      return { id: Number(r.id), seq: Number(r.seq), version: Number(r.version), action: r.action, actor: r.actor, at: r.at_text, data, hash: r.hash, prevHash: r.prev_hash, record, intact: intact.has(Number(r.id)) };
+    });
     const comments = await query<{ id: string }>(tx, sql`select id from content where parent_id = ${id} order by created_at`);
     return { id, kind: facts.contentKind, deleted: facts.deleted, versions, commentIds: comments.map((c) => c.id) };
   });
@@ -83,7 +118,13 @@ export async function exportItem(viewer: Viewer, id: string, db?: Db) {
   const d = db ?? (await getDb());
   const item = await reviewItem(viewer, id, { export: true }, d);
   const [head] = await query<{ seq: number; hash: string }>(d, sql`select seq, hash from chain_heads where org_id = ${viewer.orgId} and chain = 'archive'`);
-  return { exportedAt: new Date().toISOString(), exportedBy: viewer.id, item, chainHead: head ?? null, algorithm: "sha256(prev_hash + '\\n' + canonical_json(record))" };
+  return {
+    exportedAt: new Date().toISOString(),
+    exportedBy: viewer.id,
+    item,
+    chainHead: head ?? null,
+    algorithm: "hash = sha256(prevHash + '\\n' + canonical_json(record)), canonical_json = JSON with keys sorted at every depth; record.at is UTC with microseconds",
+  };
 }
 
 export async function auditTrail(viewer: Viewer, limit = 200, db?: Db) {
@@ -108,3 +149,10 @@ export async function verifyFromApp(viewer: Viewer, db?: Db): Promise<VerifyResu
   return result;
 }
 
+
+/** The public half of the checkpoint signing key, for examiners to check exported checkpoints with. */
+export function checkpointPublicKey(viewer: Viewer) {
+  requireComplianceViewer(viewer);
+  const k = checkpointKey();
+  return { keyId: k.keyId, pem: k.publicKeyPem };
+}

@@ -1,25 +1,71 @@
+import type { KeyObject } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { query, type Db } from "~/db/client.server";
-import { now } from "~/utils/clock.server";
+import { query, type Db, type DbOrTx } from "~/db/client.server";
 import { archiveRecord } from "./archive.server";
 import { auditRecord } from "./audit.server";
-import { chainHash, GENESIS, type ChainName } from "./chain.server";
+import { chainHash, GENESIS, storedAt, storedAtText, type ChainName } from "./chain.server";
+import { checkpointKey, checkSignature, type SignedCheckpoint } from "./checkpoints.server";
+
+export type VerifyReason =
+  | "hash mismatch"
+  | "broken link"
+  | "sequence gap"
+  | "sequence out of range"
+  | "duplicate sequence"
+  | "head mismatch"
+  | "head missing"
+  | "checkpoint mismatch"
+  | "bad signature";
 
 export type VerifyProblem = {
   chain: ChainName;
   orgId: string;
-  id: number;
-  seq: number;
-  reason: "hash mismatch" | "broken link" | "sequence gap" | "head mismatch" | "checkpoint mismatch";
+  /** The record concerned (for a gap: the first record after it); null when there is no such record. */
+  id: number | null;
+  /** The sequence number concerned (for a gap: the first missing number). */
+  seq: number | null;
+  reason: VerifyReason;
 };
 
 export type VerifyResult = { ok: boolean; checked: number; problem?: VerifyProblem };
 
-export type ExternalCheckpoint = { orgId: string; chain: ChainName; seq: number; hash: string; day?: string };
+export type { SignedCheckpoint as ExternalCheckpoint } from "./checkpoints.server";
 
 const BATCH = 2000;
-const toDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 const toJson = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
+const CHAINS: ChainName[] = ["archive", "audit"];
+const tableOf = (chain: ChainName) => (chain === "archive" ? sql.raw("archive_records") : sql.raw("audit_log"));
+
+type StoredRow = Record<string, unknown> & { id: string | number; seq: string | number; org_id: string; at_text: string; prev_hash: string; hash: string };
+
+/** Every stored column of a chain row (the timestamp at full precision), in chain order. */
+const rowColumns = (chain: ChainName) =>
+  chain === "archive"
+    ? sql.raw(`id, org_id, seq, subject_kind, subject_id, version, action, actor_id, ${storedAtText("at")} as at_text, data, prev_hash, hash`)
+    : sql.raw(`id, org_id, seq, actor_id, action, target_kind, target_id, ${storedAtText("at")} as at_text, data, prev_hash, hash`);
+
+/** The hash a stored row should carry, given the hash before it. */
+export function recomputeHash(chain: ChainName, prev: string, r: StoredRow): string {
+  const common = { id: Number(r.id), orgId: String(r.org_id), seq: Number(r.seq), at: r.at_text, data: toJson(r.data) as Record<string, unknown> };
+  const record =
+    chain === "archive"
+      ? archiveRecord({
+          ...common,
+          subjectKind: String(r.subject_kind),
+          subjectId: String(r.subject_id),
+          version: Number(r.version),
+          action: r.action as never,
+          actorId: String(r.actor_id),
+        })
+      : auditRecord({
+          ...common,
+          actorId: r.actor_id == null ? null : String(r.actor_id),
+          action: String(r.action),
+          targetKind: String(r.target_kind),
+          targetId: String(r.target_id),
+        });
+  return chainHash(prev, record);
+}
 
 async function totalRecords(db: Db, orgId?: string) {
   const where = orgId ? sql` where org_id = ${orgId}` : sql``;
@@ -29,122 +75,138 @@ async function totalRecords(db: Db, orgId?: string) {
 }
 
 /**
- * Walks every org's archive and audit chains in order, recomputing each hash from
- * the stored columns. Stops at the first broken record. Also checks the chain heads,
- * the stored daily checkpoints and any checkpoints given from outside.
+ * The chains that exist: every (org, chain) found in the records themselves, in the heads
+ * or in any checkpoint. A chain whose head row was deleted is still walked (and reported).
+ */
+async function discoverChains(db: Db, orgId: string | undefined, checkpoints: SignedCheckpoint[]) {
+  const where = orgId ? sql`where org_id = ${orgId}` : sql``;
+  const rows = await query<{ org_id: string; chain: string }>(
+    db,
+    sql`select distinct org_id, 'archive' as chain from archive_records ${where}
+        union select distinct org_id, 'audit' as chain from audit_log ${where}
+        union select org_id, chain from chain_heads ${where}
+        union select org_id, chain from checkpoints ${where}`,
+  );
+  const keys = new Set(rows.map((r) => `${r.org_id}|${r.chain}`));
+  for (const c of checkpoints) keys.add(`${c.orgId}|${c.chain}`);
+  return [...keys].sort().map((k) => {
+    const [org, chain] = k.split("|");
+    return { orgId: org, chain: chain as ChainName };
+  });
+}
+
+/**
+ * Walks every chain that exists in the tables, every row of it in (seq, id) order,
+ * recomputing each hash from the stored columns. Stops at the first problem. Rows must run
+ * 1, 2, … head with no gap, duplicate or stray number; the head row must exist and match;
+ * every stored checkpoint and every checkpoint given from outside must carry a valid
+ * signature and match the chain at its sequence number (a chain shorter than a checkpoint
+ * means records were removed).
  */
 export async function verifyArchive(
   db: Db,
-  opts: { onProgress?: (done: number, total: number) => void; checkpoints?: ExternalCheckpoint[]; orgId?: string } = {},
+  opts: { onProgress?: (done: number, total: number) => void; checkpoints?: SignedCheckpoint[]; publicKey?: KeyObject; orgId?: string } = {},
 ): Promise<VerifyResult> {
   const total = await totalRecords(db, opts.orgId);
   let checked = 0;
-  const chains = await query<{ org_id: string; chain: ChainName; seq: string | number; hash: string }>(
+  const fail = (problem: VerifyProblem): VerifyResult => ({ ok: false, checked, problem });
+
+  const stored = await query<{ org_id: string; chain: ChainName; seq: string | number; hash: string; day: string; at: string; key_id: string | null; signature: string | null }>(
     db,
-    opts.orgId
-      ? sql`select org_id, chain, seq, hash from chain_heads where org_id = ${opts.orgId} order by chain`
-      : sql`select org_id, chain, seq, hash from chain_heads order by org_id, chain`,
+    sql`select org_id, chain, seq, hash, day, ${storedAt("at")} as at, key_id, signature from checkpoints
+        ${opts.orgId ? sql`where org_id = ${opts.orgId}` : sql``} order by org_id, chain, seq`,
   );
-  const stored = await query<{ org_id: string; chain: ChainName; seq: string | number; hash: string }>(
-    db,
-    opts.orgId ? sql`select org_id, chain, seq, hash from checkpoints where org_id = ${opts.orgId}` : sql`select org_id, chain, seq, hash from checkpoints`,
-  );
-  const expected = new Map<string, string>();
-  const external = (opts.checkpoints ?? []).filter((c) => !opts.orgId || c.orgId === opts.orgId);
-  for (const c of [...stored.map((s) => ({ orgId: s.org_id, chain: s.chain, seq: Number(s.seq), hash: s.hash })), ...external]) {
-    expected.set(`${c.orgId}|${c.chain}|${c.seq}`, c.hash);
+  const all: SignedCheckpoint[] = [
+    ...stored.map((s) => ({ v: 1 as const, orgId: s.org_id, chain: s.chain, seq: Number(s.seq), hash: s.hash, day: s.day, at: s.at, keyId: s.key_id ?? "", signature: s.signature ?? "" })),
+    ...(opts.checkpoints ?? []).filter((c) => !opts.orgId || c.orgId === opts.orgId),
+  ];
+  // The installation's key only when there is something to check (it is created on first use).
+  const publicKey = all.length ? (opts.publicKey ?? checkpointKey().publicKey) : null;
+  for (const c of all) {
+    const seq = Number(c.seq);
+    if (!publicKey || !checkSignature(c, publicKey)) return fail({ chain: c.chain, orgId: c.orgId, id: null, seq: Number.isFinite(seq) ? seq : null, reason: "bad signature" });
+  }
+  const expected = new Map<string, string[]>();
+  for (const c of all) {
+    const k = `${c.orgId}|${c.chain}|${c.seq}`;
+    expected.set(k, [...(expected.get(k) ?? []), c.hash]);
   }
 
-  for (const head of chains) {
-    const table = head.chain === "archive" ? sql`archive_records` : sql`audit_log`;
+  for (const { orgId, chain } of await discoverChains(db, opts.orgId, all)) {
+    if (!CHAINS.includes(chain)) return fail({ chain, orgId, id: null, seq: null, reason: "checkpoint mismatch" });
+    const [head] = await query<{ seq: string | number; hash: string }>(db, sql`select seq, hash from chain_heads where org_id = ${orgId} and chain = ${chain}`);
+    const headSeq = head ? Number(head.seq) : null;
     let prev = GENESIS;
-    let expectSeq = 1;
-    let lastId = 0;
     let lastSeq = 0;
+    let lastId: number | null = null;
+    let after = sql``;
     for (;;) {
-      const rows = await query<Record<string, unknown>>(
+      const rows = await query<StoredRow>(
         db,
-        sql`select * from ${table} where org_id = ${head.org_id} and seq >= ${expectSeq} order by seq limit ${BATCH}`,
+        sql`select ${rowColumns(chain)} from ${tableOf(chain)} where org_id = ${orgId} ${after} order by seq, id limit ${BATCH}`,
       );
       if (rows.length === 0) break;
       for (const r of rows) {
         const seq = Number(r.seq);
         const id = Number(r.id);
-        const fail = (reason: VerifyProblem["reason"]): VerifyResult => ({
-          ok: false,
-          checked,
-          problem: { chain: head.chain, orgId: head.org_id, id, seq, reason },
-        });
-        if (seq !== expectSeq) return fail("sequence gap");
-        if (r.prev_hash !== prev) return fail("broken link");
-        const record =
-          head.chain === "archive"
-            ? archiveRecord({
-                orgId: String(r.org_id),
-                seq,
-                subjectKind: String(r.subject_kind),
-                subjectId: String(r.subject_id),
-                version: Number(r.version),
-                action: r.action as never,
-                actorId: String(r.actor_id),
-                at: toDate(r.at),
-                data: toJson(r.data),
-              })
-            : auditRecord({
-                orgId: String(r.org_id),
-                seq,
-                actorId: r.actor_id == null ? null : String(r.actor_id),
-                action: String(r.action),
-                targetKind: String(r.target_kind),
-                targetId: String(r.target_id),
-                data: toJson(r.data),
-                at: toDate(r.at),
-              });
-        const hash = chainHash(prev, record);
-        if (hash !== r.hash) return fail("hash mismatch");
-        const cp = expected.get(`${head.org_id}|${head.chain}|${seq}`);
-        if (cp !== undefined && cp !== hash) return fail("checkpoint mismatch");
+        const at = (reason: VerifyReason, s = seq) => fail({ chain, orgId, id, seq: s, reason });
+        // Nothing outside 1..head is a legitimate record, whatever its hashes say.
+        if (seq < 1 || (headSeq !== null && seq > headSeq)) return at("sequence out of range");
+        if (seq === lastSeq) return at("duplicate sequence");
+        if (seq !== lastSeq + 1) return at("sequence gap", lastSeq + 1);
+        if (r.prev_hash !== prev) return at("broken link");
+        const hash = recomputeHash(chain, prev, r);
+        if (hash !== r.hash) return at("hash mismatch");
+        if ((expected.get(`${orgId}|${chain}|${seq}`) ?? []).some((h) => h !== hash)) return at("checkpoint mismatch");
         prev = hash;
-        expectSeq = seq + 1;
-        lastId = id;
         lastSeq = seq;
+        lastId = id;
         checked++;
       }
+      const last = rows[rows.length - 1];
+      after = sql`and (seq, id) > (${Number(last.seq)}, ${Number(last.id)})`;
       opts.onProgress?.(checked, total);
     }
-    if (Number(head.seq) !== lastSeq || head.hash !== prev) {
-      return { ok: false, checked, problem: { chain: head.chain, orgId: head.org_id, id: lastId, seq: lastSeq, reason: "head mismatch" } };
-    }
-  }
-  // A checkpoint that points past the end of its chain means records were removed.
-  for (const [key] of expected) {
-    const [orgId, chain, seqStr] = key.split("|");
-    const head = chains.find((c) => c.org_id === orgId && c.chain === chain);
-    if (!head || Number(head.seq) < Number(seqStr)) {
-      return { ok: false, checked, problem: { chain: chain as ChainName, orgId, id: 0, seq: Number(seqStr), reason: "checkpoint mismatch" } };
+    if (lastSeq > 0 && !head) return fail({ chain, orgId, id: lastId, seq: lastSeq, reason: "head missing" });
+    if (headSeq !== null && headSeq > lastSeq) return fail({ chain, orgId, id: null, seq: lastSeq + 1, reason: "sequence gap" });
+    if (head && head.hash !== prev) return fail({ chain, orgId, id: lastId, seq: lastSeq, reason: "head mismatch" });
+    // A checkpoint beyond the end of the chain: records were removed since it was signed.
+    for (const c of all) {
+      if (c.orgId === orgId && c.chain === chain && Number(c.seq) > lastSeq) {
+        return fail({ chain, orgId, id: null, seq: Number(c.seq), reason: "checkpoint mismatch" });
+      }
     }
   }
   opts.onProgress?.(checked, total);
   return { ok: true, checked };
 }
 
-/** Records today's head of every chain; unique per org, chain and day, so any number of instances may run it. */
-export async function createDailyCheckpoints(db: Db) {
-  const t = now();
-  const day = t.toISOString().slice(0, 10);
-  await db.execute(
-    sql`insert into checkpoints (org_id, chain, seq, hash, day, at)
-        select org_id, chain, seq, hash, ${day}, ${t.toISOString()}::timestamptz from chain_heads where seq > 0
-        on conflict (org_id, chain, day) do nothing`,
-  );
-}
-
-export async function exportCheckpoints(db: Db, orgId?: string): Promise<ExternalCheckpoint[]> {
-  const rows = await query<{ org_id: string; chain: ChainName; seq: string | number; hash: string; day: string }>(
+/**
+ * Ids of the given chain rows that stand in the chain: seq within 1..head, exactly one row
+ * at that seq, its own hash recomputes, and it links to the row before it. Histories and
+ * exports use it so a forged or altered row is never shown as a legitimate version.
+ */
+export async function intactRowIds(db: DbOrTx, chain: ChainName, orgId: string, ids: number[]): Promise<Set<number>> {
+  const ok = new Set<number>();
+  if (ids.length === 0) return ok;
+  const table = tableOf(chain);
+  const [head] = await query<{ seq: string | number }>(db, sql`select seq from chain_heads where org_id = ${orgId} and chain = ${chain}`);
+  if (!head) return ok;
+  const idList = sql.join(ids.map((i) => sql`${i}`), sql`, `);
+  const rows = await query<StoredRow & { prior: string | null; twins: string | number }>(
     db,
-    orgId
-      ? sql`select org_id, chain, seq, hash, day from checkpoints where org_id = ${orgId} order by day, chain`
-      : sql`select org_id, chain, seq, hash, day from checkpoints order by org_id, day, chain`,
+    sql`select ${rowColumns(chain)},
+          (select p.hash from ${table} p where p.org_id = t.org_id and p.seq = t.seq - 1 limit 1) as prior,
+          (select count(*) from ${table} d where d.org_id = t.org_id and d.seq = t.seq) as twins
+        from ${table} t where t.org_id = ${orgId} and t.id in (${idList})`,
   );
-  return rows.map((r) => ({ orgId: r.org_id, chain: r.chain, seq: Number(r.seq), hash: r.hash, day: r.day }));
+  for (const r of rows) {
+    const seq = Number(r.seq);
+    if (seq < 1 || seq > Number(head.seq) || Number(r.twins) !== 1) continue;
+    const prior = seq === 1 ? GENESIS : r.prior;
+    if (prior === null || r.prev_hash !== prior) continue;
+    if (recomputeHash(chain, r.prev_hash, r) !== r.hash) continue;
+    ok.add(Number(r.id));
+  }
+  return ok;
 }

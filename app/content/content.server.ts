@@ -1,9 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import { authorize } from "~/policy/authorize.server";
-import { getDb, query, type Db, type Tx } from "~/db/client.server";
+import { getDb, query, type Db, type DbOrTx, type Tx } from "~/db/client.server";
 import { content, reactions } from "~/db/schema";
 import type { ArchiveAction } from "~/compliance/archive.server";
 import { runCommand, type Command } from "~/compliance/command.server";
+import { intactRowIds } from "~/compliance/verify.server";
 import { can, type Viewer } from "~/policy/policy";
 import { loadContentFacts, loadSpaceFacts } from "~/policy/facts.server";
 import { now } from "~/utils/clock.server";
@@ -215,9 +216,18 @@ export async function contentHistory(viewer: Viewer, id: string, db?: Db) {
   const d = db ?? (await getDb());
   const facts = await factsOrNotFound(d, id);
   authorize(viewer, "history", facts);
-  return query<{ version: number; action: string; actor_id: string; at: string; data: Record<string, unknown> }>(
-    d,
-    sql`select version, action, actor_id, at, data from archive_records
-        where subject_id = ${id} and org_id = ${facts.orgId} order by version`,
+  return archivedVersions(d, facts.orgId, id);
+}
+
+export type ArchivedVersion = { id: number; version: number; action: string; actor_id: string; at: string; data: Record<string, unknown> };
+
+/** The archived versions of one item that stand in the chain: a forged or altered row is never shown as a version. */
+export async function archivedVersions(db: DbOrTx, orgId: string, subjectId: string): Promise<ArchivedVersion[]> {
+  const rows = await query<ArchivedVersion>(
+    db,
+    sql`select id, version, action, actor_id, at, data from archive_records
+        where subject_id = ${subjectId} and org_id = ${orgId} order by version, seq`,
   );
+  const intact = await intactRowIds(db, "archive", orgId, rows.map((r) => Number(r.id)));
+  return rows.filter((r) => intact.has(Number(r.id)));
 }

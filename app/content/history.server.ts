@@ -1,12 +1,12 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { runCommand } from "~/compliance/command.server";
-import { getDb, query, type Db } from "~/db/client.server";
+import { getDb, type Db } from "~/db/client.server";
 import { content, users } from "~/db/schema";
 import { loadContentFacts } from "~/policy/facts.server";
 import { can, type Viewer } from "~/policy/policy";
 import { notFound } from "~/utils/http.server";
 import { rootPostId } from "./composer.server";
-import { contentHistory } from "./content.server";
+import { archivedVersions, contentHistory } from "./content.server";
 
 export type HistoryVersion = {
   version: number;
@@ -34,11 +34,7 @@ export async function postHistory(viewer: Viewer, id: string, db?: Db) {
   } else if (reviewing && facts.deleted) {
     rows = await runCommand(d, async ({ tx, audit }) => {
       await audit({ orgId: facts.orgId, actorId: viewer.id, action: "content.review_history", targetKind: "content", targetId: id, data: {} });
-      return query<Awaited<ReturnType<typeof contentHistory>>[number]>(
-        tx,
-        sql`select version, action, actor_id, at, data from archive_records
-            where subject_id = ${id} and org_id = ${facts.orgId} order by version`,
-      );
+      return archivedVersions(tx, facts.orgId, id);
     });
   } else {
     notFound();

@@ -61,11 +61,12 @@ function claimDataDir(dir: string) {
   };
 }
 
-export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
+export async function openDatabase(opts: OpenOptions & { migrate?: boolean }): Promise<DbHandle> {
   if (opts.kind === "postgres") {
     const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
-    await migratePostgres(db as never, { migrationsFolder: migrationsFolder() });
+    // A runtime role without DDL rights cannot run the migrator (it creates its schema first).
+    if (opts.migrate ?? env().ATRIUM_MIGRATE) await migratePostgres(db as never, { migrationsFolder: migrationsFolder() });
     return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
   }
   let release = () => {};

@@ -244,6 +244,9 @@ export const checkpoints = pgTable("checkpoints", {
   hash: text("hash").notNull(),
   day: text("day").notNull(),
   at: ts("at").notNull(),
+  // Ed25519 over the canonical statement (app/compliance/checkpoints.server.ts); the key is never in the database.
+  keyId: text("key_id"),
+  signature: text("signature"),
 }, (t) => [uniqueIndex("checkpoints_org_chain_day_key").on(t.orgId, t.chain, t.day)]);
 
 // ---------- outbox ----------

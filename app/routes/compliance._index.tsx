@@ -4,8 +4,8 @@ import { z } from "zod";
 import { AuditNotice, ComplianceNav } from "~/components/compliance-nav";
 import { DataTable } from "~/components/data-table";
 import { Button, Card, EmptyState, Input, PageHeader } from "~/components/ui";
-import { requireComplianceViewer, reviewSearch, verifyFromApp } from "~/compliance/review.server";
-import type { VerifyProblem } from "~/compliance/verify.server";
+import { checkpointPublicKey, requireComplianceViewer, reviewSearch, verifyFromApp } from "~/compliance/review.server";
+import type { VerifyReason } from "~/compliance/verify.server";
 import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { badRequest, fieldErrors, parseForm } from "~/utils/forms.server";
@@ -38,6 +38,7 @@ type Values = { q: string; author: string; from: string; to: string; includeDele
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
   requireComplianceViewer(viewer);
+  const signingKey = checkpointPublicKey(viewer);
   const params = new URL(request.url).searchParams;
   const submitted = params.has("q");
   const raw = Object.fromEntries(params);
@@ -48,10 +49,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     to: raw.to ?? "",
     includeDeleted: submitted ? raw.deleted === "on" : true,
   };
-  if (!submitted) return json({ values, errors: {} as Record<string, string>, hits: null });
+  if (!submitted) return json({ values, errors: {} as Record<string, string>, hits: null, signingKey });
 
   const parsed = SearchParams.safeParse(raw);
-  if (!parsed.success) return json({ values, errors: fieldErrors(locale, parsed.error), hits: null }, { status: 400 });
+  if (!parsed.success) return json({ values, errors: fieldErrors(locale, parsed.error), hits: null, signingKey }, { status: 400 });
   const p = parsed.data;
   const hits = await reviewSearch(viewer, {
     q: p.q,
@@ -63,6 +64,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
   return json({
     values,
+    signingKey,
     errors: {} as Record<string, string>,
     hits: hits.map((h) => ({
       id: h.id,
@@ -95,16 +97,20 @@ const KINDS: Record<string, MessageKey> = {
   answer: "compliance.kind.answer",
 };
 
-const REASONS: Record<VerifyProblem["reason"], MessageKey> = {
+const REASONS: Record<VerifyReason, MessageKey> = {
   "hash mismatch": "compliance.verify.reason.hashMismatch",
   "broken link": "compliance.verify.reason.brokenLink",
   "sequence gap": "compliance.verify.reason.sequenceGap",
+  "sequence out of range": "compliance.verify.reason.outOfRange",
+  "duplicate sequence": "compliance.verify.reason.duplicate",
   "head mismatch": "compliance.verify.reason.headMismatch",
+  "head missing": "compliance.verify.reason.headMissing",
   "checkpoint mismatch": "compliance.verify.reason.checkpointMismatch",
+  "bad signature": "compliance.verify.reason.badSignature",
 };
 
 export default function ComplianceConsole() {
-  const { values, errors, hits } = useLoaderData<typeof loader>();
+  const { values, errors, hits, signingKey } = useLoaderData<typeof loader>();
   const { t } = useT();
   const navigation = useNavigation();
   const searching = navigation.state === "loading" && navigation.location.pathname === "/compliance";
@@ -157,7 +163,7 @@ export default function ComplianceConsole() {
         <Results hits={hits} />
       )}
 
-      <VerifyPanel />
+      <VerifyPanel signingKey={signingKey} />
     </>
   );
 }
@@ -224,7 +230,7 @@ function Results({ hits }: { hits: Hit[] }) {
   );
 }
 
-function VerifyPanel() {
+function VerifyPanel({ signingKey }: { signingKey: { keyId: string; pem: string } }) {
   const { t } = useT();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
@@ -250,9 +256,9 @@ function VerifyPanel() {
           </p>
         ) : verify?.problem ? (
           <p className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {t("compliance.verify.broken", {
-              id: verify.problem.id,
-              seq: verify.problem.seq,
+            {t(verify.problem.id === null || verify.problem.reason === "sequence gap" ? "compliance.verify.brokenAt" : "compliance.verify.broken", {
+              id: verify.problem.id ?? "",
+              seq: verify.problem.seq ?? "",
               chain: t(verify.problem.chain === "archive" ? "compliance.verify.chain.archive" : "compliance.verify.chain.audit"),
               reason: t(REASONS[verify.problem.reason]),
               count: verify.checked,
@@ -260,6 +266,11 @@ function VerifyPanel() {
           </p>
         ) : null}
       </div>
+      <details className="mt-4 text-sm text-slate-600">
+        <summary className="cursor-pointer font-medium text-slate-800">{t("compliance.verify.key", { keyId: signingKey.keyId })}</summary>
+        <p className="mt-2">{t("compliance.verify.keyHint")}</p>
+        <pre className="mt-2 overflow-x-auto rounded-lg bg-slate-50 p-3 text-xs text-slate-800">{signingKey.pem}</pre>
+      </details>
     </Card>
   );
 }

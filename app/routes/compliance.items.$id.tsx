@@ -16,6 +16,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const versions = item.versions.map((v) => {
     const data = (typeof v.data === "string" ? JSON.parse(v.data) : v.data) as Record<string, unknown>;
     return {
+      id: v.id,
+      intact: v.intact,
       seq: Number(v.seq),
       version: Number(v.version),
       action: v.action,
@@ -98,8 +100,13 @@ export default function ComplianceItemPage() {
         {versions.length === 0 ? <p className="text-sm text-slate-600">{t("compliance.item.noVersions")}</p> : null}
         <ol className="space-y-3">
           {versions.map((v) => (
-            <li key={v.seq}>
-              <Card className={cx("p-4", v.action === "delete" && "border-dashed border-red-300 bg-red-50/50")}>
+            <li key={v.id}>
+              <Card className={cx("p-4", (v.action === "delete" || !v.intact) && "border-dashed border-red-300 bg-red-50/50")}>
+                {v.intact ? null : (
+                  <p role="alert" className="mb-2 text-xs font-semibold text-red-800">
+                    {t("compliance.item.notIntact")}
+                  </p>
+                )}
                 <h3 className="flex flex-wrap items-baseline gap-x-2 text-sm">
                   <span className="font-semibold text-slate-900">{t("compliance.item.versionHeading", { version: v.version })}</span>
                   <span className="text-slate-700">{t(ACTIONS[v.action] ?? "compliance.action.other")}</span>

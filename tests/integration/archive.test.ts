@@ -1,13 +1,15 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, query, type Db } from "../../app/db/client.server";
-import { createDailyCheckpoints, exportCheckpoints, verifyArchive } from "../../app/compliance/verify.server";
+import { createDailyCheckpoints, exportCheckpoints } from "../../app/compliance/checkpoints.server";
+import { recomputeHash, verifyArchive } from "../../app/compliance/verify.server";
 import { contentHistory, createContent, deleteContent, editContent, setReaction } from "../../app/content/content.server";
 import { createSpace } from "../../app/spaces/spaces.server";
 import { loadViewer } from "../../app/policy/viewer.server";
 import { testClock } from "../../app/utils/clock.server";
 import { makeOrg, makeUser } from "../../scripts/lib/factories";
 import { doc } from "../fixtures/world";
+import { asTableOwner, restoreOrg, snapshotOrg } from "../support/tamper";
 
 let db: Db;
 beforeAll(async () => {
@@ -62,14 +64,14 @@ describe("archive", () => {
     // tamper with one character of the edited version's text
     const victim = targets[1];
     expect(victim.text).toBe("Second draft about compliance");
-    await db.execute(
-      sql`update archive_records set data = jsonb_set(data, '{text}', to_jsonb(overlay(data->>'text' placing 'X' from 1 for 1))) where id = ${victim.id}`,
+    await asTableOwner(db, (tx) =>
+      tx.execute(sql`update archive_records set data = jsonb_set(data, '{text}', to_jsonb(overlay(data->>'text' placing 'X' from 1 for 1))) where id = ${victim.id}`),
     );
     const bad = await verifyArchive(db);
     expect(bad.ok).toBe(false);
     expect(bad.problem).toMatchObject({ chain: "archive", orgId: org.id, id: Number(victim.id), reason: "hash mismatch" });
     // put the byte back: verifies again
-    await db.execute(sql`update archive_records set data = jsonb_set(data, '{text}', to_jsonb(${victim.text}::text)) where id = ${victim.id}`);
+    await asTableOwner(db, (tx) => tx.execute(sql`update archive_records set data = jsonb_set(data, '{text}', to_jsonb(${victim.text}::text)) where id = ${victim.id}`));
     expect((await verifyArchive(db)).ok).toBe(true);
   });
 
@@ -80,67 +82,60 @@ describe("archive", () => {
   ])("tampering with the %s column is detected", async (_name, change) => {
     const { org } = await seedOrg();
     const [rec] = await query<{ id: number }>(db, sql`select id from archive_records where org_id = ${org.id} and seq = 1`);
-    const before = await query<Record<string, unknown>>(db, sql`select * from archive_records where id = ${rec.id}`);
-    await db.execute(sql`update archive_records set ${change} where id = ${rec.id}`);
+    const snap = await snapshotOrg(db, org.id);
+    await asTableOwner(db, (tx) => tx.execute(sql`update archive_records set ${change} where id = ${rec.id}`));
     const res = await verifyArchive(db);
     expect(res.ok).toBe(false);
     expect(res.problem?.id).toBe(Number(rec.id));
-    // restore the original row so later tests see a clean archive
-    const b = before[0];
-    await db.execute(
-      sql`update archive_records set actor_id = ${b.actor_id as string}, action = ${b.action as string}, at = ${new Date(b.at as string).toISOString()}::timestamptz where id = ${rec.id}`,
-    );
+    // restore the original rows so later tests see a clean archive
+    await restoreOrg(db, snap);
     expect((await verifyArchive(db)).ok).toBe(true);
   });
 
   it("a deleted record breaks the chain and is named by its successor", async () => {
     const { org } = await seedOrg();
     const rows = await query<{ id: number; seq: number }>(db, sql`select id, seq from archive_records where org_id = ${org.id} order by seq`);
-    const saved = await query<Record<string, unknown>>(db, sql`select * from archive_records where id = ${rows[1].id}`);
-    await db.execute(sql`delete from archive_records where id = ${rows[1].id}`);
+    const snap = await snapshotOrg(db, org.id);
+    await asTableOwner(db, (tx) => tx.execute(sql`delete from archive_records where id = ${rows[1].id}`));
     const res = await verifyArchive(db);
     expect(res.ok).toBe(false);
-    expect(res.problem).toMatchObject({ reason: "sequence gap", id: Number(rows[2].id) });
-    const s = saved[0];
-    await db.execute(
-      sql`insert into archive_records (id, org_id, seq, subject_kind, subject_id, version, action, actor_id, at, data, prev_hash, hash)
-          values (${s.id as number}, ${s.org_id as string}, ${s.seq as number}, ${s.subject_kind as string}, ${s.subject_id as string}, ${s.version as number},
-                  ${s.action as string}, ${s.actor_id as string}, ${new Date(s.at as string).toISOString()}::timestamptz, ${JSON.stringify(s.data)}::jsonb, ${s.prev_hash as string}, ${s.hash as string})`,
-    );
+    // the missing number is named, and the record after the hole
+    expect(res.problem).toMatchObject({ reason: "sequence gap", seq: Number(rows[1].seq), id: Number(rows[2].id) });
+    await restoreOrg(db, snap);
     expect((await verifyArchive(db)).ok).toBe(true);
   });
 
   it("checkpoints: a rewritten chain that hashes consistently still fails against an exported checkpoint", async () => {
-    const { org, av, post } = await seedOrg();
+    const { org } = await seedOrg();
     testClock.freeze(new Date("2026-02-01T10:00:00Z"));
     await createDailyCheckpoints(db);
     const exported = (await exportCheckpoints(db, org.id)).filter((c) => c.chain === "archive");
     expect(exported).toHaveLength(1);
+    const snap = await snapshotOrg(db, org.id);
     // An insider rewrites the whole chain from record 1 so that every hash is consistent again
     // and deletes the stored checkpoint: only the outsider's copy can catch it.
-    const rows = await query<Record<string, unknown>>(db, sql`select * from archive_records where org_id = ${org.id} order by seq`);
-    const { archiveRecord } = await import("../../app/compliance/archive.server");
-    const { chainHash, GENESIS } = await import("../../app/compliance/chain.server");
-    let prev = GENESIS;
-    for (const r of rows) {
-      const data = r.seq === 1 || Number(r.seq) === 1 ? { ...(r.data as object), text: "Rewritten history" } : (r.data as Record<string, unknown>);
-      const hash = chainHash(prev, archiveRecord({
-        orgId: r.org_id as string, seq: Number(r.seq), subjectKind: r.subject_kind as string, subjectId: r.subject_id as string,
-        version: Number(r.version), action: r.action as never, actorId: r.actor_id as string, at: new Date(r.at as string), data,
-      }));
-      await db.execute(sql`update archive_records set data = ${JSON.stringify(data)}::jsonb, prev_hash = ${prev}, hash = ${hash} where id = ${r.id as number}`);
-      prev = hash;
-    }
-    await db.execute(sql`update chain_heads set hash = ${prev} where org_id = ${org.id} and chain = 'archive'`);
-    await db.execute(sql`delete from checkpoints where org_id = ${org.id}`);
-    expect((await verifyArchive(db)).ok).toBe(true); // internally consistent...
+    await asTableOwner(db, async (tx) => {
+      const rows = await query<Record<string, unknown> & { id: number; seq: number; org_id: string; at_text: string; prev_hash: string; hash: string }>(
+        tx,
+        sql`select *, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text from archive_records where org_id = ${org.id} order by seq`,
+      );
+      let prev = "0".repeat(64);
+      for (const r of rows) {
+        const data = Number(r.seq) === 1 ? { ...(r.data as object), text: "Rewritten history" } : r.data;
+        const hash = recomputeHash("archive", prev, { ...r, data });
+        await tx.execute(sql`update archive_records set data = ${JSON.stringify(data)}::jsonb, prev_hash = ${prev}, hash = ${hash} where id = ${r.id}`);
+        prev = hash;
+      }
+      await tx.execute(sql`update chain_heads set hash = ${prev} where org_id = ${org.id} and chain = 'archive'`);
+      await tx.execute(sql`delete from checkpoints where org_id = ${org.id}`);
+    });
+    expect((await verifyArchive(db, { orgId: org.id })).ok).toBe(true); // internally consistent...
     const res = await verifyArchive(db, { checkpoints: exported });
     expect(res.ok).toBe(false); // ...but not what the outsider recorded
     expect(res.problem).toMatchObject({ reason: "checkpoint mismatch", orgId: org.id });
-    void av; void post;
     // leave no broken chain for later tests in this worker
-    await db.execute(sql`delete from archive_records where org_id = ${org.id}`);
-    await db.execute(sql`delete from chain_heads where org_id = ${org.id} and chain = 'archive'`);
+    await restoreOrg(db, snap);
+    expect((await verifyArchive(db)).ok).toBe(true);
   });
 
   it("an aborted transaction leaves no version, no current row and no outbox event", async () => {

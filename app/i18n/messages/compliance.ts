@@ -51,9 +51,17 @@ export const complianceEn = {
   "compliance.verify.chain.audit": "audit",
   "compliance.verify.reason.hashMismatch": "its content does not match its hash",
   "compliance.verify.reason.brokenLink": "it does not point to the previous record",
-  "compliance.verify.reason.sequenceGap": "records are missing before it",
+  "compliance.verify.brokenAt": "The archive is broken at sequence {seq} of the {chain} chain: {reason}. {count} records checked before it.",
+  "compliance.verify.reason.sequenceGap": "this sequence number is missing",
+  "compliance.verify.reason.outOfRange": "its sequence number lies outside the chain",
+  "compliance.verify.reason.duplicate": "another record has the same sequence number",
   "compliance.verify.reason.headMismatch": "the chain does not end at the recorded head",
-  "compliance.verify.reason.checkpointMismatch": "it differs from a daily checkpoint",
+  "compliance.verify.reason.headMissing": "the chain’s head row is missing",
+  "compliance.verify.reason.checkpointMismatch": "it differs from a signed checkpoint",
+  "compliance.verify.reason.badSignature": "a checkpoint’s signature is not valid",
+  "compliance.verify.key": "Checkpoint signing key (Ed25519, id {keyId})",
+  "compliance.verify.keyHint": "Daily checkpoints are signed with this key, which is kept outside the database. Keep a copy of this public key to check exported checkpoints with npm run archive:verify -- --checkpoints file --public-key key.pem.",
+  "compliance.item.notIntact": "Fails the chain: not a legitimate version",
 
   // Item review
   "compliance.item.title": "Item review",
@@ -190,9 +198,19 @@ export const complianceFr = {
   "compliance.verify.chain.audit": "d’audit",
   "compliance.verify.reason.hashMismatch": "son contenu ne correspond pas à son empreinte",
   "compliance.verify.reason.brokenLink": "il ne pointe pas vers l’enregistrement précédent",
-  "compliance.verify.reason.sequenceGap": "des enregistrements manquent avant lui",
+  "compliance.verify.brokenAt":
+    "L’archive est rompue à la séquence {seq} de la chaîne {chain}\u00a0: {reason}. {count}\u00a0enregistrements vérifiés avant.",
+  "compliance.verify.reason.sequenceGap": "ce numéro de séquence manque",
+  "compliance.verify.reason.outOfRange": "son numéro de séquence est hors de la chaîne",
+  "compliance.verify.reason.duplicate": "un autre enregistrement porte le même numéro de séquence",
   "compliance.verify.reason.headMismatch": "la chaîne ne se termine pas à la tête enregistrée",
-  "compliance.verify.reason.checkpointMismatch": "il diffère d’un point de contrôle quotidien",
+  "compliance.verify.reason.headMissing": "la ligne de tête de la chaîne manque",
+  "compliance.verify.reason.checkpointMismatch": "il diffère d’un point de contrôle signé",
+  "compliance.verify.reason.badSignature": "la signature d’un point de contrôle n’est pas valide",
+  "compliance.verify.key": "Clé de signature des points de contrôle (Ed25519, identifiant {keyId})",
+  "compliance.verify.keyHint":
+    "Les points de contrôle quotidiens sont signés avec cette clé, conservée hors de la base de données. Gardez une copie de cette clé publique pour vérifier les points de contrôle exportés avec npm run archive:verify -- --checkpoints fichier --public-key cle.pem.",
+  "compliance.item.notIntact": "Hors chaîne\u00a0: pas une version légitime",
 
   // Item review
   "compliance.item.title": "Examen d’un élément",
