@@ -157,6 +157,8 @@ describe('startMeilisearch', () => {
       visibility: 'open',
       authorId: 'alice',
       authorDepartment: 'Risk',
+      rootAuthorDepartment: 'Risk',
+      rootId: null,
       authorName: 'Alice',
       spaceDepartments: [],
       topics: [],
