@@ -248,7 +248,9 @@ describe(`thread visibility (seed ${SEED})`, () => {
     let attempts = 0;
     for (const { name, viewer: v } of personas) {
       const { visible } = await oracle(v);
-      for (const it of items.filter((i) => !visible(i))) {
+      // a sample per persona, comments first (the thread rule), then roots
+      const unseen = items.filter((i) => !visible(i)).sort((a, b) => Number(a.rootId === null) - Number(b.rootId === null));
+      for (const it of unseen.slice(0, 14)) {
         const what = `${name} on ${it.rootId ? "comment" : "post"} ${it.id}`;
         expect(await status(createComment(v, { parentId: it.id, body: paragraphDoc("let me in") })), `reply ${what}`).toBe(404);
         expect(await status(setReaction(v, it.id, "like", true)), `react ${what}`).toBe(404);
