@@ -15,6 +15,10 @@ export type ContentDocument = {
   authorId: string;
   authorName: string;
   authorDepartment: string;
+  /** the thread root's author department (a root's own): the policy filter reads it */
+  rootAuthorDepartment: string;
+  /** the thread's root (null for a root) */
+  rootId: string | null;
   /** departments the space is limited to ([] = none): the policy filter reads it */
   spaceDepartments: string[];
   topics: string[];
@@ -75,6 +79,7 @@ export const indexDefinitions: Record<IndexName, IndexDefinition> = {
         'visibility',
         'authorId',
         'authorDepartment',
+        'rootAuthorDepartment',
         'spaceDepartments',
         'topics',
         'deleted',

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { getDb, type Db, type DbOrTx } from "~/db/client.server";
+import { getDb, type Db } from "~/db/client.server";
 import { content, spaces } from "~/db/schema";
 import { translate, type Locale, type MessageKey } from "~/i18n";
 import { loadContentFacts, spaceFactsOf } from "~/policy/facts.server";
@@ -49,7 +49,7 @@ export async function submitComment(viewer: Viewer, input: BodyFields & { parent
 export async function submitEdit(viewer: Viewer, id: string, input: BodyFields, db?: Db) {
   const d = db ?? (await getDb());
   const row = await editPost(viewer, id, bodyFromForm(input), d);
-  return { postId: await rootPostId(d, row) };
+  return { postId: rootPostId(row) };
 }
 
 /** The current document of something the viewer may edit; 404 otherwise (even when they can read it). */
@@ -58,25 +58,16 @@ export async function getPostForEdit(viewer: Viewer, id: string, db?: Db) {
   const facts = (await loadContentFacts(d, [id])).get(id);
   if (!facts || !can(viewer, "edit", facts)) notFound();
   const [row] = await d
-    .select({ id: content.id, kind: content.kind, parentId: content.parentId, bodyJson: content.bodyJson })
+    .select({ id: content.id, kind: content.kind, rootId: content.rootId, bodyJson: content.bodyJson })
     .from(content)
     .where(eq(content.id, id));
   if (!row) notFound();
-  return { id: row.id, kind: row.kind, bodyJson: row.bodyJson, postId: await rootPostId(d, row) };
+  return { id: row.id, kind: row.kind, bodyJson: row.bodyJson, postId: rootPostId(row) };
 }
 
-/** Comments are threaded one level below their post: walk up at most two parents. */
-export async function rootPostId(db: DbOrTx, row: { id: string; kind: string; parentId: string | null }): Promise<string> {
-  let cur = row;
-  for (let i = 0; i < 2 && cur.kind === "comment" && cur.parentId; i++) {
-    const [parent] = await db
-      .select({ id: content.id, kind: content.kind, parentId: content.parentId })
-      .from(content)
-      .where(eq(content.id, cur.parentId));
-    if (!parent) break;
-    cur = parent;
-  }
-  return cur.id;
+/** The page that shows an item: its thread's root (content.root_id), or the item itself. */
+function rootPostId(row: { id: string; rootId: string | null }): string {
+  return row.rootId ?? row.id;
 }
 
 // ---------- input errors ----------

@@ -77,8 +77,9 @@ export async function createContent(
   let spaceId = input.spaceId ?? null;
   if (input.parentId) {
     const parent = await factsOrNotFound(d, input.parentId);
+    // judged on the whole thread (policy.ts): a hidden or deleted root answers 404
     authorize(viewer, "comment", parent);
-    spaceId = parent.space?.id ?? null;
+    spaceId = (parent.root ? parent.root.space : parent.space)?.id ?? null;
   } else if (spaceId) {
     const space = await loadSpaceFacts(d, spaceId);
     authorize(viewer, "read", space);

@@ -1,11 +1,10 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { runCommand } from "~/compliance/command.server";
 import { getDb, type Db } from "~/db/client.server";
-import { content, users } from "~/db/schema";
+import { users } from "~/db/schema";
 import { loadContentFacts } from "~/policy/facts.server";
-import { can, type Viewer } from "~/policy/policy";
+import { can, threadClosed, type Viewer } from "~/policy/policy";
 import { notFound } from "~/utils/http.server";
-import { rootPostId } from "./composer.server";
 import { archivedVersions, contentHistory } from "./content.server";
 
 export type HistoryVersion = {
@@ -20,8 +19,9 @@ export type HistoryVersion = {
 
 /**
  * The visible edit history of a post or comment. Readers get contentHistory (it 404s
- * for what they may not read). Compliance also reaches deleted items: that read of a
- * tombstone is recorded in the audit chain. Everyone else gets 404 for deleted items.
+ * for what they may not read). Compliance also reaches deleted items and the comments
+ * of deleted posts (a closed thread): that read is recorded in the audit chain.
+ * Everyone else gets 404 for them.
  */
 export async function postHistory(viewer: Viewer, id: string, db?: Db) {
   const d = db ?? (await getDb());
@@ -31,7 +31,7 @@ export async function postHistory(viewer: Viewer, id: string, db?: Db) {
   let rows: Awaited<ReturnType<typeof contentHistory>>;
   if (can(viewer, "history", facts)) {
     rows = await contentHistory(viewer, id, d);
-  } else if (reviewing && facts.deleted) {
+  } else if (reviewing && threadClosed(facts)) {
     rows = await runCommand(d, async ({ tx, audit }) => {
       await audit({ orgId: facts.orgId, actorId: viewer.id, action: "content.review_history", targetKind: "content", targetId: id, data: {} });
       return archivedVersions(tx, facts.orgId, id);
@@ -57,9 +57,8 @@ export async function postHistory(viewer: Viewer, id: string, db?: Db) {
     };
   });
 
-  const [row] = await d.select({ id: content.id, kind: content.kind, parentId: content.parentId }).from(content).where(eq(content.id, id));
   return {
-    item: { id, kind: facts.contentKind, deleted: facts.deleted, postId: row ? await rootPostId(d, row) : id },
+    item: { id, kind: facts.contentKind, deleted: facts.deleted, postId: facts.root?.id ?? id },
     versions,
     reviewing,
   };

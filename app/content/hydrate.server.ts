@@ -1,7 +1,8 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { getDb, query, type Db } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
-import { contentFactsOfRow } from "~/policy/facts.server";
+import { CONTENT_FACTS_COLUMNS, CONTENT_FACTS_JOINS, contentFactsOfRow, type ContentFactRow } from "~/policy/facts.server";
+import { readableContentCondition, userNotBlockedCondition } from "~/policy/scopes.server";
 import { can, type Viewer } from "~/policy/policy";
 import { now } from "~/utils/clock.server";
 import { notFound } from "~/utils/http.server";
@@ -27,26 +28,39 @@ export type PostView = {
   can: { edit: boolean; delete: boolean; comment: boolean; react: boolean; history: boolean; pin: boolean; topics: boolean };
 };
 
+/**
+ * Comments under an item that the viewer may read (the SQL form of the same rule):
+ * for a root, its whole thread; for a comment, its replies. Hidden activity is not counted.
+ */
+function visibleCommentCount(viewer: Viewer): SQL {
+  const k = sql.raw("k");
+  return sql`(case when c.root_id is null
+      then (select count(*)::int from content k where k.root_id = c.id and k.kind = 'comment' and ${readableContentCondition(viewer, k)})
+      else (select count(*)::int from content k where k.parent_id = c.id and k.kind = 'comment' and ${readableContentCondition(viewer, k)})
+        + (select count(*)::int from content p join content k on k.parent_id = p.id
+           where p.parent_id = c.id and p.kind = 'comment' and k.kind = 'comment' and ${readableContentCondition(viewer, k)}) end)`;
+}
+
 /** Loads ids in one round of queries, re-checks each with the policy, keeps the given order. */
 export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promise<PostView[]> {
   if (ids.length === 0) return [];
   const idArr = textArray(ids);
-  const rowsQuery = query<Record<string, unknown> & Parameters<typeof contentFactsOfRow>[0]>(
+  const rowsQuery = query<Record<string, unknown> & ContentFactRow>(
     db,
-    sql`select c.id, c.org_id, c.kind, c.author_id, au.department as author_department, c.deleted_at, c.space_id, s.visibility, s.allowed_departments,
+    sql`select ${CONTENT_FACTS_COLUMNS},
               c.parent_id, c.body_html, c.body_text, c.created_at, c.version, au.name as author_name, au.title as author_title,
               s.name as space_name, s.slug as space_slug,
-              (select count(*)::int from content k where k.parent_id = c.id and k.kind = 'comment' and k.deleted_at is null)
-              + (select count(*)::int from content p join content k on k.parent_id = p.id
-                 where p.parent_id = c.id and p.kind = 'comment' and k.kind = 'comment' and k.deleted_at is null) as comment_count,
+              ${visibleCommentCount(viewer)} as comment_count,
               exists (select 1 from announcements a where a.content_id = c.id and (a.ends_at is null or a.ends_at > ${now().toISOString()}::timestamptz)) as pinned
-            from content c join users au on au.id = c.author_id left join spaces s on s.id = c.space_id
+            from content c ${CONTENT_FACTS_JOINS}
             where c.id = any(${idArr})`,
   );
+  // Reactions by people across a barrier from the viewer are not counted: the count would reveal them.
   const reactionsQuery = query<{ content_id: string; kind: string; n: number; mine: boolean }>(
     db,
-    sql`select content_id, kind, count(*)::int as n, bool_or(user_id = ${viewer.id ?? ""}) as mine
-        from reactions where content_id = any(${idArr}) group by content_id, kind`,
+    sql`select x.content_id, x.kind, count(*)::int as n, bool_or(x.user_id = ${viewer.id ?? ""}) as mine
+        from reactions x where x.content_id = any(${idArr}) and ${userNotBlockedCondition(viewer, sql`x.user_id`)}
+        group by x.content_id, x.kind`,
   );
   const [rows, reactions] = await Promise.all([rowsQuery, reactionsQuery]);
   const byId = new Map(rows.map((r) => [r.id as string, r]));
@@ -94,12 +108,10 @@ export async function getPostPage(viewer: Viewer, id: string, db?: Db) {
   const d = db ?? (await getDb());
   const [post] = await hydratePosts(d, viewer, [id]);
   if (!post || post.kind === "comment") notFound();
+  // The thread's comments and replies; hydrate keeps those the viewer may read.
   const commentIds = await query<{ id: string }>(
     d,
-    sql`select id, created_at from content where parent_id = ${id} and kind = 'comment' and deleted_at is null
-        union all
-        select k.id, k.created_at from content p join content k on k.parent_id = p.id
-        where p.parent_id = ${id} and p.kind = 'comment' and k.kind = 'comment' and k.deleted_at is null
+    sql`select id from content where root_id = ${id} and kind = 'comment' and deleted_at is null
         order by created_at, id limit 500`,
   );
   const comments = await hydratePosts(d, viewer, commentIds.map((c) => c.id));

@@ -147,6 +147,9 @@ export const content = pgTable(
     kind: text("kind").notNull(), // post | comment | question | answer
     spaceId: text("space_id").references(() => spaces.id),
     parentId: text("parent_id"),
+    // The thread's top-most ancestor (null for a root): set by the content_set_root
+    // trigger on insert, so every write path gets it; the policy judges a thread on it.
+    rootId: text("root_id"),
     authorId: text("author_id").notNull().references(() => users.id),
     title: text("title").notNull().default(""),
     bodyJson: jsonb("body_json").notNull(),
@@ -169,6 +172,7 @@ export const content = pgTable(
       .on(t.authorId, t.createdAt.desc(), t.id.desc())
       .where(sql`kind = 'post' and deleted_at is null`),
     index("content_parent_idx").on(t.parentId),
+    index("content_root_idx").on(t.rootId),
     index("content_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
   ],
 );

@@ -2,7 +2,13 @@ import { sql, type SQL } from "drizzle-orm";
 import { getDb, query, type Db } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
 import type { Viewer } from "~/policy/policy";
-import { authorNotBlockedCondition, contentSpaceReadableCondition, readableSpaceCondition } from "~/policy/scopes.server";
+import {
+  authorNotBlockedCondition,
+  contentSpaceReadableCondition,
+  readableContentCondition,
+  readableSpaceCondition,
+  userNotBlockedCondition,
+} from "~/policy/scopes.server";
 import { now } from "~/utils/clock.server";
 import type { FeedCursor } from "./feed-cursor";
 
@@ -98,7 +104,10 @@ export async function feedSkeleton(
   return rows.map((r) => ({ id: r.id, createdAt: new Date(r.created_at) }));
 }
 
-/** Top: the sources' posts of the last 7 days ranked by engagement (reactions + 2 × comments). */
+/**
+ * Top: the sources' posts of the last 7 days ranked by engagement (reactions + 2 × comments),
+ * counting only what the viewer may see: the order must not reveal activity behind a barrier.
+ */
 export async function topSkeleton(db: Db, viewer: Viewer, sources: FeedSources, page: number, limit: number) {
   const since = new Date(now().getTime() - 7 * 86_400_000);
   const candidates = await feedSkeleton(db, viewer, sources, { limit: 500 });
@@ -107,8 +116,8 @@ export async function topSkeleton(db: Db, viewer: Viewer, sources: FeedSources, 
   const rows = await query<{ id: string; score: number }>(
     db,
     sql`select c.id,
-          (select count(*) from reactions r where r.content_id = c.id)::int
-          + 2 * (select count(*) from content k where k.parent_id = c.id and k.deleted_at is null)::int as score
+          (select count(*) from reactions x where x.content_id = c.id and ${userNotBlockedCondition(viewer, sql`x.user_id`)})::int
+          + 2 * (select count(*) from content k where k.parent_id = c.id and ${readableContentCondition(viewer, sql.raw("k"))})::int as score
         from content c where c.id = any(${textArray(recent.map((r) => r.id))})
         order by score desc, c.created_at desc, c.id desc
         offset ${page * limit} limit ${limit}`,

@@ -4,7 +4,7 @@ import { query, type Db, type DbOrTx } from "~/db/client.server";
 import { registerConsumer, type OutboxEvent } from "~/platform/outbox.server";
 import { getSearchService } from "../../search/client";
 import { indexDefinitions, indexUid, type ContentDocument } from "../../search/settings";
-import { allContentDocuments, childIds, contentDocuments, contentIdsByAuthor, contentIdsInSpace, countContent, peopleDocuments } from "./search-docs.server";
+import { allContentDocuments, contentDocuments, contentIdsByAuthor, contentIdsInSpace, countContent, peopleDocuments, threadIds } from "./search-docs.server";
 
 // The search index is derived from Postgres through the outbox. Documents are
 // rebuilt from the current rows (never from event payloads), so replays and
@@ -23,12 +23,15 @@ export async function affectedIds(db: DbOrTx, events: OutboxEvent[]) {
   for (const e of events) {
     if (e.topic.startsWith("content.") || e.topic === "topics.changed") {
       content.add(e.subjectId);
-      // a comment's `deleted` fact follows its post
-      if (e.topic === "content.deleted" || e.topic === "content.restored") for (const id of await childIds(db, e.subjectId)) content.add(id);
+      // a thread's documents carry its root's `deleted` fact
+      if (e.topic === "content.deleted" || e.topic === "content.restored") for (const id of await threadIds(db, e.subjectId)) content.add(id);
     } else if (e.topic === "space.permissions") {
+      // the space's posts and every comment, answer and reply in their threads
       for (const id of await contentIdsInSpace(db, e.subjectId)) content.add(id);
     } else if (e.topic.startsWith("user.")) {
       people.add(e.subjectId);
+      // a department change moves the author's items and the threads they started.
+      // Barriers, memberships and deactivation change no document: the filter resolves them per viewer.
       if (e.topic === "user.updated") for (const id of await contentIdsByAuthor(db, e.subjectId)) content.add(id);
     }
   }
@@ -164,7 +167,7 @@ export async function reindexAll(db: Db, onProgress?: (done: number, total: numb
 
 export type ReconcileReport = { checked: number; missing: number; stale: number; extra: number; fixed: number };
 
-const FACTS: (keyof ContentDocument)[] = ["orgId", "spaceId", "visibility", "spaceDepartments", "authorDepartment", "deleted", "text", "title", "tags", "cashtags", "topics", "kind"];
+const FACTS: (keyof ContentDocument)[] = ["orgId", "spaceId", "visibility", "spaceDepartments", "authorDepartment", "rootAuthorDepartment", "rootId", "deleted", "text", "title", "tags", "cashtags", "topics", "kind"];
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Compares every content row with its document and repairs what differs. */

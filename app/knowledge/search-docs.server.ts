@@ -5,18 +5,22 @@ import type { ContentDocument, PersonDocument } from "../../search/settings";
 
 // Builds index documents from the current rows. Each carries exactly the facts the
 // policy's search filter reads (org, space, visibility, space departments, author
-// department, deleted) and the searchable text: nothing more sensitive.
+// department, root author department, deleted) and the searchable text: nothing more
+// sensitive. A comment or an answer carries its thread root's facts: the root's space,
+// its visibility and departments, its author's department, and deleted when the root is.
 
 type Row = {
   id: string;
   org_id: string;
   kind: ContentDocument["kind"];
+  root_id: string | null;
   space_id: string | null;
   visibility: string | null;
   allowed_departments: string[] | null;
   author_id: string;
   author_name: string;
   author_department: string;
+  root_author_department: string;
   deleted: boolean;
   title: string;
   text: string;
@@ -25,16 +29,19 @@ type Row = {
   created_at: string | Date;
 };
 
-const SELECT = sql`select c.id, c.org_id, c.kind, c.space_id, s.visibility, s.allowed_departments,
+// `ts`: the thread's space, the root's for anything with a parent. A missing root closes the thread.
+const SELECT = sql`select c.id, c.org_id, c.kind, c.root_id, ts.id as space_id, ts.visibility, ts.allowed_departments,
     c.author_id, au.name as author_name, au.department as author_department,
-    (c.deleted_at is not null or coalesce(p.deleted_at is not null, false)) as deleted,
+    case when c.root_id is null then au.department else coalesce(ru.department, '') end as root_author_department,
+    (c.deleted_at is not null or (c.root_id is not null and (r.id is null or r.deleted_at is not null))) as deleted,
     c.title, c.body_text as text, c.created_at,
     (select array_agg(t.tag) from content_tags t where t.content_id = c.id) as tags,
     (select array_agg(tp.topic) from content_topics tp where tp.content_id = c.id) as topics
   from content c
   join users au on au.id = c.author_id
-  left join spaces s on s.id = c.space_id
-  left join content p on p.id = c.parent_id`;
+  left join content r on r.id = c.root_id
+  left join users ru on ru.id = r.author_id
+  left join spaces ts on ts.id = case when c.root_id is null then c.space_id else r.space_id end`;
 
 export function toDocument(r: Row): ContentDocument {
   const tags = r.tags ?? [];
@@ -48,6 +55,8 @@ export function toDocument(r: Row): ContentDocument {
     authorId: r.author_id,
     authorName: r.author_name,
     authorDepartment: r.author_department,
+    rootAuthorDepartment: r.root_author_department,
+    rootId: r.root_id,
     deleted: r.deleted,
     title: r.title,
     text: r.text,
@@ -102,21 +111,28 @@ export async function peopleDocuments(db: DbOrTx, ids?: string[]): Promise<Perso
   }));
 }
 
-/** Content whose documents change when a space's permissions change. */
+/** Content whose documents change when a space's permissions change: its items and the threads rooted there. */
 export async function contentIdsInSpace(db: DbOrTx, spaceId: string): Promise<string[]> {
-  const rows = await query<{ id: string }>(db, sql`select id from content where space_id = ${spaceId}`);
-  return rows.map((r) => r.id);
-}
-
-export async function contentIdsByAuthor(db: DbOrTx, userId: string): Promise<string[]> {
-  const rows = await query<{ id: string }>(db, sql`select id from content where author_id = ${userId}`);
-  return rows.map((r) => r.id);
-}
-
-export async function childIds(db: DbOrTx, parentId: string): Promise<string[]> {
   const rows = await query<{ id: string }>(
     db,
-    sql`select id from content where parent_id = ${parentId} union select k.id from content p join content k on k.parent_id = p.id where p.parent_id = ${parentId}`,
+    sql`select id from content where space_id = ${spaceId}
+        union select k.id from content r join content k on k.root_id = r.id where r.space_id = ${spaceId}`,
   );
+  return rows.map((r) => r.id);
+}
+
+/** An author's items and every item in threads they started (those carry the root author's department). */
+export async function contentIdsByAuthor(db: DbOrTx, userId: string): Promise<string[]> {
+  const rows = await query<{ id: string }>(
+    db,
+    sql`select id from content where author_id = ${userId}
+        union select k.id from content r join content k on k.root_id = r.id where r.author_id = ${userId}`,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Every item in the thread rooted at `rootId` (its comments, answers and replies at any depth). */
+export async function threadIds(db: DbOrTx, rootId: string): Promise<string[]> {
+  const rows = await query<{ id: string }>(db, sql`select id from content where root_id = ${rootId}`);
   return rows.map((r) => r.id);
 }

@@ -33,22 +33,24 @@ export type FacetCounts = {
   topic: Record<string, number>;
 };
 
-/** Thread roots for comments: a reply to a comment belongs to the comment's post. */
-async function threadRoots(db: Db, comments: PostView[]): Promise<Map<string, string>> {
-  const ids = comments.filter((p) => p.kind === "comment").map((p) => p.id);
+/**
+ * Thread roots of hits with a parent (content.root_id). Hits reach here only after the
+ * policy's re-check, which judged each on its root: a root named in a link is one the
+ * viewer may read.
+ */
+async function threadRoots(db: Db, hits: PostView[]): Promise<Map<string, string>> {
+  const ids = hits.filter((p) => p.parentId !== null).map((p) => p.id);
   if (!ids.length) return new Map();
-  const rows = await query<{ id: string; post_id: string | null }>(
+  const rows = await query<{ id: string; root_id: string | null }>(
     db,
-    sql`select k.id, coalesce((select p.parent_id from content p where p.id = k.parent_id and p.kind = 'comment'), k.parent_id) as post_id
-        from content k where k.id = any(${textArray(ids)})`
+    sql`select k.id, k.root_id from content k where k.id = any(${textArray(ids)})`
   );
-  return new Map(rows.flatMap((r) => (r.post_id ? [[r.id, r.post_id] as const] : [])));
+  return new Map(rows.flatMap((r) => (r.root_id ? [[r.id, r.root_id] as const] : [])));
 }
 
 function hitHref(post: PostView, roots: Map<string, string>): string {
-  if (post.kind !== "comment") return `/posts/${post.id}`;
-  const root = roots.get(post.id) ?? post.parentId ?? post.id;
-  return `/posts/${root}#post-${post.id}`;
+  const root = roots.get(post.id);
+  return root ? `/posts/${root}#post-${post.id}` : `/posts/${post.id}`;
 }
 
 /** The search page: hits trimmed to what the page shows, facet counts with readable space names. */

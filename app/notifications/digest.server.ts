@@ -121,10 +121,7 @@ async function readableItems(db: Db, userId: string, since: Date, until: Date) {
   const rows = await query<Row>(
     db,
     sql`select n.id, n.kind, n.subject_id, a.name as actor_name, left(c.body_text, 300) as excerpt, n.created_at,
-          case when c.kind = 'comment'
-            -- a reply's parent is a comment: the post is one level further up
-            then coalesce((select p.parent_id from content p where p.id = c.parent_id and p.kind = 'comment'), c.parent_id)
-            else c.id end as post_id
+          coalesce(c.root_id, c.id) as post_id
         from notifications n
           join content c on c.id = n.subject_id
           left join users a on a.id = n.actor_id
@@ -137,7 +134,8 @@ async function readableItems(db: Db, userId: string, since: Date, until: Date) {
   if (!known.length) return { items: [], total: 0 };
   const viewer = await loadViewer(db, userId);
   const facts = await loadContentFacts(db, [...new Set(known.flatMap((r) => [r.subject_id, r.post_id]))]);
-  // Both the notified item and the post it belongs to must still be readable (and not deleted).
+  // Both the notified item and the post it belongs to must still be readable (and not
+  // deleted): the same rule as the in-app list, judged on the whole thread.
   const readable = known.filter((r) =>
     [r.subject_id, r.post_id].every((id) => {
       const f = facts.get(id);

@@ -48,16 +48,14 @@ export async function listNotifications(userId: string, db?: Db) {
   const rows = await query<{ id: string; kind: NotificationKind; subject_id: string; actor_name: string | null; created_at: string; read_at: string | null; post_id: string; excerpt: string }>(
     d,
     sql`select n.id, n.kind, n.subject_id, a.name as actor_name, n.created_at, n.read_at,
-          case when c.kind = 'comment'
-            -- a reply's parent is a comment: the post is one level further up
-            then coalesce((select p.parent_id from content p where p.id = c.parent_id and p.kind = 'comment'), c.parent_id)
-            else c.id end as post_id, left(c.body_text, 140) as excerpt
+          coalesce(c.root_id, c.id) as post_id, left(c.body_text, 140) as excerpt
         from notifications n left join users a on a.id = n.actor_id join content c on c.id = n.subject_id
         where n.user_id = ${userId} and c.deleted_at is null
         order by n.created_at desc limit 50`,
   );
   // Permissions may have changed since the notification was made (a barrier, a
-  // space turned private): show only what the policy allows today.
+  // space turned private, the post deleted): show only what the policy allows today,
+  // judged on the whole thread, so no excerpt outlives the viewer's right to read it.
   const viewer = await loadViewer(d, userId);
   const facts = await loadContentFacts(d, rows.map((r) => r.subject_id));
   return rows.filter((r) => {

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { query, type DbOrTx } from "~/db/client.server";
 import { spaces, users } from "~/db/schema";
-import type { ContentFacts, SpaceFacts, UserFacts } from "./policy";
+import type { ContentFacts, ContentSpaceFacts, SpaceFacts, ThreadRootFacts, UserFacts } from "./policy";
 
 type SpaceRow = typeof spaces.$inferSelect;
 
@@ -19,7 +19,7 @@ export async function loadSpaceFacts(db: DbOrTx, id: string): Promise<SpaceFacts
   return s ? spaceFactsOf(s) : null;
 }
 
-type ContentFactRow = {
+export type ContentFactRow = {
   id: string;
   org_id: string;
   kind: string;
@@ -29,13 +29,34 @@ type ContentFactRow = {
   space_id: string | null;
   visibility: string | null;
   allowed_departments: string[] | string | null;
+  /** the thread's root (null for a root); the root_* columns are its facts, null when the row is gone */
+  root_id: string | null;
+  root_author_id: string | null;
+  root_author_department: string | null;
+  root_deleted: boolean | null;
+  root_space_id: string | null;
+  root_visibility: string | null;
+  root_allowed_departments: string[] | string | null;
 };
 
 // postgres.js hands back text[] as arrays; PGlite too, but be strict about it.
 const asArray = (v: string[] | string | null): string[] =>
   Array.isArray(v) ? v : typeof v === "string" ? v.replace(/^\{|\}$/g, "").split(",").filter(Boolean) : [];
 
+const spaceOf = (id: string | null, visibility: string | null, allowed: string[] | string | null): ContentSpaceFacts | null =>
+  id ? { id, visibility: (visibility ?? "secret") as ContentSpaceFacts["visibility"], allowedDepartments: asArray(allowed) } : null;
+
 export function contentFactsOfRow(r: ContentFactRow): ContentFacts {
+  // A root row that no longer exists closes its thread (root_deleted is null then).
+  const root: ThreadRootFacts | null = r.root_id
+    ? {
+        id: r.root_id,
+        authorId: r.root_author_id ?? "",
+        authorDepartment: r.root_author_department ?? "",
+        deleted: r.root_deleted !== false,
+        space: spaceOf(r.root_space_id, r.root_visibility, r.root_allowed_departments),
+      }
+    : null;
   return {
     kind: "content",
     id: r.id,
@@ -44,16 +65,24 @@ export function contentFactsOfRow(r: ContentFactRow): ContentFacts {
     authorId: r.author_id,
     authorDepartment: r.author_department,
     deleted: r.deleted_at !== null,
-    space: r.space_id
-      ? { id: r.space_id, visibility: (r.visibility ?? "secret") as "open", allowedDepartments: asArray(r.allowed_departments) }
-      : null,
+    space: spaceOf(r.space_id, r.visibility, r.allowed_departments),
+    root,
   };
 }
 
-export const CONTENT_FACTS_SELECT = sql`c.id, c.org_id, c.kind, c.author_id, au.department as author_department, c.deleted_at,
-  c.space_id, s.visibility, s.allowed_departments
-  from content c join users au on au.id = c.author_id left join spaces s on s.id = c.space_id`;
+/** The columns contentFactsOfRow reads, for content aliased `c` joined with CONTENT_FACTS_JOINS. */
+export const CONTENT_FACTS_COLUMNS = sql`c.id, c.org_id, c.kind, c.author_id, au.department as author_department, c.deleted_at,
+  c.space_id, s.visibility, s.allowed_departments,
+  c.root_id, r.author_id as root_author_id, ru.department as root_author_department, (r.deleted_at is not null) as root_deleted,
+  r.space_id as root_space_id, rs.visibility as root_visibility, rs.allowed_departments as root_allowed_departments`;
 
+/** The joins behind CONTENT_FACTS_COLUMNS: the item's author and space, its thread root's author and space. */
+export const CONTENT_FACTS_JOINS = sql`join users au on au.id = c.author_id left join spaces s on s.id = c.space_id
+  left join content r on r.id = c.root_id left join users ru on ru.id = r.author_id left join spaces rs on rs.id = r.space_id`;
+
+export const CONTENT_FACTS_SELECT = sql`${CONTENT_FACTS_COLUMNS} from content c ${CONTENT_FACTS_JOINS}`;
+
+/** Facts of each item and of its thread's root (content.root_id: the top-most ancestor, kept by a trigger). */
 export async function loadContentFacts(db: DbOrTx, ids: string[]): Promise<Map<string, ContentFacts>> {
   const out = new Map<string, ContentFacts>();
   if (ids.length === 0) return out;

@@ -34,6 +34,22 @@ export type SpaceFacts = {
   allowedDepartments: readonly string[];
 };
 
+export type ContentSpaceFacts = Omit<SpaceFacts, "kind" | "id" | "orgId" | "joinPolicy"> & { id: string };
+
+/**
+ * The top-most ancestor of a thread (a post, a question). A comment, an answer or a
+ * reply is seen only where its root is: the root's space, its author's barrier side,
+ * and whether it is deleted (deleting a post closes its thread).
+ */
+export type ThreadRootFacts = {
+  id: string;
+  authorId: string;
+  authorDepartment: string;
+  /** true as well when the root row no longer exists: a thread without a root is closed */
+  deleted: boolean;
+  space: ContentSpaceFacts | null;
+};
+
 export type ContentFacts = {
   kind: "content";
   id: string;
@@ -43,7 +59,9 @@ export type ContentFacts = {
   authorDepartment: string;
   deleted: boolean;
   /** null: org-wide content outside any space */
-  space: Omit<SpaceFacts, "kind" | "id" | "orgId" | "joinPolicy"> & { id: string } | null;
+  space: ContentSpaceFacts | null;
+  /** null for a root; for anything with a parent, its thread's root */
+  root: ThreadRootFacts | null;
 };
 
 export type UserFacts = {
@@ -129,10 +147,22 @@ function spaceRules(v: Viewer, action: SpaceAction, s: SpaceFacts): boolean {
   }
 }
 
+/** The space a thread lives in is its root's: a comment is judged by its post's space. */
+export const threadSpace = (c: ContentFacts) => (c.root ? c.root.space : c.space);
+
+/** Deleted itself, or in a thread whose root is deleted: only compliance reaches it. */
+export const threadClosed = (c: ContentFacts) => c.deleted || (c.root?.deleted ?? false);
+
+/**
+ * Readable when the item and its thread are: same org, neither the item nor its root
+ * deleted, neither author across a barrier from the viewer, and the thread's space readable.
+ */
 export function canReadContent(v: Viewer, c: ContentFacts) {
-  if (!sameOrg(v, c.orgId) || c.deleted) return false;
+  if (!sameOrg(v, c.orgId) || threadClosed(c)) return false;
   if (departmentBlocked(v, c.authorDepartment)) return false;
-  return c.space === null || canReadSpace(v, c.space);
+  if (c.root && departmentBlocked(v, c.root.authorDepartment)) return false;
+  const space = threadSpace(c);
+  return space === null || canReadSpace(v, space);
 }
 
 function contentRules(v: Viewer, action: ContentAction, c: ContentFacts): boolean {
@@ -149,8 +179,10 @@ function contentRules(v: Viewer, action: ContentAction, c: ContentFacts): boolea
       return canReadContent(v, c) && ["post", "comment", "question", "answer"].includes(c.contentKind);
     case "edit":
       return own && canReadContent(v, c);
-    case "delete":
-      return canReadContent(v, c) && (own || has(v, "admin") || (c.space !== null && v.adminSpaceIds.has(c.space.id)));
+    case "delete": {
+      const space = threadSpace(c);
+      return canReadContent(v, c) && (own || has(v, "admin") || (space !== null && v.adminSpaceIds.has(space.id)));
+    }
     case "restore":
       return c.deleted && (has(v, "compliance") || has(v, "admin"));
     case "pin": // announcements: org admins, top-level posts they can see

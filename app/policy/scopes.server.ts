@@ -35,8 +35,13 @@ export function listableSpaceCondition(v: Viewer, s = sql.raw("s")): SQL {
 
 /** The barrier part of the content `read` rule: the author is not across a barrier from the viewer. */
 export function authorNotBlockedCondition(v: Viewer, c = sql.raw("c")): SQL {
+  return userNotBlockedCondition(v, sql`${c}.author_id`);
+}
+
+/** The person `userId` (an SQL expression) is not across a barrier from the viewer (reactions, authors). */
+export function userNotBlockedCondition(v: Viewer, userId: SQL): SQL {
   return v.blockedDepartments.length
-    ? sql`not exists (select 1 from users au where au.id = ${c}.author_id and au.department = any(${textArray(v.blockedDepartments)}))`
+    ? sql`not exists (select 1 from users bu where bu.id = ${userId} and bu.department = any(${textArray(v.blockedDepartments)}))`
     : sql`true`;
 }
 
@@ -45,11 +50,23 @@ export function contentSpaceReadableCondition(v: Viewer, c = sql.raw("c")): SQL 
   return sql`(${c}.space_id is null or exists (select 1 from spaces s where s.id = ${c}.space_id and ${readableSpaceCondition(v, sql.raw("s"))}))`;
 }
 
+/**
+ * The thread part of the content `read` rule (policy.ts canReadContent): a root is judged
+ * on its own space; anything with a parent on its root (by primary key), which must exist,
+ * be live, have an author on the viewer's side, and sit in a space the viewer can read.
+ */
+export function threadReadableCondition(v: Viewer, c = sql.raw("c")): SQL {
+  const r = sql.raw("rt");
+  return sql`(case when ${c}.root_id is null then ${contentSpaceReadableCondition(v, c)}
+    else exists (select 1 from content rt where rt.id = ${c}.root_id and rt.deleted_at is null
+      and ${authorNotBlockedCondition(v, r)} and ${contentSpaceReadableCondition(v, r)}) end)`;
+}
+
 /** Content the viewer can read (the content `read` rule), as a condition on alias `c`. */
 export function readableContentCondition(v: Viewer, c = sql.raw("c")): SQL {
   if (!v.id || !v.orgId) return sql`false`;
   return sql`(${c}.org_id = ${v.orgId} and ${c}.deleted_at is null and ${authorNotBlockedCondition(v, c)}
-    and ${contentSpaceReadableCondition(v, c)})`;
+    and ${threadReadableCondition(v, c)})`;
 }
 
 /** People the viewer can see (the user `read` rule), as a condition on alias `u`. */

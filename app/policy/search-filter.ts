@@ -1,7 +1,10 @@
 import type { Viewer } from "./policy";
 
 // The Meilisearch form of the content `read` rule. Documents carry exactly the
-// facts it needs: orgId, spaceId, visibility, spaceDepartments, authorDepartment, deleted.
+// facts it needs: orgId, spaceId, visibility, spaceDepartments, authorDepartment,
+// rootAuthorDepartment, deleted. For a comment or an answer the space facts are its
+// thread root's, `deleted` is true when it or its root is, and rootAuthorDepartment is
+// the root author's (a root's own for a root): a thread is seen only where its root is.
 
 const q = (s: string) => JSON.stringify(s);
 const arr = (values: Iterable<string>) => `[${[...values].map(q).join(", ")}]`;
@@ -21,6 +24,9 @@ export function contentSearchFilter(v: Viewer): string {
   parts.push(`(${spaceOk.join(" OR ")})`);
   if (v.blockedDepartments.length) {
     parts.push(`NOT authorDepartment IN ${arr(v.blockedDepartments)}`);
+    // fail closed on a document written before it carried its root's facts
+    parts.push(`rootAuthorDepartment EXISTS`);
+    parts.push(`NOT rootAuthorDepartment IN ${arr(v.blockedDepartments)}`);
     parts.push(`NOT spaceDepartments IN ${arr(v.blockedDepartments)}`);
   }
   return parts.join(" AND ");

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { query, type Db } from "../../app/db/client.server";
 import { createBarrier } from "../../app/compliance/barriers.server";
-import { createContent } from "../../app/content/content.server";
+import { createContent, deleteContent } from "../../app/content/content.server";
 import { createSpace, setMember, updateSpaceSettings } from "../../app/spaces/spaces.server";
 import { deactivateUser } from "../../app/identity/accounts.server";
 import type { OrgRole } from "../../app/policy/roles";
@@ -44,13 +44,28 @@ export async function buildLeakWorld(db: Db, seed = 7, posts = 240) {
     for (const u of users) if (u.id !== owner.id && rand() < 0.4 && (s.allowedDepartments.length === 0 || s.allowedDepartments.includes(u.department))) await setMember(await v(owner.id), s.id, u.id, true);
     spaces.push({ row: s, owner });
   }
+  const written: Awaited<ReturnType<typeof createContent>>[] = [];
   for (let i = 0; i < posts; i++) {
     const author = pick(users);
     const av = await v(author.id);
     const mine = spaces.filter((s) => av.memberSpaceIds.has(s.row.id));
     const space = rand() < 0.15 || mine.length === 0 ? null : pick(mine).row.id;
     const text = `${pick(WORDS)} ${pick(WORDS)} note ${i}`;
-    await createContent(av, { kind: "post", spaceId: space, bodyJson: { type: "doc" }, bodyText: text });
+    written.push(await createContent(av, { kind: "post", spaceId: space, bodyJson: { type: "doc" }, bodyText: text }));
+  }
+  // Threads: comments and replies (a parent may be a comment) by anyone who may comment, so that after the barrier
+  // below some comments sit under roots walled off from their readers; some roots deleted.
+  const viewers = await Promise.all(users.map((u) => v(u.id)));
+  for (let i = 0; i < Math.floor(posts / 2); i++) {
+    const parent = pick(written);
+    const facts = (await loadContentFacts(db, [parent.id])).get(parent.id)!;
+    const writers = viewers.filter((x) => can(x, "comment", facts));
+    if (!writers.length) continue;
+    const text = `${pick(WORDS)} ${pick(WORDS)} comment ${i}`;
+    written.push(await createContent(pick(writers), { kind: "comment", parentId: parent.id, bodyJson: { type: "doc" }, bodyText: text }));
+  }
+  for (const p of written.filter((w) => w.parentId === null)) {
+    if (rand() < 0.1) await deleteContent(await v(p.authorId), p.id);
   }
   // the changes that must reach the index
   const open = spaces.find((s) => s.row.visibility === "open");

@@ -76,11 +76,42 @@ beforeAll(async () => {
   // a few foreign-org items need a foreign author to be realistic
   for (const c of contentVals) if (c.orgId === other.id) { c.authorId = foreign.id; c.spaceId = null; }
   await db.insert(content).values(contentVals);
+  // Threads: comments, answers and replies up to three levels under earlier items, by
+  // authors on either side of the barriers; each inherits its root's space (as the write
+  // path does). The content_set_root trigger records the root.
+  const rootOf = new Map<string, (typeof contentVals)[number]>();
+  let parents = contentVals.filter((c) => c.orgId === orgId);
+  for (let depth = 1; depth <= 3; depth++) {
+    const level = Array.from({ length: depth === 1 ? 200 : 80 }, (_, i) => {
+      const parent = pick(parents);
+      const root = rootOf.get(parent.id) ?? parent;
+      const row = {
+        id: crypto.randomUUID() as string,
+        orgId,
+        kind: pick(["comment", "comment", "answer"]),
+        spaceId: root.spaceId,
+        parentId: parent.id,
+        authorId: pick(authorVals).id,
+        bodyJson: { type: "doc" },
+        bodyText: `reply ${depth}.${i}`,
+        deletedAt: rand() < 0.1 ? new Date() : null,
+        createdAt: new Date(t0 + depth * 100_000 + i * 1000),
+        updatedAt: new Date(t0 + depth * 100_000 + i * 1000),
+      };
+      rootOf.set(row.id, root);
+      return row;
+    });
+    await db.insert(content).values(level);
+    contentVals.push(...(level as typeof contentVals));
+    parents = level as typeof contentVals;
+  }
   const rows = await query<Parameters<typeof contentFactsOfRow>[0]>(
     db,
     sql`select ${CONTENT_FACTS_SELECT} where c.id in (${sql.join(contentVals.map((c) => sql`${c.id}`), sql`, `)})`,
   );
   contentFacts = rows.map(contentFactsOfRow);
+  // the trigger walked each reply to its top-most ancestor
+  for (const f of contentFacts) expect(f.root?.id ?? null, f.id).toBe(rootOf.get(f.id)?.id ?? null);
   for (const d of DEPTS) blockedCache.set(d, await blockedDepartments(db, orgId, d));
 });
 
@@ -101,10 +132,11 @@ function randomViewer(): Viewer {
 const VIEWERS = Number(process.env.PARITY_VIEWERS ?? 1000);
 
 describe("policy parity: can() equals the SQL list scope", () => {
-  it(`content: ${VIEWERS} random viewers × 400 items`, async () => {
-    expect(contentFacts.length).toBe(400);
+  it(`content: ${VIEWERS} random viewers × 760 items (400 roots, 360 in threads)`, async () => {
+    expect(contentFacts.length).toBe(760);
     let visibleSomewhere = 0;
     let hiddenSomewhere = 0;
+    let hiddenByRootOnly = 0;
     for (let i = 0; i < VIEWERS; i++) {
       const v = randomViewer();
       const inScope = new Set(
@@ -117,12 +149,15 @@ describe("policy parity: can() equals the SQL list scope", () => {
         throw new Error(`viewer #${i} (seed ${SEED}) disagrees: in scope only ${onlyScope.slice(0, 3)}; can() only ${onlyCan.slice(0, 3)}`);
       }
       visibleSomewhere += allowed.size;
+      hiddenByRootOnly += contentFacts.filter((c) => c.root && !allowed.has(c.id) && can(v, "read", { ...c, root: null, space: c.root.space })).length;
       hiddenSomewhere += contentFacts.length - allowed.size;
     }
     // the generator must exercise both outcomes, or the property proves nothing
     expect(visibleSomewhere).toBeGreaterThan(VIEWERS * 20);
     expect(hiddenSomewhere).toBeGreaterThan(VIEWERS * 20);
-  });
+    // and replies hidden only by their root (live themselves, author on the viewer's side)
+    expect(hiddenByRootOnly).toBeGreaterThan(VIEWERS);
+  }, 240_000);
 
   it("spaces: read and list scopes equal can()", async () => {
     const facts: SpaceFacts[] = spaceRows.map(spaceFactsOf);

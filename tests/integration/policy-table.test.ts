@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadContentFacts, loadSpaceFacts, loadUserFacts } from "../../app/policy/facts.server";
 import { ANONYMOUS, can, orgFacts, type Resource, type Viewer } from "../../app/policy/policy";
-import { buildWorld, type World } from "../fixtures/world";
+import { createContent, deleteContent } from "../../app/content/content.server";
+import { makeComment } from "../../scripts/lib/factories";
+import { buildWorld, doc, type World } from "../fixtures/world";
 
 // Every persona × action × resource cell. A row lists who is allowed; everyone
 // else is an explicit denial and is asserted as such.
@@ -87,6 +89,55 @@ const CONTENT_ROWS: Row[] = Object.keys(readers).flatMap((k): Row[] => [
   [k, "review", ["compliance"]],
 ]);
 
+// Comments and replies are judged on their thread: the root's space, the root's author's
+// barrier side, the root deleted or not, plus their own author. Built in beforeAll.
+const commentReaders: Record<string, Persona[]> = {
+  aliceOnBobsOpenPost: except("ivan"), // Sales author, Research root: IB is walled off by the root
+  aliceReplyOnBobsOpenPost: except("ivan"), // a reply two levels down, same root
+  bobOnAlicesOpenPost: except("ivan"), // Research author on a Sales root
+  ivanOnAlicesOpenPost: except("bob"), // IB author on a Sales root
+  aliceOnPrivPost: ["alice"],
+  bobOnSecretPost: ["bob"],
+  bobOnDeletedPost: [], // the post was deleted after the comment: the thread is closed
+  aliceReplyOnDeletedPost: [],
+  aliceDeletedOnOpenPost: [], // deleted itself
+};
+const commentAuthors: Record<string, Persona> = {
+  aliceOnBobsOpenPost: "alice",
+  aliceReplyOnBobsOpenPost: "alice",
+  bobOnAlicesOpenPost: "bob",
+  ivanOnAlicesOpenPost: "ivan",
+  aliceOnPrivPost: "alice",
+  bobOnSecretPost: "bob",
+  bobOnDeletedPost: "bob",
+  aliceReplyOnDeletedPost: "alice",
+  aliceDeletedOnOpenPost: "alice",
+};
+// Delete: readers only, and then the author, an org admin, or an admin of the thread's space.
+const commentDeleters: Record<string, Persona[]> = {
+  aliceOnBobsOpenPost: ["alice", "admin"],
+  aliceReplyOnBobsOpenPost: ["alice", "admin"],
+  bobOnAlicesOpenPost: ["bob", "admin", "alice"],
+  ivanOnAlicesOpenPost: ["ivan", "admin", "alice"],
+  aliceOnPrivPost: ["alice"],
+  bobOnSecretPost: ["bob"],
+  bobOnDeletedPost: [],
+  aliceReplyOnDeletedPost: [],
+  aliceDeletedOnOpenPost: [],
+};
+const COMMENT_ROWS: Row[] = Object.keys(commentReaders).flatMap((k): Row[] => [
+  [k, "read", commentReaders[k]],
+  [k, "history", commentReaders[k]],
+  [k, "react", commentReaders[k]],
+  [k, "comment", commentReaders[k]],
+  [k, "edit", commentReaders[k].includes(commentAuthors[k]) ? [commentAuthors[k]] : []],
+  [k, "delete", commentDeleters[k]],
+  [k, "pin", []], // only posts are pinned
+  [k, "label_topics", []],
+  [k, "restore", k === "aliceDeletedOnOpenPost" ? ["compliance", "admin"] : []],
+  [k, "review", ["compliance"]],
+]);
+
 const USER_ROWS: Row[] = [
   ["alice", "read", ORG],
   ["alice", "mention", except("alice")],
@@ -133,12 +184,34 @@ beforeAll(async () => {
   const facts = await loadContentFacts(world.db, Object.values(world.posts).map((p) => p.id));
   for (const [k, p] of Object.entries(world.posts)) resources[k] = facts.get(p.id)!;
   for (const k of ["alice", "bob", "ivan", "dave"] as const) resources[k] = (await loadUserFacts(world.db, world.users[k].id))!;
+  const alice = await world.viewer(world.users.alice.id);
+  const bob = await world.viewer(world.users.bob.id);
+  const ivan = await world.viewer(world.users.ivan.id);
+  const doomed = await createContent(alice, { kind: "post", spaceId: world.spaces.open.id, ...doc("Soon deleted, with a thread") });
+  const aliceOnBobsOpenPost = await makeComment(alice, world.posts.openByBob.id);
+  const bobOnDeletedPost = await makeComment(bob, doomed.id);
+  const comments = {
+    aliceOnBobsOpenPost,
+    aliceReplyOnBobsOpenPost: await makeComment(alice, aliceOnBobsOpenPost.id),
+    bobOnAlicesOpenPost: await makeComment(bob, world.posts.openByAlice.id),
+    ivanOnAlicesOpenPost: await makeComment(ivan, world.posts.openByAlice.id),
+    aliceOnPrivPost: await makeComment(alice, world.posts.privByAlice.id),
+    bobOnSecretPost: await makeComment(bob, world.posts.secretByBob.id),
+    bobOnDeletedPost,
+    aliceReplyOnDeletedPost: await makeComment(alice, bobOnDeletedPost.id),
+    aliceDeletedOnOpenPost: await makeComment(alice, world.posts.openByAlice.id),
+  };
+  await deleteContent(alice, comments.aliceDeletedOnOpenPost.id);
+  await deleteContent(alice, doomed.id);
+  const commentFacts = await loadContentFacts(world.db, Object.values(comments).map((c) => c.id));
+  for (const [k, c] of Object.entries(comments)) resources[k] = commentFacts.get(c.id)!;
   resources.org = orgFacts(world.org.id);
 });
 
 describe.each([
   ["space", SPACE_ROWS],
   ["content", CONTENT_ROWS],
+  ["comment", COMMENT_ROWS],
   ["user", USER_ROWS],
   ["org", ORG_ROWS],
 ] as const)("policy table: %s", (_kind, rows) => {

@@ -116,7 +116,7 @@ describe('startMeilisearch', () => {
     const content = await client.index(indexUid('content')).getSettings();
     expect(content.searchableAttributes).toEqual(['title', 'text', 'tags', 'cashtags', 'authorName']);
     expect(sorted(content.filterableAttributes)).toEqual(
-      sorted(['orgId', 'spaceId', 'visibility', 'authorId', 'authorDepartment', 'spaceDepartments', 'topics', 'deleted', 'kind', 'tags', 'cashtags', 'createdDay']),
+      sorted(['orgId', 'spaceId', 'visibility', 'authorId', 'authorDepartment', 'rootAuthorDepartment', 'spaceDepartments', 'topics', 'deleted', 'kind', 'tags', 'cashtags', 'createdDay']),
     );
     expect(content.sortableAttributes).toEqual(['createdAt']);
     expect(content.typoTolerance?.enabled).toBe(true);
@@ -157,6 +157,8 @@ describe('startMeilisearch', () => {
       visibility: 'open',
       authorId: 'alice',
       authorDepartment: 'Risk',
+      rootAuthorDepartment: 'Risk',
+      rootId: null,
       authorName: 'Alice',
       spaceDepartments: [],
       topics: [],
