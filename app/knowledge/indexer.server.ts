@@ -52,11 +52,11 @@ export async function pushDocuments(client: Meilisearch, db: DbOrTx, ids: { cont
   }
   if (ids.people.length) tasks.push((await client.index(indexUid("people")).addDocuments(await peopleDocuments(db, ids.people))).taskUid);
   // poll often: the delivery is done only once the index has it (the outbox deadline bounds the wait)
-  for (const uid of tasks) await waitTask(client, uid, SEARCH_DELIVERY_TIMEOUT_MS, 10);
+  await Promise.all(tasks.map((uid) => waitTask(client, uid, SEARCH_DELIVERY_TIMEOUT_MS, 10)));
 }
 
 /** Deadline of one search delivery (read rows, push, wait until Meilisearch has applied them). */
-export const SEARCH_DELIVERY_TIMEOUT_MS = 30_000;
+export const SEARCH_DELIVERY_TIMEOUT_MS = 60_000;
 
 export function registerSearchConsumer() {
   registerConsumer({
