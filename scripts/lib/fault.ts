@@ -43,7 +43,7 @@ async function scenario(server: ServerChild, opts: FaultOptions, mode: "postgres
     const body = (await res.json()) as { db: string; search: string; backlog?: { consumers: Record<string, { pending: number }> } | null };
     return { ms: performance.now() - t0, code: res.status, db: body.db, search: body.search, searchPending: body.backlog?.consumers.search?.pending ?? null };
   };
-  await waitFor(async () => (await health()).code === 200, 90_000, `the server to answer (${server.output()})`, 100);
+  await waitFor(async () => (await health()).code === 200, 240_000, () => `the server to answer; it said:\n${server.output()}`, 100);
   // search starts after the server answers: wait for it, and for any earlier backlog to drain
   await waitFor(async () => {
     const h = await health();

@@ -56,13 +56,13 @@ export function startServer(opts: { port: number; dataDir?: string; databaseUrl:
   };
 }
 
-export async function waitFor(fn: () => Promise<boolean>, ms: number, what: string, pollMs = 50) {
+export async function waitFor(fn: () => Promise<boolean>, ms: number, what: string | (() => string), pollMs = 50) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await fn().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${typeof what === "function" ? what() : what}`);
 }
 
 /** The embedded Meilisearch the server started under its data folder. */

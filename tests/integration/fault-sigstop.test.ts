@@ -35,5 +35,5 @@ describe.each(modes)("Meilisearch stopped with SIGSTOP, on $name", ({ databaseUr
     expect(r.inDatabase).toBe(r.acknowledged);
     expect(r.inIndex).toBe(r.acknowledged);
     expect(r.missingFromIndex).toEqual([]);
-  }, 420_000);
+  }, 900_000);
 });
