@@ -51,7 +51,7 @@ beforeAll(async () => {
   server = spawn(process.execPath, ["build/server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
   server.stdout!.on("data", (d) => (output += d));
   server.stderr!.on("data", (d) => (output += d));
-  await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200);
+  await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 80_000);
 }, 90_000);
 
 afterAll(async () => {
