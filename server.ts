@@ -4,13 +4,20 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { broadcastDevReady, installGlobals } from "@remix-run/node";
-import express from "express";
-import { boot, shutdownBackground } from "./app/boot.server";
+import express, { type RequestHandler } from "express";
+import { afterListen, boot, shutdownBackground } from "./app/boot.server";
 import { closeDb } from "./app/db/client.server";
 import { env } from "./app/env.server";
+import { checkHealth } from "./app/platform/health.server";
 import { bodyLimit, originCheck, securityHeaders } from "./app/platform/http.server";
 import { stopSearchService } from "./search/client";
 
+// In production this file runs compiled (npm run build → build/server.js, npm start): no
+// TypeScript compilation at start. Order: listen at once (/healthz answers "starting"), open
+// and migrate the database while the Remix build loads, then serve pages; search, synonyms
+// and the outbox catch-up start only after that.
+
+const started = performance.now();
 installGlobals({ nativeFetch: true });
 // A local .env (see .env.example) fills in anything the environment does not set.
 if (fs.existsSync(".env")) process.loadEnvFile(".env");
@@ -29,37 +36,49 @@ const loadBuild = async (): Promise<ServerBuild> => {
   return (await import(pathToFileURL(BUILD_PATH).href + stamp)) as ServerBuild;
 };
 
+let pages: RequestHandler | null = null;
+
 const app = express();
 app.disable("x-powered-by");
 if (e.TRUST_PROXY) app.set("trust proxy", true);
 app.use(securityHeaders);
+// Health answers from the first moment, without Remix: 503 "starting" until pages are served.
+app.get("/healthz", (_req, res) => {
+  void checkHealth().then(
+    (h) => {
+      const body = pages ? h : { ...h, status: "starting" };
+      res.status(pages && h.db === "ok" ? 200 : 503).set("Cache-Control", "no-store").json(body);
+    },
+    (err: Error) => res.status(503).json({ status: "down", error: err.message }),
+  );
+});
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 app.use(bodyLimit(e.MAX_BODY_BYTES));
 app.use(originCheck(e.TRUSTED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean)));
-
-const initialBuild = await loadBuild();
-app.all(
-  "*",
-  createRequestHandler({
-    build: isDev ? loadBuild : initialBuild,
-    mode: initialBuild.mode,
-    getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "" }),
-  }),
-);
+app.all("*", (req, res, next) => {
+  if (pages) return pages(req, res, next);
+  res.status(503).set("Retry-After", "1").type("text/plain").send("Atrium is starting");
+});
 
 const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+const server = app.listen(e.PORT);
+
+let initialBuild: ServerBuild;
 try {
-  await boot({ publicUrl });
+  [initialBuild] = await Promise.all([loadBuild(), boot({ publicUrl })]);
 } catch (err) {
   console.error(`Atrium could not start: ${(err as Error).message}`);
   process.exit(1);
 }
-
-const server = app.listen(e.PORT, () => {
-  console.log(`Atrium is listening on ${publicUrl}`);
-  if (isDev) void broadcastDevReady(initialBuild);
+pages = createRequestHandler({
+  build: isDev ? loadBuild : initialBuild,
+  mode: initialBuild.mode,
+  getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "" }),
 });
+console.log(`Atrium is listening on ${publicUrl} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)`);
+if (isDev) void broadcastDevReady(initialBuild);
+afterListen();
 
 let stopping = false;
 async function shutdown(signal: string) {

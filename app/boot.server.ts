@@ -25,18 +25,27 @@ export function registerConsumers() {
 
 const HOUR = 60 * 60_000;
 
-/** Opens the database (migrating it), starts search and the background workers. */
-export async function boot(opts: { publicUrl: string; workers?: boolean }) {
+/**
+ * What must finish before the app serves pages: the database opened and migrated (and the
+ * one-time setup link printed on an empty database). Everything slower waits for `afterListen`.
+ */
+export async function boot(opts: { publicUrl: string }) {
   registerConsumers();
   const handle = await getDbHandle();
   const token = await issueSetupToken();
   if (token) {
     console.log(`\nNo users yet. Create the first administrator (one-time link):\n  ${opts.publicUrl}/setup?token=${token}\n`);
   }
-  // Search starts in the background; the app serves (degraded) meanwhile.
+  return handle;
+}
+
+/**
+ * After the server answers: start search (the app serves, degraded, meanwhile), push synonyms,
+ * and start the outbox catch-up and periodic jobs. Never awaited by the caller's readiness.
+ */
+export function afterListen(opts: { workers?: boolean } = {}) {
   void getSearchService().then((s) => (s ? pushSynonyms().catch(() => undefined) : undefined));
   if (opts.workers !== false) startBackground();
-  return handle;
 }
 
 /** The outbox drain and the periodic jobs (checkpoints hourly, digests every 15 minutes). */

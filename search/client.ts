@@ -18,13 +18,19 @@ const RETRY_AFTER_MS = 10_000;
 const HEALTH_TIMEOUT_MS = 1_000;
 const EXTERNAL_CONNECT_TIMEOUT_MS = 5_000;
 
-export function createMeiliClient(url: string, apiKey?: string): Meilisearch {
+export function createMeiliClient(url: string, apiKey?: string, signal?: AbortSignal): Meilisearch {
   return new Meilisearch({
     host: url,
     apiKey,
     // Compressed responses stall ~40 ms per request on a keep-alive connection.
-    requestInit: { headers: { 'Accept-Encoding': 'identity' } },
+    // The client's types leave `signal` out of requestInit, but it reaches fetch() as is.
+    requestInit: { headers: { 'Accept-Encoding': 'identity' }, ...(signal ? { signal } : {}) } as { headers: Record<string, string> },
   });
+}
+
+/** The service's client with every request bound to `signal`: aborting it ends a hung call. */
+export function clientWithSignal(service: SearchService, signal: AbortSignal): Meilisearch {
+  return createMeiliClient(service.url, service.client.config.apiKey, signal);
 }
 
 type ServiceState = {

@@ -77,6 +77,7 @@ export async function openDatabase(opts: OpenOptions & { migrate?: boolean }): P
   try {
     const client = opts.dir ? new PGlite(opts.dir) : new PGlite();
     await client.waitReady;
+    noteQueriesOf(client);
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     await migratePglite(db as never, { migrationsFolder: migrationsFolder() });
     return {
@@ -100,7 +101,30 @@ export function defaultOpenOptions(): OpenOptions {
   return { kind: "pglite", dir: path.join(dataDir(), "pglite") };
 }
 
-type Holder = { handle?: Promise<DbHandle> };
+// Proof of life for health probes: PGlite runs one query at a time, so a probe can wait
+// behind a burst of writes; any query that just succeeded shows the database is alive.
+const alive = ((globalThis as Record<string, unknown>).__atriumDbAlive ??= { at: 0 }) as { at: number };
+
+/** When a query last succeeded in this process (ms since the epoch; 0 = never). PGlite only, plus health probes. */
+export function lastQueryOkAt() {
+  return alive.at;
+}
+export function noteQueryOk() {
+  alive.at = Date.now();
+}
+
+function noteQueriesOf(client: PGlite) {
+  for (const name of ["query", "exec", "transaction"] as const) {
+    const original = (client[name] as (...a: unknown[]) => Promise<unknown>).bind(client);
+    (client as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      const r = await original(...args);
+      alive.at = Date.now();
+      return r;
+    };
+  }
+}
+
+type Holder = { handle?: Promise<DbHandle>; open?: boolean };
 const holder: Holder = ((globalThis as Record<string, unknown>).__atriumDb ??= {}) as Holder;
 
 /** The process-wide database, opened and migrated on first use. */
@@ -108,12 +132,21 @@ export function getDbHandle(): Promise<DbHandle> {
   if (!holder.handle) {
     const p = openDatabase(defaultOpenOptions());
     holder.handle = p;
+    holder.open = false;
+    p.then(() => {
+      if (holder.handle === p) holder.open = true;
+    }, () => undefined);
     // never cache a failed open: the next request tries again
     p.catch(() => {
       if (holder.handle === p) holder.handle = undefined;
     });
   }
   return holder.handle;
+}
+
+/** True once the process-wide database is open and migrated (false while opening). */
+export function dbReady(): boolean {
+  return !!holder.handle && holder.open === true;
 }
 
 export async function getDb(): Promise<Db> {
@@ -123,6 +156,7 @@ export async function getDb(): Promise<Db> {
 export async function closeDb() {
   const h = holder.handle;
   holder.handle = undefined;
+  holder.open = false;
   if (h) await (await h).close();
 }
 

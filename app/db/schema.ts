@@ -274,10 +274,17 @@ export const outboxDeliveries = pgTable(
     nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
     lastError: text("last_error"),
     doneAt: ts("done_at"),
+    // A lease taken by a worker for a network delivery (claim → call → record):
+    // other workers skip the row until it lapses, so a crashed worker's batch is retried.
+    claimedBy: text("claimed_by"),
+    claimedUntil: ts("claimed_until"),
   },
   (t) => [
     primaryKey({ columns: [t.eventId, t.consumer] }),
     index("outbox_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    // the claim and the /healthz backlog read only pending or dead rows, never the done ones
+    index("outbox_deliveries_pending_idx").on(t.consumer, t.eventId).where(sql`status = 'pending'`),
+    index("outbox_deliveries_dead_idx").on(t.consumer).where(sql`status = 'dead'`),
   ],
 );
 

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Meilisearch } from "meilisearch";
 import { query, type Db, type DbOrTx } from "~/db/client.server";
 import { registerConsumer, type OutboxEvent } from "~/platform/outbox.server";
-import { getSearchService } from "../../search/client";
+import { clientWithSignal, getSearchService } from "../../search/client";
 import { indexDefinitions, indexUid, type ContentDocument } from "../../search/settings";
 import { allContentDocuments, contentDocuments, contentIdsByAuthor, contentIdsInSpace, countContent, peopleDocuments, threadIds } from "./search-docs.server";
 
@@ -54,9 +54,12 @@ export async function pushDocuments(client: Meilisearch, db: DbOrTx, ids: { cont
     if (gone.length) tasks.push((await client.index(indexUid("content")).deleteDocuments(gone)).taskUid);
   }
   if (ids.people.length) tasks.push((await client.index(indexUid("people")).addDocuments(await peopleDocuments(db, ids.people))).taskUid);
-  // poll often: the outbox worker holds this delivery until the index has it
-  for (const uid of tasks) await waitTask(client, uid, 30_000, 10);
+  // poll often: the delivery is done only once the index has it (the outbox deadline bounds the wait)
+  await Promise.all(tasks.map((uid) => waitTask(client, uid, SEARCH_DELIVERY_TIMEOUT_MS, 10)));
 }
+
+/** Deadline of one search delivery (read rows, push, wait until Meilisearch has applied them). */
+export const SEARCH_DELIVERY_TIMEOUT_MS = 60_000;
 
 export function registerSearchConsumer() {
   registerConsumer({
@@ -67,9 +70,16 @@ export function registerSearchConsumer() {
     maxAttempts: Infinity,
     maxBackoffMs: 5_000,
     exclusive: true,
-    async handle(events, tx) {
-      const client = await requireSearch();
-      await pushDocuments(client, tx, await affectedIds(tx, events));
+    timeoutMs: SEARCH_DELIVERY_TIMEOUT_MS,
+    // No transaction here: short reads, then the push and the wait, bound to the deadline.
+    async deliver(events, { db, signal }) {
+      const service = await getSearchService();
+      if (!service) throw new Error("Meilisearch is unavailable");
+      const client = clientWithSignal(service, signal);
+      // A server that does not answer its health check gets no documents: a request queued
+      // in a frozen server's socket could otherwise be applied after a newer retry.
+      await client.health();
+      await pushDocuments(client, db, await affectedIds(db, events));
     },
   });
 }

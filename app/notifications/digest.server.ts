@@ -10,11 +10,13 @@ import { can } from "~/policy/policy";
 import { loadViewer } from "~/policy/viewer.server";
 import { now } from "~/utils/clock.server";
 import { sendMail } from "~/platform/mail/mail.server";
+import { logLine } from "~/platform/outbox.server";
 import type { NotificationKind } from "./notifications.server";
 
 // Email digests of unread notifications, daily or weekly per user. Every app instance
-// runs them (workers.server.ts): a user is claimed with one conditional UPDATE before
-// the email is sent, so two instances never send the same digest.
+// runs them (workers.server.ts): a user is claimed with one conditional UPDATE (autocommit,
+// its own short statement) before the email is sent, so two instances never send the same
+// digest; the send runs outside any transaction, with a deadline (sendMail).
 
 export const DIGEST_FREQUENCIES = ["off", "daily", "weekly"] as const;
 export type DigestFrequency = (typeof DIGEST_FREQUENCIES)[number];
@@ -111,7 +113,7 @@ async function digestOne(db: Db, c: Candidate, at: Date): Promise<keyof DigestRu
       sql`update users set last_digest_at = ${prev ? ts(prev) : sql`null`}
           where id = ${c.id} and last_digest_at = ${ts(at)}`,
     );
-    console.error(`[digest] could not send to user ${c.id}: ${(e as Error).message}`);
+    logLine("error", { msg: "digest not sent", consumer: "digest", userId: c.id, error: (e as Error).message, nextAttemptAt: "next digest run" });
     return "failed";
   }
 }

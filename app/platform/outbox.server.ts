@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { sql } from "drizzle-orm";
 import { getDb, query, type Db, type DbOrTx, type Tx } from "~/db/client.server";
+import { ts } from "~/db/sql.server";
 import { env } from "~/env.server";
 import { now } from "~/utils/clock.server";
 
@@ -12,22 +15,34 @@ export type OutboxEvent = {
   createdAt: Date;
 };
 
+/** What a network phase receives: the database for short reads (never a transaction) and its deadline. */
+export type DeliverContext = { db: Db; signal: AbortSignal };
+
 export type Consumer = {
   name: string;
   /** Topic prefixes this consumer receives, e.g. "content." */
   topics: string[];
   /**
-   * Applies a batch. Runs inside the transaction that marks the batch done, so
-   * effects written with `tx` commit exactly once. Effects outside Postgres must
-   * be idempotent (delivery is at least once).
+   * Network phase, for an effect outside Postgres (search index, mail, webhooks, the archive
+   * stream). Runs OUTSIDE any transaction, on a batch claimed under a lease, and must finish
+   * within `timeoutMs` (then `ctx.signal` aborts and the batch is retried with backoff).
+   * Must be idempotent: a crash or a lapsed lease delivers the batch again (at least once).
+   * Reads go through `ctx.db` as short autocommit queries.
    */
-  handle(events: OutboxEvent[], tx: Tx): Promise<void>;
+  deliver?(events: OutboxEvent[], ctx: DeliverContext): Promise<void>;
+  /** deadline of `deliver` (default DELIVER_TIMEOUT_MS); the lease outlives it */
+  timeoutMs?: number;
+  /**
+   * Postgres phase. Runs inside the short transaction that marks the batch done, so effects
+   * written with `tx` commit exactly once. Never call the network from here.
+   */
+  handle?(events: OutboxEvent[], tx: Tx): Promise<void>;
   batchSize?: number;
   /** default MAX_ATTEMPTS; Infinity never dead-letters (derived data that must converge) */
   maxAttempts?: number;
   /** cap on the retry delay (default 10 min) */
   maxBackoffMs?: number;
-  /** one batch at a time across every instance (transaction-scoped advisory lock) */
+  /** one batch in flight at a time across every instance (advisory lock, and a live lease for `deliver`) */
   exclusive?: boolean;
 };
 
@@ -47,6 +62,7 @@ const registry: Map<string, Consumer> = (((globalThis as Record<string, unknown>
 >);
 
 export function registerConsumer(c: Consumer) {
+  if (!c.deliver && !c.handle) throw new Error(`consumer ${c.name} has neither deliver nor handle`);
   registry.set(c.name, c);
 }
 export function unregisterConsumer(name: string) {
@@ -57,6 +73,12 @@ export function consumers(): Consumer[] {
 }
 
 export const MAX_ATTEMPTS = 8;
+/** default deadline of a consumer's network phase */
+export const DELIVER_TIMEOUT_MS = 10_000;
+/** A lease outlives the deadline, so only a crashed (or frozen) worker's lease ever lapses. */
+export const leaseMs = (c: Consumer) => 2 * (c.timeoutMs ?? DELIVER_TIMEOUT_MS) + 5_000;
+/** Who claims: this process; a random suffix per claim tells two batches of one process apart. */
+export const WORKER_ID = `${hostname()}:${process.pid}`;
 /** base, 2×base, 4×base … capped at 10 min (base: OUTBOX_BACKOFF_MS, default 1 s). */
 export const backoffMs = (attempts: number, cap = 600_000) =>
   Math.min(cap, env().OUTBOX_BACKOFF_MS * 2 ** Math.max(0, attempts - 1));
@@ -85,75 +107,218 @@ export async function emit(tx: DbOrTx, e: NewEvent) {
   return id;
 }
 
-type Row = {
-  event_id: string | number;
-  org_id: string;
-  topic: string;
-  subject_id: string;
-  payload: unknown;
-  created_at: string | Date;
-  attempts: number;
-};
+type Claimed = { event_id: string | number; attempts: number };
+type EventRow = { id: string | number; org_id: string; topic: string; subject_id: string; payload: unknown; created_at: string | Date };
+
+const idList = (ids: number[]) => sql.join(ids.map((i) => sql`${i}`), sql`, `);
+
+async function loadEvents(tx: DbOrTx, ids: number[]): Promise<OutboxEvent[]> {
+  const rows = await query<EventRow>(
+    tx,
+    sql`select id, org_id, topic, subject_id, payload, created_at from outbox_events where id in (${idList(ids)}) order by id`,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    orgId: r.org_id,
+    topic: r.topic,
+    subjectId: r.subject_id,
+    payload: (typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+    createdAt: new Date(r.created_at),
+  }));
+}
+
+/** For exclusive consumers: one claimer at a time (transaction-scoped), or 0 when another holds it. */
+async function exclusiveLock(tx: Tx, consumer: Consumer) {
+  const [lock] = await query<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext(${"outbox:" + consumer.name})) as ok`);
+  return !!lock?.ok;
+}
 
 /**
- * Claims up to `batchSize` due deliveries of one consumer with FOR UPDATE SKIP LOCKED,
- * so any number of workers in any number of processes can drain side by side.
- * Returns how many deliveries were completed.
+ * Delivers up to `batchSize` due deliveries of one consumer; returns how many were completed.
+ * Any number of workers in any number of processes can drain side by side.
+ *
+ * - A consumer with only `handle` (effect in Postgres) runs in ONE short transaction: claim
+ *   with FOR UPDATE SKIP LOCKED, apply, mark done. Exactly once in effect.
+ * - A consumer with `deliver` (effect elsewhere) never holds a transaction across the network:
+ *   (1) a short transaction claims the batch under a lease (claimed_by/claimed_until);
+ *   (2) `deliver` runs outside any transaction with a deadline;
+ *   (3) a short transaction records the outcome (done, with `handle` if any; or failure with
+ *   backoff, or dead letter) only for rows this claim still holds.
  */
-export async function drainConsumer(db: Db, consumer: Consumer): Promise<number> {
+export async function drainConsumer(db: Db, consumer: Consumer, opts: { workerId?: string } = {}): Promise<number> {
+  return consumer.deliver ? drainWithLease(db, consumer, opts.workerId ?? WORKER_ID) : drainInTransaction(db, consumer);
+}
+
+async function drainInTransaction(db: Db, consumer: Consumer): Promise<number> {
   const limit = consumer.batchSize ?? 100;
-  let claimed: Row[] = [];
+  let claimed: Claimed[] = [];
+  let events: OutboxEvent[] = [];
   try {
     return await db.transaction(async (tx) => {
-      if (consumer.exclusive) {
-        const [lock] = await query<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext(${"outbox:" + consumer.name})) as ok`);
-        if (!lock?.ok) return 0; // another instance is draining this consumer
-      }
-      claimed = await query<Row>(
+      if (consumer.exclusive && !(await exclusiveLock(tx, consumer))) return 0; // another instance is draining it
+      claimed = await query<Claimed>(
         tx,
-        sql`select d.event_id, d.attempts, e.org_id, e.topic, e.subject_id, e.payload, e.created_at
-            from outbox_deliveries d join outbox_events e on e.id = d.event_id
-            where d.consumer = ${consumer.name} and d.status = 'pending' and d.next_attempt_at <= ${now().toISOString()}::timestamptz
-            order by d.event_id
+        sql`select event_id, attempts from outbox_deliveries
+            where consumer = ${consumer.name} and status = 'pending' and next_attempt_at <= ${ts(now())}
+            order by event_id
             limit ${limit}
-            for update of d skip locked`,
+            for update skip locked`,
       );
       if (claimed.length === 0) return 0;
-      const events: OutboxEvent[] = claimed.map((r) => ({
-        id: Number(r.event_id),
-        orgId: r.org_id,
-        topic: r.topic,
-        subjectId: r.subject_id,
-        payload: (typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
-        createdAt: new Date(r.created_at),
-      }));
-      await consumer.handle(events, tx);
-      const ids = events.map((e) => e.id);
+      const ids = claimed.map((r) => Number(r.event_id));
+      events = await loadEvents(tx, ids);
+      await consumer.handle!(events, tx);
       await tx.execute(
-        sql`update outbox_deliveries set status = 'done', done_at = ${now().toISOString()}::timestamptz, attempts = attempts + 1
-            where consumer = ${consumer.name} and event_id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`,
+        sql`update outbox_deliveries set status = 'done', done_at = ${ts(now())}, attempts = attempts + 1
+            where consumer = ${consumer.name} and event_id in (${idList(ids)})`,
       );
       return events.length;
     });
   } catch (err) {
     if (claimed.length === 0) throw err;
-    await recordFailure(db, consumer, claimed, err);
+    // the transaction rolled back: this attempt is counted here
+    await recordFailure(db, consumer, claimed.map((r) => ({ eventId: Number(r.event_id), attempts: r.attempts + 1 })), events, err, null);
     return 0;
   }
 }
 
-async function recordFailure(db: Db, consumer: Consumer, rows: Row[], err: unknown) {
-  const consumerName = consumer.name;
-  const message = String((err as Error)?.message ?? err).slice(0, 1000);
-  for (const r of rows) {
-    const attempts = r.attempts + 1;
-    const dead = attempts >= (consumer.maxAttempts ?? MAX_ATTEMPTS);
-    const next = new Date(now().getTime() + backoffMs(attempts, consumer.maxBackoffMs)).toISOString();
-    await db.execute(
-      sql`update outbox_deliveries
-          set attempts = ${attempts}, last_error = ${message}, status = ${dead ? "dead" : "pending"}, next_attempt_at = ${next}::timestamptz
-          where consumer = ${consumerName} and event_id = ${Number(r.event_id)} and status = 'pending'`,
+async function drainWithLease(db: Db, consumer: Consumer, workerId: string): Promise<number> {
+  const limit = consumer.batchSize ?? 100;
+  const token = `${workerId}:${randomUUID().slice(0, 8)}`;
+  const timeoutMs = consumer.timeoutMs ?? DELIVER_TIMEOUT_MS;
+
+  // (1) claim: the lease also moves next_attempt_at, so a leased row is simply not due;
+  // the attempt is counted now, so a batch that crashes its worker every time still dead-letters.
+  const batch = await db.transaction(async (tx) => {
+    if (consumer.exclusive) {
+      if (!(await exclusiveLock(tx, consumer))) return null;
+      const live = await query(
+        tx,
+        sql`select 1 from outbox_deliveries
+            where consumer = ${consumer.name} and status = 'pending' and claimed_until > ${ts(now())} limit 1`,
+      );
+      if (live.length) return null; // a batch is in flight elsewhere
+    }
+    const at = now();
+    const until = new Date(at.getTime() + leaseMs(consumer));
+    const rows = await query<Claimed>(
+      tx,
+      sql`update outbox_deliveries d
+          set claimed_by = ${token}, claimed_until = ${ts(until)}, next_attempt_at = ${ts(until)}, attempts = d.attempts + 1
+          from (select event_id from outbox_deliveries
+                where consumer = ${consumer.name} and status = 'pending' and next_attempt_at <= ${ts(at)}
+                order by event_id
+                limit ${limit}
+                for update skip locked) due
+          where d.consumer = ${consumer.name} and d.event_id = due.event_id
+          returning d.event_id, d.attempts`,
     );
+    if (!rows.length) return null;
+    return { rows, events: await loadEvents(tx, rows.map((r) => Number(r.event_id))) };
+  });
+  if (!batch) return 0;
+  const { rows, events } = batch;
+  const ids = events.map((e) => e.id);
+
+  // (2) the network phase, outside any transaction, with a deadline
+  try {
+    await withDeadline((signal) => consumer.deliver!(events, { db, signal }), timeoutMs, `${consumer.name}: delivery timed out after ${timeoutMs} ms`);
+  } catch (err) {
+    await recordFailure(db, consumer, rows.map((r) => ({ eventId: Number(r.event_id), attempts: r.attempts })), events, err, token);
+    return 0;
+  }
+
+  // (3) record: only rows this claim still holds (a lapsed lease may have passed them on)
+  try {
+    return await db.transaction(async (tx) => {
+      const held = await query<{ event_id: string | number }>(
+        tx,
+        sql`update outbox_deliveries
+            set status = 'done', done_at = ${ts(now())}, claimed_by = null, claimed_until = null, last_error = null
+            where consumer = ${consumer.name} and event_id in (${idList(ids)}) and claimed_by = ${token} and status = 'pending'
+            returning event_id`,
+      );
+      if (held.length < ids.length) {
+        logLine("warn", { msg: "outbox lease lapsed before the outcome was recorded", consumer: consumer.name, lost: ids.length - held.length });
+      }
+      const mine = new Set(held.map((r) => Number(r.event_id)));
+      if (consumer.handle && mine.size) await consumer.handle(events.filter((e) => mine.has(e.id)), tx);
+      return mine.size;
+    });
+  } catch (err) {
+    await recordFailure(db, consumer, rows.map((r) => ({ eventId: Number(r.event_id), attempts: r.attempts })), events, err, token);
+    return 0;
+  }
+}
+
+/** Runs `fn` with an AbortSignal that fires at the deadline; rejects then even if `fn` ignores the signal. */
+export async function withDeadline<T>(fn: (signal: AbortSignal) => Promise<T>, ms: number, message: string): Promise<T> {
+  const ac = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new Error(message);
+      ac.abort(err);
+      reject(err);
+    }, ms);
+  });
+  try {
+    return await Promise.race([fn(ac.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One JSON line on stderr (errors) or stdout: what log collectors parse. */
+export function logLine(level: "error" | "warn" | "info", fields: Record<string, unknown>) {
+  const line = JSON.stringify({ level, at: new Date().toISOString(), ...fields });
+  if (level === "info") console.log(line);
+  else console.error(line);
+}
+
+/**
+ * Records a failed attempt: backoff or dead letter, and one structured log line per group of
+ * deliveries that share an attempt number (usually the whole batch). With a `token`, only rows
+ * this claim still holds are touched.
+ */
+async function recordFailure(
+  db: Db,
+  consumer: Consumer,
+  rows: { eventId: number; attempts: number }[],
+  events: OutboxEvent[],
+  err: unknown,
+  token: string | null,
+) {
+  const message = String((err as Error)?.message ?? err).slice(0, 1000);
+  const max = consumer.maxAttempts ?? MAX_ATTEMPTS;
+  const byAttempt = new Map<number, number[]>();
+  for (const r of rows) byAttempt.set(r.attempts, [...(byAttempt.get(r.attempts) ?? []), r.eventId]);
+  const topicOf = new Map(events.map((e) => [e.id, e.topic]));
+  for (const [attempts, ids] of byAttempt) {
+    const dead = attempts >= max;
+    const next = new Date(now().getTime() + backoffMs(attempts, consumer.maxBackoffMs));
+    const held = await query<{ event_id: string | number }>(
+      db,
+      sql`update outbox_deliveries
+          set attempts = ${attempts}, last_error = ${message}, status = ${dead ? "dead" : "pending"}, next_attempt_at = ${ts(next)},
+              claimed_by = null, claimed_until = null
+          where consumer = ${consumer.name} and event_id in (${idList(ids)}) and status = 'pending'
+            ${token ? sql`and claimed_by = ${token}` : sql``}
+          returning event_id`,
+    );
+    if (!held.length) continue;
+    const eventIds = held.map((r) => Number(r.event_id));
+    logLine("error", {
+      msg: "outbox delivery failed",
+      consumer: consumer.name,
+      eventIds: eventIds.slice(0, 50),
+      events: eventIds.length,
+      topics: [...new Set(eventIds.map((i) => topicOf.get(i)).filter(Boolean))],
+      attempt: attempts,
+      error: message,
+      nextAttemptAt: dead ? null : next.toISOString(),
+      deadLettered: dead,
+    });
   }
 }
 
@@ -185,7 +350,39 @@ export async function deadLetters(orgId: string, limit = 100) {
 export async function retryDead(eventId: number, consumer: string, db?: DbOrTx) {
   const d = db ?? (await getDb());
   await d.execute(
-    sql`update outbox_deliveries set status = 'pending', attempts = 0, next_attempt_at = ${now().toISOString()}::timestamptz
+    sql`update outbox_deliveries set status = 'pending', attempts = 0, next_attempt_at = ${now().toISOString()}::timestamptz,
+          claimed_by = null, claimed_until = null
         where event_id = ${eventId} and consumer = ${consumer} and status = 'dead'`,
   );
+}
+
+export type ConsumerBacklog = { pending: number; oldestPendingSeconds: number | null; dead: number };
+export type Backlog = { pending: number; oldestPendingSeconds: number | null; dead: number; consumers: Record<string, ConsumerBacklog> };
+
+/**
+ * Pending deliveries per consumer, the age of the oldest, and dead letters: for /healthz.
+ * Reads only the partial indexes on pending and dead rows, never the (large) done history.
+ */
+export async function outboxBacklog(db: DbOrTx): Promise<Backlog> {
+  const rows = await query<{ consumer: string; pending: number; dead: number; oldest_at: string | Date | null }>(
+    db,
+    sql`with p as (select consumer, count(*)::int as pending, min(event_id) as oldest
+                   from outbox_deliveries where status = 'pending' group by consumer),
+             d as (select consumer, count(*)::int as dead from outbox_deliveries where status = 'dead' group by consumer)
+        select coalesce(p.consumer, d.consumer) as consumer, coalesce(p.pending, 0)::int as pending, coalesce(d.dead, 0)::int as dead,
+               e.created_at as oldest_at
+        from p full join d on d.consumer = p.consumer
+          left join outbox_events e on e.id = p.oldest`,
+  );
+  const at = now().getTime();
+  const out: Backlog = { pending: 0, oldestPendingSeconds: null, dead: 0, consumers: {} };
+  for (const c of consumers()) out.consumers[c.name] = { pending: 0, oldestPendingSeconds: null, dead: 0 };
+  for (const r of rows) {
+    const age = r.oldest_at ? Math.max(0, Math.round((at - new Date(r.oldest_at).getTime()) / 100) / 10) : null;
+    out.consumers[r.consumer] = { pending: Number(r.pending), oldestPendingSeconds: age, dead: Number(r.dead) };
+    out.pending += Number(r.pending);
+    out.dead += Number(r.dead);
+    if (age !== null && (out.oldestPendingSeconds === null || age > out.oldestPendingSeconds)) out.oldestPendingSeconds = age;
+  }
+  return out;
 }

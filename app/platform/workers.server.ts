@@ -1,10 +1,12 @@
 import { getDb, type Db } from "~/db/client.server";
-import { drainAll, onOutboxNudge } from "./outbox.server";
+import { consumers, drainConsumer, logLine, onOutboxNudge, type Consumer } from "./outbox.server";
 
 // A generic runner for background loops. It knows nothing about capabilities: the boot
 // module (app/boot.server.ts) hands it the jobs. Every app instance runs the same jobs;
 // each job must be safe side by side (outbox deliveries are claimed with FOR UPDATE
-// SKIP LOCKED; periodic jobs claim their work with a unique key or a conditional UPDATE).
+// SKIP LOCKED or a lease; periodic jobs claim their work with a unique key or a conditional UPDATE).
+// Each consumer drains in its own lane, so a slow network phase (search waiting on a stopped
+// Meilisearch until its deadline) never delays notifications.
 
 export type PeriodicJob = { name: string; everyMs: number; run: (db: Db) => Promise<unknown> };
 
@@ -20,7 +22,7 @@ function loop(job: PeriodicJob) {
     if (state.stopped) return;
     const p = getDb()
       .then((db) => job.run(db))
-      .catch((e) => console.error(JSON.stringify({ level: "error", worker: job.name, error: (e as Error).message })));
+      .catch((e) => logLine("error", { msg: "job failed", worker: job.name, error: (e as Error).message }));
     state.running.add(p);
     await p;
     state.running.delete(p);
@@ -29,21 +31,34 @@ function loop(job: PeriodicJob) {
   state.timers.push(setTimeout(tick, 0));
 }
 
-let draining: Promise<unknown> | null = null;
-let again = false;
-/** Drains now; a nudge while a drain runs schedules exactly one more pass. */
-function drainNow() {
+type Lane = { running: Promise<void> | null; again: boolean };
+const lanes = new Map<string, Lane>();
+
+/** Drains one consumer until nothing is due; a nudge while it runs schedules exactly one more pass. */
+function drainLane(c: Consumer) {
   if (state.stopped) return;
-  if (draining) {
-    again = true;
+  let lane = lanes.get(c.name);
+  if (!lane) lanes.set(c.name, (lane = { running: null, again: false }));
+  if (lane.running) {
+    lane.again = true;
     return;
   }
-  draining = (async () => {
+  const l = lane;
+  l.running = (async () => {
     do {
-      again = false;
-      await drainAll(await getDb()).catch((e) => console.error(JSON.stringify({ level: "error", worker: "outbox", error: (e as Error).message })));
-    } while (again && !state.stopped);
-  })().finally(() => (draining = null));
+      l.again = false;
+      try {
+        const db = await getDb();
+        while (!state.stopped && (await drainConsumer(db, c)) > 0);
+      } catch (e) {
+        logLine("error", { msg: "outbox drain failed", consumer: c.name, error: (e as Error).message });
+      }
+    } while (l.again && !state.stopped);
+  })().finally(() => (l.running = null));
+}
+
+function drainNow() {
+  for (const c of consumers()) drainLane(c);
 }
 
 /** Starts the outbox drain (polling every `outboxTickMs` and on every commit nudge) and the periodic jobs. */
@@ -51,14 +66,14 @@ export function startWorkers(opts: { outboxTickMs: number; jobs: PeriodicJob[] }
   if (!state.stopped) return;
   state.stopped = false;
   state.unsubscribe = onOutboxNudge(drainNow);
-  loop({ name: "outbox", everyMs: opts.outboxTickMs, run: (db) => drainAll(db) });
+  loop({ name: "outbox", everyMs: opts.outboxTickMs, run: async () => drainNow() });
   for (const job of opts.jobs) loop(job);
 }
 
 export async function stopWorkers() {
   state.stopped = true;
   state.unsubscribe?.();
-  await draining;
+  await Promise.all([...lanes.values()].map((l) => l.running));
   for (const t of state.timers) clearTimeout(t);
   state.timers = [];
   await Promise.all(state.running);

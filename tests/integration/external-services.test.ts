@@ -1,12 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeOrg, makeUser, TEST_PASSWORD } from "../../scripts/lib/factories";
 import { testMeili } from "../../scripts/lib/meili";
+import { ensureServerBuild } from "../../scripts/lib/server-process";
 
-// The production server (built app, `server.ts`) against an external Meilisearch and,
+// The production server (built app, compiled `build/server.js`) against an external Meilisearch and,
 // when TEST_DATABASE_URL is set (CI), a real PostgreSQL server; otherwise its own
 // embedded database, created through the one-time setup link.
 
@@ -32,10 +33,7 @@ function cookieFrom(res: Response) {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync("build/index.js")) {
-    const r = spawnSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { stdio: "ignore" });
-    if (r.status !== 0) throw new Error("remix build failed");
-  }
+  ensureServerBuild(); // the production artifact: build/server.js
   await meili.start();
   const port = 3400 + Number(process.env.VITEST_POOL_ID ?? 1);
   base = `http://127.0.0.1:${port}`;
@@ -50,10 +48,10 @@ beforeAll(async () => {
   };
   delete env.ATRIUM_PGLITE_MEMORY;
   if (!usingPostgres()) delete env.DATABASE_URL;
-  server = spawn(process.execPath, ["--import", "tsx", "server.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  server = spawn(process.execPath, ["build/server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
   server.stdout!.on("data", (d) => (output += d));
   server.stderr!.on("data", (d) => (output += d));
-  await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200);
+  await waitFor(async () => (await fetch(`${base}/healthz`)).status === 200, 80_000);
 }, 90_000);
 
 afterAll(async () => {

@@ -18,6 +18,10 @@ export type OutgoingMail = {
 };
 
 type Transporter = ReturnType<typeof nodemailer.createTransport>;
+
+/** A relay that stops answering fails the send instead of hanging it (never inside a transaction either). */
+export const MAIL_TIMEOUT_MS = 30_000;
+const SOCKET_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 };
 type Holder = { key?: string; transport?: Promise<Transporter>; warned?: boolean };
 const holder = ((globalThis as Record<string, unknown>).__atriumMail ??= {}) as Holder;
 
@@ -26,7 +30,7 @@ function transport(): Promise<Transporter> {
   const key = url ?? `sink:${dataDir()}`;
   if (!holder.transport || holder.key !== key) {
     holder.key = key;
-    const p = url ? Promise.resolve(nodemailer.createTransport(url)) : sinkTransport();
+    const p = url ? Promise.resolve(nodemailer.createTransport({ url, ...SOCKET_TIMEOUTS })) : sinkTransport();
     holder.transport = p;
     p.catch(() => {
       if (holder.transport === p) holder.transport = undefined;
@@ -42,20 +46,24 @@ async function sinkTransport(): Promise<Transporter> {
     holder.warned = true;
     console.warn(`[mail] SMTP_URL is not set: mail is not delivered, it is kept in ${dir}`);
   }
-  return nodemailer.createTransport({ host: "127.0.0.1", port: sink.port, secure: false, ignoreTLS: true });
+  return nodemailer.createTransport({ host: "127.0.0.1", port: sink.port, secure: false, ignoreTLS: true, ...SOCKET_TIMEOUTS });
 }
 
-/** Sends one message; rejects if the relay refuses it. */
-export async function sendMail(mail: OutgoingMail): Promise<void> {
+/** Sends one message; rejects if the relay refuses it or does not finish within `timeoutMs`. */
+export async function sendMail(mail: OutgoingMail, timeoutMs = MAIL_TIMEOUT_MS): Promise<void> {
   const t = await transport();
-  await t.sendMail({
-    from: env().SMTP_FROM,
-    to: mail.to,
-    subject: mail.subject,
-    text: mail.text,
-    html: mail.html,
-    headers: mail.headers,
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`mail not sent within ${timeoutMs} ms`)), timeoutMs);
   });
+  try {
+    await Promise.race([
+      t.sendMail({ from: env().SMTP_FROM, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers }),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

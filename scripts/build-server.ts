@@ -1,0 +1,27 @@
+// Part of `npm run build`: compiles server.ts and what it imports outside the Remix build
+// (app/boot.server.ts and its modules, search/) into build/server.js, so `npm start` runs
+// plain JavaScript. Packages stay external (native addons, wasm, the Meilisearch binary).
+import path from "node:path";
+import { build } from "esbuild";
+
+const started = performance.now();
+await build({
+  entryPoints: ["server.ts"],
+  outfile: "build/server.js",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: true,
+  logLevel: "warning",
+  // tsconfig "paths" (~/…, #search/…) resolve to our sources; every bare package import stays external
+  plugins: [
+    {
+      name: "external-packages",
+      setup(b) {
+        b.onResolve({ filter: /^[^./~#]/ }, (args) => (path.isAbsolute(args.path) ? undefined : { path: args.path, external: true }));
+      },
+    },
+  ],
+});
+console.log(`build/server.js in ${((performance.now() - started) / 1000).toFixed(2)} s`);
