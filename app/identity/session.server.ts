@@ -188,11 +188,6 @@ export function getCurrentUser(request: Request): Promise<CurrentUser | null> {
   return p;
 }
 
-export function safeRedirectTo(to: string | null | undefined, fallback = "/") {
-  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
-}
-
 export async function requireUser(request: Request): Promise<CurrentUser> {
   const user = await getCurrentUser(request);
   if (!user) {

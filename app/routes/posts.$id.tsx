@@ -10,7 +10,7 @@ import { deleteContent, REACTIONS, setReaction } from "~/content/content.server"
 import { getPostPage, type PostView } from "~/content/hydrate.server";
 import { pinAnnouncement, unpinAnnouncement } from "~/feed/announcements.server";
 import { metaTitle, translate, useT } from "~/i18n";
-import { safeRedirectTo } from "~/identity/session.server";
+import { safeRedirect } from "~/utils/safe-redirect";
 import { requireViewer } from "~/identity/request.server";
 import { now } from "~/utils/clock.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
@@ -63,7 +63,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return json({ ok: true as const });
     case "delete":
       await deleteContent(viewer, id);
-      return redirect(safeRedirectTo(input.returnTo, "/"));
+      return redirect(safeRedirect(input.returnTo, "/"));
     case "pin": {
       // A date means "until the end of that day" (UTC).
       const endsAt = input.endsAt ? new Date(`${input.endsAt}T23:59:59.999Z`) : null;
