@@ -1,14 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { broadcastDevReady, installGlobals } from "@remix-run/node";
-import express from "express";
 import { boot, shutdownBackground } from "./app/boot.server";
 import { closeDb } from "./app/db/client.server";
-import { env } from "./app/env.server";
-import { bodyLimit, originCheck, securityHeaders } from "./app/platform/http.server";
+import { allowedOrigins, env, publicOrigin } from "./app/env.server";
+import { createServerApp } from "./app/platform/server-app.server";
 import { stopSearchService } from "./search/client";
 
 installGlobals({ nativeFetch: true });
@@ -29,26 +27,16 @@ const loadBuild = async (): Promise<ServerBuild> => {
   return (await import(pathToFileURL(BUILD_PATH).href + stamp)) as ServerBuild;
 };
 
-const app = express();
-app.disable("x-powered-by");
-if (e.TRUST_PROXY) app.set("trust proxy", true);
-app.use(securityHeaders);
-app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-app.use(express.static("public", { maxAge: "1h" }));
-app.use(bodyLimit(e.MAX_BODY_BYTES));
-app.use(originCheck(e.TRUSTED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean)));
-
 const initialBuild = await loadBuild();
-app.all(
-  "*",
-  createRequestHandler({
-    build: isDev ? loadBuild : initialBuild,
-    mode: initialBuild.mode,
-    getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "" }),
-  }),
-);
+const app = createServerApp({
+  build: isDev ? loadBuild : initialBuild,
+  mode: initialBuild.mode,
+  trustProxy: e.TRUST_PROXY,
+  maxBodyBytes: e.MAX_BODY_BYTES,
+  allowedOrigins: allowedOrigins(),
+});
 
-const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+const publicUrl = e.PUBLIC_URL?.replace(/\/+$/, "") ?? publicOrigin();
 try {
   await boot({ publicUrl });
 } catch (err) {
