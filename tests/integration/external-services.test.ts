@@ -33,7 +33,8 @@ function cookieFrom(res: Response) {
 
 beforeAll(async () => {
   if (!fs.existsSync("build/index.js")) {
-    const r = spawnSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { stdio: "ignore" });
+    // NODE_ENV=production: under vitest it is "test", which builds dev JSX (jsxDEV is not a function)
+    const r = spawnSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { stdio: "ignore", env: { ...process.env, NODE_ENV: "production" } });
     if (r.status !== 0) throw new Error("remix build failed");
   }
   await meili.start();
