@@ -63,7 +63,7 @@ describe("every $param route, called as Remix calls it", () => {
   });
 
   for (const file of ROUTE_FILES) {
-    it(`${file}: hostile parameters answer 2xx/3xx/4xx, never 5xx`, async () => {
+    it(`${file}: hostile parameters answer 2xx/3xx/4xx, never 5xx`, { timeout: 120_000 }, async () => {
       const mod = await import(/* @vite-ignore */ `../../app/routes/${file}`);
       const names = paramNames(file);
       const r = rng(SEED + file.length);
@@ -109,7 +109,7 @@ describe("feed cursors", () => {
     expect(decodeCursor(encodeCursor(real))).toEqual(real);
   });
 
-  it("every feed that takes a cursor answers out-of-range and garbage cursors without a 5xx", async () => {
+  it("every feed that takes a cursor answers out-of-range and garbage cursors without a 5xx", { timeout: 120_000 }, async () => {
     const feeds: { file: string; params: Record<string, string>; q: string }[] = [
       { file: "_index.tsx", params: {}, q: "cursor" },
       { file: "feed.new.ts", params: {}, q: "since" },
@@ -183,7 +183,7 @@ describe("through the real HTTP server", () => {
     }
   });
 
-  it("an unreadable session cookie is no session, on every page including sign-in, and is cleared", async () => {
+  it("an unreadable session cookie is no session, on every page including sign-in, and is cleared", { timeout: 120_000 }, async () => {
     const r = rng(SEED + 3);
     const latin1 = () => Array.from({ length: 1 + Math.floor(r() * 60) }, () => String.fromCharCode(0x20 + Math.floor(r() * 0xe0))).join("").replace(/[\x7f]/g, "");
     const values = ["%E0%A4%A", "%", "%00", "%0D%0A", "%FF%FE", `${"a".repeat(24)}.${"b".repeat(24)}%00`, "x".repeat(4000), ...Array.from({ length: 12 }, latin1)];

@@ -86,7 +86,7 @@ describe("sign-in with a hostile redirect parameter", () => {
     email = (await makeUser(org.id)).email;
   });
 
-  it("the form carries a safe target and sign-in redirects to a same-origin path, never 500", async () => {
+  it("the form carries a safe target and sign-in redirects to a same-origin path, never 500", { timeout: 180_000 }, async () => {
     const r = rng(7);
     const targets = [...FIXED, ...Array.from({ length: 16 }, () => hostile(r))];
     for (const [i, t] of targets.entries()) {
@@ -113,7 +113,7 @@ describe("through the real HTTP stack", () => {
   });
   afterAll(() => app.close());
 
-  it("CR/LF, tab and backslash targets answer a same-origin redirect after sign-in", async () => {
+  it("CR/LF, tab and backslash targets answer a same-origin redirect after sign-in", { timeout: 60_000 }, async () => {
     for (const t of ["/\r\n/evil.example", "/\t/evil.example", "/\\evil.example", "//evil.example", "/ok?x=1"]) {
       const body = new URLSearchParams({ email, password: TEST_PASSWORD, redirectTo: t }).toString();
       const res = await rawRequest(app.port, "POST", "/login", { Origin: app.origin, "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(body)) }, body);
