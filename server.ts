@@ -1,15 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { broadcastDevReady, installGlobals } from "@remix-run/node";
-import express, { type RequestHandler } from "express";
+import type { RequestHandler } from "express";
 import { afterListen, boot, shutdownBackground } from "./app/boot.server";
 import { closeDb } from "./app/db/client.server";
-import { env } from "./app/env.server";
+import { allowedOrigins, env, publicOrigin } from "./app/env.server";
 import { checkHealth } from "./app/platform/health.server";
-import { bodyLimit, originCheck, securityHeaders } from "./app/platform/http.server";
+import { createServerApp, remixHandler } from "./app/platform/server-app.server";
 import { stopSearchService } from "./search/client";
 
 // In production this file runs compiled (npm run build → build/server.js, npm start): no
@@ -38,30 +37,25 @@ const loadBuild = async (): Promise<ServerBuild> => {
 
 let pages: RequestHandler | null = null;
 
-const app = express();
-app.disable("x-powered-by");
-if (e.TRUST_PROXY) app.set("trust proxy", true);
-app.use(securityHeaders);
 // Health answers from the first moment, without Remix: 503 "starting" until pages are served.
-app.get("/healthz", (_req, res) => {
+const healthz: RequestHandler = (_req, res) => {
   void checkHealth().then(
     (h) => {
       const body = pages ? h : { ...h, status: "starting" };
       res.status(pages && h.db === "ok" ? 200 : 503).set("Cache-Control", "no-store").json(body);
     },
-    (err: Error) => res.status(503).json({ status: "down", error: err.message }),
+    (err: Error) => res.status(503).set("Cache-Control", "no-store").json({ status: "down", error: err.message }),
   );
-});
-app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-app.use(express.static("public", { maxAge: "1h" }));
-app.use(bodyLimit(e.MAX_BODY_BYTES));
-app.use(originCheck(e.TRUSTED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean)));
-app.all("*", (req, res, next) => {
-  if (pages) return pages(req, res, next);
-  res.status(503).set("Retry-After", "1").type("text/plain").send("Atrium is starting");
+};
+const app = createServerApp({
+  pages: () => pages,
+  healthz,
+  trustProxy: e.TRUST_PROXY,
+  maxBodyBytes: e.MAX_BODY_BYTES,
+  allowedOrigins: allowedOrigins(),
 });
 
-const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+const publicUrl = e.PUBLIC_URL?.replace(/\/+$/, "") ?? publicOrigin();
 const server = app.listen(e.PORT);
 
 let initialBuild: ServerBuild;
@@ -71,11 +65,7 @@ try {
   console.error(`Atrium could not start: ${(err as Error).message}`);
   process.exit(1);
 }
-pages = createRequestHandler({
-  build: isDev ? loadBuild : initialBuild,
-  mode: initialBuild.mode,
-  getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "" }),
-});
+pages = remixHandler(isDev ? loadBuild : initialBuild, initialBuild.mode);
 console.log(`Atrium is listening on ${publicUrl} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)`);
 if (isDev) void broadcastDevReady(initialBuild);
 afterListen();

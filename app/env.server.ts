@@ -76,6 +76,32 @@ function blankToUndefined(v: string | undefined) {
   return v === undefined || v.trim() === "" ? undefined : v.trim();
 }
 
+/** The origin people use to reach Atrium: PUBLIC_URL's, else http://localhost:$PORT. */
+export function publicOrigin(): string {
+  const e = env();
+  return new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).origin;
+}
+
+/**
+ * Origins allowed to send state-changing requests: the public origin and TRUSTED_ORIGINS. Never
+ * derived from the request's Host header, which a DNS-rebinding page controls. Without PUBLIC_URL,
+ * the loopback spellings of the default origin are accepted too (a rebinding page cannot claim them).
+ */
+export function allowedOrigins(): string[] {
+  const e = env();
+  const trusted = e.TRUSTED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean).map(originOf);
+  const own = e.PUBLIC_URL ? [publicOrigin()] : ["localhost", "127.0.0.1", "[::1]"].map((h) => `http://${h}:${e.PORT}`);
+  return [...new Set([...own, ...trusted])];
+}
+
+function originOf(value: string): string {
+  try {
+    return new URL(value).origin;
+  } catch {
+    throw new Error(`Invalid environment:\n  TRUSTED_ORIGINS: "${value}" is not an origin (https://host[:port])`);
+  }
+}
+
 export function dataDir(): string {
   return path.resolve(env().ATRIUM_DATA_DIR);
 }

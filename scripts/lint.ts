@@ -19,7 +19,7 @@ for (const f of [...walk("app"), ...walk("search"), ...walk("scripts")]) {
   if (!/\.(ts|tsx)$/.test(base) || f.startsWith("app/routes")) continue;
   if (!/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z]+)*\.(ts|tsx)$/.test(base)) problems.push(`${f}: file names are kebab-case`);
 }
-for (const f of walk("app").filter((f) => /\.(ts|tsx)$/.test(f) && !f.endsWith(".server.ts"))) {
+for (const f of walk("app").filter((f) => /\.(ts|tsx)$/.test(f) && !/\.server\.tsx?$/.test(f))) {
   const src = fs.readFileSync(f, "utf8");
   // Browser bundles must never pull in server-only modules.
   if (/^import (?!type)[^;]*from ["'][^"']*\.server["']/m.test(src) && !f.startsWith("app/routes") && !f.endsWith("root.tsx")) {

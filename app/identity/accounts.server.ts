@@ -68,26 +68,36 @@ export type SignInResult =
   | { ok: true; userId: string }
   | { ok: false; reason: "invalid" | "rate_limited" };
 
-/** Email + password sign-in, throttled per account and per client address. */
+/**
+ * Email + password sign-in. Only failures are counted (docs/decisions/0004-sign-in-throttling.md):
+ * - per account: after LOGIN_MAX_PER_ACCOUNT failures in the window, nobody signs in to it, right
+ *   password or not (guessing one person's password is what this stops);
+ * - per address: after LOGIN_MAX_PER_IP failures in the window, the address may no longer try the
+ *   accounts it has failed on; a correct password for any other account still signs in, so one
+ *   person mistyping, or a spray, behind an office's NAT address never locks the whole office out.
+ */
 export async function signIn(email: string, password: string, ip: string): Promise<SignInResult> {
   const e = env();
   const windowMs = e.LOGIN_WINDOW_MINUTES * 60_000;
-  const accountKey = `login:account:${email.trim().toLowerCase()}`;
+  const account = email.trim().toLowerCase();
+  const accountKey = `login:account:${account}`;
   const ipKey = `login:ip:${ip || "unknown"}`;
-  if (
-    (await isLimited(accountKey, e.LOGIN_MAX_PER_ACCOUNT, windowMs)) ||
-    (await isLimited(ipKey, e.LOGIN_MAX_PER_IP, windowMs))
-  ) {
+  const pairKey = `login:ip-account:${ip || "unknown"}:${account}`;
+  if (await isLimited(accountKey, e.LOGIN_MAX_PER_ACCOUNT, windowMs)) return { ok: false, reason: "rate_limited" };
+  if ((await isLimited(ipKey, e.LOGIN_MAX_PER_IP, windowMs)) && (await isLimited(pairKey, 1, windowMs))) {
     return { ok: false, reason: "rate_limited" };
   }
-  const user = await findUserByEmail(email);
+  const user = await findUserByEmail(account);
   const valid = await verifyPassword(user?.passwordHash, password);
   if (!user || !valid || user.status !== "active") {
     await recordHit(accountKey, windowMs);
     await recordHit(ipKey, windowMs);
+    await recordHit(pairKey, windowMs);
     return { ok: false, reason: "invalid" };
   }
+  // A success is not counted against the address; it forgives this account's own failures.
   await clearHits(accountKey);
+  await clearHits(pairKey);
   return { ok: true, userId: user.id };
 }
 

@@ -23,6 +23,8 @@ export type CurrentUser = {
 
 // Sessions follow the Lucia guide (docs/decisions/0001-sessions-after-lucia.md):
 // token = "<id>.<secret>", 120 bits each; only SHA-256(secret) is stored.
+// Each part is 24 lower-case base32 characters (randomToken); nothing else is looked up.
+const TOKEN_RE = /^[a-z2-7]{24}\.[a-z2-7]{24}$/;
 
 const idleMs = () => env().SESSION_IDLE_MINUTES * 60_000;
 const absoluteMs = () => env().SESSION_ABSOLUTE_HOURS * 3_600_000;
@@ -53,8 +55,8 @@ export async function createSession(
 }
 
 export async function validateSessionToken(token: string): Promise<CurrentUser | null> {
-  const [id, secret, extra] = token.split(".");
-  if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
+  if (!TOKEN_RE.test(token)) return null;
+  const [id, secret] = token.split(".");
   const db = await getDb();
   const rows = await db
     .select({ s: sessions, u: users, orgName: orgs.name })
@@ -152,21 +154,43 @@ export function sessionCookieName(request: Request) {
   return isHttps(request) ? "__Host-atrium_session" : "atrium_session";
 }
 
-export function readSessionToken(request: Request): string | null {
+/**
+ * The session cookie as sent: absent, a well-formed token, or unreadable (bad percent-encoding,
+ * stray bytes, wrong shape). Unreadable counts as no session, and is cleared by the response
+ * (app/entry.server.tsx); it never reaches the database.
+ */
+export function readSessionCookie(request: Request): { token: string | null; unreadable: boolean } {
   const header = request.headers.get("Cookie");
-  if (!header) return null;
+  if (!header) return { token: null, unreadable: false };
   const name = sessionCookieName(request);
   for (const part of header.split(";")) {
     const eqAt = part.indexOf("=");
-    if (eqAt < 0) continue;
-    if (part.slice(0, eqAt).trim() === name) return decodeURIComponent(part.slice(eqAt + 1).trim());
+    if (eqAt < 0 || part.slice(0, eqAt).trim() !== name) continue;
+    const raw = part.slice(eqAt + 1).trim();
+    if (raw === "") return { token: null, unreadable: false };
+    let value: string;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      return { token: null, unreadable: true };
+    }
+    return TOKEN_RE.test(value) ? { token: value, unreadable: false } : { token: null, unreadable: true };
   }
-  return null;
+  return { token: null, unreadable: false };
+}
+
+export function readSessionToken(request: Request): string | null {
+  return readSessionCookie(request).token;
 }
 
 export function sessionCookie(request: Request, token: string, expiresAt: Date) {
   const secure = isHttps(request) ? "; Secure" : "";
   return `${sessionCookieName(request)}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Lax; Expires=${expiresAt.toUTCString()}${secure}`;
+}
+
+/** Adds the clearing Set-Cookie when the request carried an unreadable session cookie. */
+export function clearUnreadableSession(request: Request, headers: Headers) {
+  if (readSessionCookie(request).unreadable && !headers.has("Set-Cookie")) headers.append("Set-Cookie", clearSessionCookie(request));
 }
 
 export function clearSessionCookie(request: Request) {
@@ -188,17 +212,13 @@ export function getCurrentUser(request: Request): Promise<CurrentUser | null> {
   return p;
 }
 
-export function safeRedirectTo(to: string | null | undefined, fallback = "/") {
-  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
-}
-
 export async function requireUser(request: Request): Promise<CurrentUser> {
   const user = await getCurrentUser(request);
   if (!user) {
     const url = new URL(request.url);
     const redirectTo = url.pathname + url.search;
-    throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);
+    const headers = readSessionCookie(request).unreadable ? { "Set-Cookie": clearSessionCookie(request) } : undefined;
+    throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`, { headers });
   }
   return user;
 }

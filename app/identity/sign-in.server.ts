@@ -1,4 +1,5 @@
 import { redirect, type AppLoadContext, type TypedResponse } from "@remix-run/node";
+import { safeRedirect } from "~/utils/safe-redirect";
 import { createSession, sessionCookie } from "./session.server";
 
 /** The client address server.ts resolved (honouring TRUST_PROXY); empty when unknown. */
@@ -13,9 +14,11 @@ export async function startSessionAndRedirect(
   userId: string,
   to: string,
 ): Promise<TypedResponse<never>> {
+  // Judged before the session exists, so a bad target can never fail after sign-in.
+  const target = safeRedirect(to);
   const { token, expiresAt } = await createSession(userId, {
     ip: clientIp(context),
     userAgent: request.headers.get("User-Agent") ?? "",
   });
-  return redirect(to, { headers: { "Set-Cookie": sessionCookie(request, token, expiresAt) } });
+  return redirect(target, { headers: { "Set-Cookie": sessionCookie(request, token, expiresAt) } });
 }

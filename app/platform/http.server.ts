@@ -25,17 +25,37 @@ export function bodyLimit(maxBytes: number) {
   };
 }
 
-/** Every state-changing request must come from our own origin (CSRF defence). */
-export function originCheck(trusted: string[]) {
+/**
+ * Every state-changing request must come from an allowed origin (CSRF defence): the configured
+ * public origin and TRUSTED_ORIGINS (env.server.ts `allowedOrigins`), never the Host header.
+ */
+export function originCheck(allowed: string[]) {
+  const origins = new Set(allowed);
   return (req: Request, res: Response, next: NextFunction) => {
     if (SAFE.has(req.method)) return next();
     const origin = req.headers.origin;
-    const own = `${req.protocol}://${req.get("host")}`;
-    if (!origin || (origin !== own && !trusted.includes(origin))) {
-      return sendStatus(res, 403, "Cross-origin request refused.");
-    }
+    if (!origin || !origins.has(origin)) return sendStatus(res, 403, "Cross-origin request refused.");
     next();
   };
+}
+
+export const PRIVATE_NO_STORE = "private, no-store";
+
+/**
+ * Dynamic responses stay out of shared caches and history: every page may be someone's signed-in
+ * view. Mounted after the static handlers, so assets keep their own long caching. A response that
+ * sets or clears a cookie is never cacheable, whatever the route said.
+ */
+export function privateByDefault(_req: Request, res: Response, next: NextFunction) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
+    const current = String(res.getHeader("Cache-Control") ?? "");
+    if (!current || (res.getHeader("Set-Cookie") !== undefined && !/no-store/.test(current))) {
+      res.setHeader("Cache-Control", PRIVATE_NO_STORE);
+    }
+    return writeHead.apply(this, args);
+  } as Response["writeHead"];
+  next();
 }
 
 function sendStatus(res: Response, status: number, message: string) {

@@ -5,6 +5,7 @@ import { buttonClasses, Card, cx, PageHeader } from "~/components/ui";
 import { reviewItem } from "~/compliance/review.server";
 import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
+import { idParam } from "~/utils/path-params.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "compliance.item.title");
 
@@ -12,7 +13,7 @@ const WHEN: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day:
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
-  const item = await reviewItem(viewer, params.id ?? "");
+  const item = await reviewItem(viewer, idParam(params));
   const versions = item.versions.map((v) => {
     const data = (typeof v.data === "string" ? JSON.parse(v.data) : v.data) as Record<string, unknown>;
     return {

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { Button, Card, FormError, Input } from "~/components/ui";
 import { metaTitle, translate, useT } from "~/i18n";
 import { signIn } from "~/identity/accounts.server";
-import { getCurrentUser, safeRedirectTo } from "~/identity/session.server";
+import { getCurrentUser } from "~/identity/session.server";
+import { safeRedirect } from "~/utils/safe-redirect";
 import { clientIp, startSessionAndRedirect } from "~/identity/sign-in.server";
 import { requestLocale } from "~/identity/request.server";
 import { badRequest, emailField, parseForm } from "~/utils/forms.server";
@@ -14,12 +15,13 @@ export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "login.tit
 const LoginForm = z.object({
   email: emailField,
   password: z.string().min(1).max(200),
-  redirectTo: z.string().max(2000).optional(),
+  // Any text: safeRedirect decides where it may lead (a hostile target falls back to "/").
+  redirectTo: z.string().max(20_000).optional(),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getCurrentUser(request)) throw redirect("/");
-  const redirectTo = safeRedirectTo(new URL(request.url).searchParams.get("redirectTo"));
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
   return json({ redirectTo });
 }
 
@@ -37,7 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const key = result.reason === "rate_limited" ? "login.rateLimited" : "login.failed";
     return badRequest({ errors: {}, formError: translate(locale, key), values }, result.reason === "rate_limited" ? 429 : 400);
   }
-  return startSessionAndRedirect(request, context, result.userId, safeRedirectTo(parsed.data.redirectTo));
+  return startSessionAndRedirect(request, context, result.userId, safeRedirect(parsed.data.redirectTo));
 }
 
 export default function LoginPage() {

@@ -8,6 +8,7 @@ import { metaTitle, useT } from "~/i18n";
 import { getProfile } from "~/people/directory.server";
 import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
+import { idParam } from "~/utils/path-params.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data ? metaTitle(matches, "profile.pageTitle", { name: data.person.name }) : metaTitle(matches, "profile.title");
@@ -16,7 +17,7 @@ const FollowIntent = z.discriminatedUnion("intent", [z.object({ intent: z.litera
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
-  const { person, isSelf } = await getProfile(viewer, params.id ?? "");
+  const { person, isSelf } = await getProfile(viewer, idParam(params));
   return json({
     person: {
       id: person.id,
@@ -36,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
   const parsed = await parseForm(request, FollowIntent, locale);
   if (!parsed.ok) return badRequest(parsed);
-  await setFollow(viewer, "user", params.id ?? "", parsed.data.intent === "follow");
+  await setFollow(viewer, "user", idParam(params), parsed.data.intent === "follow");
   return json({ ok: true as const, following: parsed.data.intent === "follow" });
 }
 

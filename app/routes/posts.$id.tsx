@@ -10,17 +10,18 @@ import { deleteContent, REACTIONS, setReaction } from "~/content/content.server"
 import { getPostPage, type PostView } from "~/content/hydrate.server";
 import { pinAnnouncement, unpinAnnouncement } from "~/feed/announcements.server";
 import { metaTitle, translate, useT } from "~/i18n";
-import { safeRedirectTo } from "~/identity/session.server";
+import { safeRedirect } from "~/utils/safe-redirect";
 import { requireViewer } from "~/identity/request.server";
 import { now } from "~/utils/clock.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
+import { idParam } from "~/utils/path-params.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data ? metaTitle(matches, "post.byline", { name: data.post.author.name }) : metaTitle(matches, "error.notFoundTitle");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
-  const { post, comments } = await getPostPage(viewer, params.id ?? "");
+  const { post, comments } = await getPostPage(viewer, idParam(params));
   return json({ post, comments });
 }
 
@@ -43,7 +44,7 @@ const intentSchema = () =>
 /** Every action acts on `params.id`: the post, or one of its comments (reactions, delete). */
 export async function action({ request, params }: ActionFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
-  const id = params.id ?? "";
+  const id = idParam(params);
   const parsed = await parseForm(request, intentSchema(), locale);
   if (!parsed.ok) return badRequest(parsed);
   const input = parsed.data;
@@ -63,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return json({ ok: true as const });
     case "delete":
       await deleteContent(viewer, id);
-      return redirect(safeRedirectTo(input.returnTo, "/"));
+      return redirect(safeRedirect(input.returnTo, "/"));
     case "pin": {
       // A date means "until the end of that day" (UTC).
       const endsAt = input.endsAt ? new Date(`${input.endsAt}T23:59:59.999Z`) : null;

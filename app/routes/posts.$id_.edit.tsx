@@ -8,6 +8,7 @@ import { getPostForEdit, inputErrorResponse, submitEdit } from "~/content/compos
 import { metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
+import { idParam } from "~/utils/path-params.server";
 
 // `posts.$id_.edit`: /posts/:id/edit, not nested in the post page's layout.
 
@@ -23,7 +24,7 @@ const EditForm = z.object({
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
-  const item = await getPostForEdit(viewer, params.id ?? "");
+  const item = await getPostForEdit(viewer, idParam(params));
   return json({ item });
 }
 
@@ -32,7 +33,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = await parseForm(request, EditForm, locale);
   if (!parsed.ok) return badRequest(parsed);
   const { intent: _intent, ...fields } = parsed.data;
-  const id = params.id ?? "";
+  const id = idParam(params);
   let postId: string;
   try {
     ({ postId } = await submitEdit(viewer, id, fields));

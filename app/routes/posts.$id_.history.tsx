@@ -4,6 +4,7 @@ import { Card, cx, PageHeader } from "~/components/ui";
 import { postHistory } from "~/content/history.server";
 import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
+import { idParam } from "~/utils/path-params.server";
 
 // `posts.$id_.history`: /posts/:id/history, not nested in the post page's layout.
 
@@ -11,7 +12,7 @@ export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "history.t
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
-  const history = await postHistory(viewer, params.id ?? "");
+  const history = await postHistory(viewer, idParam(params));
   // Formatted on the server (with the zone named) so server and browser render the same text.
   const versions = history.versions.map((v) => ({
     ...v,

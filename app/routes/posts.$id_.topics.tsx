@@ -8,6 +8,7 @@ import { labelTopics, topicsEditor } from "~/knowledge/search-pages.server";
 import type { Viewer } from "~/policy/policy";
 import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
+import { idParam } from "~/utils/path-params.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "topics.title");
 
@@ -32,13 +33,13 @@ function requireCurator(viewer: Viewer) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
   requireCurator(viewer);
-  return json(await topicsEditor(viewer, params.id ?? ""));
+  return json(await topicsEditor(viewer, idParam(params)));
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
   requireCurator(viewer);
-  const id = params.id ?? "";
+  const id = idParam(params);
   const parsed = await parseForm(request, TopicsForm, locale);
   if (!parsed.ok) return badRequest(parsed);
   const result = await labelTopics(viewer, id, parsed.data);

@@ -10,6 +10,8 @@ import { useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 import type { SpaceLayoutData } from "./spaces.$slug";
+import { pathParam } from "~/utils/path-params.server";
+import { isSlug } from "~/spaces/space-options";
 
 const PostForm = z.object({
   intent: z.literal("post"),
@@ -21,7 +23,7 @@ const PostForm = z.object({
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
   const cursor = new URL(request.url).searchParams.get("cursor");
-  return json(await spaceFeedPage(viewer, params.slug ?? "", cursor));
+  return json(await spaceFeedPage(viewer, pathParam(params, "slug", isSlug), cursor));
 }
 
 // The composer posts here (`?index`); header buttons post to the layout route.
@@ -30,7 +32,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = await parseForm(request, PostForm, locale);
   if (!parsed.ok) return badRequest(parsed);
   const { intent: _intent, ...input } = parsed.data;
-  const slug = params.slug ?? "";
+  const slug = pathParam(params, "slug", isSlug);
   try {
     await postToSpace(viewer, slug, input);
   } catch (error) {

@@ -5,10 +5,12 @@ import { spaceMembersPage } from "~/spaces/spaces-forms.server";
 import { useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import type { SpaceLayoutData } from "./spaces.$slug";
+import { pathParam } from "~/utils/path-params.server";
+import { isSlug } from "~/spaces/space-options";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
-  return json(await spaceMembersPage(viewer, params.slug ?? ""));
+  return json(await spaceMembersPage(viewer, pathParam(params, "slug", isSlug)));
 }
 
 type Person = { id: string; name: string; title: string; department: string };

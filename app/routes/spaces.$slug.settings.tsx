@@ -2,24 +2,25 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { Button, Card, FormError, Input, Select, SuccessNotice, Textarea } from "~/components/ui";
-import { JOIN_POLICIES, SPACE_VISIBILITIES } from "~/spaces/space-options";
+import { isSlug, JOIN_POLICIES, SPACE_VISIBILITIES } from "~/spaces/space-options";
 import { runSpaceSettingsIntent, spaceSettingsPage, SpaceSettingsIntentSchema } from "~/spaces/spaces-forms.server";
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
+import { pathParam } from "~/utils/path-params.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "spaces.settings.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
-  return json({ space: await spaceSettingsPage(viewer, params.slug ?? "") });
+  return json({ space: await spaceSettingsPage(viewer, pathParam(params, "slug", isSlug)) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
   const parsed = await parseForm(request, SpaceSettingsIntentSchema, locale);
   if (!parsed.ok) return badRequest(parsed);
-  const result = await runSpaceSettingsIntent(viewer, params.slug ?? "", parsed.data);
+  const result = await runSpaceSettingsIntent(viewer, pathParam(params, "slug", isSlug), parsed.data);
   if (!result.ok) {
     const values = Object.fromEntries([...parsed.form.entries()].map(([k, v]) => [k, String(v)]));
     return badRequest({ errors: { [result.field]: translate(locale, result.error) }, values });

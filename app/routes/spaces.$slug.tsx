@@ -8,13 +8,15 @@ import { runSpaceIntent, SpaceIntentSchema, spaceHeader, type SpaceIntentResult 
 import { metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
+import { pathParam } from "~/utils/path-params.server";
+import { isSlug } from "~/spaces/space-options";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   data ? metaTitle(matches, "spaces.pageTitle", { name: data.space.name }) : metaTitle(matches, "spaces.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
-  return json(await spaceHeader(viewer, params.slug ?? ""));
+  return json(await spaceHeader(viewer, pathParam(params, "slug", isSlug)));
 }
 
 /** What the tabs get through the outlet context. */
@@ -35,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
   const parsed = await parseForm(request, SpaceIntentSchema, locale);
   if (!parsed.ok) return badRequest(parsed);
-  const result = await runSpaceIntent(viewer, params.slug ?? "", parsed.data);
+  const result = await runSpaceIntent(viewer, pathParam(params, "slug", isSlug), parsed.data);
   return json({ ok: true as const, result, notice: NOTICES[result] });
 }
 

@@ -8,7 +8,11 @@ import path from "node:path";
 /** Compiles build/server.js (always: it takes under a second) and the Remix build when missing. */
 export function ensureServerBuild() {
   if (!fs.existsSync("build/index.js")) {
-    const r = spawnSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { stdio: "ignore" });
+    const r = spawnSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], {
+      stdio: "ignore",
+      // under vitest NODE_ENV is "test", which would build dev JSX (jsxDEV is not a function)
+      env: { ...process.env, NODE_ENV: "production" },
+    });
     if (r.status !== 0) throw new Error("remix build failed");
   }
   const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-server.ts"], { stdio: "ignore" });

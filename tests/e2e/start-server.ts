@@ -16,7 +16,9 @@ process.env.ATRIUM_DATA_DIR = DATA_DIR;
 const E2E_PORT = process.env.E2E_PORT ?? "3311";
 process.env.PORT = E2E_PORT;
 process.env.NODE_ENV = "production";
+// The Origin check allows PUBLIC_URL's origin only: it must be Playwright's baseURL exactly.
 process.env.PUBLIC_URL = `http://localhost:${E2E_PORT}`;
+delete process.env.TRUSTED_ORIGINS;
 // Never seed into a database the environment points at: the e2e run owns its data.
 delete process.env.DATABASE_URL;
 delete process.env.ATRIUM_PGLITE_MEMORY;

@@ -11,16 +11,19 @@ let server: http.Server;
 let port: number;
 
 beforeAll(async () => {
+  server = http.createServer();
+  server.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  port = (server.address() as AddressInfo).port;
+  // The allowed origins are configuration (PUBLIC_URL's origin + TRUSTED_ORIGINS), as in server.ts.
   const app = express();
   app.use(bodyLimit(LIMIT));
-  app.use(originCheck(["https://trusted.example"]));
+  app.use(originCheck([own(), "https://trusted.example"]));
   app.all("*", (req, res) => {
     req.resume();
     req.on("end", () => res.status(200).type("text/plain").send(`handled ${req.method}`));
   });
-  server = app.listen(0, "127.0.0.1");
-  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-  port = (server.address() as AddressInfo).port;
+  server.on("request", app);
 });
 
 afterAll(async () => {
@@ -65,6 +68,15 @@ describe("http guards", () => {
     expect(same).toEqual({ status: 200, text: "handled POST" });
     const trusted = await send("DELETE", { Origin: "https://trusted.example", ...form("a=1") }, "a=1");
     expect(trusted).toEqual({ status: 200, text: "handled DELETE" });
+  });
+
+  it("never trusts the Host header: an attacker's Host with a matching Origin is refused (DNS rebinding)", async () => {
+    const evil = `evil.example:${port}`;
+    const res = await send("POST", { Host: evil, Origin: `http://${evil}`, ...form("a=1") }, "a=1");
+    expect(res.status).toBe(403);
+    expect(res.text).not.toContain("handled");
+    // the configured origin still passes whatever the Host says
+    expect((await send("POST", { Host: evil, Origin: own(), ...form("a=1") }, "a=1")).status).toBe(200);
   });
 
   it("refuses a body over the limit with 413 before the handler reads it", async () => {

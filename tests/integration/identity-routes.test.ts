@@ -142,7 +142,7 @@ async function withEmptyDatabase(fn: () => Promise<void>) {
 }
 
 describe("setup", () => {
-  it("the one-time link creates the first admin, signs them in, and cannot be used again", async () => {
+  it("the one-time link creates the first admin, signs them in, and cannot be used again", { timeout: 150_000 }, async () => {
     await withEmptyDatabase(async () => {
       const token = await issueSetupToken();
       expect(token).toMatch(/^[a-z2-7]{24}$/);

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { getDb } from "../../app/db/client.server";
 import { sessions } from "../../app/db/schema";
 import { deactivateUser, signIn } from "../../app/identity/accounts.server";
@@ -115,13 +115,56 @@ describe("sign-in", () => {
     expect((await signIn(user.email, TEST_PASSWORD, "10.1.0.99")).ok).toBe(true);
   });
 
-  it("rate-limits per client address across accounts", async () => {
+  it("an address over its limit keeps refusing the accounts it failed on, not the others (no office lock-out)", async () => {
     const org = await makeOrg();
     const victim = await makeUser(org.id);
+    const colleague = await makeUser(org.id);
     const ip = `10.2.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
-    for (let i = 0; i < 30; i++) await signIn(`spray-${i}@example.test`, "guess-guess", ip);
-    expect(await signIn(victim.email, TEST_PASSWORD, ip)).toEqual({ ok: false, reason: "rate_limited" });
-    expect((await signIn(victim.email, TEST_PASSWORD, "10.3.0.1")).ok).toBe(true);
+    const saved = process.env.LOGIN_MAX_PER_IP;
+    process.env.LOGIN_MAX_PER_IP = "6";
+    onTestFinished(() => {
+      if (saved === undefined) delete process.env.LOGIN_MAX_PER_IP;
+      else process.env.LOGIN_MAX_PER_IP = saved;
+    });
+    for (let i = 0; i < 6; i++) await signIn(`spray-${i}@example.test`, "guess-guess", ip);
+    // limited only because of failures on other accounts: the right password still signs in
+    expect(await signIn(victim.email, TEST_PASSWORD, ip)).toEqual({ ok: true, userId: victim.id });
+    // a wrong password for a new account is judged (and counted), then that account is closed to this address
+    expect(await signIn(colleague.email, "wrong-wrong-wrong", ip)).toEqual({ ok: false, reason: "invalid" });
+    expect(await signIn(colleague.email, TEST_PASSWORD, ip)).toEqual({ ok: false, reason: "rate_limited" });
+    expect(await signIn("spray-3@example.test", "guess-again", ip)).toEqual({ ok: false, reason: "rate_limited" });
+    // from elsewhere the colleague is fine (one failure is under the per-account limit)
+    expect((await signIn(colleague.email, TEST_PASSWORD, "10.3.0.1")).ok).toBe(true);
+    testClock.advance(16 * 60_000);
+    expect((await signIn(colleague.email, TEST_PASSWORD, ip)).ok).toBe(true);
+  });
+
+  it("the per-account limit still applies from a fresh address", async () => {
+    const org = await makeOrg();
+    const user = await makeUser(org.id);
+    for (let i = 0; i < 5; i++) expect(await signIn(user.email, `nope ${i}`, `10.5.${i}.1`)).toEqual({ ok: false, reason: "invalid" });
+    expect(await signIn(user.email, TEST_PASSWORD, "10.5.9.9")).toEqual({ ok: false, reason: "rate_limited" });
+  });
+
+  it("successes are not counted: many sign-ins from one address never throttle it", async () => {
+    const org = await makeOrg();
+    const users = [];
+    for (let i = 0; i < 2; i++) users.push(await makeUser(org.id));
+    const ip = `10.6.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const saved = process.env.LOGIN_MAX_PER_IP;
+    process.env.LOGIN_MAX_PER_IP = "3";
+    try {
+      // 8 successes (over LOGIN_MAX_PER_IP = 3 here and LOGIN_MAX_PER_ACCOUNT = 5) from one NAT address
+      for (let i = 0; i < 8; i++) expect((await signIn(users[i % 2].email, TEST_PASSWORD, ip)).ok).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.LOGIN_MAX_PER_IP;
+      else process.env.LOGIN_MAX_PER_IP = saved;
+    }
+    // and a success forgives the account's own failures
+    for (let i = 0; i < 4; i++) await signIn(users[0].email, `typo ${i}`, ip);
+    expect((await signIn(users[0].email, TEST_PASSWORD, ip)).ok).toBe(true);
+    for (let i = 0; i < 4; i++) await signIn(users[0].email, `typo again ${i}`, ip);
+    expect((await signIn(users[0].email, TEST_PASSWORD, ip)).ok).toBe(true);
   });
 
   it("refuses a deactivated user", async () => {

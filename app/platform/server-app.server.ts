@@ -1,0 +1,49 @@
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express, { type RequestHandler } from "express";
+import { bodyLimit, originCheck, privateByDefault, securityHeaders } from "./http.server";
+
+export type ServerAppOptions = {
+  /** The Remix handler: a build (tests), or a getter that answers 503 "starting" until the server is ready. */
+  build?: ServerBuild | (() => Promise<ServerBuild>);
+  mode?: string;
+  pages?: () => RequestHandler | null;
+  /** Answers /healthz before Remix, from the first moment the process listens. */
+  healthz?: RequestHandler;
+  /** Folder of static files; `<publicDir>/build` holds the fingerprinted assets. */
+  publicDir?: string;
+  trustProxy: boolean;
+  maxBodyBytes: number;
+  allowedOrigins: string[];
+};
+
+/** The HTTP stack in front of Remix, in order; server.ts runs it and tests start it as is. */
+export function createServerApp(o: ServerAppOptions) {
+  const publicDir = o.publicDir ?? "public";
+  const app = express();
+  app.disable("x-powered-by");
+  if (o.trustProxy) app.set("trust proxy", true);
+  app.use(securityHeaders);
+  if (o.healthz) app.get("/healthz", o.healthz);
+  // Fingerprinted assets never change: cached for a year. Everything else is private (below).
+  app.use("/build", express.static(`${publicDir}/build`, { immutable: true, maxAge: "1y" }));
+  app.use(express.static(publicDir, { maxAge: "1h" }));
+  app.use(privateByDefault);
+  app.use(bodyLimit(o.maxBodyBytes));
+  app.use(originCheck(o.allowedOrigins));
+  const fixed = o.build ? remixHandler(o.build, o.mode ?? "production") : null;
+  app.all("*", (req, res, next) => {
+    const pages = fixed ?? o.pages?.() ?? null;
+    if (pages) return pages(req, res, next);
+    res.status(503).set("Retry-After", "1").type("text/plain").send("Atrium is starting");
+  });
+  return app;
+}
+
+export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), mode: string): RequestHandler {
+  return createRequestHandler({
+    build,
+    mode,
+    getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "" }),
+  });
+}
