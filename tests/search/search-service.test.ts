@@ -141,7 +141,7 @@ describe('startMeilisearch', () => {
   it('applySettings repairs settings that drifted', async () => {
     process.env.MEILI_INDEX_PREFIX = 'settings_test';
     const client = createMeiliClient(meili.url, meili.masterKey);
-    await client.index(indexUid('content')).updateFilterableAttributes(['orgId']).waitTask();
+    await client.index(indexUid('content')).updateFilterableAttributes(['orgId']).waitTask({ timeout: 60_000 });
 
     expect(await applySettings(client)).toEqual({ created: [], updated: ['settings_test_content'] });
     const filterable = await client.index(indexUid('content')).getFilterableAttributes();
@@ -174,7 +174,7 @@ describe('startMeilisearch', () => {
       { ...base, id: 'p3', orgId: 'org-a', createdAt: 3_000, deleted: true },
       { ...base, id: 'p4', orgId: 'org-b', createdAt: 4_000, deleted: false },
     ];
-    const task = await client.index(indexUid('content')).addDocuments(docs).waitTask();
+    const task = await client.index(indexUid('content')).addDocuments(docs).waitTask({ timeout: 60_000 }); // generous: a loaded CI machine
     expect(task.status).toBe('succeeded');
 
     const res = await client.index(indexUid('content')).search('quartely', {
