@@ -18,7 +18,7 @@ export class InputError extends Error {
 
 type Parsed = Extract<ReturnType<typeof parseRichText>, { ok: true }>;
 
-function parseBody(raw: unknown): Parsed {
+export function parseBody(raw: unknown): Parsed {
   const parsed = parseRichText(raw);
   if (!parsed.ok) throw new InputError("body", parsed.error);
   if (!parsed.text.trim()) throw new InputError("body", "empty");
@@ -26,7 +26,7 @@ function parseBody(raw: unknown): Parsed {
 }
 
 /** Mentioned people must exist in the org and be visible to the author (barriers): else the write is refused. */
-async function checkMentions(db: Db, viewer: Viewer, ids: string[]) {
+export async function checkMentions(db: Db, viewer: Viewer, ids: string[]) {
   const unique = [...new Set(ids)].filter((id) => id !== viewer.id);
   for (const id of unique) {
     const facts = await loadUserFacts(db, id);

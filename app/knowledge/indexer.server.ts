@@ -21,7 +21,7 @@ export async function affectedIds(db: DbOrTx, events: OutboxEvent[]) {
   const content = new Set<string>();
   const people = new Set<string>();
   for (const e of events) {
-    if (e.topic.startsWith("content.") || e.topic === "topics.changed") {
+    if (e.topic.startsWith("content.") || e.topic === "topics.changed" || e.topic.startsWith("qa.answer.")) {
       content.add(e.subjectId);
       // a comment's `deleted` fact follows its post
       if (e.topic === "content.deleted" || e.topic === "content.restored") for (const id of await childIds(db, e.subjectId)) content.add(id);
@@ -58,7 +58,8 @@ export async function pushDocuments(client: Meilisearch, db: DbOrTx, ids: { cont
 export function registerSearchConsumer() {
   registerConsumer({
     name: "search",
-    topics: ["content.", "space.permissions", "user.", "topics.changed"],
+    // qa.answer.*: acceptance and health are document fields (filter and ranking)
+    topics: ["content.", "space.permissions", "user.", "topics.changed", "qa.answer."],
     batchSize: 500,
     // derived data must converge: retry forever, quickly, one batch at a time
     maxAttempts: Infinity,
@@ -164,7 +165,7 @@ export async function reindexAll(db: Db, onProgress?: (done: number, total: numb
 
 export type ReconcileReport = { checked: number; missing: number; stale: number; extra: number; fixed: number };
 
-const FACTS: (keyof ContentDocument)[] = ["orgId", "spaceId", "visibility", "spaceDepartments", "authorDepartment", "deleted", "text", "title", "tags", "cashtags", "topics", "kind"];
+const FACTS: (keyof ContentDocument)[] = ["orgId", "spaceId", "visibility", "spaceDepartments", "authorDepartment", "deleted", "text", "title", "tags", "cashtags", "topics", "kind", "accepted", "health"];
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Compares every content row with its document and repairs what differs. */

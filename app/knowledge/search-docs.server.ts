@@ -23,6 +23,9 @@ type Row = {
   tags: string[] | null;
   topics: string[] | null;
   created_at: string | Date;
+  question_id: string | null;
+  accepted: boolean;
+  health: number;
 };
 
 const SELECT = sql`select c.id, c.org_id, c.kind, c.space_id, s.visibility, s.allowed_departments,
@@ -30,11 +33,16 @@ const SELECT = sql`select c.id, c.org_id, c.kind, c.space_id, s.visibility, s.al
     (c.deleted_at is not null or coalesce(p.deleted_at is not null, false)) as deleted,
     c.title, c.body_text as text, c.created_at,
     (select array_agg(t.tag) from content_tags t where t.content_id = c.id) as tags,
-    (select array_agg(tp.topic) from content_topics tp where tp.content_id = c.id) as topics
+    (select array_agg(tp.topic) from content_topics tp where tp.content_id = c.id) as topics,
+    case c.kind when 'question' then c.id when 'answer' then c.parent_id end as question_id,
+    coalesce(c.kind = 'answer' and pq.accepted_answer_id = c.id, false) as accepted,
+    case when c.kind <> 'answer' then 1
+      else coalesce((select case h.status when 'verified' then 2 else 0 end from qa_answer_health h where h.answer_id = c.id), 1) end as health
   from content c
   join users au on au.id = c.author_id
   left join spaces s on s.id = c.space_id
-  left join content p on p.id = c.parent_id`;
+  left join content p on p.id = c.parent_id
+  left join qa_questions pq on pq.content_id = c.parent_id`;
 
 export function toDocument(r: Row): ContentDocument {
   const tags = r.tags ?? [];
@@ -56,6 +64,9 @@ export function toDocument(r: Row): ContentDocument {
     topics: r.topics ?? [],
     createdAt: new Date(r.created_at).getTime(),
     createdDay: Math.floor(new Date(r.created_at).getTime() / 86_400_000),
+    questionId: r.question_id ?? null,
+    accepted: Boolean(r.accepted),
+    health: Number(r.health ?? 1),
   };
 }
 
