@@ -86,7 +86,7 @@ export const qaEn = {
   "notifications.qa_routed": "A question on your topics is waiting for an answer",
   "notifications.qa_escalated": "A question passed its response target",
   "notifications.qa_reverify": "Your verified answer is due for re-verification",
-} as const satisfies Record<keyof typeof qaEn, string>;
+} as const;
 
 export const qaFr = {
   "qa.ask": "Poser une question",
