@@ -14,6 +14,8 @@ export type PostView = {
   id: string;
   kind: string;
   parentId: string | null;
+  /** questions have one; "" for other kinds */
+  title: string;
   author: { id: string; name: string; title: string };
   space: { id: string; name: string; slug: string } | null;
   html: string;
@@ -34,7 +36,7 @@ export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promi
   const rowsQuery = query<Record<string, unknown> & Parameters<typeof contentFactsOfRow>[0]>(
     db,
     sql`select c.id, c.org_id, c.kind, c.author_id, au.department as author_department, c.deleted_at, c.space_id, s.visibility, s.allowed_departments,
-              c.parent_id, c.body_html, c.body_text, c.created_at, c.version, au.name as author_name, au.title as author_title,
+              c.parent_id, c.title, c.body_html, c.body_text, c.created_at, c.version, au.name as author_name, au.title as author_title,
               s.name as space_name, s.slug as space_slug,
               (select count(*)::int from content k where k.parent_id = c.id and k.kind = 'comment' and k.deleted_at is null)
               + (select count(*)::int from content p join content k on k.parent_id = p.id
@@ -66,6 +68,7 @@ export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promi
       id,
       kind: facts.contentKind,
       parentId: (r.parent_id as string | null) ?? null,
+      title: String(r.title ?? ""),
       author: { id: facts.authorId, name: String(r.author_name), title: String(r.author_title ?? "") },
       space: facts.space ? { id: facts.space.id, name: String(r.space_name), slug: String(r.space_slug) } : null,
       html: String(r.body_html ?? ""),

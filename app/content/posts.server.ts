@@ -37,7 +37,8 @@ export async function checkMentions(db: Db, viewer: Viewer, ids: string[]) {
 
 function writeEntities(parsed: Parsed, mentioned: string[]) {
   return async (tx: Tx, row: typeof content.$inferSelect) => {
-    await tx.delete(contentTags).where(eq(contentTags.contentId, row.id));
+    // a question's tags are its own field (app/qa): an edit through this path keeps them
+    if (row.kind !== "question") await tx.delete(contentTags).where(eq(contentTags.contentId, row.id));
     await tx.delete(mentions).where(eq(mentions.contentId, row.id));
     const tags = [...new Set([...parsed.entities.hashtags.map((h) => `#${h}`), ...parsed.entities.cashtags.map((c) => `$${c}`)])];
     if (row.kind === "post" && tags.length) {
