@@ -75,6 +75,16 @@ beforeAll(async () => {
   }));
   // a few foreign-org items need a foreign author to be realistic
   for (const c of contentVals) if (c.orgId === other.id) { c.authorId = foreign.id; c.spaceId = null; }
+  // answers and comments hang under a question of the same org, in its space (as createContent does)
+  const questions = contentVals.filter((c) => c.kind === "question");
+  for (const c of contentVals as (typeof contentVals[number] & { parentId?: string })[]) {
+    if (c.kind !== "answer" && c.kind !== "comment") continue;
+    const same = questions.filter((q) => q.orgId === c.orgId);
+    const parent = same[Math.floor(rand() * same.length)];
+    if (!parent || rand() < 0.3) continue;
+    c.parentId = parent.id;
+    c.spaceId = parent.spaceId;
+  }
   await db.insert(content).values(contentVals);
   const rows = await query<Parameters<typeof contentFactsOfRow>[0]>(
     db,

@@ -87,6 +87,48 @@ const CONTENT_ROWS: Row[] = Object.keys(readers).flatMap((k): Row[] => [
   [k, "review", ["compliance"]],
 ]);
 
+// Q&A: a question by alice in the open space (she administers it) with carol's answer,
+// and a question by alice in the private space with her own answer.
+const QA_ACTIONS = ["answer", "vote", "accept", "close", "verify"] as const;
+const QA_ROWS: Row[] = [
+  ["qOpen", "read", ORG],
+  ["qOpen", "comment", ORG],
+  ["qOpen", "answer", ORG],
+  ["qOpen", "vote", except("alice")],
+  ["qOpen", "accept", ["alice"]],
+  ["qOpen", "close", ["alice", "curator", "admin"]],
+  ["qOpen", "verify", []],
+  ["qOpen", "edit", ["alice"]],
+  ["qOpen", "delete", ["alice", "admin"]],
+  ["aOpen", "read", ORG],
+  ["aOpen", "comment", ORG],
+  ["aOpen", "answer", []],
+  ["aOpen", "vote", except("carol")],
+  ["aOpen", "accept", []],
+  ["aOpen", "close", []],
+  ["aOpen", "verify", ["curator", "admin"]],
+  ["aOpen", "edit", ["carol"]],
+  ["aOpen", "delete", ["carol", "admin", "alice"]],
+  // a question by bob (Research): ivan is walled off from it
+  ["qBob", "read", except("ivan")],
+  ["qBob", "answer", except("ivan")],
+  ["qBob", "vote", except("ivan", "bob")],
+  ["qBob", "accept", ["bob", "alice"]],
+  ["qBob", "close", ["bob", "alice", "curator", "admin"]],
+  // the private space: alice alone (dave, its other member, is deactivated)
+  ["qPriv", "read", ["alice"]],
+  ["qPriv", "answer", ["alice"]],
+  ["qPriv", "vote", []],
+  ["qPriv", "accept", ["alice"]],
+  ["qPriv", "close", ["alice"]],
+  ["aPriv", "read", ["alice"]],
+  ["aPriv", "comment", ["alice"]],
+  ["aPriv", "vote", []],
+  ["aPriv", "verify", []],
+  // Q&A actions never apply to posts
+  ...QA_ACTIONS.map((a): Row => ["openByAlice", a, []]),
+];
+
 const USER_ROWS: Row[] = [
   ["alice", "read", ORG],
   ["alice", "mention", except("alice")],
@@ -134,11 +176,22 @@ beforeAll(async () => {
   for (const [k, p] of Object.entries(world.posts)) resources[k] = facts.get(p.id)!;
   for (const k of ["alice", "bob", "ivan", "dave"] as const) resources[k] = (await loadUserFacts(world.db, world.users[k].id))!;
   resources.org = orgFacts(world.org.id);
+  const { askQuestion, answerQuestion } = await import("../../app/qa/questions.server");
+  const doc = (text: string) => ({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text }] }] });
+  const alice = viewers.alice;
+  const qOpen = await askQuestion(alice, { title: "Open question by Alice", body: doc("q"), tags: [], spaceId: world.spaces.open.id });
+  const aOpen = await answerQuestion(viewers.carol, qOpen.id, doc("a"));
+  const qBob = await askQuestion(viewers.bob, { title: "Open question by Bob", body: doc("q"), tags: [], spaceId: world.spaces.open.id });
+  const qPriv = await askQuestion(alice, { title: "Private question by Alice", body: doc("q"), tags: [], spaceId: world.spaces.priv.id });
+  const aPriv = await answerQuestion(alice, qPriv.id, doc("a"));
+  const qaFacts = await loadContentFacts(world.db, [qOpen.id, aOpen.id, qBob.id, qPriv.id, aPriv.id]);
+  Object.assign(resources, { qOpen: qaFacts.get(qOpen.id)!, aOpen: qaFacts.get(aOpen.id)!, qBob: qaFacts.get(qBob.id)!, qPriv: qaFacts.get(qPriv.id)!, aPriv: qaFacts.get(aPriv.id)! });
 });
 
 describe.each([
   ["space", SPACE_ROWS],
   ["content", CONTENT_ROWS],
+  ["q&a", QA_ROWS],
   ["user", USER_ROWS],
   ["org", ORG_ROWS],
 ] as const)("policy table: %s", (_kind, rows) => {
