@@ -316,3 +316,25 @@ describe("lists", () => {
     expect(item.clock).toMatchObject({ state: "breached", minutes: 61 });
   });
 });
+
+describe("feeds and hashtag pages", () => {
+  it("a question reaches the home feed of its space's members and of its tag's followers, and its hashtag page", async () => {
+    const { homeFeed, tagFeed } = await import("../../app/feed/feeds.server");
+    const { setFollow } = await import("../../app/feed/follows.server");
+    const bob = await w.viewer(w.users.bob.id);
+    const q = await askQuestion(await w.viewer(w.users.alice.id), { title: "Feed question about custody fees", body: body("custody"), tags: ["#custody"], spaceId: w.spaces.open.id });
+    // bob is a member of the open space
+    expect((await homeFeed(bob, {})).posts.map((p) => p.id)).toContain(q.id);
+    // carol is not, but follows the tag
+    const carol = await w.viewer(w.users.carol.id);
+    expect((await homeFeed(carol, {})).posts.map((p) => p.id)).not.toContain(q.id);
+    await setFollow(carol, "tag", "#custody", true);
+    const feed = await homeFeed(carol, {});
+    expect(feed.posts.map((p) => p.id)).toContain(q.id);
+    expect(feed.posts.find((p) => p.id === q.id)?.title).toBe("Feed question about custody fees");
+    expect((await tagFeed(carol, "#custody", null)).posts.map((p) => p.id)).toEqual([q.id]);
+    // a private question never reaches a tag follower outside the space
+    await askQuestion(await w.viewer(w.users.alice.id), { title: "Private custody question here", body: body("custody"), tags: ["#custody"], spaceId: w.spaces.priv.id });
+    expect((await tagFeed(carol, "#custody", null)).posts.map((p) => p.id)).toEqual([q.id]);
+  });
+});
