@@ -264,7 +264,8 @@ describe("a question in a private space", () => {
     // votes and answers from outside are 404s, not 403s
     const mod = await import("../../app/routes/questions.$id");
     const before = await footprint();
-    for (const form of [{ intent: "vote", target: aid, value: "1" }, { intent: "answer", bodyText: "x" }, { intent: "accept", answerId: aid }]) {
+    const forms: Record<string, string>[] = [{ intent: "vote", target: aid, value: "1" }, { intent: "answer", bodyText: "x" }, { intent: "accept", answerId: aid }];
+    for (const form of forms) {
       const res = await callRoute(mod.action, postRequest("/x", form, { token: tokens.carol }), { id: qid });
       expect(res.status, form.intent).toBe(404);
     }
