@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb, query, type Db } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
-import { loadContentFacts } from "~/policy/facts.server";
+import { contentFactsOfRow } from "~/policy/facts.server";
 import { can, type Viewer } from "~/policy/policy";
 import { contentSearchFilter } from "~/policy/search-filter";
 import { readableContentCondition } from "~/policy/scopes.server";
@@ -74,28 +74,28 @@ export async function similarQuestions(viewer: Viewer, raw: string, opts: { excl
     candidates = await databaseCandidates(d, viewer, q);
   }
   // Re-check the hit and its question with the policy; keep engine order, one entry per question.
+  // One round trip: the policy's facts, the title and the Q&A state of every id.
   const ids = [...new Set(candidates.flatMap((c) => [c.hitId, c.questionId]))];
-  const facts = await loadContentFacts(d, ids);
+  if (!ids.length) return { items: [], degraded };
+  const rows = await query<Parameters<typeof contentFactsOfRow>[0] & { title: string; first_answer_at: unknown; status: string | null }>(
+    d,
+    sql`select c.id, c.org_id, c.kind, c.author_id, au.department as author_department, c.deleted_at, c.space_id, s.visibility, s.allowed_departments,
+          c.title, q.first_answer_at, q.status
+        from content c join users au on au.id = c.author_id left join spaces s on s.id = c.space_id left join qa_questions q on q.content_id = c.id
+        where c.id = any(${textArray(ids)})`,
+  );
+  const byId = new Map(rows.map((r) => [r.id, { facts: contentFactsOfRow(r), row: r }]));
   const seen = new Set<string>();
-  const keep: string[] = [];
+  const items: SimilarQuestion[] = [];
   for (const c of candidates) {
-    const hit = facts.get(c.hitId);
-    const question = facts.get(c.questionId);
-    if (!hit || !question || question.contentKind !== "question" || !can(viewer, "read", hit) || !can(viewer, "read", question)) continue;
+    const hit = byId.get(c.hitId)?.facts;
+    const question = byId.get(c.questionId);
+    if (!hit || !question || question.facts.contentKind !== "question" || !can(viewer, "read", hit) || !can(viewer, "read", question.facts)) continue;
     if (c.questionId === opts.excludeId || seen.has(c.questionId)) continue;
     seen.add(c.questionId);
-    keep.push(c.questionId);
-    if (keep.length === LIMIT) break;
+    const r = question.row;
+    items.push({ id: c.questionId, title: r.title, href: `/questions/${c.questionId}`, answered: r.first_answer_at !== null, closed: r.status === "closed" });
+    if (items.length === LIMIT) break;
   }
-  if (!keep.length) return { items: [], degraded };
-  const rows = await query<{ id: string; title: string; first_answer_at: unknown; status: string | null }>(
-    d,
-    sql`select c.id, c.title, q.first_answer_at, q.status from content c left join qa_questions q on q.content_id = c.id where c.id = any(${textArray(keep)})`,
-  );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const items = keep.flatMap((id) => {
-    const r = byId.get(id);
-    return r ? [{ id, title: r.title, href: `/questions/${id}`, answered: r.first_answer_at !== null, closed: r.status === "closed" }] : [];
-  });
   return { items, degraded };
 }
