@@ -46,6 +46,9 @@ async function threadRoots(db: Db, comments: PostView[]): Promise<Map<string, st
 }
 
 function hitHref(post: PostView, roots: Map<string, string>): string {
+  // Q&A lives on its own pages: a question, or an answer within its question
+  if (post.kind === "question") return `/questions/${post.id}`;
+  if (post.kind === "answer" && post.parentId) return `/questions/${post.parentId}#post-${post.id}`;
   if (post.kind !== "comment") return `/posts/${post.id}`;
   const root = roots.get(post.id) ?? post.parentId ?? post.id;
   return `/posts/${root}#post-${post.id}`;
@@ -98,7 +101,7 @@ export async function searchSuggestions(viewer: Viewer, q: string, db?: Db) {
   );
   return hits.map(({ post, highlight }) => {
     const href = hitHref(post, roots);
-    return { id: post.id, postId: href.slice("/posts/".length).split("#")[0]!, href, title: post.text.replace(/\s+/g, " ").trim().slice(0, 80), highlight };
+    return { id: post.id, postId: href.replace(/^\/(posts|questions)\//, "").split("#")[0]!, href, title: (post.title || post.text).replace(/\s+/g, " ").trim().slice(0, 80), highlight };
   });
 }
 
