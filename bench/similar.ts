@@ -63,22 +63,14 @@ if (n !== DOCS) {
   await db.execute(sql`insert into spaces (id, org_id, slug, name, visibility, created_by)
     select ${prefix} || '-s' || g, ${org}, 's' || g, 'Space ' || g, (array['open','open','private','secret'])[1 + g % 4], ${prefix} || '-u1'
     from generate_series(1, 400) g`);
-  const postgres = (await import("postgres")).default;
-  const { pipeline } = await import("node:stream/promises");
-  const { Readable } = await import("node:stream");
-  // Banking vocabulary for titles (what people really ask), Zipf-like filler for bodies.
+  // Rows are generated inside PostgreSQL (a client-side COPY stream stalled on this machine).
+  // Titles come from banking vocabulary (what people really ask); bodies from a Zipf-like vocabulary.
   const TOPICS = ["kyc", "aml", "onboarding", "mortgage", "liquidity", "sanctions", "treasury", "custody", "payroll", "fx", "fraud", "complaints", "suitability", "mifid", "gdpr", "pension", "card", "loan", "deposit", "audit"];
   const VERBS = ["verify", "renew", "escalate", "document", "approve", "report", "close", "open", "refund", "check", "update", "archive"];
   const OBJECTS = ["source of funds", "a dormant account", "a joint account", "a corporate client", "a wire transfer", "the risk rating", "a power of attorney", "a beneficial owner", "an expired passport", "a chargeback", "a standing order", "a credit limit"];
   const STARTS = ["How do we", "Who can", "When should we", "What is the process to", "Comment faut-il", "Qui peut", "Quand doit-on"];
-  let seed = 7;
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x7fffffff;
-  };
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const SYL = ["ba", "co", "di", "fe", "ga", "hi", "jo", "ka", "lu", "me", "no", "pa", "ro", "sa", "te", "vo", "an", "el", "is", "or", "tra", "pre", "con", "ver"];
-  const vocab = Array.from({ length: 20_000 }, (_, i) => {
+  const vocab = Array.from({ length: 5000 }, (_, i) => {
     let h = (i + 1) * 2654435761;
     let w = "";
     for (let k = 0; k < 2 + (i % 3); k++) {
@@ -87,28 +79,28 @@ if (n !== DOCS) {
     }
     return w;
   });
-  const zipf = () => vocab[Math.min(vocab.length - 1, Math.floor(Math.pow(vocab.length, rand())) - 1)];
-  const pg = postgres(url, { max: 1, onnotice: () => {} });
+  const { textArray } = await import("../app/db/sql.server");
   const t0 = Date.now();
-  const idOf = (g: number) => `${g.toString(16).padStart(8, "0")}-0000-4000-8000-${((g * 2654435761) % 0xffffffffffff).toString(16).padStart(12, "0")}`;
-  function* rows() {
-    for (let g = 1; g <= DOCS; g++) {
-      const words: string[] = [];
-      for (let k = 0; k < 30; k++) words.push(zipf());
-      const at = new Date(t0 - g * 1000).toISOString();
-      const kind = g % 3 === 1 ? "question" : g % 3 === 2 ? "answer" : "post";
-      // an answer belongs to the question just before it, in its space
-      const q = kind === "answer" ? g - 1 : g;
-      const space = q % 7 === 0 ? "\\N" : `${prefix}-s${1 + ((q * 7919) % 400)}`;
-      const title = kind === "question" ? `${pick(STARTS)} ${pick(VERBS)} ${pick(OBJECTS)} for ${pick(TOPICS)} ${words[0]}?` : "";
-      const parent = kind === "answer" ? idOf(q) : "\\N";
-      const text = kind === "answer" ? `To ${pick(VERBS)} ${pick(OBJECTS)} see the ${pick(TOPICS)} procedure. ${words.join(" ")}` : words.join(" ");
-      yield `${idOf(g)}\t${org}\t${kind}\t${space}\t${parent}\t${prefix}-u${1 + ((g * 104729) % 2000)}\t${title}\t{"type":"doc"}\t${text}\t${at}\t${at}\n`;
-    }
+  // word k of row g: a log-uniform (Zipf-like) rank from a hash of (g, k)
+  const word = (k: number) => sql`(${sql.raw("v")})[1 + floor(power(5000, ((g::bigint * ${2654435761 + k * 40503}) % 100003) / 100003.0))::int - 1]`;
+  const body = sql.join(Array.from({ length: 24 }, (_, k) => word(k)), sql` || ' ' || `);
+  for (let from = 1; from <= DOCS; from += 100_000) {
+    const to = Math.min(DOCS, from + 99_999);
+    await db.execute(sql`insert into content (id, org_id, kind, space_id, parent_id, author_id, title, body_json, body_text, created_at, updated_at)
+      select ${prefix} || '-c' || g, ${org}, k.kind,
+        case when k.q % 7 = 0 then null else ${prefix} || '-s' || (1 + (k.q * 7919) % 400) end,
+        case when k.kind = 'answer' then ${prefix} || '-c' || (g - 1) end,
+        ${prefix} || '-u' || (1 + (g * 104729) % 2000),
+        case when k.kind = 'question' then (${textArray(STARTS)})[1 + g % 7] || ' ' || (${textArray(VERBS)})[1 + (g / 7) % 12] || ' '
+          || (${textArray(OBJECTS)})[1 + (g / 84) % 12] || ' for ' || (${textArray(TOPICS)})[1 + (g / 1008) % 20] || ' ' || ${word(99)} || '?' else '' end,
+        '{"type":"doc"}'::jsonb,
+        case when k.kind = 'answer' then 'To ' || (${textArray(VERBS)})[1 + (g / 3) % 12] || ' ' || (${textArray(OBJECTS)})[1 + (g / 36) % 12] || ' see the '
+          || (${textArray(TOPICS)})[1 + (g / 432) % 20] || ' procedure. ' else '' end || ${body},
+        now() - g * interval '1 second', now() - g * interval '1 second'
+      from (select ${textArray(vocab)} as v) voc, generate_series(${from}::int, ${to}::int) g
+      cross join lateral (select case g % 3 when 1 then 'question' when 2 then 'answer' else 'post' end as kind, case when g % 3 = 2 then g - 1 else g end as q) k`);
+    process.stderr.write(`  ${to}/${DOCS}\n`);
   }
-  const writable = await pg`copy content (id, org_id, kind, space_id, parent_id, author_id, title, body_json, body_text, created_at, updated_at) from stdin`.writable();
-  await pipeline(Readable.from(rows()), writable);
-  await pg.end();
   // the Q&A rows: every other question has its answer accepted
   await db.execute(sql`insert into qa_questions (content_id, org_id, target_minutes, route_at, due_at, first_answer_at, accepted_answer_id, created_at)
     select q.id, q.org_id, 120, q.created_at + interval '30 minutes', q.created_at + interval '2 hours', a.created_at,
