@@ -97,7 +97,7 @@ if (n !== DOCS) {
         case when k.kind = 'answer' then 'To ' || (${textArray(VERBS)})[1 + (g / 3) % 12] || ' ' || (${textArray(OBJECTS)})[1 + (g / 36) % 12] || ' see the '
           || (${textArray(TOPICS)})[1 + (g / 432) % 20] || ' procedure. ' else '' end || ${body},
         now() - g * interval '1 second', now() - g * interval '1 second'
-      from (select ${textArray(vocab)} as v) voc, generate_series(${from}::int, ${to}::int) g
+      from (select ${textArray(vocab)} as v) voc, generate_series(${from}::bigint, ${to}::bigint) g
       cross join lateral (select case g % 3 when 1 then 'question' when 2 then 'answer' else 'post' end as kind, case when g % 3 = 2 then g - 1 else g end as q) k`);
     process.stderr.write(`  ${to}/${DOCS}\n`);
   }
