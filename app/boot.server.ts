@@ -6,6 +6,7 @@ import { registerSearchConsumer } from "~/knowledge/indexer.server";
 import { registerListeningConsumer } from "~/knowledge/listening.server";
 import { pushSynonyms } from "~/knowledge/synonyms.server";
 import { runDigests } from "~/notifications/digest.server";
+import { runQaClock } from "~/qa/clock.server";
 import { notifyFromEvents } from "~/notifications/notifications.server";
 import { registerConsumer } from "~/platform/outbox.server";
 import { startWorkers, stopWorkers } from "~/platform/workers.server";
@@ -18,7 +19,7 @@ import { getSearchService } from "../search/client";
 
 /** Registers every production outbox consumer (idempotent). Servers, scripts and tests call it before writing. */
 export function registerConsumers() {
-  registerConsumer({ name: "notifications", topics: ["content.created", "reaction.added"], handle: notifyFromEvents });
+  registerConsumer({ name: "notifications", topics: ["content.created", "reaction.added", "qa.question.", "qa.answer."], handle: notifyFromEvents });
   registerSearchConsumer();
   registerListeningConsumer();
 }
@@ -48,7 +49,7 @@ export function afterListen(opts: { workers?: boolean } = {}) {
   if (opts.workers !== false) startBackground();
 }
 
-/** The outbox drain and the periodic jobs (checkpoints hourly, digests every 15 minutes). */
+/** The outbox drain and the periodic jobs (checkpoints hourly, digests every 15 minutes, the Q&A clock every minute). */
 export function startBackground() {
   registerConsumers();
   startWorkers({
@@ -56,6 +57,8 @@ export function startBackground() {
     jobs: [
       { name: "checkpoints", everyMs: HOUR, run: (db) => createDailyCheckpoints(db) },
       { name: "digests", everyMs: 15 * 60_000, run: (db) => runDigests(now(), db) },
+      // Q&A response clock: routing, escalation, re-verify reminders (claimed per question)
+      { name: "qa-clock", everyMs: 60_000, run: (db) => runQaClock(db, now()) },
     ],
   });
 }

@@ -7,7 +7,9 @@ import { env } from "../app/env.server";
 import { REACTIONS, setReaction } from "../app/content/content.server";
 import { createComment, createPost } from "../app/content/posts.server";
 import { testClock } from "../app/utils/clock.server";
-import { demoPosts, toDoc } from "./demo-content";
+import { demoPosts, demoQuestions, toDoc } from "./demo-content";
+import { answerQuestion, askQuestion, commentOn, setAcceptedAnswer, vote } from "../app/qa/questions.server";
+import { runQaClock } from "../app/qa/clock.server";
 import { createSpace, joinSpace, setMember } from "../app/spaces/spaces.server";
 import { createOrg, createUser, userCount } from "../app/identity/accounts.server";
 import type { OrgRole } from "../app/policy/roles";
@@ -90,9 +92,45 @@ export async function seedDemo(password = env().DEMO_PASSWORD): Promise<boolean>
         if (who !== p.author) await setReaction(await cv(who), post.id, REACTIONS[(i + r) % REACTIONS.length], true).catch(skipHidden);
       }
     }
+    // Q&A: questions over the last weeks, answered, accepted, voted and commented;
+    // some unanswered within their 2 h target and some past it, so every list has content.
+    const nowMs = Date.now();
+    const questions = demoQuestions().sort((a, b) => b.hoursAgo - a.hoursAgo);
+    const voters = ["alice", "carol", "curator", "hr", "admin", "compliance", "bob"];
+    for (const [i, q] of questions.entries()) {
+      testClock.freeze(new Date(nowMs - q.hoursAgo * 3_600_000));
+      const asked = await askQuestion(await cv(q.author), {
+        title: q.title,
+        body: toDoc([q.body], people),
+        tags: q.tags.map((t) => `#${t}`),
+        spaceId: q.space ? spaces[q.space as keyof typeof spaces].id : null,
+      }).catch(skipHidden);
+      if (!asked) continue;
+      const answerIds: string[] = [];
+      for (const [k, a] of q.answers.entries()) {
+        testClock.advance((20 + 25 * k) * 60_000);
+        const row = await answerQuestion(await cv(a.author), asked.id, toDoc([a.text], people)).catch(skipHidden);
+        if (row) answerIds.push(row.id);
+      }
+      for (const c of q.comments ?? []) {
+        testClock.advance(10 * 60_000);
+        const parent = c.onAnswer !== undefined ? answerIds[c.onAnswer] : asked.id;
+        if (parent) await commentOn(await cv(c.author), parent, toDoc([c.text], people)).catch(skipHidden);
+      }
+      if (q.accepted !== undefined && answerIds[q.accepted]) await setAcceptedAnswer(await cv(q.author), asked.id, answerIds[q.accepted]);
+      for (let k = 0; k < (q.votes ?? 0); k++) {
+        const who = voters[(i + k) % voters.length];
+        if (who !== q.author) await vote(await cv(who), asked.id, 1).catch(skipHidden);
+        const target = answerIds[0];
+        const answerAuthor = q.answers[0]?.author;
+        if (target && who !== answerAuthor) await vote(await cv(who), target, 1).catch(skipHidden);
+      }
+    }
   } finally {
     testClock.reset();
   }
+  // route and escalate what is already due (the periodic job does this from now on)
+  await runQaClock(db);
   return true;
 }
 

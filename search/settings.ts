@@ -31,6 +31,12 @@ export type ContentDocument = {
   createdAt: number;
   /** days since the epoch: date filters use it (a low-cardinality facet keeps single-document indexing fast) */
   createdDay: number;
+  /** Q&A: the question a question or answer belongs to (null for other kinds) */
+  questionId?: string | null;
+  /** Q&A: an answer its question has accepted */
+  accepted?: boolean;
+  /** content health, a ranking rule: 2 verified answer, 1 ordinary, 0 obsolete answer */
+  health?: number;
 };
 
 export type PersonDocument = {
@@ -51,6 +57,8 @@ export type ManagedSettings = {
   sortableAttributes: string[];
   typoTolerance: { enabled: boolean };
   stopWords?: string[];
+  /** ordered; unset leaves Meilisearch's default */
+  rankingRules?: string[];
 };
 
 // The commonest English and French words: they carry no meaning for search, and
@@ -87,10 +95,14 @@ export const indexDefinitions: Record<IndexName, IndexDefinition> = {
         'tags',
         'cashtags',
         'createdDay',
+        'accepted',
       ],
       sortableAttributes: ['createdAt'],
       typoTolerance: { enabled: true },
       stopWords: STOP_WORDS,
+      // Meilisearch's default order with content health just before exactness: among equally
+      // relevant hits, verified answers rise and obsolete ones sink.
+      rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'health:desc', 'exactness'],
     },
   },
   people: {
@@ -154,7 +166,8 @@ export function settingsEqual(current: Settings, wanted: ManagedSettings): boole
     sameList(current.filterableAttributes, wanted.filterableAttributes, false) &&
     sameList(current.sortableAttributes, wanted.sortableAttributes, false) &&
     (current.typoTolerance?.enabled ?? true) === wanted.typoTolerance.enabled &&
-    sameList(current.stopWords ?? [], wanted.stopWords ?? [], false)
+    sameList(current.stopWords ?? [], wanted.stopWords ?? [], false) &&
+    (wanted.rankingRules === undefined || sameList(current.rankingRules, wanted.rankingRules, true))
   );
 }
 

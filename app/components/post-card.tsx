@@ -134,6 +134,14 @@ export function PostCard({
           {post.can.edit || post.can.delete ? <PostMenu post={post} postId={postId} /> : null}
         </header>
 
+        {/* A question in a feed: its title leads to the question page. */}
+        {post.kind === "question" && post.title ? (
+          <h3 className="text-base font-semibold text-slate-900">
+            <Link to={`/questions/${post.id}`} className="hover:underline">
+              {post.title}
+            </Link>
+          </h3>
+        ) : null}
         {/* Sanitised on the server at write time (rich-text.server: schema check + sanitize-html allowlist). */}
         {post.html ? (
           <div ref={bodyRef} className={richTextClasses} onClick={onBodyClick} onKeyDown={onBodyKeyDown} dangerouslySetInnerHTML={{ __html: post.html }} />

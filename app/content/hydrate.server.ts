@@ -15,6 +15,8 @@ export type PostView = {
   id: string;
   kind: string;
   parentId: string | null;
+  /** questions have one; "" for other kinds */
+  title: string;
   author: { id: string; name: string; title: string };
   space: { id: string; name: string; slug: string } | null;
   html: string;
@@ -48,7 +50,7 @@ export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promi
   const rowsQuery = query<Record<string, unknown> & ContentFactRow>(
     db,
     sql`select ${CONTENT_FACTS_COLUMNS},
-              c.parent_id, c.body_html, c.body_text, c.created_at, c.version, au.name as author_name, au.title as author_title,
+              c.parent_id, c.title, c.body_html, c.body_text, c.created_at, c.version, au.name as author_name, au.title as author_title,
               s.name as space_name, s.slug as space_slug,
               ${visibleCommentCount(viewer)} as comment_count,
               exists (select 1 from announcements a where a.content_id = c.id and (a.ends_at is null or a.ends_at > ${now().toISOString()}::timestamptz)) as pinned
@@ -80,6 +82,7 @@ export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promi
       id,
       kind: facts.contentKind,
       parentId: (r.parent_id as string | null) ?? null,
+      title: String(r.title ?? ""),
       author: { id: facts.authorId, name: String(r.author_name), title: String(r.author_title ?? "") },
       space: facts.space ? { id: facts.space.id, name: String(r.space_name), slug: String(r.space_slug) } : null,
       html: String(r.body_html ?? ""),

@@ -18,7 +18,7 @@ export class InputError extends Error {
 
 type Parsed = Extract<ReturnType<typeof parseRichText>, { ok: true }>;
 
-function parseBody(raw: unknown): Parsed {
+export function parseBody(raw: unknown): Parsed {
   const parsed = parseRichText(raw);
   if (!parsed.ok) throw new InputError("body", parsed.error);
   if (!parsed.text.trim()) throw new InputError("body", "empty");
@@ -26,7 +26,7 @@ function parseBody(raw: unknown): Parsed {
 }
 
 /** Mentioned people must exist in the org and be visible to the author (barriers): else the write is refused. */
-async function checkMentions(db: Db, viewer: Viewer, ids: string[]) {
+export async function checkMentions(db: Db, viewer: Viewer, ids: string[]) {
   const unique = [...new Set(ids)].filter((id) => id !== viewer.id);
   for (const id of unique) {
     const facts = await loadUserFacts(db, id);
@@ -37,7 +37,8 @@ async function checkMentions(db: Db, viewer: Viewer, ids: string[]) {
 
 function writeEntities(parsed: Parsed, mentioned: string[]) {
   return async (tx: Tx, row: typeof content.$inferSelect) => {
-    await tx.delete(contentTags).where(eq(contentTags.contentId, row.id));
+    // a question's tags are its own field (app/qa): an edit through this path keeps them
+    if (row.kind !== "question") await tx.delete(contentTags).where(eq(contentTags.contentId, row.id));
     await tx.delete(mentions).where(eq(mentions.contentId, row.id));
     const tags = [...new Set([...parsed.entities.hashtags.map((h) => `#${h}`), ...parsed.entities.cashtags.map((c) => `$${c}`)])];
     if (row.kind === "post" && tags.length) {

@@ -19,6 +19,8 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" 
 export const orgs = pgTable("orgs", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
+  // Q&A: the organisation's default response-time target (spaces may override it)
+  qaTargetMinutes: integer("qa_target_minutes").notNull().default(120),
   createdAt: ts("created_at").notNull().defaultNow(),
 });
 
@@ -174,6 +176,10 @@ export const content = pgTable(
     index("content_parent_idx").on(t.parentId),
     index("content_root_idx").on(t.rootId),
     index("content_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+    // home feed: questions in the spaces one follows (a keyset scan of their own)
+    index("content_feed_question_space_idx")
+      .on(t.spaceId, t.createdAt.desc(), t.id.desc())
+      .where(sql`kind = 'question' and deleted_at is null`),
   ],
 );
 
@@ -401,3 +407,66 @@ export const searchSynonyms = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.term] })],
 );
+
+// ---------- Q&A ----------
+
+// The Q&A state of a question (its content row holds title, body and space): the
+// response clock, the accepted answer and duplicate closing. One row per question.
+export const qaQuestions = pgTable(
+  "qa_questions",
+  {
+    contentId: text("content_id").primaryKey().references(() => content.id),
+    orgId: text("org_id").notNull(),
+    status: text("status").notNull().default("open"), // open | closed
+    duplicateOfId: text("duplicate_of_id").references(() => content.id),
+    acceptedAnswerId: text("accepted_answer_id").references(() => content.id),
+    targetMinutes: integer("target_minutes").notNull(),
+    // when routing to experts is due (a fraction of the target) and when the target is breached
+    routeAt: ts("route_at").notNull(),
+    dueAt: ts("due_at").notNull(),
+    firstAnswerAt: ts("first_answer_at"),
+    routedAt: ts("routed_at"),
+    escalatedAt: ts("escalated_at"),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [
+    // the periodic job reads only unanswered questions whose routing or escalation is pending
+    index("qa_questions_route_idx").on(t.routeAt).where(sql`first_answer_at is null and routed_at is null`),
+    index("qa_questions_due_idx").on(t.dueAt).where(sql`first_answer_at is null and escalated_at is null`),
+    index("qa_questions_org_created_idx").on(t.orgId, t.createdAt.desc()),
+  ],
+);
+
+// One vote per person per question or answer; changing it updates the row (archived as a version).
+export const qaVotes = pgTable(
+  "qa_votes",
+  {
+    contentId: text("content_id").notNull().references(() => content.id),
+    userId: text("user_id").notNull().references(() => users.id),
+    value: integer("value").notNull(), // -1 | 1
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.contentId, t.userId] })],
+);
+
+// Content health of an answer: verified until a re-verify date, or obsolete with a reason.
+export const qaAnswerHealth = pgTable(
+  "qa_answer_health",
+  {
+    answerId: text("answer_id").primaryKey().references(() => content.id),
+    orgId: text("org_id").notNull(),
+    status: text("status").notNull(), // verified | obsolete
+    reason: text("reason").notNull().default(""),
+    reverifyAt: ts("reverify_at"),
+    markedBy: text("marked_by").notNull().references(() => users.id),
+    markedAt: ts("marked_at").notNull(),
+    remindedAt: ts("reminded_at"),
+  },
+  (t) => [index("qa_answer_health_reverify_idx").on(t.reverifyAt).where(sql`status = 'verified' and reminded_at is null`)],
+);
+
+// Response-time target per space, overriding the organisation's default (orgs.qa_target_minutes).
+export const qaSpaceSettings = pgTable("qa_space_settings", {
+  spaceId: text("space_id").primaryKey().references(() => spaces.id),
+  targetMinutes: integer("target_minutes").notNull(),
+});

@@ -52,7 +52,7 @@ export type SkeletonItem = { id: string; created_at: string | Date };
 
 /**
  * Ids of the next page, newest first. Each source is read through its own index
- * (content_feed_space_idx, content_feed_author_idx, content_tags_feed_idx), limited
+ * (content_feed_space_idx, content_feed_question_space_idx, content_feed_author_idx, content_tags_feed_idx), limited
  * to `limit` rows past the cursor, so the cost does not grow with the archive.
  */
 export function skeletonQuery(
@@ -76,6 +76,13 @@ export function skeletonQuery(
     parts.push(sql`select x.id, x.created_at from unnest(${textArray(sources.spaceIds)}) as m(sid)
       cross join lateral (select c.id, c.created_at from content c
         where c.space_id = m.sid and c.kind = 'post' and c.deleted_at is null${cur(sql`c.created_at`, sql`c.id`)}${notBlocked("c")}
+        ${order("c.created_at", "c.id")}) x`);
+  }
+  if (sources.spaceIds.length) {
+    // questions asked in those spaces (their own partial index, content_feed_question_space_idx)
+    parts.push(sql`select x.id, x.created_at from unnest(${textArray(sources.spaceIds)}) as m(sid)
+      cross join lateral (select c.id, c.created_at from content c
+        where c.space_id = m.sid and c.kind = 'question' and c.deleted_at is null${cur(sql`c.created_at`, sql`c.id`)}${notBlocked("c")}
         ${order("c.created_at", "c.id")}) x`);
   }
   if (sources.authorIds.length) {

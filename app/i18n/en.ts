@@ -2,6 +2,7 @@ import { complianceEn } from "./messages/compliance";
 import { digestEn } from "./messages/digest";
 import { feedEn } from "./messages/feed";
 import { searchEn } from "./messages/search";
+import { qaEn } from "./messages/qa";
 import { spacesEn } from "./messages/spaces";
 
 // English is the source catalogue: every key lives here first, and its
@@ -230,6 +231,7 @@ export const en = {
   ...feedEn,
   ...complianceEn,
   ...searchEn,
+  ...qaEn,
   ...digestEn,
   ...spacesEn,
 } as const;

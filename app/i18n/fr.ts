@@ -3,6 +3,7 @@ import { complianceFr } from "./messages/compliance";
 import { digestFr } from "./messages/digest";
 import { feedFr } from "./messages/feed";
 import { searchFr } from "./messages/search";
+import { qaFr } from "./messages/qa";
 import { spacesFr } from "./messages/spaces";
 
 // French typography: a non-breaking space (\u00a0) inside « » and before : ; ? !
@@ -231,6 +232,7 @@ export const fr: Record<MessageKey, string> = {
   ...feedFr,
   ...complianceFr,
   ...searchFr,
+  ...qaFr,
   ...digestFr,
   ...spacesFr,
 } satisfies Translation;

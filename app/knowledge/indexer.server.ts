@@ -21,7 +21,7 @@ export async function affectedIds(db: DbOrTx, events: OutboxEvent[]) {
   const content = new Set<string>();
   const people = new Set<string>();
   for (const e of events) {
-    if (e.topic.startsWith("content.") || e.topic === "topics.changed") {
+    if (e.topic.startsWith("content.") || e.topic === "topics.changed" || e.topic.startsWith("qa.answer.")) {
       content.add(e.subjectId);
       // a thread's documents carry its root's `deleted` fact
       if (e.topic === "content.deleted" || e.topic === "content.restored") for (const id of await threadIds(db, e.subjectId)) content.add(id);
@@ -64,7 +64,8 @@ export const SEARCH_DELIVERY_TIMEOUT_MS = 60_000;
 export function registerSearchConsumer() {
   registerConsumer({
     name: "search",
-    topics: ["content.", "space.permissions", "user.", "topics.changed"],
+    // qa.answer.*: acceptance and health are document fields (filter and ranking)
+    topics: ["content.", "space.permissions", "user.", "topics.changed", "qa.answer."],
     batchSize: 500,
     // derived data must converge: retry forever, quickly, one batch at a time
     maxAttempts: Infinity,
@@ -177,7 +178,7 @@ export async function reindexAll(db: Db, onProgress?: (done: number, total: numb
 
 export type ReconcileReport = { checked: number; missing: number; stale: number; extra: number; fixed: number };
 
-const FACTS: (keyof ContentDocument)[] = ["orgId", "spaceId", "visibility", "spaceDepartments", "authorDepartment", "rootAuthorDepartment", "rootId", "deleted", "text", "title", "tags", "cashtags", "topics", "kind"];
+const FACTS: (keyof ContentDocument)[] = ["orgId", "spaceId", "visibility", "spaceDepartments", "authorDepartment", "rootAuthorDepartment", "rootId", "deleted", "text", "title", "tags", "cashtags", "topics", "kind", "accepted", "health"];
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Compares every content row with its document and repairs what differs. */

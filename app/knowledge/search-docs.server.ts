@@ -27,6 +27,9 @@ type Row = {
   tags: string[] | null;
   topics: string[] | null;
   created_at: string | Date;
+  question_id: string | null;
+  accepted: boolean;
+  health: number;
 };
 
 // `ts`: the thread's space, the root's for anything with a parent. A missing root closes the thread.
@@ -36,12 +39,17 @@ const SELECT = sql`select c.id, c.org_id, c.kind, c.root_id, ts.id as space_id, 
     (c.deleted_at is not null or (c.root_id is not null and (r.id is null or r.deleted_at is not null))) as deleted,
     c.title, c.body_text as text, c.created_at,
     (select array_agg(t.tag) from content_tags t where t.content_id = c.id) as tags,
-    (select array_agg(tp.topic) from content_topics tp where tp.content_id = c.id) as topics
+    (select array_agg(tp.topic) from content_topics tp where tp.content_id = c.id) as topics,
+    case c.kind when 'question' then c.id when 'answer' then c.parent_id end as question_id,
+    coalesce(c.kind = 'answer' and pq.accepted_answer_id = c.id, false) as accepted,
+    case when c.kind <> 'answer' then 1
+      else coalesce((select case h.status when 'verified' then 2 else 0 end from qa_answer_health h where h.answer_id = c.id), 1) end as health
   from content c
   join users au on au.id = c.author_id
   left join content r on r.id = c.root_id
   left join users ru on ru.id = r.author_id
-  left join spaces ts on ts.id = case when c.root_id is null then c.space_id else r.space_id end`;
+  left join spaces ts on ts.id = case when c.root_id is null then c.space_id else r.space_id end
+  left join qa_questions pq on pq.content_id = c.parent_id`;
 
 export function toDocument(r: Row): ContentDocument {
   const tags = r.tags ?? [];
@@ -65,6 +73,9 @@ export function toDocument(r: Row): ContentDocument {
     topics: r.topics ?? [],
     createdAt: new Date(r.created_at).getTime(),
     createdDay: Math.floor(new Date(r.created_at).getTime() / 86_400_000),
+    questionId: r.question_id ?? null,
+    accepted: Boolean(r.accepted),
+    health: Number(r.health ?? 1),
   };
 }
 

@@ -38,19 +38,22 @@ export type FacetCounts = {
  * policy's re-check, which judged each on its root: a root named in a link is one the
  * viewer may read.
  */
-async function threadRoots(db: Db, hits: PostView[]): Promise<Map<string, string>> {
+async function threadRoots(db: Db, hits: PostView[]): Promise<Map<string, { id: string; kind: string }>> {
   const ids = hits.filter((p) => p.parentId !== null).map((p) => p.id);
   if (!ids.length) return new Map();
-  const rows = await query<{ id: string; root_id: string | null }>(
+  const rows = await query<{ id: string; root_id: string | null; root_kind: string | null }>(
     db,
-    sql`select k.id, k.root_id from content k where k.id = any(${textArray(ids)})`
+    sql`select k.id, k.root_id, r.kind as root_kind from content k left join content r on r.id = k.root_id where k.id = any(${textArray(ids)})`
   );
-  return new Map(rows.flatMap((r) => (r.root_id ? [[r.id, r.root_id] as const] : [])));
+  return new Map(rows.flatMap((r) => (r.root_id ? [[r.id, { id: r.root_id, kind: r.root_kind ?? "post" }] as const] : [])));
 }
 
-function hitHref(post: PostView, roots: Map<string, string>): string {
+function hitHref(post: PostView, roots: Map<string, { id: string; kind: string }>): string {
+  // Q&A lives on its own pages: a question, or an answer or comment within its question
+  if (post.kind === "question") return `/questions/${post.id}`;
   const root = roots.get(post.id);
-  return root ? `/posts/${root}#post-${post.id}` : `/posts/${post.id}`;
+  if (!root) return `/posts/${post.id}`;
+  return root.kind === "question" ? `/questions/${root.id}#post-${post.id}` : `/posts/${root.id}#post-${post.id}`;
 }
 
 /** The search page: hits trimmed to what the page shows, facet counts with readable space names. */
@@ -100,7 +103,7 @@ export async function searchSuggestions(viewer: Viewer, q: string, db?: Db) {
   );
   return hits.map(({ post, highlight }) => {
     const href = hitHref(post, roots);
-    return { id: post.id, postId: href.slice("/posts/".length).split("#")[0]!, href, title: post.text.replace(/\s+/g, " ").trim().slice(0, 80), highlight };
+    return { id: post.id, postId: href.replace(/^\/(posts|questions)\//, "").split("#")[0]!, href, title: (post.title || post.text).replace(/\s+/g, " ").trim().slice(0, 80), highlight };
   });
 }
 

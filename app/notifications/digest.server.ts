@@ -31,6 +31,11 @@ const KIND_TEXT: Record<NotificationKind, MessageKey> = {
   reply: "notifications.reply",
   reaction: "notifications.reaction",
   watch: "notifications.watch",
+  answer: "notifications.answer",
+  accepted: "notifications.accepted",
+  qa_routed: "notifications.qa_routed",
+  qa_escalated: "notifications.qa_escalated",
+  qa_reverify: "notifications.qa_reverify",
 };
 
 type Candidate = { id: string; email: string; name: string; locale: string | null; digest: "daily" | "weekly"; last_digest_at: string | Date | null };

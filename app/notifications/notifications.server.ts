@@ -8,7 +8,14 @@ import { loadViewer } from "~/policy/viewer.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids";
 
-export type NotificationKind = "mention" | "reply" | "reaction" | "watch";
+export type NotificationKind = "mention" | "reply" | "reaction" | "watch" | "answer" | "accepted" | "qa_routed" | "qa_escalated" | "qa_reverify";
+
+// Q&A events whose payload names the people to tell (the Q&A clock chose them under the policy).
+const QA_TARGETED: Record<string, NotificationKind> = {
+  "qa.question.routed": "qa_routed",
+  "qa.question.escalated": "qa_escalated",
+  "qa.answer.reverify": "qa_reverify",
+};
 
 /**
  * Outbox consumer: turns content events into in-app notifications. Runs in the
@@ -17,14 +24,25 @@ export type NotificationKind = "mention" | "reply" | "reaction" | "watch";
  */
 export async function notifyFromEvents(events: OutboxEvent[], tx: Tx) {
   for (const e of events) {
-    const p = e.payload as { authorId?: string; parentId?: string | null; mentions?: string[]; userId?: string };
+    const p = e.payload as { kind?: string; authorId?: string; parentId?: string | null; mentions?: string[]; userId?: string; userIds?: string[]; answerAuthorId?: string };
     const targets: { userId: string; kind: NotificationKind; actorId: string | null }[] = [];
     if (e.topic === "content.created") {
       for (const m of p.mentions ?? []) targets.push({ userId: m, kind: "mention", actorId: p.authorId ?? null });
-      if (p.parentId) {
+      if (p.kind === "answer" && p.parentId) {
+        // a new answer: everyone following the question (the asker follows their own)
+        const followers = await query<{ user_id: string }>(
+          tx,
+          sql`select user_id from follows where target_kind = 'question' and target_id = ${p.parentId}`,
+        );
+        for (const f of followers) targets.push({ userId: f.user_id, kind: "answer", actorId: p.authorId ?? null });
+      } else if (p.parentId) {
         const parent = (await loadContentFacts(tx, [p.parentId])).get(p.parentId);
         if (parent) targets.push({ userId: parent.authorId, kind: "reply", actorId: p.authorId ?? null });
       }
+    } else if (QA_TARGETED[e.topic]) {
+      for (const u of p.userIds ?? []) targets.push({ userId: u, kind: QA_TARGETED[e.topic], actorId: null });
+    } else if (e.topic === "qa.answer.accepted") {
+      if (p.answerAuthorId) targets.push({ userId: p.answerAuthorId, kind: "accepted", actorId: null });
     } else if (e.topic === "reaction.added") {
       if (p.authorId) targets.push({ userId: p.authorId, kind: "reaction", actorId: p.userId ?? null });
     }
@@ -45,10 +63,12 @@ export async function notifyFromEvents(events: OutboxEvent[], tx: Tx) {
 
 export async function listNotifications(userId: string, db?: Db) {
   const d = db ?? (await getDb());
-  const rows = await query<{ id: string; kind: NotificationKind; subject_id: string; actor_name: string | null; created_at: string; read_at: string | null; post_id: string; excerpt: string }>(
+  const rows = await query<{ id: string; kind: NotificationKind; subject_id: string; actor_name: string | null; created_at: string; read_at: string | null; post_id: string; thread_kind: "post" | "question"; excerpt: string }>(
     d,
     sql`select n.id, n.kind, n.subject_id, a.name as actor_name, n.created_at, n.read_at,
-          coalesce(c.root_id, c.id) as post_id, left(c.body_text, 140) as excerpt
+          coalesce(c.root_id, c.id) as post_id,
+          case when (select r.kind from content r where r.id = coalesce(c.root_id, c.id)) = 'question' then 'question' else 'post' end as thread_kind,
+          left(case when c.kind = 'question' then c.title else c.body_text end, 140) as excerpt
         from notifications n left join users a on a.id = n.actor_id join content c on c.id = n.subject_id
         where n.user_id = ${userId} and c.deleted_at is null
         order by n.created_at desc limit 50`,

@@ -77,7 +77,23 @@ export type OrgFacts = { kind: "org"; id: string };
 export type Resource = SpaceFacts | ContentFacts | UserFacts | OrgFacts;
 
 export type SpaceAction = "read" | "list" | "join" | "request_join" | "leave" | "post" | "manage" | "review";
-export type ContentAction = "read" | "history" | "comment" | "react" | "edit" | "delete" | "restore" | "review" | "pin" | "label_topics";
+export type ContentAction =
+  | "read"
+  | "history"
+  | "comment"
+  | "react"
+  | "edit"
+  | "delete"
+  | "restore"
+  | "review"
+  | "pin"
+  | "label_topics"
+  // Q&A
+  | "answer"
+  | "vote"
+  | "accept"
+  | "close"
+  | "verify";
 export type UserAction = "read" | "mention" | "deactivate" | "review";
 export type OrgAction =
   | "admin"
@@ -165,6 +181,8 @@ export function canReadContent(v: Viewer, c: ContentFacts) {
   return space === null || canReadSpace(v, space);
 }
 
+const spaceAdmin = (v: Viewer, c: ContentFacts) => c.space !== null && v.adminSpaceIds.has(c.space.id);
+
 function contentRules(v: Viewer, action: ContentAction, c: ContentFacts): boolean {
   if (!sameOrg(v, c.orgId)) return false;
   const own = v.id === c.authorId;
@@ -189,6 +207,16 @@ function contentRules(v: Viewer, action: ContentAction, c: ContentFacts): boolea
       return has(v, "admin") && c.contentKind === "post" && canReadContent(v, c);
     case "label_topics": // curators label posts they can see with topics
       return (has(v, "curator") || has(v, "admin")) && c.contentKind === "post" && canReadContent(v, c);
+    case "answer": // anyone who can read a question (closed or deleted questions are refused by the domain)
+      return c.contentKind === "question" && canReadContent(v, c);
+    case "vote": // questions and answers one can read, never one's own
+      return (c.contentKind === "question" || c.contentKind === "answer") && !own && canReadContent(v, c);
+    case "accept": // on the question: its asker, or an admin of its space
+      return c.contentKind === "question" && canReadContent(v, c) && (own || spaceAdmin(v, c));
+    case "close": // as a duplicate: the asker, a space admin, or a curator
+      return c.contentKind === "question" && canReadContent(v, c) && (own || spaceAdmin(v, c) || has(v, "curator") || has(v, "admin"));
+    case "verify": // curators mark answers verified or obsolete (tag experts too: the Q&A domain checks expertise)
+      return c.contentKind === "answer" && canReadContent(v, c) && (has(v, "curator") || has(v, "admin"));
   }
 }
 

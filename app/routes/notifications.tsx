@@ -22,6 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       kind: n.kind,
       actorName: n.actor_name,
       postId: n.post_id,
+      base: n.thread_kind === "question" ? "/questions" : "/posts",
       subjectId: n.subject_id,
       excerpt: n.excerpt,
       unread: n.read_at === null,
@@ -45,6 +46,11 @@ const TEXT: Record<NotificationKind, MessageKey> = {
   reply: "notifications.reply",
   reaction: "notifications.reaction",
   watch: "notifications.watch",
+  answer: "notifications.answer",
+  accepted: "notifications.accepted",
+  qa_routed: "notifications.qa_routed",
+  qa_escalated: "notifications.qa_escalated",
+  qa_reverify: "notifications.qa_reverify",
 };
 
 export default function NotificationsPage() {
@@ -72,7 +78,7 @@ export default function NotificationsPage() {
       ) : (
         <ul className="space-y-2">
           {items.map((n) => {
-            const href = n.subjectId === n.postId ? `/posts/${n.postId}` : `/posts/${n.postId}#post-${n.subjectId}`;
+            const href = n.subjectId === n.postId ? `${n.base}/${n.postId}` : `${n.base}/${n.postId}#post-${n.subjectId}`;
             return (
               <li key={n.id}>
                 <Card className={cx("p-0", n.unread && "border-brand-200 bg-brand-50/40")}>

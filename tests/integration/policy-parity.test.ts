@@ -75,11 +75,22 @@ beforeAll(async () => {
   }));
   // a few foreign-org items need a foreign author to be realistic
   for (const c of contentVals) if (c.orgId === other.id) { c.authorId = foreign.id; c.spaceId = null; }
+  // answers and comments hang under a question of the same org, in its space (as createContent does)
+  const questions = contentVals.filter((c) => c.kind === "question");
+  const rootOf = new Map<string, (typeof contentVals)[number]>();
+  for (const c of contentVals as (typeof contentVals[number] & { parentId?: string })[]) {
+    if (c.kind !== "answer" && c.kind !== "comment") continue;
+    const same = questions.filter((q) => q.orgId === c.orgId);
+    const parent = same[Math.floor(rand() * same.length)];
+    if (!parent || rand() < 0.3) continue;
+    c.parentId = parent.id;
+    c.spaceId = parent.spaceId;
+    rootOf.set(c.id, parent);
+  }
   await db.insert(content).values(contentVals);
   // Threads: comments, answers and replies up to three levels under earlier items, by
   // authors on either side of the barriers; each inherits its root's space (as the write
   // path does). The content_set_root trigger records the root.
-  const rootOf = new Map<string, (typeof contentVals)[number]>();
   let parents = contentVals.filter((c) => c.orgId === orgId);
   for (let depth = 1; depth <= 3; depth++) {
     const level = Array.from({ length: depth === 1 ? 200 : 80 }, (_, i) => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadContentFacts, loadSpaceFacts, loadUserFacts } from "../../app/policy/facts.server";
 import { ANONYMOUS, can, orgFacts, type Resource, type Viewer } from "../../app/policy/policy";
 import { createContent, deleteContent } from "../../app/content/content.server";
-import { makeComment } from "../../scripts/lib/factories";
+import { makeComment, paragraphDoc } from "../../scripts/lib/factories";
 import { buildWorld, doc, type World } from "../fixtures/world";
 
 // Every persona × action × resource cell. A row lists who is allowed; everyone
@@ -137,6 +137,47 @@ const COMMENT_ROWS: Row[] = Object.keys(commentReaders).flatMap((k): Row[] => [
   [k, "restore", k === "aliceDeletedOnOpenPost" ? ["compliance", "admin"] : []],
   [k, "review", ["compliance"]],
 ]);
+// Q&A: a question by alice in the open space (she administers it) with carol's answer,
+// and a question by alice in the private space with her own answer.
+const QA_ACTIONS = ["answer", "vote", "accept", "close", "verify"] as const;
+const QA_ROWS: Row[] = [
+  ["qOpen", "read", ORG],
+  ["qOpen", "comment", ORG],
+  ["qOpen", "answer", ORG],
+  ["qOpen", "vote", except("alice")],
+  ["qOpen", "accept", ["alice"]],
+  ["qOpen", "close", ["alice", "curator", "admin"]],
+  ["qOpen", "verify", []],
+  ["qOpen", "edit", ["alice"]],
+  ["qOpen", "delete", ["alice", "admin"]],
+  ["aOpen", "read", ORG],
+  ["aOpen", "comment", ORG],
+  ["aOpen", "answer", []],
+  ["aOpen", "vote", except("carol")],
+  ["aOpen", "accept", []],
+  ["aOpen", "close", []],
+  ["aOpen", "verify", ["curator", "admin"]],
+  ["aOpen", "edit", ["carol"]],
+  ["aOpen", "delete", ["carol", "admin", "alice"]],
+  // a question by bob (Research): ivan is walled off from it
+  ["qBob", "read", except("ivan")],
+  ["qBob", "answer", except("ivan")],
+  ["qBob", "vote", except("ivan", "bob")],
+  ["qBob", "accept", ["bob", "alice"]],
+  ["qBob", "close", ["bob", "alice", "curator", "admin"]],
+  // the private space: alice alone (dave, its other member, is deactivated)
+  ["qPriv", "read", ["alice"]],
+  ["qPriv", "answer", ["alice"]],
+  ["qPriv", "vote", []],
+  ["qPriv", "accept", ["alice"]],
+  ["qPriv", "close", ["alice"]],
+  ["aPriv", "read", ["alice"]],
+  ["aPriv", "comment", ["alice"]],
+  ["aPriv", "vote", []],
+  ["aPriv", "verify", []],
+  // Q&A actions never apply to posts
+  ...QA_ACTIONS.map((a): Row => ["openByAlice", a, []]),
+];
 
 const USER_ROWS: Row[] = [
   ["alice", "read", ORG],
@@ -206,12 +247,21 @@ beforeAll(async () => {
   const commentFacts = await loadContentFacts(world.db, Object.values(comments).map((c) => c.id));
   for (const [k, c] of Object.entries(comments)) resources[k] = commentFacts.get(c.id)!;
   resources.org = orgFacts(world.org.id);
+  const { askQuestion, answerQuestion } = await import("../../app/qa/questions.server");
+  const qOpen = await askQuestion(alice, { title: "Open question by Alice", body: paragraphDoc("q"), tags: [], spaceId: world.spaces.open.id });
+  const aOpen = await answerQuestion(viewers.carol, qOpen.id, paragraphDoc("a"));
+  const qBob = await askQuestion(viewers.bob, { title: "Open question by Bob", body: paragraphDoc("q"), tags: [], spaceId: world.spaces.open.id });
+  const qPriv = await askQuestion(alice, { title: "Private question by Alice", body: paragraphDoc("q"), tags: [], spaceId: world.spaces.priv.id });
+  const aPriv = await answerQuestion(alice, qPriv.id, paragraphDoc("a"));
+  const qaFacts = await loadContentFacts(world.db, [qOpen.id, aOpen.id, qBob.id, qPriv.id, aPriv.id]);
+  Object.assign(resources, { qOpen: qaFacts.get(qOpen.id)!, aOpen: qaFacts.get(aOpen.id)!, qBob: qaFacts.get(qBob.id)!, qPriv: qaFacts.get(qPriv.id)!, aPriv: qaFacts.get(aPriv.id)! });
 });
 
 describe.each([
   ["space", SPACE_ROWS],
   ["content", CONTENT_ROWS],
   ["comment", COMMENT_ROWS],
+  ["q&a", QA_ROWS],
   ["user", USER_ROWS],
   ["org", ORG_ROWS],
 ] as const)("policy table: %s", (_kind, rows) => {

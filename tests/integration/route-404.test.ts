@@ -10,6 +10,9 @@ import { callRoute, getRequest, postRequest, sessionsFor } from "../support/remi
 type Case = { viewer: keyof World["users"]; params: (w: World) => Record<string, string>; secret: (w: World) => string | null; post?: string };
 const body = encodeURIComponent(JSON.stringify({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "hello" }] }] }));
 
+// Q&A items built in beforeAll: a question (and its answer) in the private space, and a
+// Research question ivan may not see across the barrier.
+const qa = { privQuestion: "", privAnswer: "", researchQuestion: "" };
 const privatePost: Case = { viewer: "carol", params: (w) => ({ id: w.posts.privByAlice.id }), secret: () => "Private post" };
 const CASES: Record<string, Case[]> = {
   "posts.$id.tsx": [privatePost, { viewer: "ivan", params: (w) => ({ id: w.posts.openByBob.id }), secret: () => "Open post by Bob" }, { viewer: "alice", params: (w) => ({ id: w.posts.deletedByAlice.id }), secret: () => "Soon deleted" }],
@@ -24,6 +27,11 @@ const CASES: Record<string, Case[]> = {
   "spaces.$slug.settings.tsx": [{ viewer: "carol", params: (w) => ({ slug: w.spaces.secret.slug }), secret: () => "Secret" }, { viewer: "bob", params: (w) => ({ slug: w.spaces.priv.slug }), secret: () => null }],
   "compliance.items.$id.tsx": [{ viewer: "alice", params: (w) => ({ id: w.posts.openByAlice.id }), secret: () => "Open post by Alice" }, { viewer: "carol", params: (w) => ({ id: w.posts.secretByBob.id }), secret: () => "Secret post" }],
   "compliance.items.$id.export.ts": [{ viewer: "alice", params: (w) => ({ id: w.posts.deletedByAlice.id }), secret: () => "Soon deleted" }],
+  "questions.$id.tsx": [
+    { viewer: "carol", params: () => ({ id: qa.privQuestion }), secret: () => "Private question about fees", post: "intent=answer&bodyText=hello" },
+    { viewer: "carol", params: () => ({ id: qa.privQuestion }), secret: () => "Private question about fees", post: "intent=vote&value=1&target=PRIV_ANSWER" },
+    { viewer: "ivan", params: () => ({ id: qa.researchQuestion }), secret: () => "Research question behind the wall", post: "intent=follow&on=true" },
+  ],
   "invite.$token.tsx": [{ viewer: "carol", params: () => ({ token: "not-a-real-invite-token-123" }), secret: () => null, post: "name=Mallory&password=a+long+enough+password" }],
 };
 // Not ids of protected things: the splat 404s everything; tag pages list only what each viewer may see.
@@ -35,12 +43,18 @@ let tokens: Record<string, string>;
 beforeAll(async () => {
   world = await buildWorld();
   tokens = await sessionsFor(world, ["alice", "bob", "carol", "ivan"]);
+  const { askQuestion, answerQuestion } = await import("../../app/qa/questions.server");
+  const doc = (text: string) => ({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text }] }] });
+  const alice = await world.viewer(world.users.alice.id);
+  qa.privQuestion = (await askQuestion(alice, { title: "Private question about fees", body: doc("fees"), tags: ["#fees"], spaceId: world.spaces.priv.id })).id;
+  qa.privAnswer = (await answerQuestion(alice, qa.privQuestion, doc("Private answer"))).id;
+  qa.researchQuestion = (await askQuestion(await world.viewer(world.users.bob.id), { title: "Research question behind the wall", body: doc("r"), tags: [], spaceId: world.spaces.open.id })).id;
 });
 
 /** A GET, or a POST of the url-encoded `form`, as `viewer`: the status and the body text. */
 async function call(fn: unknown, method: "GET" | "POST", viewer: string, params: Record<string, string>, form: string) {
   const opts = { token: tokens[viewer] };
-  const request = method === "POST" ? postRequest("/x", Object.fromEntries(new URLSearchParams(form)), opts) : getRequest("/x", opts);
+  const request = method === "POST" ? postRequest("/x", Object.fromEntries(new URLSearchParams(form.replace("PRIV_ANSWER", qa.privAnswer))), opts) : getRequest("/x", opts);
   const res = await callRoute(fn, request, params, { clientIp: "10.0.0.1" });
   return { status: res.status, body: await res.text() };
 }

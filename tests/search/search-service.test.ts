@@ -116,9 +116,11 @@ describe('startMeilisearch', () => {
     const content = await client.index(indexUid('content')).getSettings();
     expect(content.searchableAttributes).toEqual(['title', 'text', 'tags', 'cashtags', 'authorName']);
     expect(sorted(content.filterableAttributes)).toEqual(
-      sorted(['orgId', 'spaceId', 'visibility', 'authorId', 'authorDepartment', 'rootAuthorDepartment', 'spaceDepartments', 'topics', 'deleted', 'kind', 'tags', 'cashtags', 'createdDay']),
+      sorted(['orgId', 'spaceId', 'visibility', 'authorId', 'authorDepartment', 'rootAuthorDepartment', 'spaceDepartments', 'topics', 'deleted', 'kind', 'tags', 'cashtags', 'createdDay', 'accepted']),
     );
     expect(content.sortableAttributes).toEqual(['createdAt']);
+    // Q&A content health ranks just before exactness
+    expect(content.rankingRules).toEqual(['words', 'typo', 'proximity', 'attribute', 'sort', 'health:desc', 'exactness']);
     expect(content.typoTolerance?.enabled).toBe(true);
 
     const people = await client.index(indexUid('people')).getSettings();
