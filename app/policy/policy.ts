@@ -59,7 +59,21 @@ export type OrgFacts = { kind: "org"; id: string };
 export type Resource = SpaceFacts | ContentFacts | UserFacts | OrgFacts;
 
 export type SpaceAction = "read" | "list" | "join" | "request_join" | "leave" | "post" | "manage" | "review";
-export type ContentAction = "read" | "history" | "comment" | "react" | "edit" | "delete" | "restore" | "review" | "pin" | "label_topics";
+export type ContentAction =
+  | "read"
+  | "history"
+  | "comment"
+  | "react"
+  | "edit"
+  | "delete"
+  | "restore"
+  | "review"
+  | "pin"
+  | "label_topics"
+  | "save"
+  | "share"
+  | "nominate"
+  | "curate";
 export type UserAction = "read" | "mention" | "deactivate" | "review";
 export type OrgAction =
   | "admin"
@@ -157,6 +171,14 @@ function contentRules(v: Viewer, action: ContentAction, c: ContentFacts): boolea
       return has(v, "admin") && c.contentKind === "post" && canReadContent(v, c);
     case "label_topics": // curators label posts they can see with topics
       return (has(v, "curator") || has(v, "admin")) && c.contentKind === "post" && canReadContent(v, c);
+    case "save": // one's own reading list
+      return canReadContent(v, c) && ["post", "question", "answer"].includes(c.contentKind);
+    case "share": // posts only, into a space the sharer may post in (checked on the space)
+      return canReadContent(v, c) && c.contentKind === "post";
+    case "nominate": // any reader nominates a post, answer or question (FAQ) for review
+      return canReadContent(v, c) && ["post", "question", "answer"].includes(c.contentKind);
+    case "curate": // review decisions: curators, on what they can see, never their own
+      return (has(v, "curator") || has(v, "admin")) && !own && canReadContent(v, c) && ["post", "question", "answer"].includes(c.contentKind);
   }
 }
 
