@@ -2,6 +2,9 @@ import { getDbHandle } from "~/db/client.server";
 import { env } from "~/env.server";
 import { createDailyCheckpoints } from "~/compliance/verify.server";
 import { issueSetupToken } from "~/identity/accounts.server";
+import { whatsWorking } from "~/discovery/library.server";
+import { expireDue } from "~/discovery/review.server";
+import { engagementFromEvents } from "~/discovery/signals.server";
 import { registerSearchConsumer } from "~/knowledge/indexer.server";
 import { registerListeningConsumer } from "~/knowledge/listening.server";
 import { pushSynonyms } from "~/knowledge/synonyms.server";
@@ -21,6 +24,11 @@ export function registerConsumers() {
   registerConsumer({ name: "notifications", topics: ["content.created", "reaction.added"], handle: notifyFromEvents });
   registerSearchConsumer();
   registerListeningConsumer();
+  registerConsumer({
+    name: "discovery",
+    topics: ["content.created", "content.updated", "reaction.", "qa.vote.changed", "qa.answer.accepted", "discovery.saved", "discovery.unsaved"],
+    handle: engagementFromEvents,
+  });
 }
 
 const HOUR = 60 * 60_000;
@@ -46,7 +54,9 @@ export function startBackground() {
     outboxTickMs: env().OUTBOX_TICK_MS,
     jobs: [
       { name: "checkpoints", everyMs: HOUR, run: (db) => createDailyCheckpoints(db) },
-      { name: "digests", everyMs: 15 * 60_000, run: (db) => runDigests(now(), db) },
+      { name: "digests", everyMs: 15 * 60_000, run: (db) => runDigests(now(), db, whatsWorking) },
+      // approved items past their re-verify date go stale (a conditional UPDATE claims each one)
+      { name: "reverify", everyMs: 5 * 60_000, run: (db) => expireDue(db, now()) },
     ],
   });
 }

@@ -27,6 +27,8 @@ export type ContentDocument = {
   createdAt: number;
   /** days since the epoch: date filters use it (a low-cardinality facet keeps single-document indexing fast) */
   createdDay: number;
+  /** 1 for an approved, current best practice (a ranking rule), else 0 */
+  boost: number;
 };
 
 export type PersonDocument = {
@@ -47,6 +49,8 @@ export type ManagedSettings = {
   sortableAttributes: string[];
   typoTolerance: { enabled: boolean };
   stopWords?: string[];
+  /** omitted: Meilisearch's default order */
+  rankingRules?: string[];
 };
 
 // The commonest English and French words: they carry no meaning for search, and
@@ -84,6 +88,9 @@ export const indexDefinitions: Record<IndexName, IndexDefinition> = {
         'createdDay',
       ],
       sortableAttributes: ['createdAt'],
+      // Meilisearch's default order with the best-practice boost right after "words":
+      // among hits matching as many query words, approved best practices come first.
+      rankingRules: ['words', 'boost:desc', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
       typoTolerance: { enabled: true },
       stopWords: STOP_WORDS,
     },
@@ -149,7 +156,8 @@ export function settingsEqual(current: Settings, wanted: ManagedSettings): boole
     sameList(current.filterableAttributes, wanted.filterableAttributes, false) &&
     sameList(current.sortableAttributes, wanted.sortableAttributes, false) &&
     (current.typoTolerance?.enabled ?? true) === wanted.typoTolerance.enabled &&
-    sameList(current.stopWords ?? [], wanted.stopWords ?? [], false)
+    sameList(current.stopWords ?? [], wanted.stopWords ?? [], false) &&
+    (wanted.rankingRules === undefined || sameList(current.rankingRules, wanted.rankingRules, true))
   );
 }
 

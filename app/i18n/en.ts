@@ -1,5 +1,6 @@
 import { complianceEn } from "./messages/compliance";
 import { digestEn } from "./messages/digest";
+import { discoveryEn } from "./messages/discovery";
 import { feedEn } from "./messages/feed";
 import { searchEn } from "./messages/search";
 import { spacesEn } from "./messages/spaces";
@@ -231,6 +232,7 @@ export const en = {
   ...complianceEn,
   ...searchEn,
   ...digestEn,
+  ...discoveryEn,
   ...spacesEn,
 } as const;
 

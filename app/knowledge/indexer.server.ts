@@ -21,7 +21,7 @@ export async function affectedIds(db: DbOrTx, events: OutboxEvent[]) {
   const content = new Set<string>();
   const people = new Set<string>();
   for (const e of events) {
-    if (e.topic.startsWith("content.") || e.topic === "topics.changed") {
+    if (e.topic.startsWith("content.") || e.topic === "topics.changed" || e.topic === "discovery.approved" || e.topic === "discovery.revoked") {
       content.add(e.subjectId);
       // a comment's `deleted` fact follows its post
       if (e.topic === "content.deleted" || e.topic === "content.restored") for (const id of await childIds(db, e.subjectId)) content.add(id);
@@ -58,7 +58,8 @@ export async function pushDocuments(client: Meilisearch, db: DbOrTx, ids: { cont
 export function registerSearchConsumer() {
   registerConsumer({
     name: "search",
-    topics: ["content.", "space.permissions", "user.", "topics.changed"],
+    // discovery.approved / discovery.revoked change a document's best-practice boost
+    topics: ["content.", "space.permissions", "user.", "topics.changed", "discovery.approved", "discovery.revoked"],
     batchSize: 500,
     // derived data must converge: retry forever, quickly, one batch at a time
     maxAttempts: Infinity,

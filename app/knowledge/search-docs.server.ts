@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { query, type DbOrTx } from "~/db/client.server";
-import { textArray } from "~/db/sql.server";
+import { textArray, ts } from "~/db/sql.server";
+import { now } from "~/utils/clock.server";
 import type { ContentDocument, PersonDocument } from "../../search/settings";
 
 // Builds index documents from the current rows. Each carries exactly the facts the
@@ -23,14 +24,19 @@ type Row = {
   tags: string[] | null;
   topics: string[] | null;
   created_at: string | Date;
+  boost: number;
 };
 
-const SELECT = sql`select c.id, c.org_id, c.kind, c.space_id, s.visibility, s.allowed_departments,
+// A function, not a constant: the boost reads the app clock (re-verification dates).
+const SELECT = () => sql`select c.id, c.org_id, c.kind, c.space_id, s.visibility, s.allowed_departments,
     c.author_id, au.name as author_name, au.department as author_department,
     (c.deleted_at is not null or coalesce(p.deleted_at is not null, false)) as deleted,
     c.title, c.body_text as text, c.created_at,
     (select array_agg(t.tag) from content_tags t where t.content_id = c.id) as tags,
-    (select array_agg(tp.topic) from content_topics tp where tp.content_id = c.id) as topics
+    (select array_agg(tp.topic) from content_topics tp where tp.content_id = c.id) as topics,
+    -- approved best practice, approved version current, re-verification not due: boosted in ranking
+    (case when exists (select 1 from best_practices bp where bp.content_id = c.id and bp.status = 'approved'
+       and bp.approved_version = c.version and bp.reverify_at > ${ts(now())}) then 1 else 0 end)::int as boost
   from content c
   join users au on au.id = c.author_id
   left join spaces s on s.id = c.space_id
@@ -56,12 +62,13 @@ export function toDocument(r: Row): ContentDocument {
     topics: r.topics ?? [],
     createdAt: new Date(r.created_at).getTime(),
     createdDay: Math.floor(new Date(r.created_at).getTime() / 86_400_000),
+    boost: r.deleted ? 0 : Number(r.boost ?? 0),
   };
 }
 
 export async function contentDocuments(db: DbOrTx, ids: string[]): Promise<ContentDocument[]> {
   if (!ids.length) return [];
-  const rows = await query<Row>(db, sql`${SELECT} where c.id = any(${textArray(ids)})`);
+  const rows = await query<Row>(db, sql`${SELECT()} where c.id = any(${textArray(ids)})`);
   return rows.map(toDocument);
 }
 
@@ -69,7 +76,7 @@ export async function contentDocuments(db: DbOrTx, ids: string[]): Promise<Conte
 export async function* allContentDocuments(db: DbOrTx, batch = 5000): AsyncGenerator<ContentDocument[]> {
   let after = "";
   for (;;) {
-    const rows = await query<Row>(db, sql`${SELECT} where c.id > ${after} order by c.id limit ${batch}`);
+    const rows = await query<Row>(db, sql`${SELECT()} where c.id > ${after} order by c.id limit ${batch}`);
     if (!rows.length) return;
     yield rows.map(toDocument);
     after = rows[rows.length - 1].id;

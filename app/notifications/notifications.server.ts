@@ -8,7 +8,7 @@ import { loadViewer } from "~/policy/viewer.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids";
 
-export type NotificationKind = "mention" | "reply" | "reaction" | "watch";
+export type NotificationKind = "mention" | "reply" | "reaction" | "watch" | "reverify";
 
 /**
  * Outbox consumer: turns content events into in-app notifications. Runs in the

@@ -45,6 +45,7 @@ const TEXT: Record<NotificationKind, MessageKey> = {
   reply: "notifications.reply",
   reaction: "notifications.reaction",
   watch: "notifications.watch",
+  reverify: "notifications.reverify",
 };
 
 export default function NotificationsPage() {

@@ -161,6 +161,7 @@ describe('startMeilisearch', () => {
       spaceDepartments: [],
       topics: [],
       createdDay: 0,
+      boost: 0,
       title: 'Quarterly report',
       text: 'Numbers for the quarter',
       tags: ['finance'],
