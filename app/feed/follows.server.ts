@@ -7,7 +7,7 @@ import { type Viewer } from "~/policy/policy";
 import { forbidden } from "~/utils/http.server";
 
 
-export type FollowKind = "user" | "space" | "tag";
+export type FollowKind = "user" | "space" | "tag" | "topic";
 
 export async function setFollow(viewer: Viewer, kind: FollowKind, targetId: string, on: boolean, db?: Db) {
   const d = db ?? (await getDb());
