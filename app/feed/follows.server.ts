@@ -25,3 +25,13 @@ export async function setFollow(viewer: Viewer, kind: FollowKind, targetId: stri
     await d.delete(follows).where(and(eq(follows.userId, viewer.id), eq(follows.targetKind, kind), eq(follows.targetId, targetId)));
   }
 }
+
+export async function isFollowingTopic(viewer: Viewer, topic: string, db?: Db): Promise<boolean> {
+  if (!viewer.id) return false;
+  const d = db ?? (await getDb());
+  const rows = await d
+    .select({ t: follows.targetId })
+    .from(follows)
+    .where(and(eq(follows.userId, viewer.id), eq(follows.targetKind, "topic"), eq(follows.targetId, topic)));
+  return rows.length > 0;
+}
