@@ -58,7 +58,7 @@ export async function sharePost(viewer: Viewer, originalId: string, input: { spa
     type: "doc",
     content: [
       ...(note ? [{ type: "paragraph", content: [{ type: "text", text: note }] }] : []),
-      { type: "paragraph", content: [{ type: "text", text: link, marks: [{ type: "link", attrs: { href: link } }] }] },
+      { type: "paragraph", content: [{ type: "text", text: link }] },
     ],
   };
   const parsed = parseRichText(doc);
