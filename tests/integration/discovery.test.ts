@@ -282,7 +282,8 @@ describe("bad input: clear 4xx, nothing stored", () => {
 
   it("a hidden item is 404 for nominate, save and share", async () => {
     const id = w.posts.secretByBob.id;
-    for (const form of [{ intent: "nominate", reason: "x" }, { intent: "save", on: "true" }, { intent: "share", spaceId: w.spaces.open.id, note: "" }]) {
+    const forms: Record<string, string>[] = [{ intent: "nominate", reason: "x" }, { intent: "save", on: "true" }, { intent: "share", spaceId: w.spaces.open.id, note: "" }];
+    for (const form of forms) {
       expect((await callRoute(postRoute.action, postRequest(`/posts/${id}`, form, { token: tokens.carol }), { id })).status).toBe(404);
     }
     const other = await makeUser(w.org.id, { department: "Ops" });
