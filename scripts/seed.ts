@@ -6,7 +6,7 @@ import { getDb } from "../app/db/client.server";
 import { env } from "../app/env.server";
 import { REACTIONS, setReaction } from "../app/content/content.server";
 import { createComment, createPost } from "../app/content/posts.server";
-import { testClock } from "../app/utils/clock.server";
+import { now, testClock } from "../app/utils/clock.server";
 import { demoPosts, toDoc } from "./demo-content";
 import { createSpace, joinSpace, setMember } from "../app/spaces/spaces.server";
 import { createOrg, createUser, userCount } from "../app/identity/accounts.server";
@@ -141,7 +141,7 @@ async function seedDiscovery(
     testClock.freeze(new Date(Date.now() - 20 * DAY));
     const stale = await write("carol", "online", "Reset online banking passwords only after a video call: no account takeovers since March.");
     await nominateAs("alice", stale.id, "Strong control, worth sharing.");
-    await approve(stale.id, "online banking", "carol", new Date(Date.now() + 5 * DAY));
+    await approve(stale.id, "online banking", "carol", new Date(now().getTime() + 5 * DAY));
     testClock.reset();
     await expireDue(db);
     // pending nominations
