@@ -52,7 +52,8 @@ export default defineConfig({
     command: "node --import tsx tests/e2e/start-server.ts",
     port: PORT,
     reuseExistingServer: false,
-    timeout: 120_000,
+    // seeding takes longer on a loaded machine: E2E_SERVER_TIMEOUT_MS raises the wait
+    timeout: Number(process.env.E2E_SERVER_TIMEOUT_MS ?? 120_000),
     stdout: "pipe",
     stderr: "pipe",
     // SIGTERM lets the server close PGlite and stop its Meilisearch child.
