@@ -497,10 +497,14 @@ export const bestPractices = pgTable(
     reason: text("reason").notNull().default(""),
     // this record's own version in the archive (subject kind best_practice)
     version: integer("version").notNull().default(0),
+    // log2(decayed score) + score_at / half-life: orders like the decayed score at any moment,
+    // without depending on "now", so the library reads it through an index and stops at a page
+    rank: doublePrecision("rank").notNull().default(-1e9),
     createdAt: ts("created_at").notNull(),
   },
   (t) => [
     index("best_practices_org_status_idx").on(t.orgId, t.status, t.approvedAt.desc()),
+    index("best_practices_org_rank_idx").on(t.orgId, t.status, t.rank.desc()),
     index("best_practices_reverify_idx").on(t.status, t.reverifyAt),
   ],
 );

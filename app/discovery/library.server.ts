@@ -6,7 +6,6 @@ import type { Viewer } from "~/policy/policy";
 import { readableContentCondition } from "~/policy/scopes.server";
 import { now } from "~/utils/clock.server";
 import { cleanQuery } from "~/utils/text";
-import { decayedScore } from "./signals.server";
 
 // The Best practices library and the loop's measures. Only amplified items appear:
 // approved, the approved version still current, re-verification not yet due, not deleted.
@@ -26,7 +25,7 @@ const PAGE = 30;
  * through best_practices_org_status_idx, never the content table at large.
  */
 export async function library(viewer: Viewer, opts: { topic?: string; q?: string; kind?: "practice" | "faq" } = {}, db?: Db) {
-  if (!viewer.orgId) return { entries: [] as LibraryEntry[], topics: [] as { topic: string; n: number }[] };
+  if (!viewer.orgId) return { entries: [] as LibraryEntry[], topics: [] as { topic: string }[] };
   const d = db ?? (await getDb());
   const at = now();
   const conds: SQL[] = [sql`bp.org_id = ${viewer.orgId}`, amplifiedCondition(at), readableContentCondition(viewer, sql.raw("c"))];
@@ -36,19 +35,22 @@ export async function library(viewer: Viewer, opts: { topic?: string; q?: string
   if (q) conds.push(sql`(to_tsvector('simple', c.title || ' ' || c.body_text || ' ' || bp.topic) @@ websearch_to_tsquery('simple', ${q}) or bp.topic ilike ${`%${q.replace(/[%_\\]/g, "\\$&")}%`})`);
   const where = sql.join(conds, sql` and `);
   const [rows, topics] = await Promise.all([
+    // Walks best_practices_org_rank_idx in rank order and stops at a page: the cost follows
+    // the page size, not the number of approved items (nor posts).
     query<{ id: string; topic: string; entry_kind: string; approved_at: string; reverify_at: string; owner_name: string | null; viewers: number | null }>(
       d,
-      sql`select c.id, bp.topic, bp.entry_kind, bp.approved_at, bp.reverify_at, ow.name as owner_name, e.viewers
-          from best_practices bp join content c on c.id = bp.content_id
-            left join engagement e on e.content_id = bp.content_id left join users ow on ow.id = bp.owner_id
+      sql`select c.id, bp.topic, bp.entry_kind, bp.approved_at, bp.reverify_at, ow.name as owner_name,
+            (select e.viewers from engagement e where e.content_id = bp.content_id) as viewers
+          from best_practices bp join content c on c.id = bp.content_id left join users ow on ow.id = bp.owner_id
           where ${where}
-          order by coalesce(${decayedScore(at)}, 0) desc, bp.approved_at desc, c.id limit ${PAGE}`,
+          order by bp.rank desc, bp.content_id limit ${PAGE}`,
     ),
-    query<{ topic: string; n: number }>(
+    // Topic names only (curators' vocabulary, no counts): read from the small index, no content rows.
+    query<{ topic: string }>(
       d,
-      sql`select bp.topic, count(*)::int as n from best_practices bp join content c on c.id = bp.content_id
-          where bp.org_id = ${viewer.orgId} and ${amplifiedCondition(at)} and ${readableContentCondition(viewer, sql.raw("c"))}
-          group by bp.topic order by n desc, bp.topic limit 50`,
+      sql`select distinct bp.topic from best_practices bp
+          where bp.org_id = ${viewer.orgId} and bp.status = 'approved' and bp.reverify_at > ${ts(at)} and bp.topic <> ''
+          order by bp.topic limit 100`,
     ),
   ]);
   const views = new Map((await hydratePosts(d, viewer, rows.map((r) => r.id))).map((v) => [v.id, v]));

@@ -8,7 +8,7 @@ import type { Viewer } from "~/policy/policy";
 import { readableContentCondition } from "~/policy/scopes.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids";
-import { CANDIDATE_THRESHOLD, decayedScore, HALF_LIFE_HOURS } from "./signals.server";
+import { CANDIDATE_THRESHOLD, decayedScore, HALF_LIFE_HOURS, rankOf } from "./signals.server";
 
 // Nomination and review. Any reader nominates; curators decide. Every decision is a
 // command: the best_practices row, its archive version (subject kind best_practice,
@@ -114,6 +114,11 @@ export async function decide(viewer: Viewer, contentId: string, input: Decision,
         reverify_at = case when excluded.status = 'approved' then excluded.reverify_at else best_practices.reverify_at end,
         approved_version = excluded.approved_version, approved_at = excluded.approved_at,
         reviewer_id = excluded.reviewer_id, decided_at = excluded.decided_at, reason = excluded.reason, version = excluded.version`);
+    // the library's rank key, from the item's engagement (none yet: ranked by approval time, lowest)
+    await c.tx.execute(sql`update best_practices bp set rank = coalesce(
+        (select ${rankOf(sql.raw("e"))} from engagement e where e.content_id = bp.content_id),
+        log(2, 0.001)::float8 + extract(epoch from ${ts(t)})::float8 / ${HALF_LIFE_HOURS * 3600})
+      where bp.content_id = ${contentId}`);
     await archiveDecision(c, facts.orgId, contentId, version, viewer.id!, {
       decision: input.decision,
       reviewerId: viewer.id,

@@ -31,6 +31,7 @@ async function bump(db: DbOrTx, contentId: string, at: Date, weight: number, cou
   const set = counter ? sql`, ${sql.raw(counter)} = engagement.${sql.raw(counter)} + ${delta}` : sql``;
   const initial = (c: Counter) => (counter === c ? delta : 0);
   await db.execute(sql`
+    with up as (
     insert into engagement (content_id, org_id, kind, score, score_at, viewers, reactions, comments, saves, shares, links, votes, candidate_at)
     select c.id, c.org_id, c.kind, greatest(0, ${weight}::float8), ${ts(at)},
       ${initial("viewers")}, ${initial("reactions")}, ${initial("comments")}, ${initial("saves")}, ${initial("shares")}, ${initial("links")}, ${initial("votes")},
@@ -42,8 +43,14 @@ async function bump(db: DbOrTx, contentId: string, at: Date, weight: number, cou
       candidate_at = coalesce(engagement.candidate_at, case when
         engagement.score * power(0.5, greatest(0, extract(epoch from (excluded.score_at - engagement.score_at))) / ${HALF_LIFE_S}) + ${weight}::float8 >= ${CANDIDATE_THRESHOLD}
         then excluded.score_at else null end)
-      ${set}${extra}`);
+      ${set}${extra}
+    returning content_id, score, score_at)
+    update best_practices bp set rank = ${rankOf(sql.raw("up"))} from up where bp.content_id = up.content_id`);
 }
+
+/** The time-independent rank key of an engagement row (alias `e`): ordering by it orders by the decayed score. */
+export const rankOf = (e: SQL): SQL =>
+  sql`(log(2, greatest(${e}.score, 0.001)::numeric)::float8 + extract(epoch from ${e}.score_at)::float8 / ${HALF_LIFE_S})`;
 
 /**
  * Counts a signed-in person's first view of an item: an idempotent insert, and a

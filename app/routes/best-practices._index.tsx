@@ -88,7 +88,7 @@ export default function BestPracticesPage() {
       <nav aria-label={t("bestPractices.topics")} className="mb-6 flex flex-wrap gap-2">
         <TopicChip to="/best-practices" active={!data.topic} label={t("bestPractices.allTopics")} />
         {data.topics.map((tp) => (
-          <TopicChip key={tp.topic} to={`/best-practices?topic=${encodeURIComponent(tp.topic)}`} active={data.topic === tp.topic} label={`${tp.topic} (${tp.n})`} />
+          <TopicChip key={tp.topic} to={`/best-practices?topic=${encodeURIComponent(tp.topic)}`} active={data.topic === tp.topic} label={tp.topic} />
         ))}
       </nav>
       {data.topic ? (
