@@ -10,6 +10,7 @@ import { sql } from "drizzle-orm";
 import { openDatabase, query } from "../app/db/client.server";
 import { loadViewer } from "../app/policy/viewer.server";
 import { loadFeedData } from "../scripts/lib/feed-data";
+import { rankOf } from "../app/discovery/signals.server";
 
 const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 if (!url) {
@@ -83,6 +84,8 @@ if (bp !== APPROVED) {
   await db.execute(sql`insert into content_views (content_id, user_id, org_id, department, viewed_at)
     select bp.content_id, ${prefix} || '-u' || (1 + u), ${org}, (array['Sales','Research','Operations','Wealth'])[1 + u % 4], now()
     from best_practices bp cross join generate_series(0, 19) u where bp.org_id = ${org} on conflict do nothing`);
+  // the rank key the app maintains (app/discovery/signals.server.ts), from each item's engagement
+  await db.execute(sql`update best_practices bp set rank = ${rankOf(sql.raw("e"))} from engagement e where e.content_id = bp.content_id and bp.org_id = ${org}`);
   await db.execute(sql`analyze best_practices; analyze engagement; analyze content_views`);
 }
 

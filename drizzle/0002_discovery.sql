@@ -89,7 +89,7 @@ ALTER TABLE "saved_items" ADD CONSTRAINT "saved_items_content_id_content_id_fk" 
 ALTER TABLE "shares" ADD CONSTRAINT "shares_share_id_content_id_fk" FOREIGN KEY ("share_id") REFERENCES "public"."content"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "shares" ADD CONSTRAINT "shares_original_id_content_id_fk" FOREIGN KEY ("original_id") REFERENCES "public"."content"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "best_practices_org_status_idx" ON "best_practices" USING btree ("org_id","status","approved_at" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "best_practices_org_rank_idx" ON "best_practices" USING btree ("org_id","status","rank" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "best_practices_org_rank_idx" ON "best_practices" USING btree ("org_id","status","rank" DESC NULLS LAST,"content_id");--> statement-breakpoint
 CREATE INDEX "best_practices_reverify_idx" ON "best_practices" USING btree ("status","reverify_at");--> statement-breakpoint
 CREATE INDEX "content_links_target_idx" ON "content_links" USING btree ("target_id");--> statement-breakpoint
 CREATE INDEX "content_views_org_at_idx" ON "content_views" USING btree ("org_id","viewed_at");--> statement-breakpoint

@@ -504,7 +504,7 @@ export const bestPractices = pgTable(
   },
   (t) => [
     index("best_practices_org_status_idx").on(t.orgId, t.status, t.approvedAt.desc()),
-    index("best_practices_org_rank_idx").on(t.orgId, t.status, t.rank.desc()),
+    index("best_practices_org_rank_idx").on(t.orgId, t.status, t.rank.desc(), t.contentId),
     index("best_practices_reverify_idx").on(t.status, t.reverifyAt),
   ],
 );
