@@ -28,31 +28,40 @@ export async function library(viewer: Viewer, opts: { topic?: string; q?: string
   if (!viewer.orgId) return { entries: [] as LibraryEntry[], topics: [] as { topic: string }[] };
   const d = db ?? (await getDb());
   const at = now();
-  const conds: SQL[] = [sql`bp.org_id = ${viewer.orgId}`, amplifiedCondition(at), readableContentCondition(viewer, sql.raw("c"))];
-  if (opts.topic) conds.push(sql`bp.topic = ${opts.topic.toLowerCase()}`);
-  if (opts.kind) conds.push(sql`bp.entry_kind = ${opts.kind}`);
+  // Candidates in rank order straight from best_practices_org_rank_idx (a materialised, limited
+  // CTE, so the planner cannot trade the index order for a scan of every approved item), then the
+  // content checks; widened only when too few candidates survive them.
+  const bpConds: SQL[] = [sql`bp.org_id = ${viewer.orgId}`, sql`bp.status = 'approved'`, sql`bp.reverify_at > ${ts(at)}`];
+  if (opts.topic) bpConds.push(sql`bp.topic = ${opts.topic.toLowerCase()}`);
+  if (opts.kind) bpConds.push(sql`bp.entry_kind = ${opts.kind}`);
+  const conds: SQL[] = [amplifiedCondition(at), readableContentCondition(viewer, sql.raw("c"))];
   const q = cleanQuery(opts.q ?? "");
   if (q) conds.push(sql`(to_tsvector('simple', c.title || ' ' || c.body_text || ' ' || bp.topic) @@ websearch_to_tsquery('simple', ${q}) or bp.topic ilike ${`%${q.replace(/[%_\\]/g, "\\$&")}%`})`);
-  const where = sql.join(conds, sql` and `);
-  const [rows, topics] = await Promise.all([
-    // Walks best_practices_org_rank_idx in rank order and stops at a page: the cost follows
-    // the page size, not the number of approved items (nor posts).
-    query<{ id: string; topic: string; entry_kind: string; approved_at: string; reverify_at: string; owner_name: string | null; viewers: number | null }>(
+  type Row = { id: string; topic: string; entry_kind: string; approved_at: string; reverify_at: string; owner_name: string | null; viewers: number | null };
+  const page = async (window: number) =>
+    query<Row>(
       d,
-      sql`select c.id, bp.topic, bp.entry_kind, bp.approved_at, bp.reverify_at, ow.name as owner_name,
+      sql`with bp as materialized (
+            select * from best_practices bp where ${sql.join(bpConds, sql` and `)} order by bp.rank desc, bp.content_id limit ${window})
+          select c.id, bp.topic, bp.entry_kind, bp.approved_at, bp.reverify_at, ow.name as owner_name,
             (select e.viewers from engagement e where e.content_id = bp.content_id) as viewers
-          from best_practices bp join content c on c.id = bp.content_id left join users ow on ow.id = bp.owner_id
-          where ${where}
+          from bp join content c on c.id = bp.content_id left join users ow on ow.id = bp.owner_id
+          where ${sql.join(conds, sql` and `)}
           order by bp.rank desc, bp.content_id limit ${PAGE}`,
-    ),
-    // Topic names only (curators' vocabulary, no counts): read from the small index, no content rows.
-    query<{ topic: string }>(
-      d,
-      sql`select distinct bp.topic from best_practices bp
-          where bp.org_id = ${viewer.orgId} and bp.status = 'approved' and bp.reverify_at > ${ts(at)} and bp.topic <> ''
-          order by bp.topic limit 100`,
-    ),
-  ]);
+    );
+  const topicsQuery = query<{ topic: string }>(
+    d,
+    // Topic names only (curators' vocabulary, no counts): read from the small table, no content rows.
+    sql`select distinct bp.topic from best_practices bp
+        where bp.org_id = ${viewer.orgId} and bp.status = 'approved' and bp.reverify_at > ${ts(at)} and bp.topic <> ''
+        order by bp.topic limit 100`,
+  );
+  let rows: Row[] = [];
+  for (const window of [4 * PAGE, 40 * PAGE, 1_000_000]) {
+    rows = await page(window);
+    if (rows.length >= PAGE) break;
+  }
+  const topics = await topicsQuery;
   const views = new Map((await hydratePosts(d, viewer, rows.map((r) => r.id))).map((v) => [v.id, v]));
   const entries = rows.flatMap((r): LibraryEntry[] => {
     const post = views.get(r.id);
