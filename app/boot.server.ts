@@ -2,6 +2,9 @@ import { getDbHandle } from "~/db/client.server";
 import { env } from "~/env.server";
 import { createDailyCheckpoints } from "~/compliance/checkpoints.server";
 import { issueSetupToken } from "~/identity/accounts.server";
+import { whatsWorking } from "~/discovery/library.server";
+import { expireDue } from "~/discovery/review.server";
+import { engagementFromEvents } from "~/discovery/signals.server";
 import { registerSearchConsumer } from "~/knowledge/indexer.server";
 import { registerListeningConsumer } from "~/knowledge/listening.server";
 import { pushSynonyms } from "~/knowledge/synonyms.server";
@@ -22,6 +25,11 @@ export function registerConsumers() {
   registerConsumer({ name: "notifications", topics: ["content.created", "reaction.added", "qa.question.", "qa.answer."], handle: notifyFromEvents });
   registerSearchConsumer();
   registerListeningConsumer();
+  registerConsumer({
+    name: "discovery",
+    topics: ["content.created", "content.updated", "reaction.", "qa.vote.changed", "qa.answer.accepted", "discovery.saved", "discovery.unsaved"],
+    handle: engagementFromEvents,
+  });
 }
 
 const HOUR = 60 * 60_000;
@@ -56,9 +64,11 @@ export function startBackground() {
     outboxTickMs: env().OUTBOX_TICK_MS,
     jobs: [
       { name: "checkpoints", everyMs: HOUR, run: (db) => createDailyCheckpoints(db) },
-      { name: "digests", everyMs: 15 * 60_000, run: (db) => runDigests(now(), db) },
+      { name: "digests", everyMs: 15 * 60_000, run: (db) => runDigests(now(), db, whatsWorking) },
       // Q&A response clock: routing, escalation, re-verify reminders (claimed per question)
       { name: "qa-clock", everyMs: 60_000, run: (db) => runQaClock(db, now()) },
+      // approved items past their re-verify date go stale (a conditional UPDATE claims each one)
+      { name: "reverify", everyMs: 5 * 60_000, run: (db) => expireDue(db, now()) },
     ],
   });
 }

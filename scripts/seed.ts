@@ -6,7 +6,7 @@ import { getDb } from "../app/db/client.server";
 import { env } from "../app/env.server";
 import { REACTIONS, setReaction } from "../app/content/content.server";
 import { createComment, createPost } from "../app/content/posts.server";
-import { testClock } from "../app/utils/clock.server";
+import { now, testClock } from "../app/utils/clock.server";
 import { demoPosts, demoQuestions, toDoc } from "./demo-content";
 import { answerQuestion, askQuestion, commentOn, setAcceptedAnswer, vote } from "../app/qa/questions.server";
 import { runQaClock } from "../app/qa/clock.server";
@@ -14,6 +14,9 @@ import { createSpace, joinSpace, setMember } from "../app/spaces/spaces.server";
 import { createOrg, createUser, userCount } from "../app/identity/accounts.server";
 import type { OrgRole } from "../app/policy/roles";
 import { loadViewer } from "../app/policy/viewer.server";
+import { decide, expireDue, nominate } from "../app/discovery/review.server";
+import { setSaved } from "../app/discovery/saves.server";
+import { recordView } from "../app/discovery/signals.server";
 
 export const DEMO_PERSONAS: { email: string; name: string; roles: OrgRole[]; title: string; department: string; region: string; languages: string[]; locale: string | null }[] = [
   { email: "admin@demo.test", name: "Adèle Martin", roles: ["admin", "member"], title: "Head of Digital Workplace", department: "IT", region: "Paris", languages: ["fr", "en"], locale: null },
@@ -131,7 +134,75 @@ export async function seedDemo(password = env().DEMO_PASSWORD): Promise<boolean>
   }
   // route and escalate what is already due (the periodic job does this from now on)
   await runQaClock(db);
+  await seedDiscovery(db, spaces, cv);
   return true;
+}
+
+/** Best practices to browse (several topics), nominations to review, rising candidates and one stale item. */
+export const DEMO_PENDING_TEXT = "Call back within two hours on every complaint: first-contact resolution rose to 82% in Lyon.";
+
+async function seedDiscovery(
+  db: Awaited<ReturnType<typeof getDb>>,
+  spaces: Record<string, { id: string }>,
+  cv: (k: string) => Promise<Awaited<ReturnType<typeof loadViewer>>>,
+) {
+  const DAY = 86_400_000;
+  const write = async (who: string, space: string, text: string) =>
+    createPost(await cv(who), { spaceId: spaces[space].id, body: toDoc([text], {}) });
+  const approve = async (id: string, topic: string, owner: string, reverifyAt: Date) => {
+    const r = await decide(await cv("curator"), id, { decision: "approve", topic, ownerId: (await cv(owner)).id!, reverifyAt }, db);
+    if (!r.ok) throw new Error(`seed: approval failed: ${r.error}`);
+  };
+  const nominateAs = async (who: string, id: string, reason: string) => {
+    const r = await nominate(await cv(who), id, reason, db);
+    if (!r.ok) throw new Error(`seed: nomination failed: ${r.error}`);
+  };
+  const sixMonths = () => new Date(Date.now() + 182 * DAY);
+  try {
+    // approved best practices on several topics
+    testClock.freeze(new Date(Date.now() - 10 * DAY));
+    const approved = [
+      ["carol", "fraud", "Fraud prevention", "Ask the caller to hang up and call back on the number on the card: it stopped every spoofed-bank scam we saw this quarter."],
+      ["alice", "online", "Online banking", "Walk clients through enabling app notifications at account opening: password-reset calls fell by a third."],
+      ["carol", "service", "Client care", "Close every complaint with a written summary the same day: repeat complaints halved in six weeks."],
+      ["admin", "markets", "Rates", "A one-page rates briefing every Monday keeps advisers consistent when clients ask about mortgages."],
+    ] as const;
+    for (const [who, space, topic, text] of approved) {
+      const p = await write(who, space, text);
+      await nominateAs(who === "alice" ? "carol" : "alice", p.id, "This works and other teams should copy it.");
+      testClock.advance(DAY);
+      await approve(p.id, topic.toLowerCase(), who, sixMonths());
+      for (const reader of ["alice", "bob", "carol", "hr", "ivan", "compliance"]) await recordView(await cv(reader), p.id, db);
+      await setSaved(await cv(who === "carol" ? "alice" : "carol"), p.id, true, db);
+    }
+    // one stale item: approved with a re-verify date that has since passed
+    testClock.freeze(new Date(Date.now() - 20 * DAY));
+    const stale = await write("carol", "online", "Reset online banking passwords only after a video call: no account takeovers since March.");
+    await nominateAs("alice", stale.id, "Strong control, worth sharing.");
+    await approve(stale.id, "online banking", "carol", new Date(now().getTime() + 5 * DAY));
+    testClock.reset();
+    await expireDue(db);
+    // pending nominations
+    const pending = await write("carol", "service", DEMO_PENDING_TEXT);
+    await nominateAs("alice", pending.id, "Other branches could copy this.");
+    const pending2 = await write("alice", "paris", "Nous envoyons un récapitulatif écrit après chaque rendez-vous client : moins de malentendus.");
+    await nominateAs("carol", pending2.id, "Simple et efficace.");
+    // rising candidates: fresh attention right now
+    const risers = [
+      await write("bob", "markets", "Pairing new advisers with a senior for their first ten client calls cut escalations noticeably."),
+      await write("ivan", "practices", "Checklists before every client onboarding call: fewer missing documents, faster account opening."),
+    ];
+    for (const r of risers) {
+      for (const who of ["alice", "carol", "curator", "hr", "admin", "compliance"]) {
+        const viewer = await cv(who);
+        await setReaction(viewer, r.id, "helpful", true).catch(skipHidden);
+        await setReaction(viewer, r.id, "insightful", true).catch(skipHidden);
+        await recordView(viewer, r.id, db);
+      }
+    }
+  } finally {
+    testClock.reset();
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -37,6 +37,8 @@ export type ContentDocument = {
   accepted?: boolean;
   /** content health, a ranking rule: 2 verified answer, 1 ordinary, 0 obsolete answer */
   health?: number;
+  /** 1 for an approved, current best practice (a ranking rule), else 0 */
+  boost: number;
 };
 
 export type PersonDocument = {
@@ -100,9 +102,11 @@ export const indexDefinitions: Record<IndexName, IndexDefinition> = {
       sortableAttributes: ['createdAt'],
       typoTolerance: { enabled: true },
       stopWords: STOP_WORDS,
-      // Meilisearch's default order with content health just before exactness: among equally
-      // relevant hits, verified answers rise and obsolete ones sink.
-      rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'health:desc', 'exactness'],
+      // Meilisearch's default order with two of ours: the best-practice boost right after "words"
+      // (among hits matching as many query words, approved best practices come first), and content
+      // health just before exactness (among equally relevant hits, verified answers rise and
+      // obsolete ones sink).
+      rankingRules: ['words', 'boost:desc', 'typo', 'proximity', 'attribute', 'sort', 'health:desc', 'exactness'],
     },
   },
   people: {

@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
+  boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -470,3 +472,121 @@ export const qaSpaceSettings = pgTable("qa_space_settings", {
   spaceId: text("space_id").primaryKey().references(() => spaces.id),
   targetMinutes: integer("target_minutes").notNull(),
 });
+// ---------- discovery: signals, saves, shares, nominations, best practices ----------
+
+// One row per person per item they opened: a signal, not content (never archived).
+// The author's department at view time feeds reach by department.
+export const contentViews = pgTable(
+  "content_views",
+  {
+    contentId: text("content_id").notNull().references(() => content.id),
+    userId: text("user_id").notNull().references(() => users.id),
+    orgId: text("org_id").notNull(),
+    department: text("department").notNull().default(""),
+    viewedAt: ts("viewed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.contentId, t.userId] }), index("content_views_org_at_idx").on(t.orgId, t.viewedAt)],
+);
+
+// The engagement signal of a post or answer, maintained incrementally from outbox events.
+// `score` is the decayed score as of `score_at` (half-life in app/discovery/signals.server.ts).
+export const engagement = pgTable(
+  "engagement",
+  {
+    contentId: text("content_id").primaryKey().references(() => content.id),
+    orgId: text("org_id").notNull(),
+    kind: text("kind").notNull(),
+    score: doublePrecision("score").notNull().default(0),
+    scoreAt: ts("score_at").notNull(),
+    viewers: integer("viewers").notNull().default(0),
+    reactions: integer("reactions").notNull().default(0),
+    comments: integer("comments").notNull().default(0),
+    saves: integer("saves").notNull().default(0),
+    shares: integer("shares").notNull().default(0),
+    links: integer("links").notNull().default(0),
+    votes: integer("votes").notNull().default(0),
+    accepted: boolean("accepted").notNull().default(false),
+    // first time the decayed score crossed the candidate threshold (the funnel's first step)
+    candidateAt: ts("candidate_at"),
+  },
+  (t) => [index("engagement_org_score_at_idx").on(t.orgId, t.scoreAt.desc())],
+);
+
+export const savedItems = pgTable(
+  "saved_items",
+  {
+    userId: text("user_id").notNull().references(() => users.id),
+    contentId: text("content_id").notNull().references(() => content.id),
+    orgId: text("org_id").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.contentId] }), index("saved_items_user_idx").on(t.userId, t.createdAt.desc())],
+);
+
+// A share is a post (archived content) that links an original; this row is the link.
+export const shares = pgTable(
+  "shares",
+  {
+    shareId: text("share_id").primaryKey().references(() => content.id),
+    originalId: text("original_id").notNull().references(() => content.id),
+    orgId: text("org_id").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [index("shares_original_idx").on(t.originalId)],
+);
+
+// Links between items found in bodies (/posts/<id>): reuse and duplicate-linked questions.
+export const contentLinks = pgTable(
+  "content_links",
+  {
+    sourceId: text("source_id").notNull().references(() => content.id),
+    targetId: text("target_id").notNull().references(() => content.id),
+    orgId: text("org_id").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.targetId] }), index("content_links_target_idx").on(t.targetId)],
+);
+
+export const nominations = pgTable(
+  "nominations",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    contentId: text("content_id").notNull().references(() => content.id),
+    nominatorId: text("nominator_id").notNull().references(() => users.id),
+    reason: text("reason").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("nominations_content_nominator_key").on(t.contentId, t.nominatorId), index("nominations_org_created_idx").on(t.orgId, t.createdAt)],
+);
+
+// The review state of an item (best practice or FAQ entry). Amplified only when
+// status = 'approved', the approved version is the current one and re-verification is not due.
+export const bestPractices = pgTable(
+  "best_practices",
+  {
+    contentId: text("content_id").primaryKey().references(() => content.id),
+    orgId: text("org_id").notNull(),
+    entryKind: text("entry_kind").notNull().default("practice"), // practice | faq
+    status: text("status").notNull().default("pending"), // pending | approved | changes_requested | rejected | stale
+    topic: text("topic").notNull().default(""),
+    ownerId: text("owner_id").references(() => users.id),
+    reverifyAt: ts("reverify_at"),
+    approvedVersion: integer("approved_version"),
+    approvedAt: ts("approved_at"),
+    reviewerId: text("reviewer_id").references(() => users.id),
+    decidedAt: ts("decided_at"),
+    reason: text("reason").notNull().default(""),
+    // this record's own version in the archive (subject kind best_practice)
+    version: integer("version").notNull().default(0),
+    // log2(decayed score) + score_at / half-life: orders like the decayed score at any moment,
+    // without depending on "now", so the library reads it through an index and stops at a page
+    rank: doublePrecision("rank").notNull().default(-1e9),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [
+    index("best_practices_org_status_idx").on(t.orgId, t.status, t.approvedAt.desc()),
+    index("best_practices_org_rank_idx").on(t.orgId, t.status, t.rank.desc(), t.contentId),
+    index("best_practices_reverify_idx").on(t.status, t.reverifyAt),
+  ],
+);

@@ -7,7 +7,7 @@ import { type Viewer } from "~/policy/policy";
 import { forbidden } from "~/utils/http.server";
 
 
-export type FollowKind = "user" | "space" | "tag";
+export type FollowKind = "user" | "space" | "tag" | "topic";
 
 export async function setFollow(viewer: Viewer, kind: FollowKind, targetId: string, on: boolean, db?: Db) {
   const d = db ?? (await getDb());
@@ -24,4 +24,14 @@ export async function setFollow(viewer: Viewer, kind: FollowKind, targetId: stri
   } else {
     await d.delete(follows).where(and(eq(follows.userId, viewer.id), eq(follows.targetKind, kind), eq(follows.targetId, targetId)));
   }
+}
+
+export async function isFollowingTopic(viewer: Viewer, topic: string, db?: Db): Promise<boolean> {
+  if (!viewer.id) return false;
+  const d = db ?? (await getDb());
+  const rows = await d
+    .select({ t: follows.targetId })
+    .from(follows)
+    .where(and(eq(follows.userId, viewer.id), eq(follows.targetKind, "topic"), eq(follows.targetId, topic)));
+  return rows.length > 0;
 }

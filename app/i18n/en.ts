@@ -1,5 +1,6 @@
 import { complianceEn } from "./messages/compliance";
 import { digestEn } from "./messages/digest";
+import { discoveryEn } from "./messages/discovery";
 import { feedEn } from "./messages/feed";
 import { searchEn } from "./messages/search";
 import { qaEn } from "./messages/qa";
@@ -233,6 +234,7 @@ export const en = {
   ...searchEn,
   ...qaEn,
   ...digestEn,
+  ...discoveryEn,
   ...spacesEn,
 } as const;
 

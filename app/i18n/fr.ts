@@ -1,6 +1,7 @@
 import type { MessageKey, Translation } from "./en";
 import { complianceFr } from "./messages/compliance";
 import { digestFr } from "./messages/digest";
+import { discoveryFr } from "./messages/discovery";
 import { feedFr } from "./messages/feed";
 import { searchFr } from "./messages/search";
 import { qaFr } from "./messages/qa";
@@ -234,5 +235,6 @@ export const fr: Record<MessageKey, string> = {
   ...searchFr,
   ...qaFr,
   ...digestFr,
+  ...discoveryFr,
   ...spacesFr,
 } satisfies Translation;

@@ -9,6 +9,7 @@ const GATED: { to: string; label: MessageKey; action: OrgAction }[] = [
   { to: "/admin/outbox", label: "nav.outbox", action: "view_dead_letters" },
   { to: "/compliance", label: "nav.compliance", action: "compliance" },
   { to: "/analytics", label: "nav.analytics", action: "view_analytics" },
+  { to: "/best-practices/review", label: "nav.review", action: "curate" },
 ];
 
 /** The account menu: the policy decides which privileged pages a person is offered. */
@@ -17,6 +18,7 @@ export function shellMenu(viewer: Viewer): MenuLink[] {
     { to: "/settings/sessions", label: "user.mySessions" },
     { to: "/settings/notifications", label: "nav.notificationSettings" },
     { to: "/settings/watchlist", label: "nav.watchlist" },
+    { to: "/saved", label: "nav.saved" },
   ];
   if (!viewer.orgId) return links;
   const org = orgFacts(viewer.orgId);

@@ -21,7 +21,7 @@ export async function affectedIds(db: DbOrTx, events: OutboxEvent[]) {
   const content = new Set<string>();
   const people = new Set<string>();
   for (const e of events) {
-    if (e.topic.startsWith("content.") || e.topic === "topics.changed" || e.topic.startsWith("qa.answer.")) {
+    if (e.topic.startsWith("content.") || e.topic === "topics.changed" || e.topic.startsWith("qa.answer.") || e.topic === "discovery.approved" || e.topic === "discovery.revoked") {
       content.add(e.subjectId);
       // a thread's documents carry its root's `deleted` fact
       if (e.topic === "content.deleted" || e.topic === "content.restored") for (const id of await threadIds(db, e.subjectId)) content.add(id);
@@ -64,8 +64,9 @@ export const SEARCH_DELIVERY_TIMEOUT_MS = 60_000;
 export function registerSearchConsumer() {
   registerConsumer({
     name: "search",
-    // qa.answer.*: acceptance and health are document fields (filter and ranking)
-    topics: ["content.", "space.permissions", "user.", "topics.changed", "qa.answer."],
+    // qa.answer.*: acceptance and health are document fields (filter and ranking);
+    // discovery.approved / discovery.revoked change a document's best-practice boost
+    topics: ["content.", "space.permissions", "user.", "topics.changed", "qa.answer.", "discovery.approved", "discovery.revoked"],
     batchSize: 500,
     // derived data must converge: retry forever, quickly, one batch at a time
     maxAttempts: Infinity,

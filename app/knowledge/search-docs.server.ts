@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { query, type DbOrTx } from "~/db/client.server";
-import { textArray } from "~/db/sql.server";
+import { textArray, ts } from "~/db/sql.server";
+import { now } from "~/utils/clock.server";
 import type { ContentDocument, PersonDocument } from "../../search/settings";
 
 // Builds index documents from the current rows. Each carries exactly the facts the
@@ -30,10 +31,12 @@ type Row = {
   question_id: string | null;
   accepted: boolean;
   health: number;
+  boost: number;
 };
 
 // `ts`: the thread's space, the root's for anything with a parent. A missing root closes the thread.
-const SELECT = sql`select c.id, c.org_id, c.kind, c.root_id, ts.id as space_id, ts.visibility, ts.allowed_departments,
+// A function, not a constant: the boost reads the app clock (re-verification dates).
+const SELECT = () => sql`select c.id, c.org_id, c.kind, c.root_id, ts.id as space_id, ts.visibility, ts.allowed_departments,
     c.author_id, au.name as author_name, au.department as author_department,
     case when c.root_id is null then au.department else coalesce(ru.department, '') end as root_author_department,
     (c.deleted_at is not null or (c.root_id is not null and (r.id is null or r.deleted_at is not null))) as deleted,
@@ -43,7 +46,10 @@ const SELECT = sql`select c.id, c.org_id, c.kind, c.root_id, ts.id as space_id, 
     case c.kind when 'question' then c.id when 'answer' then c.parent_id end as question_id,
     coalesce(c.kind = 'answer' and pq.accepted_answer_id = c.id, false) as accepted,
     case when c.kind <> 'answer' then 1
-      else coalesce((select case h.status when 'verified' then 2 else 0 end from qa_answer_health h where h.answer_id = c.id), 1) end as health
+      else coalesce((select case h.status when 'verified' then 2 else 0 end from qa_answer_health h where h.answer_id = c.id), 1) end as health,
+    -- approved best practice, approved version current, re-verification not due: boosted in ranking
+    (case when exists (select 1 from best_practices bp where bp.content_id = c.id and bp.status = 'approved'
+       and bp.approved_version = c.version and bp.reverify_at > ${ts(now())}) then 1 else 0 end)::int as boost
   from content c
   join users au on au.id = c.author_id
   left join content r on r.id = c.root_id
@@ -76,12 +82,13 @@ export function toDocument(r: Row): ContentDocument {
     questionId: r.question_id ?? null,
     accepted: Boolean(r.accepted),
     health: Number(r.health ?? 1),
+    boost: r.deleted ? 0 : Number(r.boost ?? 0),
   };
 }
 
 export async function contentDocuments(db: DbOrTx, ids: string[]): Promise<ContentDocument[]> {
   if (!ids.length) return [];
-  const rows = await query<Row>(db, sql`${SELECT} where c.id = any(${textArray(ids)})`);
+  const rows = await query<Row>(db, sql`${SELECT()} where c.id = any(${textArray(ids)})`);
   return rows.map(toDocument);
 }
 
@@ -89,7 +96,7 @@ export async function contentDocuments(db: DbOrTx, ids: string[]): Promise<Conte
 export async function* allContentDocuments(db: DbOrTx, batch = 5000): AsyncGenerator<ContentDocument[]> {
   let after = "";
   for (;;) {
-    const rows = await query<Row>(db, sql`${SELECT} where c.id > ${after} order by c.id limit ${batch}`);
+    const rows = await query<Row>(db, sql`${SELECT()} where c.id > ${after} order by c.id limit ${batch}`);
     if (!rows.length) return;
     yield rows.map(toDocument);
     after = rows[rows.length - 1].id;

@@ -8,6 +8,7 @@ import { readableContentCondition } from "~/policy/scopes.server";
 import { getSearchService } from "../../search/client";
 import { indexUid, type ContentDocument } from "../../search/settings";
 import { cleanQuery } from "~/utils/text";
+import { now } from "~/utils/clock.server";
 
 // Search is trimmed twice: Meilisearch filters by the policy's facts, then every hit
 // is hydrated and re-checked by the policy; a page that loses hits is filled from
@@ -120,6 +121,11 @@ async function searchEngine(db: Db, viewer: Viewer, p: SearchParams): Promise<Se
   return { hits, facets, estimatedTotal, nextOffset: offset, degraded: false, engineMs };
 }
 
+/** 1 for an approved best practice whose approved version is current and not due for re-verification (the index's `boost`). */
+const boostExpr = () =>
+  sql`(case when exists (select 1 from best_practices bp where bp.content_id = c.id and bp.status = 'approved'
+        and bp.approved_version = c.version and bp.reverify_at > ${now().toISOString()}::timestamptz) then 1 else 0 end)`;
+
 /** PostgreSQL full-text search under the same policy scope (degraded mode). */
 export async function searchDatabase(db: Db, viewer: Viewer, p: SearchParams): Promise<SearchResult> {
   const conds: SQL[] = [readableContentCondition(viewer, sql.raw("c"))];
@@ -135,7 +141,8 @@ export async function searchDatabase(db: Db, viewer: Viewer, p: SearchParams): P
   const order =
     p.sort === "date" || !q
       ? sql`order by c.created_at desc, c.id desc`
-      : sql`order by ts_rank(to_tsvector('simple', c.title || ' ' || c.body_text), websearch_to_tsquery('simple', ${q})) desc, c.created_at desc`;
+      : // the best-practice boost first (every hit matches every word here, as after Meilisearch's "words" rule)
+        sql`order by ${boostExpr()} desc, ts_rank(to_tsvector('simple', c.title || ' ' || c.body_text), websearch_to_tsquery('simple', ${q})) desc, c.created_at desc`;
   const headline = q
     ? sql`ts_headline('simple', c.body_text, websearch_to_tsquery('simple', ${q}), ${`StartSel=${MARK_OPEN}, StopSel=${MARK_CLOSE}, MaxWords=35, MinWords=15`})`
     : sql`left(c.body_text, 240)`;

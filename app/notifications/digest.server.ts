@@ -6,7 +6,7 @@ import { env } from "~/env.server";
 import { DEFAULT_LOCALE, toLocale, translate, type Locale, type MessageKey } from "~/i18n";
 import { sign, verify } from "~/platform/secret.server";
 import { loadContentFacts } from "~/policy/facts.server";
-import { can } from "~/policy/policy";
+import { can, type Viewer } from "~/policy/policy";
 import { loadViewer } from "~/policy/viewer.server";
 import { now } from "~/utils/clock.server";
 import { sendMail } from "~/platform/mail/mail.server";
@@ -36,6 +36,7 @@ const KIND_TEXT: Record<NotificationKind, MessageKey> = {
   qa_routed: "notifications.qa_routed",
   qa_escalated: "notifications.qa_escalated",
   qa_reverify: "notifications.qa_reverify",
+  reverify: "notifications.reverify",
 };
 
 type Candidate = { id: string; email: string; name: string; locale: string | null; digest: "daily" | "weekly"; last_digest_at: string | Date | null };
@@ -54,13 +55,18 @@ export type DigestItem = { kind: NotificationKind; actorName: string | null; exc
 
 export type DigestRun = { sent: number; empty: number; skipped: number; failed: number };
 
+/** A highlighted item in the weekly digest ("What's working"), already checked against the recipient's access. */
+export type HighlightItem = { id: string; topic: string; excerpt: string };
+/** Supplies "What's working" for a recipient over (since, until]; wired by app/boot.server.ts. */
+export type HighlightSource = (db: Db, viewer: Viewer, since: Date, until: Date) => Promise<HighlightItem[]>;
+
 export function publicUrl(): string {
   const e = env();
   return (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
 }
 
 /** Sends every digest due at `at`. Safe to run from any number of instances at once. */
-export async function runDigests(at: Date = now(), db?: Db): Promise<DigestRun> {
+export async function runDigests(at: Date = now(), db?: Db, highlights?: HighlightSource): Promise<DigestRun> {
   const d = db ?? (await getDb());
   const result: DigestRun = { sent: 0, empty: 0, skipped: 0, failed: 0 };
   const dueDaily = new Date(at.getTime() - PERIOD_MS.daily);
@@ -83,7 +89,7 @@ export async function runDigests(at: Date = now(), db?: Db): Promise<DigestRun> 
           limit ${PAGE}`,
     );
     for (const c of page) {
-      const outcome = await digestOne(d, c, at);
+      const outcome = await digestOne(d, c, at, highlights);
       result[outcome]++;
     }
     if (page.length < PAGE) return result;
@@ -91,7 +97,7 @@ export async function runDigests(at: Date = now(), db?: Db): Promise<DigestRun> 
   }
 }
 
-async function digestOne(db: Db, c: Candidate, at: Date): Promise<keyof DigestRun> {
+async function digestOne(db: Db, c: Candidate, at: Date, highlights?: HighlightSource): Promise<keyof DigestRun> {
   const prev = c.last_digest_at === null ? null : new Date(c.last_digest_at);
   const due = new Date(at.getTime() - PERIOD_MS[c.digest]);
   // The claim: whoever moves last_digest_at first sends this digest; everyone else matches no row.
@@ -108,9 +114,10 @@ async function digestOne(db: Db, c: Candidate, at: Date): Promise<keyof DigestRu
   const locale: Locale = toLocale(c.locale) ?? DEFAULT_LOCALE;
   const { items, total } = await readableItems(db, c.id, since, at);
   if (!items.length) return "empty"; // nothing the user may still read: the period is over all the same
+  const working = c.digest === "weekly" && highlights ? await highlights(db, await loadViewer(db, c.id), since, at) : [];
 
   try {
-    await sendMail(composeDigest({ to: c.email, name: c.name, userId: c.id, frequency: c.digest, locale, items, total }));
+    await sendMail(composeDigest({ to: c.email, name: c.name, userId: c.id, frequency: c.digest, locale, items, total, working }));
     return "sent";
   } catch (e) {
     // Give the claim back so a later run retries; only if no one has moved it since.
@@ -181,6 +188,7 @@ export function composeDigest(input: {
   locale: Locale;
   items: DigestItem[];
   total: number;
+  working?: HighlightItem[];
 }) {
   const { locale, items } = input;
   const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars);
@@ -191,6 +199,7 @@ export function composeDigest(input: {
   const more = input.total - items.length;
   const line = (i: DigestItem) => t(KIND_TEXT[i.kind], { name: i.actorName ?? t("notifications.someone") });
   const why = t(input.frequency === "daily" ? "digest.why.daily" : "digest.why.weekly");
+  const working = (input.working ?? []).map((w) => ({ topic: w.topic, excerpt: excerptOf(w.excerpt), url: `${base}/posts/${encodeURIComponent(w.id)}` }));
 
   const text = [
     t("digest.greeting", { name: input.name }),
@@ -199,6 +208,7 @@ export function composeDigest(input: {
     "",
     ...items.flatMap((i) => [`- ${line(i)}`, ...(i.excerpt ? [`  "${i.excerpt}"`] : []), `  ${i.url}`, ""]),
     ...(more > 0 ? [plural(locale, more, "digest.more.one", "digest.more.other")] : []),
+    ...(working.length ? [t("digest.whatsWorking"), "", ...working.flatMap((w) => [`- [${w.topic}] ${w.excerpt}`, `  ${w.url}`, ""])] : []),
     `${t("digest.allNotifications")}: ${allUrl}`,
     "",
     "-- ",
@@ -229,6 +239,14 @@ ${i.excerpt ? `<p style="margin:4px 0 0;color:#475569">${e(i.excerpt)}</p>` : ""
   .join("\n")}
 </ul>
 ${more > 0 ? `<p style="margin:0 0 8px">${e(plural(locale, more, "digest.more.one", "digest.more.other"))}</p>` : ""}
+${
+  working.length
+    ? `<h2 style="margin:16px 0 8px;font-size:16px">${e(t("digest.whatsWorking"))}</h2>
+<ul style="list-style:none;margin:0 0 12px;padding:0">
+${working.map((w) => `<li style="margin:0 0 8px"><strong>${e(w.topic)}</strong> — ${e(w.excerpt)} ${a(w.url, t("digest.open"))}</li>`).join("\n")}
+</ul>`
+    : ""
+}
 <p style="margin:0">${a(allUrl, t("digest.allNotifications"))}</p>
 </div>
 <p style="max-width:560px;margin:16px auto 0;font-size:12px;color:#64748b">${e(why)}<br>${a(settingsUrl, t("digest.changeFrequency"))} · ${a(unsubscribeUrl, t("digest.unsubscribeLink"))}</p>

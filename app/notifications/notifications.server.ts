@@ -8,7 +8,7 @@ import { loadViewer } from "~/policy/viewer.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids";
 
-export type NotificationKind = "mention" | "reply" | "reaction" | "watch" | "answer" | "accepted" | "qa_routed" | "qa_escalated" | "qa_reverify";
+export type NotificationKind = "mention" | "reply" | "reaction" | "watch" | "answer" | "accepted" | "qa_routed" | "qa_escalated" | "qa_reverify" | "reverify";
 
 // Q&A events whose payload names the people to tell (the Q&A clock chose them under the policy).
 const QA_TARGETED: Record<string, NotificationKind> = {

@@ -93,7 +93,12 @@ export type ContentAction =
   | "vote"
   | "accept"
   | "close"
-  | "verify";
+  | "verify"
+  // discovery
+  | "save"
+  | "share"
+  | "nominate"
+  | "curate";
 export type UserAction = "read" | "mention" | "deactivate" | "review";
 export type OrgAction =
   | "admin"
@@ -217,6 +222,14 @@ function contentRules(v: Viewer, action: ContentAction, c: ContentFacts): boolea
       return c.contentKind === "question" && canReadContent(v, c) && (own || spaceAdmin(v, c) || has(v, "curator") || has(v, "admin"));
     case "verify": // curators mark answers verified or obsolete (tag experts too: the Q&A domain checks expertise)
       return c.contentKind === "answer" && canReadContent(v, c) && (has(v, "curator") || has(v, "admin"));
+    case "save": // one's own reading list
+      return canReadContent(v, c) && ["post", "question", "answer"].includes(c.contentKind);
+    case "share": // posts only, into a space the sharer may post in (checked on the space)
+      return canReadContent(v, c) && c.contentKind === "post";
+    case "nominate": // any reader nominates a post, answer or question (FAQ) for review
+      return canReadContent(v, c) && ["post", "question", "answer"].includes(c.contentKind);
+    case "curate": // review decisions: curators, on what they can see, never their own
+      return (has(v, "curator") || has(v, "admin")) && !own && canReadContent(v, c) && ["post", "question", "answer"].includes(c.contentKind);
   }
 }
 

@@ -3,6 +3,9 @@ import { Link, useFetcher, useLoaderData, useRevalidator } from "@remix-run/reac
 import { useEffect, useRef, useState, type MouseEvent } from "react";
 import { z } from "zod";
 import { Composer } from "~/components/composer";
+import { FeaturedCards, SharedOriginal } from "~/components/discovery";
+import { shareCards } from "~/discovery/saves.server";
+import { featuredCards } from "~/feed/featured.server";
 import { plural, PostCard } from "~/components/post-card";
 import { buttonClasses, Card, cx, EmptyState, PageHeader } from "~/components/ui";
 import { inputErrorResponse, postableSpaces, submitPost } from "~/content/composer.server";
@@ -37,10 +40,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const sp = new URL(request.url).searchParams;
   const q = FeedQuery.parse({ view: sp.get("view") ?? undefined, cursor: sp.get("cursor"), page: sp.get("page") ?? undefined });
   const firstPage = !q.cursor && !q.page;
-  const [feed, spaces] = await Promise.all([
+  const [feed, spaces, featured] = await Promise.all([
     homeFeed(viewer, { view: q.view, cursor: q.cursor, page: q.page }),
     firstPage ? postableSpaces(viewer) : null,
+    // approved best practices from followed spaces and topics: a small query of its own
+    firstPage ? featuredCards(viewer) : ([] as Awaited<ReturnType<typeof featuredCards>>),
   ]);
+  const shared = await shareCards(viewer, feed.posts.map((p) => p.id));
   return json({
     view: q.view,
     firstPage,
@@ -50,6 +56,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     nextPage: feed.nextPage,
     since: feed.newest ?? startOfNow(),
     spaces,
+    featured,
+    shared,
   });
 }
 
@@ -103,6 +111,8 @@ export default function FeedPage() {
       {data.view === "top" ? <p className="mb-4 text-sm text-slate-600">{t("feed.topHint")}</p> : null}
       {data.view === "latest" && data.firstPage ? <NewPostsBanner since={data.since} /> : null}
 
+      <FeaturedCards cards={data.featured} />
+
       {data.announcements.length ? (
         <section aria-labelledby="feed-announcements" className="mb-6">
           <h2 id="feed-announcements" className="mb-2 text-sm font-semibold text-amber-800">
@@ -128,7 +138,7 @@ export default function FeedPage() {
           />
         ) : (
           <>
-            <PostList posts={posts} />
+            <PostList posts={posts} shared={data.shared} />
             {/* When new posts push older ones onto page 2, start paging again from the fresh first page. */}
             <NextPage key={data.view === "top" ? "top" : data.since} href={nextHref(data)} />
           </>
@@ -153,12 +163,13 @@ function FeedTab({ to, active, label }: { to: string; active: boolean; label: st
   );
 }
 
-function PostList({ posts }: { posts: readonly PostView[] }) {
+function PostList({ posts, shared = {} }: { posts: readonly PostView[]; shared?: Record<string, { original: PostView | null }> }) {
   return (
     <ul className="space-y-4">
       {posts.map((post) => (
         <li key={post.id}>
           <PostCard post={post} />
+          {shared[post.id] ? <SharedOriginal original={shared[post.id].original} /> : null}
         </li>
       ))}
     </ul>
@@ -185,7 +196,7 @@ function NextPage({ href }: { href: string | null }) {
   if (requested && loaded) {
     return (
       <div ref={focusRef} tabIndex={-1} className="mt-4 outline-none">
-        <PostList posts={loaded.posts} />
+        <PostList posts={loaded.posts} shared={loaded.shared} />
         <NextPage href={nextHref(loaded)} />
       </div>
     );

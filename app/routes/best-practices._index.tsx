@@ -1,21 +1,140 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { EmptyState, PageHeader } from "~/components/ui";
-import { metaTitle, useT } from "~/i18n";
-import { requireUser } from "~/identity/session.server";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { PostCard } from "~/components/post-card";
+import { Button, buttonClasses, cx, EmptyState, PageHeader } from "~/components/ui";
+import { library } from "~/discovery/library.server";
+import { isFollowingTopic, setFollow } from "~/feed/follows.server";
+import { formatDateTime, metaTitle, useT } from "~/i18n";
+import { requireViewer } from "~/identity/request.server";
+import { orgAbilities } from "~/policy/authorize.server";
+import { badRequest, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "bestPractices.title");
 
+const LibraryQuery = z.object({
+  q: z.string().max(200).catch(""),
+  topic: z.string().trim().toLowerCase().max(40).catch(""),
+  kind: z.enum(["practice", "faq"]).optional().catch(undefined),
+});
+
+const FollowForm = z.object({ intent: z.enum(["follow", "unfollow"]), topic: z.string().trim().toLowerCase().min(1).max(40) });
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request);
-  return null;
+  const { viewer, locale } = await requireViewer(request);
+  const sp = new URL(request.url).searchParams;
+  const q = LibraryQuery.parse({ q: sp.get("q") ?? "", topic: sp.get("topic") ?? "", kind: sp.get("kind") ?? undefined });
+  const [{ entries, topics }, following] = await Promise.all([
+    library(viewer, { q: q.q, topic: q.topic || undefined, kind: q.kind }),
+    q.topic ? isFollowingTopic(viewer, q.topic) : false,
+  ]);
+  const fmt = (iso: string) => formatDateTime(locale, iso, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+  return json({
+    q: q.q,
+    topic: q.topic,
+    following,
+    topics,
+    entries: entries.map((e) => ({ ...e, approvedLabel: fmt(e.approvedAt), reverifyLabel: fmt(e.reverifyAt) })),
+    can: orgAbilities(viewer, ["curate"]),
+  });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { viewer, locale } = await requireViewer(request);
+  const parsed = await parseForm(request, FollowForm, locale);
+  if (!parsed.ok) return badRequest(parsed);
+  await setFollow(viewer, "topic", parsed.data.topic, parsed.data.intent === "follow");
+  return redirect(`/best-practices?topic=${encodeURIComponent(parsed.data.topic)}`);
 }
 
 export default function BestPracticesPage() {
+  const data = useLoaderData<typeof loader>();
   const { t } = useT();
   return (
     <>
-      <PageHeader title={t("bestPractices.title")} description={t("bestPractices.description")} />
-      <EmptyState title={t("bestPractices.emptyTitle")} description={t("bestPractices.emptyBody")} />
+      <PageHeader
+        title={t("bestPractices.title")}
+        description={t("bestPractices.description")}
+        actions={
+          data.can.curate ? (
+            <>
+              <Link to="/best-practices/review" className={buttonClasses({ variant: "secondary", size: "sm" })}>
+                {t("nav.review")}
+              </Link>
+              <Link to="/best-practices/measures" className={buttonClasses({ variant: "secondary", size: "sm" })}>
+                {t("nav.measures")}
+              </Link>
+            </>
+          ) : null
+        }
+      />
+      <Form method="get" role="search" className="mb-4 flex flex-wrap gap-2">
+        {data.topic ? <input type="hidden" name="topic" value={data.topic} /> : null}
+        <label htmlFor="library-q" className="sr-only">
+          {t("bestPractices.search")}
+        </label>
+        <input
+          id="library-q"
+          type="search"
+          name="q"
+          defaultValue={data.q}
+          placeholder={t("bestPractices.search")}
+          className="h-10 min-w-0 flex-1 rounded-lg border border-slate-300 px-3 text-sm"
+        />
+        <Button type="submit" variant="secondary">
+          {t("bestPractices.searchSubmit")}
+        </Button>
+      </Form>
+      <nav aria-label={t("bestPractices.topics")} className="mb-6 flex flex-wrap gap-2">
+        <TopicChip to="/best-practices" active={!data.topic} label={t("bestPractices.allTopics")} />
+        {data.topics.map((tp) => (
+          <TopicChip key={tp.topic} to={`/best-practices?topic=${encodeURIComponent(tp.topic)}`} active={data.topic === tp.topic} label={tp.topic} />
+        ))}
+      </nav>
+      {data.topic ? (
+        <Form method="post" className="mb-4">
+          <input type="hidden" name="topic" value={data.topic} />
+          <input type="hidden" name="intent" value={data.following ? "unfollow" : "follow"} />
+          <Button type="submit" size="sm" variant="secondary">
+            {t(data.following ? "bestPractices.unfollowTopic" : "bestPractices.followTopic")}
+          </Button>
+        </Form>
+      ) : null}
+      {data.entries.length === 0 ? (
+        <EmptyState
+          title={data.q || data.topic ? t("bestPractices.noResults") : t("bestPractices.emptyTitle")}
+          description={t("bestPractices.emptyBody")}
+        />
+      ) : (
+        <ul className="space-y-4" data-testid="library">
+          {data.entries.map((e) => (
+            <li key={e.post.id}>
+              <p className="mb-1 flex flex-wrap gap-x-3 text-xs text-slate-600">
+                <span className="font-medium text-emerald-800">
+                  {e.entryKind === "faq" ? `${t("bestPractices.faq")} · ` : ""}
+                  {e.topic}
+                </span>
+                <span>{t("bestPractices.approvedOn", { date: e.approvedLabel, reverify: e.reverifyLabel })}</span>
+                {e.ownerName ? <span>{t("bestPractices.owner", { name: e.ownerName })}</span> : null}
+                <span>{t("bestPractices.viewers", { count: e.viewers })}</span>
+              </p>
+              <PostCard post={e.post} />
+            </li>
+          ))}
+        </ul>
+      )}
     </>
+  );
+}
+
+function TopicChip({ to, active, label }: { to: string; active: boolean; label: string }) {
+  return (
+    <Link
+      to={to}
+      aria-current={active ? "page" : undefined}
+      className={cx("rounded-full border px-3 py-1 text-sm", active ? "border-brand-600 bg-brand-50 text-brand-800" : "border-slate-300 text-slate-700 hover:bg-slate-50")}
+    >
+      {label}
+    </Link>
   );
 }

@@ -51,6 +51,7 @@ const TEXT: Record<NotificationKind, MessageKey> = {
   qa_routed: "notifications.qa_routed",
   qa_escalated: "notifications.qa_escalated",
   qa_reverify: "notifications.qa_reverify",
+  reverify: "notifications.reverify",
 };
 
 export default function NotificationsPage() {

@@ -3,12 +3,16 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { CommentThread } from "~/components/comment-thread";
+import { ApprovalBadge, DiscoveryActions, SharedOriginal } from "~/components/discovery";
 import { PostCard } from "~/components/post-card";
 import { Button, buttonClasses, Card } from "~/components/ui";
 import { inputErrorResponse, submitComment } from "~/content/composer.server";
 import { deleteContent, REACTIONS, setReaction } from "~/content/content.server";
 import { getPostPage, type PostView } from "~/content/hydrate.server";
 import { pinAnnouncement, unpinAnnouncement } from "~/feed/announcements.server";
+import { postDiscovery } from "~/discovery/post-page.server";
+import { nominate } from "~/discovery/review.server";
+import { setSaved, sharePost } from "~/discovery/saves.server";
 import { metaTitle, translate, useT } from "~/i18n";
 import { safeRedirect } from "~/utils/safe-redirect";
 import { requireViewer } from "~/identity/request.server";
@@ -22,7 +26,9 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
   const { post, comments } = await getPostPage(viewer, idParam(params));
-  return json({ post, comments });
+  // after the policy let the viewer read the post: counts a first view, loads save/share/nominate state
+  const discovery = await postDiscovery(viewer, post.id);
+  return json({ post, comments, discovery });
 }
 
 // Built on demand: REACTIONS comes from a server module, which the browser bundle stubs out.
@@ -39,6 +45,9 @@ const intentSchema = () =>
     z.object({ intent: z.literal("delete"), returnTo: z.string().max(500).optional() }),
     z.object({ intent: z.literal("pin"), endsAt: z.union([z.literal(""), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]).optional() }),
     z.object({ intent: z.literal("unpin") }),
+    z.object({ intent: z.literal("save"), on: z.enum(["true", "false"]) }),
+    z.object({ intent: z.literal("share"), spaceId: z.string().min(1).max(64), note: z.string().trim().max(1000).default("") }),
+    z.object({ intent: z.literal("nominate"), reason: z.string().trim().min(1, "discovery.error.reasonRequired").max(1000) }),
   ]);
 
 /** Every action acts on `params.id`: the post, or one of its comments (reactions, delete). */
@@ -77,11 +86,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "unpin":
       await unpinAnnouncement(viewer, id);
       return json({ ok: true as const });
+    case "save":
+      await setSaved(viewer, id, input.on === "true");
+      return json({ ok: true as const, notice: input.on === "true" ? ("saved" as const) : null });
+    case "share": {
+      const share = await sharePost(viewer, id, { spaceId: input.spaceId, note: input.note });
+      return redirect(`/posts/${share.id}`);
+    }
+    case "nominate": {
+      const result = await nominate(viewer, id, input.reason);
+      if (!result.ok) return badRequest({ errors: { [result.field]: translate(locale, result.error) }, values: { reason: input.reason } }, result.status);
+      return json({ ok: true as const, notice: "nominated" as const });
+    }
   }
 }
 
 export default function PostPage() {
-  const { post, comments } = useLoaderData<typeof loader>();
+  const { post, comments, discovery } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const { t } = useT();
   const [searchParams] = useSearchParams();
   const deleteId = searchParams.get("delete");
@@ -95,7 +117,17 @@ export default function PostPage() {
         </Link>
       </p>
       {toDelete?.can.delete ? <DeleteConfirm target={toDelete} postId={post.id} /> : null}
+      <ApprovalBadge approval={discovery.approval} />
       <PostCard post={post} showCommentLink={false} />
+      {discovery.share ? <SharedOriginal original={discovery.share.original} /> : null}
+      <DiscoveryActions
+        postId={post.id}
+        saved={discovery.saved}
+        can={discovery.can}
+        shareSpaces={discovery.shareSpaces}
+        errors={result && "errors" in result ? result.errors : {}}
+        notice={result && "notice" in result ? (result.notice as "saved" | "nominated" | null) : null}
+      />
       {post.can.pin ? <PinControls post={post} /> : null}
       {post.can.topics ? (
         <p className="mt-3 text-sm">

@@ -87,6 +87,11 @@ const CONTENT_ROWS: Row[] = Object.keys(readers).flatMap((k): Row[] => [
   [k, "delete", deleters[k]],
   [k, "restore", k === "deletedByAlice" ? ["compliance", "admin"] : []],
   [k, "review", ["compliance"]],
+  [k, "save", readers[k]],
+  [k, "share", readers[k]],
+  [k, "nominate", readers[k]],
+  // curators and admins, on what they can read, never on their own content
+  [k, "curate", readers[k].filter((p) => (p === "curator" || p === "admin") && p !== authors[k])],
 ]);
 
 // Comments and replies are judged on their thread: the root's space, the root's author's

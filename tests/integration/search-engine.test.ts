@@ -37,6 +37,28 @@ async function sync() {
 }
 
 describe("search through Meilisearch", () => {
+  it("boosts an approved best practice, and stops when it changes after approval", async () => {
+    const w = await buildWorld();
+    const alice = await loadViewer(db, w.users.alice.id);
+    const bob = await loadViewer(db, w.users.bob.id);
+    const curator = await loadViewer(db, w.users.curator.id);
+    // the control matches better (the words side by side); only the boost puts the approved one first
+    const approved = await createContent(alice, { kind: "post", spaceId: w.spaces.open.id, ...doc("Kestrel netting works well with a short weekly reconciliation checklist") });
+    const control = await createContent(bob, { kind: "post", spaceId: w.spaces.open.id, ...doc("Kestrel netting checklist") });
+    await sync();
+    const order = async () => (await searchContent(alice, { q: "kestrel netting checklist" })).hits.map((h) => h.post.id);
+    expect(await order()).toEqual([control.id, approved.id]);
+    const { decide } = await import("../../app/discovery/review.server");
+    const ok = await decide(curator, approved.id, { decision: "approve", topic: "netting", ownerId: w.users.alice.id, reverifyAt: new Date(Date.now() + 30 * 86_400_000) }, db);
+    expect(ok).toEqual({ ok: true });
+    await sync();
+    expect(await order()).toEqual([approved.id, control.id]);
+    const { editContent } = await import("../../app/content/content.server");
+    await editContent(alice, approved.id, doc("Kestrel netting works well with a short weekly reconciliation checklist (edited)"), db);
+    await sync();
+    expect(await order()).toEqual([control.id, approved.id]);
+  });
+
   it("finds a post despite a typo, and trims it by the policy", async () => {
     const w = await buildWorld();
     const alice = await loadViewer(db, w.users.alice.id);

@@ -120,7 +120,7 @@ describe('startMeilisearch', () => {
     );
     expect(content.sortableAttributes).toEqual(['createdAt']);
     // Q&A content health ranks just before exactness
-    expect(content.rankingRules).toEqual(['words', 'typo', 'proximity', 'attribute', 'sort', 'health:desc', 'exactness']);
+    expect(content.rankingRules).toEqual(['words', 'boost:desc', 'typo', 'proximity', 'attribute', 'sort', 'health:desc', 'exactness']);
     expect(content.typoTolerance?.enabled).toBe(true);
 
     const people = await client.index(indexUid('people')).getSettings();
@@ -165,6 +165,7 @@ describe('startMeilisearch', () => {
       spaceDepartments: [],
       topics: [],
       createdDay: 0,
+      boost: 0,
       title: 'Quarterly report',
       text: 'Numbers for the quarter',
       tags: ['finance'],

@@ -1,0 +1,121 @@
+import { Form, Link, useNavigation } from "@remix-run/react";
+import type { PostView } from "~/content/hydrate.server";
+import { useT } from "~/i18n";
+import { PostCard } from "./post-card";
+import { Button, Card, Input, Select, SuccessNotice, Textarea } from "./ui";
+
+// Pieces of the discovery loop shown on posts and feeds. The loader decides what the
+// viewer may do and see; these only render it.
+
+export type Approval = { state: "approved" | "changed" | "stale"; topic: string } | null;
+
+export function ApprovalBadge({ approval }: { approval: Approval }) {
+  const { t } = useT();
+  if (!approval) return null;
+  const style =
+    approval.state === "approved" ? "border-emerald-200 bg-emerald-50 text-emerald-800" : "border-amber-200 bg-amber-50 text-amber-800";
+  const text =
+    approval.state === "approved"
+      ? t("discovery.badge.approved", { topic: approval.topic })
+      : t(approval.state === "changed" ? "discovery.badge.changed" : "discovery.badge.stale");
+  return (
+    <p className={`mb-3 inline-block rounded-full border px-3 py-1 text-xs font-medium ${style}`} data-testid="approval-badge">
+      {text}
+    </p>
+  );
+}
+
+/** The original of a share, or "unavailable" to anyone the policy does not let read it. */
+export function SharedOriginal({ original }: { original: PostView | null }) {
+  const { t } = useT();
+  return (
+    <div className="mt-3 border-l-4 border-slate-200 pl-3" data-testid="shared-original">
+      <p className="mb-2 text-xs font-medium text-slate-500">{t("discovery.sharedPost")}</p>
+      {original ? (
+        <PostCard post={original} />
+      ) : (
+        <p className="text-sm text-slate-500 italic">{t("discovery.shareUnavailable")}</p>
+      )}
+    </div>
+  );
+}
+
+export type DiscoveryActionsProps = {
+  postId: string;
+  saved: boolean;
+  can: { save: boolean; share: boolean; nominate: boolean };
+  shareSpaces: { id: string; name: string }[];
+  errors: Record<string, string>;
+  notice: "saved" | "nominated" | null;
+};
+
+export function DiscoveryActions({ postId, saved, can, shareSpaces, errors, notice }: DiscoveryActionsProps) {
+  const { t } = useT();
+  const busy = useNavigation().state === "submitting";
+  if (!can.save && !can.share && !can.nominate) return null;
+  return (
+    <Card className="mt-3 space-y-4 p-4">
+      <h2 className="text-sm font-semibold text-slate-900">{t("discovery.actions")}</h2>
+      {notice ? <SuccessNotice>{t(notice === "saved" ? "discovery.savedNotice" : "discovery.nominatedNotice")}</SuccessNotice> : null}
+      {can.save ? (
+        <Form method="post" action={`/posts/${postId}`} preventScrollReset>
+          <input type="hidden" name="intent" value="save" />
+          <input type="hidden" name="on" value={saved ? "false" : "true"} />
+          <Button type="submit" variant="secondary" size="sm" disabled={busy}>
+            {t(saved ? "discovery.unsave" : "discovery.save")}
+          </Button>
+        </Form>
+      ) : null}
+      {can.share && shareSpaces.length ? (
+        <Form method="post" action={`/posts/${postId}`} className="space-y-2">
+          <input type="hidden" name="intent" value="share" />
+          <Select label={t("discovery.shareSpace")} name="spaceId" errors={errors.spaceId}>
+            {shareSpaces.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </Select>
+          <Input label={t("discovery.shareNote")} name="note" maxLength={1000} errors={errors.note} />
+          <Button type="submit" size="sm" variant="secondary" disabled={busy}>
+            {t("discovery.shareSubmit")}
+          </Button>
+        </Form>
+      ) : null}
+      {can.nominate ? (
+        <Form method="post" action={`/posts/${postId}`} className="space-y-2">
+          <input type="hidden" name="intent" value="nominate" />
+          <Textarea label={t("discovery.nominateReason")} name="reason" maxLength={1000} errors={errors.reason} />
+          <Button type="submit" size="sm" disabled={busy}>
+            {t("discovery.nominate")}
+          </Button>
+        </Form>
+      ) : null}
+    </Card>
+  );
+}
+
+/** Approved best practices highlighted at the top of the home feed. */
+export function FeaturedCards({ cards }: { cards: { post: PostView; topic: string }[] }) {
+  const { t } = useT();
+  if (!cards.length) return null;
+  return (
+    <section aria-labelledby="feed-featured" className="mb-6" data-testid="featured-cards">
+      <h2 id="feed-featured" className="mb-2 text-sm font-semibold text-emerald-800">
+        {t("feed.featured")}
+      </h2>
+      <ul className="space-y-3">
+        {cards.map((c) => (
+          <li key={c.post.id} className="rounded-xl ring-2 ring-emerald-200">
+            <p className="px-4 pt-3 text-xs font-medium text-emerald-800">
+              <Link to={`/best-practices?topic=${encodeURIComponent(c.topic)}`} className="hover:underline">
+                {t("discovery.badge.approved", { topic: c.topic })}
+              </Link>
+            </p>
+            <PostCard post={c.post} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

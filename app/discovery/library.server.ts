@@ -1,0 +1,111 @@
+import { sql, type SQL } from "drizzle-orm";
+import { getDb, query, type Db, type DbOrTx } from "~/db/client.server";
+import { ts } from "~/db/sql.server";
+import { hydratePosts, type PostView } from "~/content/hydrate.server";
+import type { Viewer } from "~/policy/policy";
+import { readableContentCondition } from "~/policy/scopes.server";
+import { now } from "~/utils/clock.server";
+import { cleanQuery } from "~/utils/text";
+
+// The Best practices library and the loop's measures. Only amplified items appear:
+// approved, the approved version still current, re-verification not yet due, not deleted.
+
+/** The one definition of "amplified", on best_practices alias `bp` joined to content alias `c`. */
+export const amplifiedCondition = (at: Date, bp = "bp", c = "c"): SQL =>
+  sql`(${sql.raw(bp)}.status = 'approved' and ${sql.raw(bp)}.approved_version = ${sql.raw(c)}.version
+       and ${sql.raw(bp)}.reverify_at > ${ts(at)} and ${sql.raw(c)}.deleted_at is null)`;
+
+export type LibraryEntry = { post: PostView; topic: string; entryKind: string; approvedAt: string; reverifyAt: string; ownerName: string; viewers: number };
+
+const PAGE = 30;
+
+/**
+ * The library page: approved items the viewer may read, ranked by their decayed engagement
+ * (then newest approval), filtered by topic and words. It reads the small approved set
+ * through best_practices_org_status_idx, never the content table at large.
+ */
+export async function library(viewer: Viewer, opts: { topic?: string; q?: string; kind?: "practice" | "faq" } = {}, db?: Db) {
+  if (!viewer.orgId) return { entries: [] as LibraryEntry[], topics: [] as { topic: string }[] };
+  const d = db ?? (await getDb());
+  const at = now();
+  // Candidates in rank order straight from best_practices_org_rank_idx (a materialised, limited
+  // CTE, so the planner cannot trade the index order for a scan of every approved item), then the
+  // content checks; widened only when too few candidates survive them.
+  const bpConds: SQL[] = [sql`bp.org_id = ${viewer.orgId}`, sql`bp.status = 'approved'`, sql`bp.reverify_at > ${ts(at)}`];
+  if (opts.topic) bpConds.push(sql`bp.topic = ${opts.topic.toLowerCase()}`);
+  if (opts.kind) bpConds.push(sql`bp.entry_kind = ${opts.kind}`);
+  const conds: SQL[] = [amplifiedCondition(at), readableContentCondition(viewer, sql.raw("c"))];
+  const q = cleanQuery(opts.q ?? "");
+  if (q) conds.push(sql`(to_tsvector('simple', c.title || ' ' || c.body_text || ' ' || bp.topic) @@ websearch_to_tsquery('simple', ${q}) or bp.topic ilike ${`%${q.replace(/[%_\\]/g, "\\$&")}%`})`);
+  type Row = { id: string; topic: string; entry_kind: string; approved_at: string; reverify_at: string; owner_name: string | null; viewers: number | null };
+  const page = async (window: number) =>
+    query<Row>(
+      d,
+      sql`with bp as materialized (
+            select * from best_practices bp where ${sql.join(bpConds, sql` and `)} order by bp.rank desc, bp.content_id limit ${window})
+          select c.id, bp.topic, bp.entry_kind, bp.approved_at, bp.reverify_at, ow.name as owner_name,
+            (select e.viewers from engagement e where e.content_id = bp.content_id) as viewers
+          from bp join content c on c.id = bp.content_id left join users ow on ow.id = bp.owner_id
+          where ${sql.join(conds, sql` and `)}
+          order by bp.rank desc, bp.content_id limit ${PAGE}`,
+    );
+  const topicsQuery = query<{ topic: string }>(
+    d,
+    // Topic names only (curators' vocabulary, no counts): read from the small table, no content rows.
+    sql`select distinct bp.topic from best_practices bp
+        where bp.org_id = ${viewer.orgId} and bp.status = 'approved' and bp.reverify_at > ${ts(at)} and bp.topic <> ''
+        order by bp.topic limit 100`,
+  );
+  let rows: Row[] = [];
+  for (const window of [4 * PAGE, 40 * PAGE, 1_000_000]) {
+    rows = await page(window);
+    if (rows.length >= PAGE) break;
+  }
+  const topics = await topicsQuery;
+  const views = new Map((await hydratePosts(d, viewer, rows.map((r) => r.id))).map((v) => [v.id, v]));
+  const entries = rows.flatMap((r): LibraryEntry[] => {
+    const post = views.get(r.id);
+    return post
+      ? [{ post, topic: r.topic, entryKind: r.entry_kind, approvedAt: new Date(r.approved_at).toISOString(), reverifyAt: new Date(r.reverify_at).toISOString(), ownerName: r.owner_name ?? "", viewers: Number(r.viewers ?? 0) }]
+      : [];
+  });
+  return { entries, topics };
+}
+
+export type WorkingItem = { id: string; topic: string; excerpt: string };
+
+/**
+ * The digest's "What's working": items approved in (since, until] that the recipient may read.
+ * Passed to the digest by app/boot.server.ts, so notifications does not depend on discovery.
+ */
+export async function whatsWorking(db: DbOrTx, viewer: Viewer, since: Date, until: Date, limit = 5): Promise<WorkingItem[]> {
+  if (!viewer.orgId) return [];
+  const rows = await query<{ id: string; topic: string; excerpt: string }>(
+    db,
+    sql`select c.id, bp.topic, left(c.body_text, 200) as excerpt
+        from best_practices bp join content c on c.id = bp.content_id
+        where bp.org_id = ${viewer.orgId} and ${amplifiedCondition(until)} and bp.approved_at > ${ts(since)} and bp.approved_at <= ${ts(until)}
+          and ${readableContentCondition(viewer, sql.raw("c"))}
+        order by bp.approved_at desc, c.id limit ${limit}`,
+  );
+  return rows;
+}
+
+/** Status of one item for its page: approved and current, changed since approval, stale. */
+export async function approvalStatus(viewer: Viewer, contentId: string, db?: Db) {
+  const d = db ?? (await getDb());
+  const at = now();
+  const [r] = await query<{ status: string; approved_version: number | null; version: number; reverify_at: string | null; topic: string }>(
+    d,
+    sql`select bp.status, bp.approved_version, c.version, bp.reverify_at, bp.topic from best_practices bp join content c on c.id = bp.content_id
+        where bp.content_id = ${contentId} and bp.org_id = ${viewer.orgId ?? ""}`,
+  );
+  if (!r) return null;
+  if (r.status === "approved") {
+    if (r.approved_version !== r.version) return { state: "changed" as const, topic: r.topic };
+    if (r.reverify_at && new Date(r.reverify_at) <= at) return { state: "stale" as const, topic: r.topic };
+    return { state: "approved" as const, topic: r.topic };
+  }
+  if (r.status === "stale") return { state: "stale" as const, topic: r.topic };
+  return null;
+}

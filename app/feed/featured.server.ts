@@ -1,0 +1,36 @@
+import { sql } from "drizzle-orm";
+import { getDb, query, type Db } from "~/db/client.server";
+import { textArray, ts } from "~/db/sql.server";
+import { hydratePosts, type PostView } from "~/content/hydrate.server";
+import type { Viewer } from "~/policy/policy";
+import { readableContentCondition } from "~/policy/scopes.server";
+import { now } from "~/utils/clock.server";
+import { feedSources } from "./home-feed.server";
+
+// Highlighted cards on the home feed: approved best practices (current version, not due
+// for re-verification) in a space the viewer belongs to or follows, or on a topic they
+// follow. A small query of its own over best_practices, merged into the page by the route.
+
+export type FeaturedCard = { post: PostView; topic: string };
+
+export async function featuredCards(viewer: Viewer, opts: { limit?: number } = {}, db?: Db): Promise<FeaturedCard[]> {
+  if (!viewer.id || !viewer.orgId) return [];
+  const d = db ?? (await getDb());
+  const at = now();
+  const sources = await feedSources(d, viewer);
+  const rows = await query<{ id: string; topic: string }>(
+    d,
+    sql`select c.id, bp.topic from best_practices bp join content c on c.id = bp.content_id
+        where bp.org_id = ${viewer.orgId} and bp.status = 'approved' and bp.approved_version = c.version
+          and bp.reverify_at > ${ts(at)} and c.deleted_at is null and c.author_id <> ${viewer.id}
+          and (c.space_id = any(${textArray(sources.spaceIds)})
+               or exists (select 1 from follows f where f.user_id = ${viewer.id} and f.target_kind = 'topic' and f.target_id = bp.topic))
+          and ${readableContentCondition(viewer, sql.raw("c"))}
+        order by bp.approved_at desc, c.id limit ${opts.limit ?? 3}`,
+  );
+  const views = new Map((await hydratePosts(d, viewer, rows.map((r) => r.id))).map((v) => [v.id, v]));
+  return rows.flatMap((r) => {
+    const post = views.get(r.id);
+    return post ? [{ post, topic: r.topic }] : [];
+  });
+}

@@ -1,0 +1,150 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { Button, Card, EmptyState, FormError, Input, PageHeader, Select, SuccessNotice } from "~/components/ui";
+import { decide, reviewQueue } from "~/discovery/review.server";
+import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
+import { requireViewer } from "~/identity/request.server";
+import { authorizeOrg } from "~/policy/authorize.server";
+import { now } from "~/utils/clock.server";
+import { badRequest, parseForm } from "~/utils/forms.server";
+
+export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "review.title");
+
+const id = z.string().min(1).max(64);
+const reason = z.string().trim().min(1, "discovery.error.reasonRequired").max(1000);
+const DecisionForm = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("approve"),
+    contentId: id,
+    topic: z.string().trim().min(1, "discovery.error.topicRequired").max(40),
+    ownerId: id,
+    reverifyAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "discovery.error.reverifyPast"),
+  }),
+  z.object({ intent: z.literal("request_changes"), contentId: id, reason }),
+  z.object({ intent: z.literal("reject"), contentId: id, reason }),
+]);
+
+// Curators only: to everyone else the queue does not exist (404).
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { viewer } = await requireViewer(request);
+  authorizeOrg(viewer, "curate");
+  const items = await reviewQueue(viewer);
+  // default re-verify date: in six months
+  const defaultReverify = new Date(now().getTime() + 182 * 86_400_000).toISOString().slice(0, 10);
+  return json({ items, me: viewer.id, defaultReverify });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { viewer, locale } = await requireViewer(request);
+  authorizeOrg(viewer, "curate");
+  const parsed = await parseForm(request, DecisionForm, locale);
+  if (!parsed.ok) return badRequest(parsed);
+  const input = parsed.data;
+  const result = await decide(
+    viewer,
+    input.contentId,
+    input.intent === "approve"
+      ? // a date means "until the end of that day" (UTC)
+        { decision: "approve", topic: input.topic, ownerId: input.ownerId, reverifyAt: new Date(`${input.reverifyAt}T23:59:59.999Z`) }
+      : { decision: input.intent, reason: input.reason },
+  );
+  if (!result.ok) {
+    return badRequest({ errors: { [result.field]: translate(locale, result.error) }, values: { contentId: input.contentId } }, result.status);
+  }
+  return json({ ok: true as const, contentId: input.contentId });
+}
+
+const WHY: Record<string, MessageKey> = {
+  nominated: "review.why.nominated",
+  rising: "review.why.rising",
+  stale: "review.why.stale",
+  changed: "review.why.changed",
+  faq: "review.why.faq",
+};
+
+export default function ReviewQueuePage() {
+  const { items } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { t } = useT();
+  return (
+    <div className="mx-auto max-w-3xl">
+      <PageHeader title={t("review.title")} description={t("review.description")} />
+      {result && result.ok ? <SuccessNotice className="mb-4">{t("review.decided")}</SuccessNotice> : null}
+      {items.length === 0 ? (
+        <EmptyState title={t("review.emptyTitle")} description={t("review.emptyBody")} />
+      ) : (
+        <ul className="space-y-4" data-testid="review-queue">
+          {items.map((item) => (
+            <li key={item.id}>
+              <QueueCard item={item} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+type Item = ReturnType<typeof useLoaderData<typeof loader>>["items"][number];
+
+function QueueCard({ item }: { item: Item }) {
+  const { me, defaultReverify } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const { t } = useT();
+  const failed = result && !result.ok && result.values?.contentId === item.id ? result : null;
+  const errors: Record<string, string> = failed ? failed.errors : {};
+  const own = item.authorId === me;
+  return (
+    <Card className="space-y-3 p-4" data-testid={`queue-item-${item.id}`}>
+      <p className="flex flex-wrap gap-x-3 text-xs text-slate-600">
+        <span className="font-semibold text-slate-900">{t(WHY[item.reason] ?? "review.why.nominated")}</span>
+        <span>{item.kind}</span>
+        <span>{t("review.score", { score: item.score })}</span>
+        <span>{t("review.by", { name: item.authorName })}</span>
+      </p>
+      <blockquote className="line-clamp-4 border-l-4 border-slate-200 pl-3 text-sm text-slate-700">{item.excerpt}</blockquote>
+      {item.nominations.length ? (
+        <ul className="space-y-1 text-sm text-slate-600">
+          {item.nominations.map((n, i) => (
+            <li key={i}>{t("review.nomination", { name: n.name, reason: n.reason })}</li>
+          ))}
+        </ul>
+      ) : null}
+      <Link to={`/posts/${item.id}`} className="text-sm text-indigo-700 hover:underline">
+        {t("review.open")}
+      </Link>
+      {own ? null : (
+        <>
+          <FormError>{errors._form ?? errors.decision ?? errors.contentId}</FormError>
+          <Form method="post" className="grid gap-3 sm:grid-cols-3">
+            <input type="hidden" name="intent" value="approve" />
+            <input type="hidden" name="contentId" value={item.id} />
+            <Input label={t("review.topic")} name="topic" defaultValue={item.topic} maxLength={40} errors={errors.topic} />
+            <Select label={t("review.owner")} name="ownerId" defaultValue={item.authorId} errors={errors.ownerId}>
+              <option value={item.authorId}>{item.authorName}</option>
+              {me && me !== item.authorId ? <option value={me}>—</option> : null}
+            </Select>
+            <Input label={t("review.reverifyAt")} name="reverifyAt" type="date" defaultValue={defaultReverify} errors={errors.reverifyAt} />
+            <div className="sm:col-span-3">
+              <Button type="submit" size="sm" disabled={busy}>
+                {t("review.approve")}
+              </Button>
+            </div>
+          </Form>
+          <Form method="post" className="flex flex-wrap items-end gap-2">
+            <input type="hidden" name="contentId" value={item.id} />
+            <Input label={t("review.reason")} name="reason" maxLength={1000} errors={errors.reason} className="min-w-64 flex-1" />
+            <Button type="submit" name="intent" value="request_changes" size="sm" variant="secondary" disabled={busy}>
+              {t("review.requestChanges")}
+            </Button>
+            <Button type="submit" name="intent" value="reject" size="sm" variant="danger" disabled={busy}>
+              {t("review.reject")}
+            </Button>
+          </Form>
+        </>
+      )}
+    </Card>
+  );
+}
