@@ -60,7 +60,7 @@ export type Resource = SpaceFacts | ContentFacts | UserFacts | OrgFacts;
 
 export type SpaceAction = "read" | "list" | "join" | "request_join" | "leave" | "post" | "manage" | "review";
 export type ContentAction = "read" | "history" | "comment" | "react" | "edit" | "delete" | "restore" | "review" | "pin" | "label_topics";
-export type UserAction = "read" | "mention" | "deactivate" | "review";
+export type UserAction = "read" | "mention" | "deactivate" | "review" | "edit_profile" | "endorse";
 export type OrgAction =
   | "admin"
   | "invite"
@@ -71,6 +71,7 @@ export type OrgAction =
   | "view_analytics"
   | "view_dead_letters"
   | "manage_synonyms"
+  | "manage_skills"
   | "curate"
   | "create_space";
 
@@ -178,6 +179,10 @@ function userRules(v: Viewer, action: UserAction, u: UserFacts): boolean {
       return u.active && v.id !== u.id && canReadUser(v, u);
     case "deactivate":
       return has(v, "admin") && u.active && v.id !== u.id;
+    case "edit_profile": // one's own profile; org admins keep the org chart (manager) right
+      return u.active && (v.id === u.id || has(v, "admin")) && canReadUser(v, u);
+    case "endorse": // a colleague's skill, never one's own
+      return u.active && v.id !== u.id && canReadUser(v, u);
   }
 }
 
@@ -189,6 +194,7 @@ function orgRules(v: Viewer, action: OrgAction, o: OrgFacts): boolean {
     case "manage_spaces_any":
     case "view_dead_letters":
     case "manage_synonyms":
+    case "manage_skills":
       return has(v, "admin");
     case "compliance":
     case "manage_barriers":
