@@ -7,6 +7,7 @@ import { registerListeningConsumer } from "~/knowledge/listening.server";
 import { pushSynonyms } from "~/knowledge/synonyms.server";
 import { runDigests } from "~/notifications/digest.server";
 import { notifyFromEvents } from "~/notifications/notifications.server";
+import { registerExpertiseConsumer } from "~/people/expertise.server";
 import { registerConsumer } from "~/platform/outbox.server";
 import { startWorkers, stopWorkers } from "~/platform/workers.server";
 import { now } from "~/utils/clock.server";
@@ -21,6 +22,7 @@ export function registerConsumers() {
   registerConsumer({ name: "notifications", topics: ["content.created", "reaction.added"], handle: notifyFromEvents });
   registerSearchConsumer();
   registerListeningConsumer();
+  registerExpertiseConsumer();
 }
 
 const HOUR = 60 * 60_000;

@@ -1,6 +1,7 @@
 import { complianceEn } from "./messages/compliance";
 import { digestEn } from "./messages/digest";
 import { feedEn } from "./messages/feed";
+import { peopleEn } from "./messages/people";
 import { searchEn } from "./messages/search";
 import { spacesEn } from "./messages/spaces";
 
@@ -232,6 +233,7 @@ export const en = {
   ...searchEn,
   ...digestEn,
   ...spacesEn,
+  ...peopleEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -2,6 +2,7 @@ import type { MessageKey, Translation } from "./en";
 import { complianceFr } from "./messages/compliance";
 import { digestFr } from "./messages/digest";
 import { feedFr } from "./messages/feed";
+import { peopleFr } from "./messages/people";
 import { searchFr } from "./messages/search";
 import { spacesFr } from "./messages/spaces";
 
@@ -233,4 +234,5 @@ export const fr: Record<MessageKey, string> = {
   ...searchFr,
   ...digestFr,
   ...spacesFr,
+  ...peopleFr,
 } satisfies Translation;
