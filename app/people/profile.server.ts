@@ -9,7 +9,9 @@ import { can, type Viewer } from "~/policy/policy";
 import { readableUserCondition } from "~/policy/scopes.server";
 import { now } from "~/utils/clock.server";
 import { notFound } from "~/utils/http.server";
+import { getProfile } from "./directory.server";
 import { PeopleInputError } from "./errors.server";
+import { userExpertise } from "./expertise.server";
 
 // Profiles: bio, languages, manager and declared skills, edited as one versioned
 // record (archive subject kind "profile"), and endorsements of a colleague's skill.
@@ -237,6 +239,7 @@ export async function profileForEdit(viewer: Viewer, userId: string, db?: Db) {
   return {
     id: u.id,
     name: u.name,
+    managers: await managerOptions(d, viewer, userId),
     bio: u.bio,
     languages: u.languages,
     managerId: u.managerId,
@@ -244,4 +247,24 @@ export async function profileForEdit(viewer: Viewer, userId: string, db?: Db) {
     skillIds: await declaredSkillIds(d, userId),
     taxonomy,
   };
+}
+
+/** Everything the profile page shows, or 404 when the person is hidden from the viewer. */
+export async function profilePage(viewer: Viewer, id: string, db?: Db) {
+  const d = db ?? (await getDb());
+  const profile = await getProfile(viewer, id, d);
+  const [chart, skillList, expertise] = await Promise.all([
+    orgChart(d, viewer, id),
+    skillsOf(d, viewer, id),
+    userExpertise(d, profile.person.id ? viewer.orgId! : "", id),
+  ]);
+  return { ...profile, chart, skills: skillList, expertise };
+}
+
+/** People the editor can pick as a manager: visible, active, not the person themselves. */
+export async function managerOptions(db: DbOrTx, viewer: Viewer, userId: string): Promise<PersonLink[]> {
+  return query<PersonLink>(
+    db,
+    sql`select u.id, u.name, u.title from users u where ${readableUserCondition(viewer)} and u.status = 'active' and u.id <> ${userId} order by u.name limit 500`,
+  );
 }

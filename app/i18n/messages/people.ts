@@ -2,6 +2,8 @@
 // Merged into the catalogues in ../en.ts and ../fr.ts.
 
 export const peopleEn = {
+  "nav.skills": "Skills taxonomy",
+  "nav.myProfile": "My profile",
   // Profile page
   "profile.bio": "About",
   "profile.noBio": "No bio yet.",
@@ -114,6 +116,8 @@ export const peopleEn = {
 } as const;
 
 export const peopleFr = {
+  "nav.skills": "Référentiel de compétences",
+  "nav.myProfile": "Mon profil",
   "profile.bio": "À propos",
   "profile.noBio": "Pas encore de présentation.",
   "profile.edit": "Modifier le profil",
