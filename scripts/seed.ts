@@ -8,6 +8,7 @@ import { REACTIONS, setReaction } from "../app/content/content.server";
 import { createComment, createPost } from "../app/content/posts.server";
 import { testClock } from "../app/utils/clock.server";
 import { demoPosts, toDoc } from "./demo-content";
+import { seedPeople } from "./demo-people";
 import { createSpace, joinSpace, setMember } from "../app/spaces/spaces.server";
 import { createOrg, createUser, userCount } from "../app/identity/accounts.server";
 import type { OrgRole } from "../app/policy/roles";
@@ -93,6 +94,7 @@ export async function seedDemo(password = env().DEMO_PASSWORD): Promise<boolean>
   } finally {
     testClock.reset();
   }
+  await seedPeople(db, ids as Parameters<typeof seedPeople>[1]);
   return true;
 }
 
