@@ -18,7 +18,7 @@ test("carol adds FX to her profile, alice endorses it, and /experts finds carol 
   await carol.getByLabel("Bio").fill("Operations in Singapore. Now also covering FX settlement questions.");
   await carol.getByRole("checkbox", { name: "FX" }).check();
   await carol.getByRole("button", { name: "Save profile" }).click();
-  await expect(carol).toHaveURL(profileUrl);
+  await expect(carol).toHaveURL(profileUrl, { timeout: 30_000 });
   await expect(carol.getByTestId("bio")).toHaveText("Operations in Singapore. Now also covering FX settlement questions.");
   const fx = carol.locator('[data-skill="fx"]');
   await expect(fx).toContainText("0 endorsements");
