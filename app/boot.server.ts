@@ -11,6 +11,7 @@ import { pushSynonyms } from "~/knowledge/synonyms.server";
 import { runDigests } from "~/notifications/digest.server";
 import { runQaClock } from "~/qa/clock.server";
 import { notifyFromEvents } from "~/notifications/notifications.server";
+import { registerExpertiseConsumer } from "~/people/expertise.server";
 import { registerConsumer } from "~/platform/outbox.server";
 import { startWorkers, stopWorkers } from "~/platform/workers.server";
 import { now } from "~/utils/clock.server";
@@ -30,6 +31,7 @@ export function registerConsumers() {
     topics: ["content.created", "content.updated", "reaction.", "qa.vote.changed", "qa.answer.accepted", "discovery.saved", "discovery.unsaved"],
     handle: engagementFromEvents,
   });
+  registerExpertiseConsumer();
 }
 
 const HOUR = 60 * 60_000;

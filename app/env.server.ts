@@ -35,6 +35,8 @@ const schema = z.object({
   OUTBOX_TICK_MS: z.coerce.number().int().positive().default(200),
   OUTBOX_BACKOFF_MS: z.coerce.number().int().nonnegative().default(1000),
   MEILI_BIN: z.string().optional(),
+  // Inferred expertise halves in weight every this many days.
+  EXPERTISE_HALF_LIFE_DAYS: z.coerce.number().positive().max(3650).default(180),
   MEILI_INDEX_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]*$/, "letters, digits, - and _ only")

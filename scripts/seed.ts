@@ -10,6 +10,7 @@ import { now, testClock } from "../app/utils/clock.server";
 import { demoPosts, demoQuestions, toDoc } from "./demo-content";
 import { answerQuestion, askQuestion, commentOn, setAcceptedAnswer, vote } from "../app/qa/questions.server";
 import { runQaClock } from "../app/qa/clock.server";
+import { seedPeople } from "./demo-people";
 import { createSpace, joinSpace, setMember } from "../app/spaces/spaces.server";
 import { createOrg, createUser, userCount } from "../app/identity/accounts.server";
 import type { OrgRole } from "../app/policy/roles";
@@ -132,6 +133,7 @@ export async function seedDemo(password = env().DEMO_PASSWORD): Promise<boolean>
   } finally {
     testClock.reset();
   }
+  await seedPeople(db, ids as Parameters<typeof seedPeople>[1]);
   // route and escalate what is already due (the periodic job does this from now on)
   await runQaClock(db);
   await seedDiscovery(db, spaces, cv);

@@ -50,6 +50,11 @@ export type PersonDocument = {
   region: string;
   languages: string[];
   active: boolean;
+  bio: string;
+  /** declared skills: names and synonyms (French names, acronyms) */
+  skills: string[];
+  /** tags the person has expertise on, without "#" (declared skills' tags and inferred ones) */
+  expertiseTags: string[];
 };
 
 /** The subset of Meilisearch settings this module manages. */
@@ -113,8 +118,9 @@ export const indexDefinitions: Record<IndexName, IndexDefinition> = {
     name: 'people',
     primaryKey: 'id',
     settings: {
-      searchableAttributes: ['name', 'title', 'department', 'region', 'languages'],
-      filterableAttributes: ['orgId', 'department', 'region', 'active'],
+      // a skill or topic hit ranks with a name hit: the directory finds people by either
+      searchableAttributes: ['name', 'skills', 'expertiseTags', 'title', 'department', 'region', 'languages', 'bio'],
+      filterableAttributes: ['orgId', 'department', 'region', 'active', 'languages', 'id'],
       sortableAttributes: [],
       typoTolerance: { enabled: true },
     },

@@ -38,6 +38,9 @@ export const users = pgTable(
     region: text("region").notNull().default(""),
     languages: text("languages").array().notNull().default(sql`'{}'::text[]`),
     managerId: text("manager_id"),
+    // Profile (people capability): plain-text bio, and the version of the profile in the archive.
+    bio: text("bio").notNull().default(""),
+    profileVersion: integer("profile_version").notNull().default(0),
     locale: text("locale"),
     roles: text("roles").array().notNull().default(sql`'{member}'::text[]`),
     passwordHash: text("password_hash"),
@@ -588,5 +591,68 @@ export const bestPractices = pgTable(
     index("best_practices_org_status_idx").on(t.orgId, t.status, t.approvedAt.desc()),
     index("best_practices_org_rank_idx").on(t.orgId, t.status, t.rank.desc(), t.contentId),
     index("best_practices_reverify_idx").on(t.status, t.reverifyAt),
+  ],
+);
+
+// ---------- people: skills taxonomy, endorsements, expertise ----------
+
+// The org's skills taxonomy. `tag` is the hashtag (without #) a skill is known by in
+// Q&A and expertise; `synonyms` are other names people type (French names, acronyms);
+// `aliases` are tags of skills merged into this one. A merged skill keeps its row
+// (merged_into set) so old archive records still resolve.
+export const skills = pgTable(
+  "skills",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    name: text("name").notNull(),
+    tag: text("tag").notNull(),
+    synonyms: text("synonyms").array().notNull().default(sql`'{}'::text[]`),
+    aliases: text("aliases").array().notNull().default(sql`'{}'::text[]`),
+    mergedInto: text("merged_into"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("skills_org_tag_key").on(t.orgId, t.tag), index("skills_org_name_idx").on(t.orgId, sql`lower(${t.name})`)],
+);
+
+export const userSkills = pgTable(
+  "user_skills",
+  {
+    userId: text("user_id").notNull().references(() => users.id),
+    skillId: text("skill_id").notNull().references(() => skills.id),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.skillId] }), index("user_skills_skill_idx").on(t.skillId)],
+);
+
+export const endorsements = pgTable(
+  "endorsements",
+  {
+    userId: text("user_id").notNull().references(() => users.id),
+    skillId: text("skill_id").notNull().references(() => skills.id),
+    endorserId: text("endorser_id").notNull().references(() => users.id),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.skillId, t.endorserId] }), index("endorsements_endorser_idx").on(t.endorserId)],
+);
+
+// One row per piece of evidence behind a person's expertise on a tag ("#kyc"): an
+// accepted answer, a vote on an answer, an endorsement, an approved best practice.
+// The outbox consumer inserts, updates or deletes single rows, so expertise is kept
+// current incrementally; scores decay from `at` when read.
+export const expertiseEvidence = pgTable(
+  "expertise_evidence",
+  {
+    orgId: text("org_id").notNull(),
+    userId: text("user_id").notNull().references(() => users.id),
+    tag: text("tag").notNull(),
+    kind: text("kind").notNull(), // accepted | vote | endorsement | best_practice
+    sourceId: text("source_id").notNull(),
+    weight: integer("weight").notNull(),
+    at: ts("at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.tag, t.kind, t.sourceId] }),
+    index("expertise_evidence_org_tag_idx").on(t.orgId, t.tag),
   ],
 );

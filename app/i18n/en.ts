@@ -2,6 +2,7 @@ import { complianceEn } from "./messages/compliance";
 import { digestEn } from "./messages/digest";
 import { discoveryEn } from "./messages/discovery";
 import { feedEn } from "./messages/feed";
+import { peopleEn } from "./messages/people";
 import { searchEn } from "./messages/search";
 import { qaEn } from "./messages/qa";
 import { spacesEn } from "./messages/spaces";
@@ -236,6 +237,7 @@ export const en = {
   ...digestEn,
   ...discoveryEn,
   ...spacesEn,
+  ...peopleEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -3,6 +3,7 @@ import { complianceFr } from "./messages/compliance";
 import { digestFr } from "./messages/digest";
 import { discoveryFr } from "./messages/discovery";
 import { feedFr } from "./messages/feed";
+import { peopleFr } from "./messages/people";
 import { searchFr } from "./messages/search";
 import { qaFr } from "./messages/qa";
 import { spacesFr } from "./messages/spaces";
@@ -237,4 +238,5 @@ export const fr: Record<MessageKey, string> = {
   ...digestFr,
   ...discoveryFr,
   ...spacesFr,
+  ...peopleFr,
 } satisfies Translation;

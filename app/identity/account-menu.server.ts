@@ -6,6 +6,7 @@ export type MenuLink = { to: string; label: MessageKey };
 const GATED: { to: string; label: MessageKey; action: OrgAction }[] = [
   { to: "/admin/users", label: "nav.adminUsers", action: "admin" },
   { to: "/admin/synonyms", label: "nav.synonyms", action: "manage_synonyms" },
+  { to: "/admin/skills", label: "nav.skills", action: "manage_skills" },
   { to: "/admin/outbox", label: "nav.outbox", action: "view_dead_letters" },
   { to: "/compliance", label: "nav.compliance", action: "compliance" },
   { to: "/analytics", label: "nav.analytics", action: "view_analytics" },
@@ -15,6 +16,7 @@ const GATED: { to: string; label: MessageKey; action: OrgAction }[] = [
 /** The account menu: the policy decides which privileged pages a person is offered. */
 export function shellMenu(viewer: Viewer): MenuLink[] {
   const links: MenuLink[] = [
+    ...(viewer.id ? [{ to: `/people/${viewer.id}`, label: "nav.myProfile" as const }] : []),
     { to: "/settings/sessions", label: "user.mySessions" },
     { to: "/settings/notifications", label: "nav.notificationSettings" },
     { to: "/settings/watchlist", label: "nav.watchlist" },

@@ -108,15 +108,30 @@ export async function countContent(db: DbOrTx): Promise<number> {
   return Number(r.n);
 }
 
-type PersonRow = { id: string; org_id: string; name: string; title: string; department: string; region: string; languages: string[]; status: string };
+type PersonRow = {
+  id: string;
+  org_id: string;
+  name: string;
+  title: string;
+  department: string;
+  region: string;
+  languages: string[];
+  status: string;
+  bio: string;
+  skills: string[] | null;
+  skill_tags: string[] | null;
+  evidence_tags: string[] | null;
+};
+
+const PEOPLE_SELECT = sql`select u.id, u.org_id, u.name, u.title, u.department, u.region, u.languages, u.status, u.bio,
+    (select array_agg(x) from (select s.name as x from user_skills us join skills s on s.id = us.skill_id where us.user_id = u.id
+       union select unnest(s.synonyms) from user_skills us join skills s on s.id = us.skill_id where us.user_id = u.id) names) as skills,
+    (select array_agg(s.tag) from user_skills us join skills s on s.id = us.skill_id where us.user_id = u.id) as skill_tags,
+    (select array_agg(tag) from (select e.tag from expertise_evidence e where e.user_id = u.id group by e.tag having sum(e.weight) > 0) t) as evidence_tags
+  from users u`;
 
 export async function peopleDocuments(db: DbOrTx, ids?: string[]): Promise<PersonDocument[]> {
-  const rows = await query<PersonRow>(
-    db,
-    ids
-      ? sql`select id, org_id, name, title, department, region, languages, status from users where id = any(${textArray(ids)})`
-      : sql`select id, org_id, name, title, department, region, languages, status from users`,
-  );
+  const rows = await query<PersonRow>(db, ids ? sql`${PEOPLE_SELECT} where u.id = any(${textArray(ids)})` : PEOPLE_SELECT);
   return rows.map((r) => ({
     id: r.id,
     orgId: r.org_id,
@@ -126,6 +141,9 @@ export async function peopleDocuments(db: DbOrTx, ids?: string[]): Promise<Perso
     region: r.region,
     languages: r.languages ?? [],
     active: r.status === "active",
+    bio: r.bio ?? "",
+    skills: r.skills ?? [],
+    expertiseTags: [...new Set([...(r.skill_tags ?? []), ...(r.evidence_tags ?? []).map((t) => t.replace(/^#/, ""))])],
   }));
 }
 

@@ -27,11 +27,17 @@ export async function getProfile(viewer: Viewer, id: string, db?: Db) {
   const d = db ?? (await getDb());
   const facts = await loadUserFacts(d, id);
   authorize(viewer, "read", facts);
-  const [row] = await query<PersonSummary & { languages: string[]; status: string; following: boolean }>(
+  const [row] = await query<PersonSummary & { languages: string[]; status: string; following: boolean; bio: string }>(
     d,
-    sql`select u.id, u.name, u.title, u.department, u.region, u.languages, u.status,
+    sql`select u.id, u.name, u.title, u.department, u.region, u.languages, u.status, u.bio,
           exists (select 1 from follows f where f.user_id = ${viewer.id ?? ""} and f.target_kind = 'user' and f.target_id = u.id) as following
         from users u where u.id = ${id}`,
   );
-  return { person: row, canMention: can(viewer, "mention", facts), isSelf: viewer.id === id };
+  return {
+    person: row,
+    canMention: can(viewer, "mention", facts),
+    canEdit: can(viewer, "edit_profile", facts),
+    canEndorse: can(viewer, "endorse", facts),
+    isSelf: viewer.id === id,
+  };
 }

@@ -99,7 +99,7 @@ export type ContentAction =
   | "share"
   | "nominate"
   | "curate";
-export type UserAction = "read" | "mention" | "deactivate" | "review";
+export type UserAction = "read" | "mention" | "deactivate" | "review" | "edit_profile" | "endorse";
 export type OrgAction =
   | "admin"
   | "invite"
@@ -110,6 +110,7 @@ export type OrgAction =
   | "view_analytics"
   | "view_dead_letters"
   | "manage_synonyms"
+  | "manage_skills"
   | "curate"
   | "create_space";
 
@@ -251,6 +252,10 @@ function userRules(v: Viewer, action: UserAction, u: UserFacts): boolean {
       return u.active && v.id !== u.id && canReadUser(v, u);
     case "deactivate":
       return has(v, "admin") && u.active && v.id !== u.id;
+    case "edit_profile": // one's own profile; org admins keep the org chart (manager) right
+      return u.active && (v.id === u.id || has(v, "admin")) && canReadUser(v, u);
+    case "endorse": // a colleague's skill, never one's own
+      return u.active && v.id !== u.id && canReadUser(v, u);
   }
 }
 
@@ -262,6 +267,7 @@ function orgRules(v: Viewer, action: OrgAction, o: OrgFacts): boolean {
     case "manage_spaces_any":
     case "view_dead_letters":
     case "manage_synonyms":
+    case "manage_skills":
       return has(v, "admin");
     case "compliance":
     case "manage_barriers":

@@ -1,4 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { idParam } from "~/utils/path-params.server";
 import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { QuestionThread } from "~/components/question-thread";
@@ -27,7 +28,7 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
-  return json(await questionPage(viewer, params.id ?? ""));
+  return json(await questionPage(viewer, idParam(params)));
 }
 
 const id = z.string().min(1).max(64);
@@ -63,7 +64,7 @@ const Intent = z.discriminatedUnion("intent", [
 /** Every intent acts on the question `params.id`, or on one of its answers or comments. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
-  const qid = params.id ?? "";
+  const qid = idParam(params);
   const parsed = await parseForm(request, Intent, locale);
   if (!parsed.ok) return badRequest(parsed);
   const input = parsed.data;

@@ -125,7 +125,7 @@ describe('startMeilisearch', () => {
 
     const people = await client.index(indexUid('people')).getSettings();
     expect(people.searchableAttributes).toEqual(indexDefinitions.people.settings.searchableAttributes);
-    expect(sorted(people.filterableAttributes)).toEqual(sorted(['orgId', 'department', 'region', 'active']));
+    expect(sorted(people.filterableAttributes)).toEqual(sorted(['orgId', 'department', 'region', 'active', 'languages', 'id']));
     expect(people.typoTolerance?.enabled).toBe(true);
     expect((await client.getRawIndex(indexUid('people'))).primaryKey).toBe('id');
   });

@@ -1,0 +1,63 @@
+import { expect, test } from "./fixtures";
+
+// Issue 11, people part: a member edits her profile (bio, skill), a colleague endorses
+// the skill, and /experts finds her by a misspelt skill and ranks her first; across the
+// Research | Investment Banking wall the directory never shows the other side.
+
+test("carol adds FX to her profile, alice endorses it, and /experts finds carol first for a misspelt 'foreign exchnage'", async ({ asUser }) => {
+  const carol = await asUser("carol");
+  await carol.goto("/");
+  await carol.waitForLoadState("networkidle");
+  await expect(async () => {
+    await carol.getByRole("button", { name: /Account menu/ }).click();
+    await carol.getByRole("link", { name: "My profile" }).click({ timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
+  await expect(carol.getByRole("heading", { level: 1 })).toHaveText("Carol Nguyen");
+  const profileUrl = carol.url();
+  await carol.getByRole("link", { name: "Edit profile" }).click();
+  await carol.getByLabel("Bio").fill("Operations in Singapore. Now also covering FX settlement questions.");
+  await carol.getByRole("checkbox", { name: "FX" }).check();
+  await carol.getByRole("button", { name: "Save profile" }).click();
+  await expect(carol).toHaveURL(profileUrl, { timeout: 30_000 });
+  await expect(carol.getByTestId("bio")).toHaveText("Operations in Singapore. Now also covering FX settlement questions.");
+  const fx = carol.locator('[data-skill="fx"]');
+  await expect(fx).toContainText("0 endorsements");
+  // no endorse button on one's own skills
+  await expect(fx.getByRole("button")).toHaveCount(0);
+
+  const alice = await asUser("alice");
+  await alice.goto(profileUrl);
+  await alice.waitForLoadState("networkidle");
+  await alice.getByRole("button", { name: "Endorse Carol Nguyen for FX" }).click();
+  await expect(alice.getByRole("button", { name: "Withdraw your endorsement of Carol Nguyen for FX" })).toBeVisible();
+  await alice.reload();
+  await expect(alice.locator('[data-skill="fx"]')).toContainText("1 endorsement");
+  // the expertise consumer counts it (outbox), and the profile says so in words
+  await expect(async () => {
+    await alice.reload();
+    await expect(alice.locator('[data-expertise="#fx"]')).toContainText("1 endorsement for #fx in the last 90 days", { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+
+  await alice.goto("/experts");
+  await alice.getByRole("searchbox", { name: "Skill, topic or name" }).fill("foreign exchnage");
+  await alice.getByRole("button", { name: "Find experts" }).click();
+  await expect(alice).toHaveURL(/\/experts\?q=foreign\+exchnage/);
+  await expect(alice.getByText("Ranked by expertise on #fx")).toBeVisible();
+  const first = alice.getByTestId("experts").locator("li").first();
+  await expect(first).toContainText("Carol Nguyen");
+  await expect(first.getByRole("link", { name: "Ask Carol Nguyen a question" })).toHaveAttribute("href", /\/questions\/new\?to=/);
+});
+
+test("across the wall: bob never sees ivan in /experts, alice does", async ({ asUser }) => {
+  const alice = await asUser("alice");
+  await alice.goto("/experts?q=M%26A");
+  await expect(alice.getByTestId("experts")).toContainText("Ivan Petrov");
+  const bob = await asUser("bob");
+  for (const q of ["M%26A", "ivan", "Petrov", ""]) {
+    const res = await bob.goto(`/experts?q=${q}`);
+    expect(res?.status()).toBe(200);
+    await expect(bob.locator("main")).not.toContainText("Ivan Petrov");
+  }
+  // and the department filter offers nothing from the other side
+  await expect(bob.getByRole("combobox", { name: /Department/ }).locator("option", { hasText: "Investment Banking" })).toHaveCount(0);
+});
