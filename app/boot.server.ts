@@ -1,3 +1,5 @@
+import { applyAnalyticsEvents, ANALYTICS_TOPICS } from "~/analytics/events.server";
+import { runAnalyticsRollups } from "~/analytics/rollup.server";
 import { getDbHandle } from "~/db/client.server";
 import { env } from "~/env.server";
 import { createDailyCheckpoints } from "~/compliance/verify.server";
@@ -21,6 +23,8 @@ export function registerConsumers() {
   registerConsumer({ name: "notifications", topics: ["content.created", "reaction.added"], handle: notifyFromEvents });
   registerSearchConsumer();
   registerListeningConsumer();
+  // derived figures must converge: never dead-letter
+  registerConsumer({ name: "analytics", topics: ANALYTICS_TOPICS, handle: applyAnalyticsEvents, maxAttempts: Infinity, batchSize: 500 });
 }
 
 const HOUR = 60 * 60_000;
@@ -47,6 +51,7 @@ export function startBackground() {
     jobs: [
       { name: "checkpoints", everyMs: HOUR, run: (db) => createDailyCheckpoints(db) },
       { name: "digests", everyMs: 15 * 60_000, run: (db) => runDigests(now(), db) },
+      { name: "analytics-rollup", everyMs: 10 * 60_000, run: (db) => runAnalyticsRollups(db, now()) },
     ],
   });
 }
