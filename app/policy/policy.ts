@@ -56,11 +56,15 @@ export type UserFacts = {
 
 export type OrgFacts = { kind: "org"; id: string };
 
-export type Resource = SpaceFacts | ContentFacts | UserFacts | OrgFacts;
+/** A manager's reporting line (everyone under them through users.manager_id), for team analytics. */
+export type LineFacts = { kind: "line"; orgId: string; managerId: string; reports: number };
+
+export type Resource = SpaceFacts | ContentFacts | UserFacts | OrgFacts | LineFacts;
 
 export type SpaceAction = "read" | "list" | "join" | "request_join" | "leave" | "post" | "manage" | "review";
 export type ContentAction = "read" | "history" | "comment" | "react" | "edit" | "delete" | "restore" | "review" | "pin" | "label_topics";
-export type UserAction = "read" | "mention" | "deactivate" | "review";
+export type UserAction = "read" | "mention" | "deactivate" | "review" | "view_analytics";
+export type LineAction = "view_analytics";
 export type OrgAction =
   | "admin"
   | "invite"
@@ -80,7 +84,9 @@ export type ActionFor<R extends Resource> = R extends SpaceFacts
     ? ContentAction
     : R extends UserFacts
       ? UserAction
-      : OrgAction;
+      : R extends LineFacts
+        ? LineAction
+        : OrgAction;
 
 // ---------- small predicates ----------
 
@@ -178,6 +184,16 @@ function userRules(v: Viewer, action: UserAction, u: UserFacts): boolean {
       return u.active && v.id !== u.id && canReadUser(v, u);
     case "deactivate":
       return has(v, "admin") && u.active && v.id !== u.id;
+    case "view_analytics": // each person sees their own figures, nobody else's
+      return v.id === u.id;
+  }
+}
+
+function lineRules(v: Viewer, action: LineAction, l: LineFacts): boolean {
+  if (!sameOrg(v, l.orgId)) return false;
+  switch (action) {
+    case "view_analytics": // a manager sees their own reporting line only (aggregates, suppressed below K)
+      return v.id === l.managerId && l.reports > 0;
   }
 }
 
@@ -214,6 +230,8 @@ export function can<R extends Resource>(viewer: Viewer, action: ActionFor<R>, re
       return userRules(viewer, action as UserAction, resource);
     case "org":
       return orgRules(viewer, action as OrgAction, resource);
+    case "line":
+      return lineRules(viewer, action as LineAction, resource);
   }
 }
 
