@@ -1,3 +1,4 @@
+import { analyticsEn } from "./messages/analytics";
 import { complianceEn } from "./messages/compliance";
 import { digestEn } from "./messages/digest";
 import { feedEn } from "./messages/feed";
@@ -232,6 +233,7 @@ export const en = {
   ...searchEn,
   ...digestEn,
   ...spacesEn,
+  ...analyticsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import type { MessageKey, Translation } from "./en";
+import { analyticsFr } from "./messages/analytics";
 import { complianceFr } from "./messages/compliance";
 import { digestFr } from "./messages/digest";
 import { feedFr } from "./messages/feed";
@@ -233,4 +234,5 @@ export const fr: Record<MessageKey, string> = {
   ...searchFr,
   ...digestFr,
   ...spacesFr,
+  ...analyticsFr,
 } satisfies Translation;

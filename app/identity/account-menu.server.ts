@@ -17,6 +17,7 @@ export function shellMenu(viewer: Viewer): MenuLink[] {
     { to: "/settings/sessions", label: "user.mySessions" },
     { to: "/settings/notifications", label: "nav.notificationSettings" },
     { to: "/settings/watchlist", label: "nav.watchlist" },
+    { to: "/analytics/me", label: "nav.myAnalytics" },
   ];
   if (!viewer.orgId) return links;
   const org = orgFacts(viewer.orgId);
