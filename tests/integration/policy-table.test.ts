@@ -104,6 +104,17 @@ const USER_ROWS: Row[] = [
   ["dave", "mention", []],
   ["dave", "deactivate", []],
   ["dave", "review", ["compliance"]],
+  // each person sees their own analytics figures, nobody else's
+  ["alice", "view_analytics", ["alice"]],
+  ["bob", "view_analytics", ["bob"]],
+  ["ivan", "view_analytics", ["ivan"]],
+  ["dave", "view_analytics", []],
+];
+
+// A reporting line: only its own manager sees its analytics, and only when it has reports.
+const LINE_ROWS: Row[] = [
+  ["aliceLine", "view_analytics", ["alice"]],
+  ["bobEmptyLine", "view_analytics", []],
 ];
 
 const ORG_ROWS: Row[] = [
@@ -134,6 +145,8 @@ beforeAll(async () => {
   for (const [k, p] of Object.entries(world.posts)) resources[k] = facts.get(p.id)!;
   for (const k of ["alice", "bob", "ivan", "dave"] as const) resources[k] = (await loadUserFacts(world.db, world.users[k].id))!;
   resources.org = orgFacts(world.org.id);
+  resources.aliceLine = { kind: "line", orgId: world.org.id, managerId: world.users.alice.id, reports: 3 };
+  resources.bobEmptyLine = { kind: "line", orgId: world.org.id, managerId: world.users.bob.id, reports: 0 };
 });
 
 describe.each([
@@ -141,6 +154,7 @@ describe.each([
   ["content", CONTENT_ROWS],
   ["user", USER_ROWS],
   ["org", ORG_ROWS],
+  ["line", LINE_ROWS],
 ] as const)("policy table: %s", (_kind, rows) => {
   it.each(rows)("%s × %s", (resource, action, allowed) => {
     const r = resources[resource];
