@@ -12,6 +12,7 @@ import { createSpace, joinSpace, setMember } from "../app/spaces/spaces.server";
 import { createOrg, createUser, userCount } from "../app/identity/accounts.server";
 import type { OrgRole } from "../app/policy/roles";
 import { loadViewer } from "../app/policy/viewer.server";
+import { seedAnalyticsBackfill } from "./seed-analytics";
 
 export const DEMO_PERSONAS: { email: string; name: string; roles: OrgRole[]; title: string; department: string; region: string; languages: string[]; locale: string | null }[] = [
   { email: "admin@demo.test", name: "Adèle Martin", roles: ["admin", "member"], title: "Head of Digital Workplace", department: "IT", region: "Paris", languages: ["fr", "en"], locale: null },
@@ -93,6 +94,8 @@ export async function seedDemo(password = env().DEMO_PASSWORD): Promise<boolean>
   } finally {
     testClock.reset();
   }
+  // colleagues, a reporting line under Carol and five weeks of activity for the analytics dashboards
+  await seedAnalyticsBackfill(db, org.id, ids, { open: openSpaces.map((k) => spaces[k].id), research: spaces.research.id });
   return true;
 }
 
