@@ -59,6 +59,9 @@ if (Number(a) === 0) {
     created_at = now() - interval '400 days' where org_id = ${org}`);
   await db.execute(sql`update users set manager_id = null where org_id = ${org} and manager_id = id`);
   await db.execute(sql`update users set roles = '{hr,member}' where id = ${prefix + "-u2"}`);
+  // a half-finished earlier load leaves nothing behind
+  await db.execute(sql`delete from reactions where user_id like ${prefix + "-%"}`);
+  await db.execute(sql`delete from content where org_id = ${org} and kind in ('question', 'answer')`);
   // questions and answers: 50,000 questions, 80,000 answers across the year
   await db.execute(sql`insert into content (id, org_id, kind, space_id, author_id, body_json, body_text, created_at, updated_at)
     select ${prefix} || '-q' || g, ${org}, 'question', ${prefix} || '-s' || (1 + g % 2000), ${prefix} || '-u' || (1 + (g::bigint * 7907) % ${USERS}),
