@@ -168,11 +168,10 @@ export async function buildDashboard(db: DbOrTx, viewer: Viewer, orgId: string, 
   const prev = previousRange(range);
   const [dim, grp] = scope.kind === "org" ? ["org", "all"] : ["line", scope.managerId];
   const isOrg = scope.kind === "org";
-  const [main, departments, regions, spaces, matrix, tags, spaceRows] = await Promise.all([
+  const [main, departments, regions, matrix, tags, spaceRows] = await Promise.all([
     readCells(db, orgId, dim, prev.from, range.to, { grp }),
     isOrg ? readCells(db, orgId, "department", range.from, range.to, { metrics: [...TEAM_METRICS, "q_accepted"] }) : [],
     isOrg ? readCells(db, orgId, "region", range.from, range.to, { metrics: TEAM_METRICS }) : [],
-    isOrg ? readCells(db, orgId, "space", range.from, range.to, { metrics: ["contributions", "posts", "questions", "q_answered"] }) : [],
     isOrg ? readCells(db, orgId, "matrix", range.from, range.to) : [],
     isOrg ? readCells(db, orgId, "tag", range.to, range.to) : [],
     isOrg
@@ -247,22 +246,26 @@ export async function buildDashboard(db: DbOrTx, viewer: Viewer, orgId: string, 
         for (const g of groups) maturity.push({ group: g, maturity: placeStage(maturityInputs(headline(pub, range.weeks, g, settings), null)) });
       }
     }
-    // spaces: not disjoint (one person writes in many); spaces the viewer may not list are withheld
+    // spaces: not disjoint (one person writes in many); spaces the viewer may not list are withheld.
+    // Thousands of spaces: suppressed and summed in SQL (the same rules as publish(), see spaceBreakdown).
     const listable = new Set(
       spaceRows
         .filter((s) => can(viewer, "list", { kind: "space", id: s.id, orgId, visibility: s.visibility as "open", joinPolicy: "open", allowedDepartments: s.allowed_departments ?? [] }))
         .map((s) => s.id),
     );
     const names = new Map(spaceRows.map((s) => [s.id, s.name]));
-    const hidden = new Set(spaces.map((r) => r.grp).filter((g) => !listable.has(g)));
-    const spacePub = publish(spaces, range.weeks, k, { disjoint: false, populations: false, hidden });
-    const spaceRowsOut = [...new Set(spaces.map((r) => r.grp))]
-      .filter((g) => listable.has(g))
-      .map((g) => {
-        const c = sum(spacePub, range.weeks, g, "contributions");
-        const q = sum(spacePub, range.weeks, g, "questions");
-        note(c);
-        return [names.get(g) ?? g, c.value, sum(spacePub, range.weeks, g, "posts").value, q.value, pct(ratio(sum(spacePub, range.weeks, g, "q_answered").value, q.value))];
+    const hidden = spaceRows.filter((s) => !listable.has(s.id)).map((s) => s.id);
+    const bySpace = new Map<string, Map<string, { value: number | null; partial: boolean }>>();
+    for (const r of await spaceBreakdown(db, orgId, range, k, hidden)) {
+      if (!bySpace.has(r.grp)) bySpace.set(r.grp, new Map());
+      bySpace.get(r.grp)!.set(r.metric, { value: r.value === null ? null : Number(r.value), partial: r.partial });
+    }
+    const spaceRowsOut = [...bySpace]
+      .filter(([g]) => listable.has(g))
+      .map(([g, m]) => {
+        const v = (metric: string) => m.get(metric) ?? { value: 0, partial: false };
+        note(v("contributions"));
+        return [names.get(g) ?? g, v("contributions").value, v("posts").value, v("questions").value, pct(ratio(v("q_answered").value, v("questions").value))];
       })
       .sort((a, b) => Number(b[1] ?? -1) - Number(a[1] ?? -1))
       .slice(0, 15);
@@ -320,6 +323,42 @@ export async function buildDashboard(db: DbOrTx, viewer: Viewer, orgId: string, 
     rows: maturity.map((m) => [m.group, m.maturity.stage, pct(m.maturity.inputs.engagedRate), pct(m.maturity.inputs.contributorRate), pct(m.maturity.inputs.answerRate), pct(m.maturity.inputs.crossShare)]),
   });
   return { scope: scope.kind, range, previous: prev, k, kpis, charts, maturity, coverage, suppressedAny };
+}
+
+/**
+ * The space breakdown over the range, in SQL: per (week, metric) an atom from 1..K-1 people
+ * or of a hidden space is withheld; if any non-zero atom is withheld, the smallest published
+ * non-zero atom is withheld too (spaces share people, so the remainder needs one cell of at
+ * least K people, as in complement() with disjoint = false); answered questions follow the
+ * space's questions atom; the range figure sums published atoms only.
+ */
+async function spaceBreakdown(db: DbOrTx, orgId: string, range: WeekRange, k: number, hidden: string[]) {
+  const hiddenList = hidden.length ? sql`grp in (${sql.join(hidden.map((h) => sql`${h}`), sql`, `)})` : sql`false`;
+  return query<{ grp: string; metric: string; value: number | null; partial: boolean }>(
+    db,
+    sql`with atoms as (
+          select week, grp, metric, value, people, ((people > 0 and people < ${k}) or ${hiddenList}) as primary_s
+          from analytics_cells
+          where org_id = ${orgId} and dim = 'space' and week >= ${range.from}::date and week <= ${range.to}::date
+            and metric in ('contributions', 'posts', 'questions', 'q_answered')
+        ), part as (
+          select *,
+            max(case when primary_s and (people > 0 or value <> 0) then people end) over (partition by week, metric) as rem,
+            row_number() over (partition by week, metric
+              order by case when not primary_s and (people > 0 or value <> 0) then 0 else 1 end, people, value, grp) as rk
+          from atoms
+        ), pub as (
+          select week, grp, metric, value, people,
+            primary_s or (rem is not null and rem < ${k} and rk = 1 and not primary_s and (people > 0 or value <> 0)) as s
+          from part
+        ), tied as (
+          select p.week, p.grp, p.metric, p.value, p.people,
+            p.s or (p.metric = 'q_answered' and coalesce(q.s, true)) as s
+          from pub p left join pub q on q.week = p.week and q.grp = p.grp and q.metric = 'questions'
+        )
+        select grp, metric, sum(value) filter (where not s) as value, bool_or(s and (value <> 0 or people > 0)) as partial
+        from tied group by grp, metric`,
+  );
 }
 
 function maturityInputs(h: ReturnType<typeof headline>, crossShare: number | null) {
