@@ -24,7 +24,7 @@ export function registerConsumers() {
   registerSearchConsumer();
   registerListeningConsumer();
   // derived figures must converge: never dead-letter
-  registerConsumer({ name: "analytics", topics: ANALYTICS_TOPICS, handle: applyAnalyticsEvents, maxAttempts: Infinity, batchSize: 500 });
+  registerConsumer({ name: "analytics", topics: ANALYTICS_TOPICS, handle: applyAnalyticsEvents, maxAttempts: Infinity, batchSize: 200 });
 }
 
 const HOUR = 60 * 60_000;

@@ -14,16 +14,24 @@ export const ANALYTICS_TOPICS = ["content.created", "content.deleted", "content.
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 
 export async function applyAnalyticsEvents(events: OutboxEvent[], tx: Tx) {
+  // content events: the item's own week, and for an answer the week its question was asked
+  // (Q&A cohort) — read for the whole batch at once (PGlite has one connection to share)
+  const contentIds = events.filter((e) => e.topic.startsWith("content.")).map((e) => e.subjectId);
+  const contentDays = new Map<string, Date[]>();
+  if (contentIds.length) {
+    const rows = await query<{ id: string; created_at: string | Date; parent_at: string | Date | null }>(
+      tx,
+      sql`select c.id, c.created_at, p.created_at as parent_at from content c left join content p on p.id = c.parent_id
+          where c.id in (${sql.join(contentIds.map((i) => sql`${i}`), sql`, `)})`,
+    );
+    for (const r of rows) contentDays.set(r.id, [new Date(r.created_at), ...(r.parent_at ? [new Date(r.parent_at)] : [])]);
+  }
+  const dirty = new Map<string, (Date | string)[]>();
   for (const e of events) {
     const p = e.payload;
     const days: (Date | string)[] = [e.createdAt];
     if (e.topic.startsWith("content.")) {
-      // the item's own week, and for an answer the week its question was asked (Q&A cohort)
-      const rows = await query<{ created_at: string | Date; parent_at: string | Date | null }>(
-        tx,
-        sql`select c.created_at, p.created_at as parent_at from content c left join content p on p.id = c.parent_id where c.id = ${e.subjectId}`,
-      );
-      for (const r of rows) days.push(new Date(r.created_at), ...(r.parent_at ? [new Date(r.parent_at)] : []));
+      days.push(...(contentDays.get(e.subjectId) ?? []));
     } else if (e.topic === "reaction.removed") {
       // the reaction row is gone: its week is the one it was added in (from the archive)
       const [r] = await query<{ at: string | Date | null }>(
@@ -60,6 +68,7 @@ export async function applyAnalyticsEvents(events: OutboxEvent[], tx: Tx) {
         for (const g of gone) days.push(new Date(g.at));
       }
     }
-    await markDirty(tx, e.orgId, days);
+    dirty.set(e.orgId, [...(dirty.get(e.orgId) ?? []), ...days]);
   }
+  for (const [orgId, days] of dirty) await markDirty(tx, orgId, days);
 }
