@@ -1,3 +1,5 @@
+import { applyAnalyticsEvents, ANALYTICS_TOPICS } from "~/analytics/events.server";
+import { runAnalyticsRollups } from "~/analytics/rollup.server";
 import { getDbHandle } from "~/db/client.server";
 import { env } from "~/env.server";
 import { createDailyCheckpoints } from "~/compliance/checkpoints.server";
@@ -32,6 +34,8 @@ export function registerConsumers() {
     handle: engagementFromEvents,
   });
   registerExpertiseConsumer();
+  // derived figures must converge: never dead-letter
+  registerConsumer({ name: "analytics", topics: ANALYTICS_TOPICS, handle: applyAnalyticsEvents, maxAttempts: Infinity, batchSize: 200 });
 }
 
 const HOUR = 60 * 60_000;
@@ -71,6 +75,7 @@ export function startBackground() {
       { name: "qa-clock", everyMs: 60_000, run: (db) => runQaClock(db, now()) },
       // approved items past their re-verify date go stale (a conditional UPDATE claims each one)
       { name: "reverify", everyMs: 5 * 60_000, run: (db) => expireDue(db, now()) },
+      { name: "analytics-rollup", everyMs: 10 * 60_000, run: (db) => runAnalyticsRollups(db, now()) },
     ],
   });
 }

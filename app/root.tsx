@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { noteActive } from "~/analytics/activity.server";
 import { AppShell, type ShellUser } from "~/components/app-shell";
 import { errorMessageKeys, errorStatus, GeneralErrorBoundary } from "~/components/error-boundary";
 import { unreadCount } from "~/notifications/notifications.server";
@@ -30,6 +31,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const current = await getCurrentUser(request);
+  // engagement analytics: one upsert per person per day per process, never failing the page
+  if (current) await noteActive(current);
   const locale = resolveLocale(current?.locale, request.headers.get("Accept-Language"));
   // Only what the shell renders goes to the browser (no session id, no org id).
   const user: ShellUser | null = current

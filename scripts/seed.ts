@@ -18,6 +18,7 @@ import { loadViewer } from "../app/policy/viewer.server";
 import { decide, expireDue, nominate } from "../app/discovery/review.server";
 import { setSaved } from "../app/discovery/saves.server";
 import { recordView } from "../app/discovery/signals.server";
+import { seedAnalyticsBackfill } from "./seed-analytics";
 
 export const DEMO_PERSONAS: { email: string; name: string; roles: OrgRole[]; title: string; department: string; region: string; languages: string[]; locale: string | null }[] = [
   { email: "admin@demo.test", name: "Adèle Martin", roles: ["admin", "member"], title: "Head of Digital Workplace", department: "IT", region: "Paris", languages: ["fr", "en"], locale: null },
@@ -137,6 +138,8 @@ export async function seedDemo(password = env().DEMO_PASSWORD): Promise<boolean>
   // route and escalate what is already due (the periodic job does this from now on)
   await runQaClock(db);
   await seedDiscovery(db, spaces, cv);
+  // colleagues, a reporting line under Carol and five weeks of activity for the analytics dashboards
+  await seedAnalyticsBackfill(db, org.id, ids, { open: openSpaces.map((k) => spaces[k].id), research: spaces.research.id });
   return true;
 }
 

@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  date,
   doublePrecision,
   index,
   integer,
@@ -196,7 +197,7 @@ export const reactions = pgTable(
     kind: text("kind").notNull(),
     createdAt: ts("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.contentId, t.userId, t.kind] })],
+  (t) => [primaryKey({ columns: [t.contentId, t.userId, t.kind] }), index("reactions_created_idx").on(t.createdAt)],
 );
 
 // Head of each hash chain; locking it serialises appends so the chain never forks.
@@ -656,3 +657,76 @@ export const expertiseEvidence = pgTable(
     index("expertise_evidence_org_tag_idx").on(t.orgId, t.tag),
   ],
 );
+// ---------- analytics ----------
+
+// One row per signed-in person per day they loaded a page (idempotent upsert).
+export const analyticsActivity = pgTable(
+  "analytics_activity",
+  {
+    userId: text("user_id").notNull(),
+    orgId: text("org_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day] }), index("analytics_activity_org_day_idx").on(t.orgId, t.day)],
+);
+
+// Weekly rollup cells: one figure for one group in one ISO week (Monday, UTC), with the
+// number of distinct people who contributed to it (what suppression is decided on).
+export const analyticsCells = pgTable(
+  "analytics_cells",
+  {
+    orgId: text("org_id").notNull(),
+    dim: text("dim").notNull(), // org | department | region | space | line | matrix | tag
+    week: date("week", { mode: "string" }).notNull(),
+    grp: text("grp").notNull(),
+    metric: text("metric").notNull(),
+    value: doublePrecision("value").notNull(),
+    people: integer("people").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.dim, t.week, t.grp, t.metric] })],
+);
+
+// Weeks whose cells must be recomputed (marked by the outbox consumer, cleared by the rollup job).
+export const analyticsDirty = pgTable(
+  "analytics_dirty",
+  {
+    orgId: text("org_id").notNull(),
+    week: date("week", { mode: "string" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.week] })],
+);
+
+// Facts only known from events: accepted answers (Q&A) and the best-practice funnel (discovery).
+export const analyticsAccepted = pgTable(
+  "analytics_accepted",
+  {
+    answerId: text("answer_id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    questionId: text("question_id").notNull(),
+    authorId: text("author_id").notNull(),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    acceptedAt: ts("accepted_at").notNull(),
+  },
+  (t) => [index("analytics_accepted_org_idx").on(t.orgId, t.acceptedAt), index("analytics_accepted_question_idx").on(t.questionId)],
+);
+
+export const analyticsDiscovery = pgTable(
+  "analytics_discovery",
+  {
+    orgId: text("org_id").notNull(),
+    contentId: text("content_id").notNull(),
+    stage: text("stage").notNull(), // nominated | approved | viewed
+    userId: text("user_id").notNull(), // nominator, author (approved) or viewer
+    at: ts("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.contentId, t.stage, t.userId] }), index("analytics_discovery_org_idx").on(t.orgId, t.at)],
+);
+
+// Organisation settings for analytics (defaults apply when no row exists).
+export const analyticsSettings = pgTable("analytics_settings", {
+  orgId: text("org_id").primaryKey(),
+  minGroupSize: integer("min_group_size").notNull().default(5),
+  minutesPerAnswer: integer("minutes_per_answer").notNull().default(15),
+  answerTargetMinutes: integer("answer_target_minutes").notNull().default(120),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});

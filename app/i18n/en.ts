@@ -1,3 +1,4 @@
+import { analyticsEn } from "./messages/analytics";
 import { complianceEn } from "./messages/compliance";
 import { digestEn } from "./messages/digest";
 import { discoveryEn } from "./messages/discovery";
@@ -238,6 +239,7 @@ export const en = {
   ...discoveryEn,
   ...spacesEn,
   ...peopleEn,
+  ...analyticsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import type { MessageKey, Translation } from "./en";
+import { analyticsFr } from "./messages/analytics";
 import { complianceFr } from "./messages/compliance";
 import { digestFr } from "./messages/digest";
 import { discoveryFr } from "./messages/discovery";
@@ -239,4 +240,5 @@ export const fr: Record<MessageKey, string> = {
   ...discoveryFr,
   ...spacesFr,
   ...peopleFr,
+  ...analyticsFr,
 } satisfies Translation;

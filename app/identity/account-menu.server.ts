@@ -21,6 +21,7 @@ export function shellMenu(viewer: Viewer): MenuLink[] {
     { to: "/settings/notifications", label: "nav.notificationSettings" },
     { to: "/settings/watchlist", label: "nav.watchlist" },
     { to: "/saved", label: "nav.saved" },
+    { to: "/analytics/me", label: "nav.myAnalytics" },
   ];
   if (!viewer.orgId) return links;
   const org = orgFacts(viewer.orgId);

@@ -6,7 +6,7 @@ import { can, orgFacts, type ActionFor, type OrgAction, type Resource, type View
 // the same way: what the viewer may not see does not exist (404); what they may see
 // but not do is forbidden (403).
 
-const visibility: Record<Resource["kind"], string> = { space: "read", content: "read", user: "read", org: "" };
+const visibility: Record<Resource["kind"], string> = { space: "read", content: "read", user: "read", org: "", line: "" };
 
 /** Throws 404 when the viewer may not see `resource`, 403 when they may see it but not do `action`. */
 export function authorize<R extends Resource>(viewer: Viewer, action: ActionFor<R>, resource: R | null | undefined): asserts resource is R {

@@ -74,7 +74,10 @@ export type UserFacts = {
 
 export type OrgFacts = { kind: "org"; id: string };
 
-export type Resource = SpaceFacts | ContentFacts | UserFacts | OrgFacts;
+/** A manager's reporting line (everyone under them through users.manager_id), for team analytics. */
+export type LineFacts = { kind: "line"; orgId: string; managerId: string; reports: number };
+
+export type Resource = SpaceFacts | ContentFacts | UserFacts | OrgFacts | LineFacts;
 
 export type SpaceAction = "read" | "list" | "join" | "request_join" | "leave" | "post" | "manage" | "review";
 export type ContentAction =
@@ -99,7 +102,8 @@ export type ContentAction =
   | "share"
   | "nominate"
   | "curate";
-export type UserAction = "read" | "mention" | "deactivate" | "review" | "edit_profile" | "endorse";
+export type UserAction = "read" | "mention" | "deactivate" | "review" | "edit_profile" | "endorse" | "view_analytics";
+export type LineAction = "view_analytics";
 export type OrgAction =
   | "admin"
   | "invite"
@@ -120,7 +124,9 @@ export type ActionFor<R extends Resource> = R extends SpaceFacts
     ? ContentAction
     : R extends UserFacts
       ? UserAction
-      : OrgAction;
+      : R extends LineFacts
+        ? LineAction
+        : OrgAction;
 
 // ---------- small predicates ----------
 
@@ -256,6 +262,16 @@ function userRules(v: Viewer, action: UserAction, u: UserFacts): boolean {
       return u.active && (v.id === u.id || has(v, "admin")) && canReadUser(v, u);
     case "endorse": // a colleague's skill, never one's own
       return u.active && v.id !== u.id && canReadUser(v, u);
+    case "view_analytics": // each person sees their own figures, nobody else's
+      return v.id === u.id;
+  }
+}
+
+function lineRules(v: Viewer, action: LineAction, l: LineFacts): boolean {
+  if (!sameOrg(v, l.orgId)) return false;
+  switch (action) {
+    case "view_analytics": // a manager sees their own reporting line only (aggregates, suppressed below K)
+      return v.id === l.managerId && l.reports > 0;
   }
 }
 
@@ -293,6 +309,8 @@ export function can<R extends Resource>(viewer: Viewer, action: ActionFor<R>, re
       return userRules(viewer, action as UserAction, resource);
     case "org":
       return orgRules(viewer, action as OrgAction, resource);
+    case "line":
+      return lineRules(viewer, action as LineAction, resource);
   }
 }
 

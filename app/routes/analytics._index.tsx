@@ -1,23 +1,39 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { authorizeOrg } from "~/policy/authorize.server";
-import { EmptyState, PageHeader } from "~/components/ui";
+import { Link, useLoaderData } from "@remix-run/react";
+import { viewAnalytics } from "~/analytics/analytics.server";
+import { parseQuery, RangeQuery } from "~/analytics/range-query";
+import { AnalyticsDashboard } from "~/components/analytics-dashboard";
 import { metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "analytics.title");
 
+// HR analysts and admins see the organisation; a manager sees their own reporting line;
+// anyone else gets 404 (the policy decides, in viewAnalytics).
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
-  authorizeOrg(viewer, "view_analytics");
-  return null;
+  const range = parseQuery(RangeQuery, request.url);
+  const data = await viewAnalytics(viewer, "auto", range);
+  return { data };
 }
 
 export default function AnalyticsPage() {
+  const { data } = useLoaderData<typeof loader>();
   const { t } = useT();
+  const org = data.scope === "org";
   return (
-    <>
-      <PageHeader title={t("analytics.title")} description={t("analytics.description")} />
-      <EmptyState title={t("analytics.emptyTitle")} description={t("analytics.emptyBody")} />
-    </>
+    <AnalyticsDashboard
+      data={data}
+      title={org ? t("analytics.title") : t("analytics.teamTitle")}
+      description={org ? t("analytics.description") : t("analytics.teamDescription")}
+      exportScope="auto"
+      extra={
+        <p className="mb-4 text-sm">
+          <Link to="/analytics/me" className="text-indigo-700 underline">
+            {t("analytics.meLink")}
+          </Link>
+        </p>
+      }
+    />
   );
 }

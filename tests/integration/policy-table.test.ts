@@ -209,6 +209,17 @@ const USER_ROWS: Row[] = [
   ["dave", "review", ["compliance"]],
   ["dave", "edit_profile", []],
   ["dave", "endorse", []],
+  // each person sees their own analytics figures, nobody else's
+  ["alice", "view_analytics", ["alice"]],
+  ["bob", "view_analytics", ["bob"]],
+  ["ivan", "view_analytics", ["ivan"]],
+  ["dave", "view_analytics", []],
+];
+
+// A reporting line: only its own manager sees its analytics, and only when it has reports.
+const LINE_ROWS: Row[] = [
+  ["aliceLine", "view_analytics", ["alice"]],
+  ["bobEmptyLine", "view_analytics", []],
 ];
 
 const ORG_ROWS: Row[] = [
@@ -269,6 +280,8 @@ beforeAll(async () => {
   const aPriv = await answerQuestion(alice, qPriv.id, paragraphDoc("a"));
   const qaFacts = await loadContentFacts(world.db, [qOpen.id, aOpen.id, qBob.id, qPriv.id, aPriv.id]);
   Object.assign(resources, { qOpen: qaFacts.get(qOpen.id)!, aOpen: qaFacts.get(aOpen.id)!, qBob: qaFacts.get(qBob.id)!, qPriv: qaFacts.get(qPriv.id)!, aPriv: qaFacts.get(aPriv.id)! });
+  resources.aliceLine = { kind: "line", orgId: world.org.id, managerId: world.users.alice.id, reports: 3 };
+  resources.bobEmptyLine = { kind: "line", orgId: world.org.id, managerId: world.users.bob.id, reports: 0 };
 });
 
 describe.each([
@@ -278,6 +291,7 @@ describe.each([
   ["q&a", QA_ROWS],
   ["user", USER_ROWS],
   ["org", ORG_ROWS],
+  ["line", LINE_ROWS],
 ] as const)("policy table: %s", (_kind, rows) => {
   it.each(rows)("%s × %s", (resource, action, allowed) => {
     const r = resources[resource];

@@ -1,0 +1,289 @@
+import { sql } from "drizzle-orm";
+import { query, type Db, type DbOrTx, type Tx } from "~/db/client.server";
+import { now } from "~/utils/clock.server";
+import { analyticsSettingsFor } from "./settings.server";
+import { addDays, parseDay, weekOf } from "./weeks";
+
+// The weekly rollup: every cell of one org × one ISO week, recomputed from the source
+// tables (content, reactions, activity days, accepted answers, best-practice funnel) in one
+// transaction. Recomputing a whole week is idempotent, so any instance may run it at any
+// time; a transaction-scoped advisory lock keeps two instances off the same week.
+
+const DAY = 86_400_000;
+export const ENGAGED_MIN_DAYS = 10;
+export const EXPERT_WINDOW_DAYS = 180;
+/** Upper edges (minutes) of the time-to-first-answer histogram buckets; the last is open. */
+export const TTA_BUCKETS = [15, 30, 60, 120, 240, 480, 1440, 2880, 10080, Infinity];
+
+export type Dim = "org" | "department" | "region" | "space" | "line" | "matrix" | "tag";
+export type CellRow = { dim: Dim; grp: string; metric: string; value: number; people: number };
+
+type Cell = { value: number; people: Set<string>; distinct: boolean };
+
+class Cells {
+  map = new Map<string, Cell>();
+  private get(dim: Dim, grp: string, metric: string, distinct: boolean) {
+    const key = `${dim}\u0000${grp}\u0000${metric}`;
+    let c = this.map.get(key);
+    if (!c) this.map.set(key, (c = { value: 0, people: new Set(), distinct }));
+    return c;
+  }
+  /** a count of things, attributed to the person who did them */
+  add(dim: Dim, grp: string, metric: string, person: string, n = 1) {
+    const c = this.get(dim, grp, metric, false);
+    c.value += n;
+    c.people.add(person);
+  }
+  /** a count of people */
+  person(dim: Dim, grp: string, metric: string, person: string) {
+    this.get(dim, grp, metric, true).people.add(person);
+  }
+  /** a figure that exists even when zero (group sizes, tag coverage) */
+  touch(dim: Dim, grp: string, metric: string, distinct = true) {
+    this.get(dim, grp, metric, distinct);
+  }
+  rows(): CellRow[] {
+    return [...this.map].map(([key, c]) => {
+      const [dim, grp, metric] = key.split("\u0000");
+      return { dim: dim as Dim, grp, metric, value: c.distinct ? c.people.size : c.value, people: c.people.size };
+    });
+  }
+}
+
+type UserRow = { id: string; department: string; region: string; manager_id: string | null; created_at: string | Date; status: string; deactivated_at: string | Date | null };
+type Person = { department: string; region: string; lines: string[]; inPopulation: boolean };
+
+const groupName = (s: string) => s.trim() || "—";
+
+/** People of the org with their groups for the week: department, region and every manager above them. */
+function people(users: UserRow[], weekEnd: Date): Map<string, Person> {
+  const managerOf = new Map(users.map((u) => [u.id, u.manager_id]));
+  const out = new Map<string, Person>();
+  for (const u of users) {
+    const lines: string[] = [];
+    const seen = new Set([u.id]);
+    for (let m = u.manager_id; m && managerOf.has(m) && !seen.has(m); m = managerOf.get(m) ?? null) {
+      lines.push(m);
+      seen.add(m);
+    }
+    const created = new Date(u.created_at).getTime() < weekEnd.getTime();
+    const deactivated = u.deactivated_at ? new Date(u.deactivated_at).getTime() < weekEnd.getTime() : u.status !== "active";
+    out.set(u.id, { department: groupName(u.department), region: groupName(u.region), lines, inPopulation: created && !deactivated });
+  }
+  return out;
+}
+
+/** The person dimensions a figure about `userId` counts in. */
+function personGroups(p: Person | undefined): [Dim, string][] {
+  if (!p) return [["org", "all"]];
+  return [["org", "all"], ["department", p.department], ["region", p.region], ...p.lines.map((l): [Dim, string] => ["line", l])];
+}
+
+/** Computes every cell of one week from the source tables (no writes). */
+export async function computeWeek(db: DbOrTx, orgId: string, week: string): Promise<CellRow[]> {
+  const start = parseDay(week);
+  const end = new Date(start.getTime() + 7 * DAY);
+  const start28 = new Date(end.getTime() - 28 * DAY);
+  const startExperts = new Date(end.getTime() - EXPERT_WINDOW_DAYS * DAY);
+  const settings = await analyticsSettingsFor(db, orgId);
+  const [s, e, s28, sx] = [start, end, start28, startExperts].map((d) => d.toISOString());
+
+  const [users, activity, items, reacts, questions, writers28, accepted, questionTags, funnel] = await Promise.all([
+    query<UserRow>(db, sql`select id, department, region, manager_id, created_at, status, deactivated_at from users where org_id = ${orgId}`),
+    query<{ user_id: string; day: string }>(
+      db,
+      sql`select user_id, day::text as day from analytics_activity where org_id = ${orgId} and day >= ${s28.slice(0, 10)}::date and day < ${e.slice(0, 10)}::date`,
+    ),
+    // live content written this week, with the author of what it replies to
+    query<{ kind: string; author_id: string; space_id: string | null; parent_author: string | null }>(
+      db,
+      sql`select c.kind, c.author_id, c.space_id, p.author_id as parent_author
+          from content c left join content p on p.id = c.parent_id
+          where c.org_id = ${orgId} and c.created_at >= ${s}::timestamptz and c.created_at < ${e}::timestamptz and c.deleted_at is null`,
+    ),
+    query<{ user_id: string; author_id: string; space_id: string | null }>(
+      db,
+      sql`select r.user_id, c.author_id, c.space_id from reactions r join content c on c.id = r.content_id
+          where r.created_at >= ${s}::timestamptz and r.created_at < ${e}::timestamptz and c.org_id = ${orgId} and c.deleted_at is null`,
+    ),
+    // the week's questions (a cohort): first live answer and whether one was accepted, as known now
+    query<{ id: string; author_id: string; space_id: string | null; created_at: string | Date; first_answer: string | Date | null; accepted: boolean }>(
+      db,
+      sql`select q.id, q.author_id, q.space_id, q.created_at,
+            (select min(a.created_at) from content a where a.parent_id = q.id and a.kind = 'answer' and a.deleted_at is null) as first_answer,
+            exists (select 1 from analytics_accepted x where x.question_id = q.id) as accepted
+          from content q
+          where q.org_id = ${orgId} and q.kind = 'question' and q.created_at >= ${s}::timestamptz and q.created_at < ${e}::timestamptz and q.deleted_at is null`,
+    ),
+    query<{ author_id: string }>(
+      db,
+      sql`select distinct author_id from content where org_id = ${orgId} and created_at >= ${s28}::timestamptz and created_at < ${e}::timestamptz and deleted_at is null`,
+    ),
+    query<{ author_id: string; tags: string[] | string }>(
+      db,
+      sql`select author_id, tags from analytics_accepted where org_id = ${orgId} and accepted_at >= ${sx}::timestamptz and accepted_at < ${e}::timestamptz`,
+    ),
+    query<{ tag: string }>(
+      db,
+      sql`select distinct t.tag from content_tags t join content q on q.id = t.content_id
+          where t.org_id = ${orgId} and q.kind = 'question' and q.deleted_at is null and q.created_at >= ${sx}::timestamptz and q.created_at < ${e}::timestamptz`,
+    ),
+    query<{ stage: string; user_id: string }>(
+      db,
+      sql`select stage, user_id from analytics_discovery where org_id = ${orgId} and at >= ${s}::timestamptz and at < ${e}::timestamptz`,
+    ),
+  ]);
+
+  const who = people(users, end);
+  const cells = new Cells();
+  const groupsOf = (id: string) => personGroups(who.get(id));
+
+  // group sizes (so a group of fewer than K people is withheld whatever its figures)
+  for (const [id, p] of who) {
+    if (!p.inPopulation) continue;
+    for (const [dim, grp] of personGroups(p)) cells.person(dim, grp, "population", id);
+  }
+
+  // activity: weekly actives, person-days, 28-day actives and engaged people at the week's end
+  const daysBy = new Map<string, { week: number; d28: number }>();
+  for (const a of activity) {
+    const d = daysBy.get(a.user_id) ?? { week: 0, d28: 0 };
+    d.d28++;
+    if (a.day >= week) d.week++;
+    daysBy.set(a.user_id, d);
+  }
+  for (const [id, d] of daysBy) {
+    for (const [dim, grp] of groupsOf(id)) {
+      cells.person(dim, grp, "mau", id);
+      if (d.d28 >= ENGAGED_MIN_DAYS) cells.person(dim, grp, "engaged", id);
+      if (d.week > 0) {
+        cells.person(dim, grp, "wau", id);
+        cells.add(dim, grp, "active_days", id, d.week);
+      }
+    }
+  }
+
+  // contributions and interactions
+  const metricOf: Record<string, string> = { post: "posts", comment: "comments", question: "questions", answer: "answers" };
+  const interact = (actor: string, target: string | null) => {
+    if (!target || target === actor) return;
+    const a = who.get(actor);
+    const t = who.get(target);
+    if (!a || !t) return;
+    const key = `${a.department}\u0001${t.department}`;
+    cells.add("matrix", key, "interactions", actor);
+    // the targets count too: a cell needs K people on both sides (see rows())
+    cells.person("matrix", key, "targets", target);
+  };
+  for (const c of items) {
+    const metric = metricOf[c.kind];
+    if (!metric) continue;
+    const groups = groupsOf(c.author_id);
+    if (c.space_id) groups.push(["space", c.space_id]);
+    for (const [dim, grp] of groups) {
+      cells.add(dim, grp, metric, c.author_id);
+      cells.add(dim, grp, "contributions", c.author_id);
+      cells.person(dim, grp, "contributors", c.author_id);
+    }
+    if (c.kind === "comment" || c.kind === "answer") interact(c.author_id, c.parent_author);
+  }
+  for (const r of reacts) {
+    const groups = groupsOf(r.user_id);
+    if (r.space_id) groups.push(["space", r.space_id]);
+    for (const [dim, grp] of groups) cells.add(dim, grp, "reactions", r.user_id);
+    interact(r.user_id, r.author_id);
+  }
+  for (const w of writers28) for (const [dim, grp] of groupsOf(w.author_id)) cells.person(dim, grp, "contributors28", w.author_id);
+
+  // Q&A cohort: figures about the week's questions, attributed to their askers
+  for (const q of questions) {
+    const groups = groupsOf(q.author_id);
+    if (q.space_id) groups.push(["space", q.space_id]);
+    const minutes = q.first_answer ? (new Date(q.first_answer).getTime() - new Date(q.created_at).getTime()) / 60_000 : null;
+    for (const [dim, grp] of groups) {
+      if (minutes !== null) {
+        cells.add(dim, grp, "q_answered", q.author_id);
+        if (minutes <= settings.answerTargetMinutes) cells.add(dim, grp, "q_in_target", q.author_id);
+        const b = TTA_BUCKETS.findIndex((edge) => minutes <= edge);
+        cells.add(dim, grp, `tta_${b}`, q.author_id);
+      }
+      if (q.accepted) cells.add(dim, grp, "q_accepted", q.author_id);
+    }
+  }
+
+  // expert coverage: per tag, people with an accepted answer on it in the last 180 days
+  for (const t of questionTags) cells.touch("tag", t.tag, "experts");
+  for (const a of accepted) {
+    const tags = Array.isArray(a.tags) ? a.tags : a.tags.replace(/^\{|\}$/g, "").split(",").filter(Boolean);
+    for (const tag of tags) cells.person("tag", tag, "experts", a.author_id);
+  }
+
+  // best-practice funnel (org-wide)
+  const stageMetric: Record<string, string> = { nominated: "bp_nominated", approved: "bp_approved", viewed: "bp_views" };
+  for (const f of funnel) {
+    if (!stageMetric[f.stage]) continue;
+    cells.add("org", "all", stageMetric[f.stage], f.user_id);
+    if (f.stage === "viewed") cells.person("org", "all", "bp_viewers", f.user_id);
+  }
+
+  return finishMatrix(cells.rows());
+}
+
+/** A matrix cell's people = the smaller of its actors and its targets; the targets rows are folded in. */
+function finishMatrix(rows: CellRow[]): CellRow[] {
+  const targets = new Map(rows.filter((r) => r.dim === "matrix" && r.metric === "targets").map((r) => [r.grp, r.people]));
+  return rows
+    .filter((r) => !(r.dim === "matrix" && r.metric === "targets"))
+    .map((r) => (r.dim === "matrix" ? { ...r, people: Math.min(r.people, targets.get(r.grp) ?? 0) } : r));
+}
+
+/** Recomputes and stores one week (idempotent). Returns the number of cells, or null if another instance holds the week. */
+export async function rollupWeek(db: Db, orgId: string, week: string): Promise<number | null> {
+  return db.transaction(async (tx: Tx) => {
+    const [lock] = await query<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext(${`analytics:${orgId}:${week}`})) as ok`);
+    if (!lock?.ok) return null;
+    // claim the dirty mark first: a mark made while we compute survives for the next run
+    await tx.execute(sql`delete from analytics_dirty where org_id = ${orgId} and week = ${week}::date`);
+    const rows = await computeWeek(tx, orgId, week);
+    await tx.execute(sql`delete from analytics_cells where org_id = ${orgId} and week = ${week}::date`);
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
+      await tx.execute(sql`insert into analytics_cells (org_id, dim, week, grp, metric, value, people) values ${sql.join(
+        chunk.map((r) => sql`(${orgId}, ${r.dim}, ${week}::date, ${r.grp}, ${r.metric}, ${r.value}, ${r.people})`),
+        sql`, `,
+      )}`);
+    }
+    return rows.length;
+  });
+}
+
+/** Rolls up every week from `from` to `to` (Mondays), e.g. after a backfill. */
+export async function rollupWeeks(db: Db, orgId: string, from: string, to: string) {
+  for (let w = weekOf(from); w <= to; w = addDays(w, 7)) await rollupWeek(db, orgId, w);
+}
+
+/**
+ * The periodic job: for every org, the current and the previous week (activity keeps
+ * arriving) and every week an event marked dirty. Safe on every instance at once.
+ */
+export async function runAnalyticsRollups(db: Db, at: Date = now()) {
+  const current = weekOf(at);
+  const orgs = await query<{ id: string }>(db, sql`select id from orgs`);
+  const dirty = await query<{ org_id: string; week: string }>(db, sql`select org_id, week::text as week from analytics_dirty`);
+  let weeks = 0;
+  for (const o of orgs) {
+    const todo = new Set([current, addDays(current, -7), ...dirty.filter((d) => d.org_id === o.id).map((d) => d.week)]);
+    for (const w of [...todo].sort()) if ((await rollupWeek(db, o.id, w)) !== null) weeks++;
+  }
+  return weeks;
+}
+
+/** Marks weeks for recomputation (the outbox consumer calls this in its transaction). */
+export async function markDirty(tx: DbOrTx, orgId: string, days: (Date | string)[]) {
+  const weeks = [...new Set(days.map((d) => weekOf(d instanceof Date ? d : new Date(d))))];
+  if (weeks.length === 0) return;
+  await tx.execute(sql`insert into analytics_dirty (org_id, week) values ${sql.join(
+    weeks.map((w) => sql`(${orgId}, ${w}::date)`),
+    sql`, `,
+  )} on conflict do nothing`);
+}

@@ -1,0 +1,48 @@
+import fs from "node:fs";
+import { expect, test } from "./fixtures";
+
+// Analytics journeys on the seeded demo (scripts/seed-analytics.ts backfills five weeks).
+
+test("HR opens the dashboard, sees charts, changes the range and downloads a CSV", async ({ asUser }) => {
+  const page = await asUser("hr");
+  await page.goto("/analytics");
+  await expect(page.getByRole("heading", { level: 1, name: "Analytics" })).toBeVisible();
+  for (const id of ["activity", "content", "departments", "matrix"]) await expect(page.locator(`[data-chart="${id}"] svg[role="img"]`)).toBeVisible();
+  // real figures above K: the organisation's posts and weekly actives are numbers, not withheld
+  await expect(page.locator('[data-kpi="posts"] dd').first()).toHaveText(/\d/);
+  await expect(page.locator('[data-kpi="wau"] dd').first()).toHaveText(/\d/);
+  // text alternative: the data table opens from the keyboard
+  const summary = page.locator('[data-chart="activity"] summary');
+  await summary.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.locator('[data-chart="activity"] table')).toBeVisible();
+
+  const before = await page.locator("[data-range]").getAttribute("data-range");
+  await page.getByRole("link", { name: "Last 4 weeks" }).click();
+  await expect(page.locator("[data-range]")).not.toHaveAttribute("data-range", before!);
+  await expect(page.locator('[data-chart="activity"] tbody tr')).toHaveCount(4);
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator('[data-csv="departments"]').click()]);
+  expect(download.suggestedFilename()).toMatch(/^atrium-departments-.*\.csv$/);
+  const csv = fs.readFileSync((await download.path())!, "utf8");
+  expect(csv).toContain("Group,People,Weekly active");
+  expect(csv).toContain("Wealth Management");
+});
+
+test("a manager sees their team", async ({ asUser }) => {
+  const page = await asUser("carol");
+  await page.goto("/analytics");
+  await expect(page.getByRole("heading", { level: 1, name: "Your team" })).toBeVisible();
+  await expect(page.locator('[data-kpi="posts"] dd').first()).toHaveText(/\d/);
+  await expect(page.locator('[data-chart="departments"]')).toHaveCount(0);
+});
+
+test("alice gets a 404 on analytics, and sees her own figures", async ({ asUser }) => {
+  const page = await asUser("alice");
+  const res = await page.goto("/analytics");
+  expect(res?.status()).toBe(404);
+  const csv = await page.request.get("/analytics/export?chart=activity");
+  expect(csv.status()).toBe(404);
+  await page.goto("/analytics/me");
+  await expect(page.getByRole("heading", { level: 1, name: "My activity" })).toBeVisible();
+});

@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import * as exportRoute from "../../app/routes/analytics.export";
+import * as indexPage from "../../app/routes/analytics._index";
+import * as mePage from "../../app/routes/analytics.me";
+import * as teamPage from "../../app/routes/analytics.team";
+import { buildWorld, type World } from "../fixtures/world";
+import { callRoute, getRequest, renderRoute, sessionsFor } from "../support/remix";
+
+// The analytics routes as Remix calls them: who gets a page, who gets 404, bad input 400.
+
+let world: World;
+let tokens: Record<string, string>;
+
+beforeAll(async () => {
+  world = await buildWorld();
+  tokens = await sessionsFor(world, ["hr", "admin", "alice", "bob"]);
+});
+
+describe("analytics routes", () => {
+  it("HR gets the organisation's dashboard with charts and a CSV link per chart", async () => {
+    const html = await renderRoute(indexPage, getRequest("/analytics?weeks=4", { token: tokens.hr }));
+    for (const id of ["activity", "content", "qa", "departments", "regions", "spaces", "matrix", "funnel", "maturity"]) {
+      expect(html).toContain(`data-chart="${id}"`);
+      expect(html).toContain(`/analytics/export?chart=${id}`);
+    }
+    expect(html).toContain("<svg role=\"img\"");
+    expect(html).toContain("<desc");
+  });
+
+  it("a member without reports gets 404 on the dashboard, the team page and the export", async () => {
+    for (const [mod, path] of [
+      [indexPage, "/analytics"],
+      [teamPage, "/analytics/team"],
+      [exportRoute, "/analytics/export?chart=activity"],
+    ] as const) {
+      expect((await callRoute(mod.loader, getRequest(path, { token: tokens.alice }))).status, path).toBe(404);
+    }
+  });
+
+  it("bad input is a 400; the CSV export answers text/csv as a download", async () => {
+    expect((await callRoute(indexPage.loader, getRequest("/analytics?from=yesterday", { token: tokens.hr }))).status).toBe(400);
+    expect((await callRoute(exportRoute.loader, getRequest("/analytics/export?chart=secrets", { token: tokens.hr }))).status).toBe(400);
+    const res = await callRoute(exportRoute.loader, getRequest("/analytics/export?chart=activity&weeks=4", { token: tokens.admin }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toContain("text/csv");
+    expect(res.headers.get("Content-Disposition")).toMatch(/attachment; filename="atrium-activity-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv"/);
+    const text = await res.text();
+    expect(text.split("\r\n")[0]).toContain("Week");
+    expect(text.split("\r\n").filter(Boolean)).toHaveLength(5);
+  });
+
+  it("everyone signed in sees their own figures at /analytics/me", async () => {
+    const html = await renderRoute(mePage, getRequest("/analytics/me", { token: tokens.bob }));
+    expect(html).toContain("Days active");
+  });
+});
