@@ -3,8 +3,8 @@ import { expect, test } from "./fixtures";
 // Issue 11 (Q&A part): bob asks a question and similar questions appear while he types the
 // title; alice answers; bob accepts; carol, outside the private Wealth Advisory space, gets a
 // 404 on its question and never sees it in the lists or in search.
-// (The expert-directory part — alice's expertise rises and she is listed first in /experts —
-// belongs to the people capability's journey.)
+// Alice's accepted answer is evidence of expertise on the question's tags: she is listed
+// first for that tag in /experts.
 
 const stamp = Date.now().toString(36);
 
@@ -21,7 +21,7 @@ test("bob asks with similar questions as he types; alice answers; bob accepts", 
   }).toPass({ timeout: 30_000 });
   await title.fill(`How do we verify source of funds for a trust ${stamp}?`);
   await bob.getByLabel("Details").fill("A client's family trust wants to open an account with us.");
-  await bob.getByLabel("Tags").fill("kyc trusts");
+  await bob.getByLabel("Tags").fill(`kyc trusts trust${stamp}`);
   await bob.getByRole("button", { name: "Post question" }).click();
   await expect(bob).toHaveURL(/\/questions\/[0-9a-f-]+$/);
   const questionUrl = new URL(bob.url()).pathname;
@@ -46,6 +46,11 @@ test("bob asks with similar questions as he types; alice answers; bob accepts", 
   // the question shows in Mine
   await bob.goto("/questions?tab=mine");
   await expect(bob.locator("main")).toContainText(stamp);
+  // the acceptance reaches the expertise consumer through the outbox: alice leads /experts for the tag
+  await expect(async () => {
+    await bob.goto(`/experts?q=${encodeURIComponent(`#trust${stamp}`)}`);
+    await expect(bob.getByTestId("experts").locator("li").first()).toContainText("Alice Moreau", { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
 });
 
 test("carol, outside the private space, gets a 404 on its question and never sees it in lists or search", async ({ asUser }) => {

@@ -133,7 +133,8 @@ describe("archive tampering by a table owner", () => {
       await tx.execute(sql`delete from checkpoints where org_id = ${org.id}`);
     });
     const rows = await rowsOf(org.id);
-    const headless = await verifyArchive(db);
+    // scoped to this org: the worker database holds other files' orgs, some signed with keys those tests set
+    const headless = await verifyArchive(db, { orgId: org.id });
     expect(headless.ok).toBe(false);
     expect(headless.problem).toMatchObject({ chain: "archive", orgId: org.id, reason: "head missing", seq: rows.length, id: Number(rows[rows.length - 1].id) });
 
@@ -143,7 +144,7 @@ describe("archive tampering by a table owner", () => {
     const res = await verifyArchive(db, { orgId: org.id, checkpoints: external });
     expect(res.problem).toMatchObject({ chain: "archive", orgId: org.id, reason: "checkpoint mismatch", seq: rows.length });
     await restoreOrg(db, snap);
-    expect((await verifyArchive(db)).ok).toBe(true);
+    expect((await verifyArchive(db, { orgId: org.id })).ok).toBe(true);
   });
 
   it("a shortened chain with its head rolled back is caught by a signed checkpoint of the longer chain", async () => {

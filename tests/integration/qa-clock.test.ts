@@ -67,6 +67,8 @@ beforeAll(async () => {
   await makeExpert("olga", 3);
   await makeExpert("wes", 2);
   await makeExpert("pat", 1);
+  // expertise is built from the acceptance events by the expertise consumer (the outbox)
+  await drainAll(db);
   testClock.reset();
   await deactivateUser(orgId, u.dora.id, u.admin.id);
   await deactivateUser(orgId, u.curGone.id, u.admin.id);
