@@ -1,4 +1,5 @@
 import { eq, sql, type SQL } from "drizzle-orm";
+import type { QuestionTab } from "./tabs";
 import { getDb, query, type Db } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
 import { qaQuestions } from "~/db/schema";
@@ -121,8 +122,7 @@ export async function questionPage(viewer: Viewer, id: string, db?: Db) {
   };
 }
 
-export type QuestionTab = "recent" | "unanswered" | "breached" | "mine" | "following";
-export const QUESTION_TABS: QuestionTab[] = ["recent", "unanswered", "breached", "mine", "following"];
+export { QUESTION_TABS, type QuestionTab } from "./tabs";
 
 export type QuestionListItem = {
   id: string;

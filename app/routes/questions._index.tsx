@@ -5,12 +5,13 @@ import { QuestionList } from "~/components/question-list";
 import { buttonClasses, cx, EmptyState, PageHeader } from "~/components/ui";
 import { metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
-import { listQuestions, QUESTION_TABS } from "~/qa/pages.server";
+import { listQuestions } from "~/qa/pages.server";
+import { QUESTION_TABS } from "~/qa/tabs";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "questions.title");
 
 const ListQuery = z.object({
-  tab: z.enum(["recent", "unanswered", "breached", "mine", "following"]).catch("recent"),
+  tab: z.enum(QUESTION_TABS).catch("recent"),
   tag: z.string().max(60).optional().catch(undefined),
   page: z.coerce.number().int().min(0).max(1000).catch(0),
 });

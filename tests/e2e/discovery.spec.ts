@@ -24,7 +24,9 @@ test("the curator approves a nominated post from the queue; a member finds it in
   await alice.goto("/best-practices?q=first-contact");
   await expect(alice.getByTestId("library")).toContainText(PENDING);
   // the post page says it is a best practice
-  await alice.getByTestId("library").getByText(PENDING).first().click();
+  // (the card's timestamp links to the post)
+  await alice.getByTestId("library").locator("li").filter({ hasText: PENDING }).first().locator('a[href^="/posts/"]').first().click();
+  await expect(alice).toHaveURL(/\/posts\/[0-9a-f-]+/);
   await expect(alice.getByTestId("approval-badge")).toContainText("client care");
   // search finds it (the index hears of the approval through the outbox)
   await expect(async () => {

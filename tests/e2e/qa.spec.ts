@@ -30,7 +30,7 @@ test("bob asks with similar questions as he types; alice answers; bob accepts", 
 
   const alice = await asUser("alice");
   await alice.goto(questionUrl);
-  await alice.getByLabel("Your answer").fill(`Ask for the trust deed and the settlor's source of wealth ${stamp}.`);
+  await alice.getByRole("textbox", { name: "Your answer" }).fill(`Ask for the trust deed and the settlor's source of wealth ${stamp}.`);
   await alice.getByRole("button", { name: "Post answer" }).click();
   await expect(alice.locator("[data-answer]")).toContainText(`settlor's source of wealth ${stamp}`);
   // alice may not accept on bob's question
