@@ -28,7 +28,11 @@ test("carol adds FX to her profile, alice endorses it, and /experts ranks carol 
   const alice = await asUser("alice");
   await alice.goto(profileUrl);
   await alice.waitForLoadState("networkidle");
-  await alice.getByRole("button", { name: "Endorse Carol Nguyen for FX" }).click();
+  // wait for the action's answer, not the optimistic button (a reload would abort the request)
+  await Promise.all([
+    alice.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/people/") && r.status() < 400),
+    alice.getByRole("button", { name: "Endorse Carol Nguyen for FX" }).click(),
+  ]);
   await expect(alice.getByRole("button", { name: "Withdraw your endorsement of Carol Nguyen for FX" })).toBeVisible();
   await alice.reload();
   await expect(alice.locator('[data-skill="fx"]')).toContainText("1 endorsement");
