@@ -87,7 +87,7 @@ if (Number(a) === 0) {
 // 1. the rollup: one week, from the source tables
 const thisWeek = weekOf(new Date());
 const rollTimes: number[] = [];
-const [{ c: cellsBefore }] = await query<{ c: number }>(db, sql`select count(distinct week)::int as c from analytics_cells where org_id = ${org}`);
+const [{ c: cellsBefore }] = await query<{ c: number }>(db, sql`select count(distinct week)::int as c from analytics_space_weeks where org_id = ${org}`);
 for (let w = 0; w < WEEKS + 1; w++) {
   const week = addDays(thisWeek, -7 * w);
   if (Number(cellsBefore) >= WEEKS + 1 && w > 1) break; // already rolled up on an earlier run

@@ -163,12 +163,12 @@ const round = (x: number | null, d = 1) => (x === null ? null : Math.round(x * 1
 
 /** Builds the dashboard for a scope the caller has already authorized. Reads only weekly cells. */
 export async function buildDashboard(db: DbOrTx, viewer: Viewer, orgId: string, scope: Scope, range: WeekRange): Promise<Dashboard> {
-  const settings = await analyticsSettingsFor(db, orgId);
-  const k = settings.minGroupSize;
   const prev = previousRange(range);
   const [dim, grp] = scope.kind === "org" ? ["org", "all"] : ["line", scope.managerId];
   const isOrg = scope.kind === "org";
-  const [main, departments, regions, matrix, tags, spaceRows] = await Promise.all([
+  // every read at once: each is an index range scan, none depends on another
+  const [settings, main, departments, regions, matrix, tags, spaceRows, spaceTotals] = await Promise.all([
+    analyticsSettingsFor(db, orgId),
     readCells(db, orgId, dim, prev.from, range.to, { grp }),
     isOrg ? readCells(db, orgId, "department", range.from, range.to, { metrics: [...TEAM_METRICS, "q_accepted"] }) : [],
     isOrg ? readCells(db, orgId, "region", range.from, range.to, { metrics: TEAM_METRICS }) : [],
@@ -177,7 +177,9 @@ export async function buildDashboard(db: DbOrTx, viewer: Viewer, orgId: string, 
     isOrg
       ? query<{ id: string; name: string; visibility: string; allowed_departments: string[] }>(db, sql`select id, name, visibility, allowed_departments from spaces where org_id = ${orgId}`)
       : [],
+    isOrg ? spaceBreakdown(db, orgId, range) : [],
   ]);
+  const k = settings.minGroupSize;
   const allWeeks = [...prev.weeks, ...range.weeks];
   const mainPub = publish(main, allWeeks, k, { disjoint: true, populations: true, metrics: ALL_METRICS });
   const cur = headline(mainPub, range.weeks, grp, settings);
@@ -246,29 +248,22 @@ export async function buildDashboard(db: DbOrTx, viewer: Viewer, orgId: string, 
         for (const g of groups) maturity.push({ group: g, maturity: placeStage(maturityInputs(headline(pub, range.weeks, g, settings), null)) });
       }
     }
-    // spaces: not disjoint (one person writes in many); spaces the viewer may not list are withheld.
-    // Thousands of spaces: suppressed and summed in SQL (the same rules as publish(), see spaceBreakdown).
+    // spaces: suppressed once for every viewer in the rollup (analytics_space_weeks); a space
+    // this viewer may not list is left out, which only widens what they cannot see
     const listable = new Set(
       spaceRows
         .filter((s) => can(viewer, "list", { kind: "space", id: s.id, orgId, visibility: s.visibility as "open", joinPolicy: "open", allowedDepartments: s.allowed_departments ?? [] }))
         .map((s) => s.id),
     );
     const names = new Map(spaceRows.map((s) => [s.id, s.name]));
-    const hidden = spaceRows.filter((s) => !listable.has(s.id)).map((s) => s.id);
-    const bySpace = new Map<string, Map<string, { value: number | null; partial: boolean }>>();
-    for (const r of await spaceBreakdown(db, orgId, range, k, hidden)) {
-      if (!bySpace.has(r.grp)) bySpace.set(r.grp, new Map());
-      bySpace.get(r.grp)!.set(r.metric, { value: r.value === null ? null : Number(r.value), partial: r.partial });
-    }
-    const spaceRowsOut = [...bySpace]
-      .filter(([g]) => listable.has(g))
-      .map(([g, m]) => {
-        const v = (metric: string) => m.get(metric) ?? { value: 0, partial: false };
-        note(v("contributions"));
-        return [names.get(g) ?? g, v("contributions").value, v("posts").value, v("questions").value, pct(ratio(v("q_answered").value, v("questions").value))];
-      })
-      .sort((a, b) => Number(b[1] ?? -1) - Number(a[1] ?? -1))
-      .slice(0, 15);
+    const spaceRowsOut = spaceTotals
+      .filter((r) => listable.has(r.space_id))
+      .slice(0, TOP_SPACES)
+      .map((r) => {
+        const v = (x: number | null) => (x === null ? null : Number(x));
+        note({ partial: r.contributions_partial });
+        return [names.get(r.space_id) ?? r.space_id, v(r.contributions), v(r.posts), v(r.questions), pct(ratio(v(r.answered), v(r.questions)))];
+      });
     charts.push({ id: "spaces", kind: "bar", columns: ["group", "contributions", "posts", "questions", "answerRate"], rows: spaceRowsOut });
 
     // the interaction matrix: who answers, comments on and reacts to whom, department by department
@@ -325,39 +320,23 @@ export async function buildDashboard(db: DbOrTx, viewer: Viewer, orgId: string, 
   return { scope: scope.kind, range, previous: prev, k, kpis, charts, maturity, coverage, suppressedAny };
 }
 
+const TOP_SPACES = 15;
+
+type SpaceTotal = { space_id: string; contributions: number | null; posts: number | null; questions: number | null; answered: number | null; contributions_partial: boolean };
+
 /**
- * The space breakdown over the range, in SQL: per (week, metric) an atom from 1..K-1 people
- * or of a hidden space is withheld; if any non-zero atom is withheld, the smallest published
- * non-zero atom is withheld too (spaces share people, so the remainder needs one cell of at
- * least K people, as in complement() with disjoint = false); answered questions follow the
- * space's questions atom; the range figure sums published atoms only.
+ * The space breakdown over the range: sums of the weekly atoms the rollup already suppressed
+ * (a withheld week is null, so it is never part of a total), busiest spaces first.
  */
-async function spaceBreakdown(db: DbOrTx, orgId: string, range: WeekRange, k: number, hidden: string[]) {
-  const hiddenList = hidden.length ? sql`grp in (${sql.join(hidden.map((h) => sql`${h}`), sql`, `)})` : sql`false`;
-  return query<{ grp: string; metric: string; value: number | null; partial: boolean }>(
+function spaceBreakdown(db: DbOrTx, orgId: string, range: WeekRange) {
+  return query<SpaceTotal>(
     db,
-    sql`with atoms as (
-          select week, grp, metric, value, people, ((people > 0 and people < ${k}) or ${hiddenList}) as primary_s
-          from analytics_cells
-          where org_id = ${orgId} and dim = 'space' and week >= ${range.from}::date and week <= ${range.to}::date
-            and metric in ('contributions', 'posts', 'questions', 'q_answered')
-        ), part as (
-          select *,
-            max(case when primary_s and (people > 0 or value <> 0) then people end) over (partition by week, metric) as rem,
-            row_number() over (partition by week, metric
-              order by case when not primary_s and (people > 0 or value <> 0) then 0 else 1 end, people, value, grp) as rk
-          from atoms
-        ), pub as (
-          select week, grp, metric, value, people,
-            primary_s or (rem is not null and rem < ${k} and rk = 1 and not primary_s and (people > 0 or value <> 0)) as s
-          from part
-        ), tied as (
-          select p.week, p.grp, p.metric, p.value, p.people,
-            p.s or (p.metric = 'q_answered' and coalesce(q.s, true)) as s
-          from pub p left join pub q on q.week = p.week and q.grp = p.grp and q.metric = 'questions'
-        )
-        select grp, metric, sum(value) filter (where not s) as value, bool_or(s and (value <> 0 or people > 0)) as partial
-        from tied group by grp, metric`,
+    sql`select space_id, sum(contributions) as contributions, sum(posts) as posts, sum(questions) as questions, sum(answered) as answered,
+          bool_or(contributions_partial) as contributions_partial
+        from analytics_space_weeks
+        where org_id = ${orgId} and week >= ${range.from}::date and week <= ${range.to}::date
+        group by space_id
+        order by coalesce(sum(contributions), -1) desc, space_id`,
   );
 }
 

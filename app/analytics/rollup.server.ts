@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { query, type Db, type DbOrTx, type Tx } from "~/db/client.server";
 import { now } from "~/utils/clock.server";
 import { analyticsSettingsFor } from "./settings.server";
+import { suppressPartition, type Published } from "./suppress";
 import { addDays, parseDay, weekOf } from "./weeks";
 
 // The weekly rollup: every cell of one org × one ISO week, recomputed from the source
@@ -237,6 +238,41 @@ function finishMatrix(rows: CellRow[]): CellRow[] {
     .map((r) => (r.dim === "matrix" ? { ...r, people: Math.min(r.people, targets.get(r.grp) ?? 0) } : r));
 }
 
+/** The space breakdown's figures: cell metric → column of analytics_space_weeks. */
+export const SPACE_METRICS = { contributions: "contributions", posts: "posts", questions: "questions", q_answered: "answered" } as const;
+export type SpaceWeek = { spaceId: string } & Record<(typeof SPACE_METRICS)[keyof typeof SPACE_METRICS], { value: number | null; partial: boolean }>;
+
+/**
+ * Suppresses one week's space cells once, for every viewer: per metric all spaces form one
+ * partition (not disjoint: a person writes in many spaces, so the withheld remainder needs one
+ * cell of at least K people); answered questions follow the space's questions. A space a
+ * viewer may not list is then only left out of their page, which can only enlarge what they
+ * do not know, so no viewer can subtract their way to a withheld cell.
+ */
+export function suppressSpaceWeek(rows: CellRow[], k: number): SpaceWeek[] {
+  const cells = rows.filter((r) => r.dim === "space" && r.metric in SPACE_METRICS);
+  const spaces = [...new Set(cells.map((r) => r.grp))].sort();
+  const byKey = new Map(cells.map((r) => [`${r.grp}\u0000${r.metric}`, r]));
+  const published = new Map<string, Published>();
+  for (const metric of Object.keys(SPACE_METRICS)) {
+    const atoms = spaces.map((grp) => {
+      const c = byKey.get(`${grp}\u0000${metric}`);
+      return { grp, value: c?.value ?? 0, people: c?.people ?? 0 };
+    });
+    for (const p of suppressPartition(atoms, k, false)) published.set(`${p.grp}\u0000${metric}`, p);
+  }
+  return spaces.map((spaceId) => {
+    const out = { spaceId } as SpaceWeek;
+    const questions = published.get(`${spaceId}\u0000questions`)!;
+    for (const [metric, column] of Object.entries(SPACE_METRICS)) {
+      const p = published.get(`${spaceId}\u0000${metric}`)!;
+      const withheld = p.suppressed || (metric === "q_answered" && questions.suppressed);
+      out[column] = { value: withheld ? null : p.value, partial: withheld && (p.value !== 0 || p.people > 0) };
+    }
+    return out;
+  });
+}
+
 /** Recomputes and stores one week (idempotent). Returns the number of cells, or null if another instance holds the week. */
 export async function rollupWeek(db: Db, orgId: string, week: string): Promise<number | null> {
   return db.transaction(async (tx: Tx) => {
@@ -245,13 +281,26 @@ export async function rollupWeek(db: Db, orgId: string, week: string): Promise<n
     // claim the dirty mark first: a mark made while we compute survives for the next run
     await tx.execute(sql`delete from analytics_dirty where org_id = ${orgId} and week = ${week}::date`);
     const rows = await computeWeek(tx, orgId, week);
+    const { minGroupSize } = await analyticsSettingsFor(tx, orgId);
     await tx.execute(sql`delete from analytics_cells where org_id = ${orgId} and week = ${week}::date`);
+    await tx.execute(sql`delete from analytics_space_weeks where org_id = ${orgId} and week = ${week}::date`);
     for (let i = 0; i < rows.length; i += 1000) {
       const chunk = rows.slice(i, i + 1000);
       await tx.execute(sql`insert into analytics_cells (org_id, dim, week, grp, metric, value, people) values ${sql.join(
         chunk.map((r) => sql`(${orgId}, ${r.dim}, ${week}::date, ${r.grp}, ${r.metric}, ${r.value}, ${r.people})`),
         sql`, `,
       )}`);
+    }
+    const spaces = suppressSpaceWeek(rows, minGroupSize);
+    for (let i = 0; i < spaces.length; i += 1000) {
+      await tx.execute(sql`insert into analytics_space_weeks (org_id, week, space_id, contributions, posts, questions, answered,
+        contributions_partial, posts_partial, questions_partial, answered_partial) values ${sql.join(
+          spaces.slice(i, i + 1000).map(
+            (r) => sql`(${orgId}, ${week}::date, ${r.spaceId}, ${r.contributions.value}, ${r.posts.value}, ${r.questions.value}, ${r.answered.value},
+              ${r.contributions.partial}, ${r.posts.partial}, ${r.questions.partial}, ${r.answered.partial})`,
+          ),
+          sql`, `,
+        )}`);
     }
     return rows.length;
   });

@@ -14,8 +14,9 @@ export async function analyticsSettingsFor(db: DbOrTx, orgId: string): Promise<A
 }
 
 /**
- * Changes the settings. The answer target is baked into the weekly cells, so every rolled-up
- * week is marked for recomputation when it changes.
+ * Changes the settings. The answer target is baked into the weekly cells and K into the space
+ * breakdown (suppressed in the rollup), so every rolled-up week is marked for recomputation when
+ * either changes.
  */
 export async function updateAnalyticsSettings(db: DbOrTx, orgId: string, s: Partial<AnalyticsSettings>) {
   const cur = await analyticsSettingsFor(db, orgId);
@@ -24,7 +25,7 @@ export async function updateAnalyticsSettings(db: DbOrTx, orgId: string, s: Part
     .insert(analyticsSettings)
     .values({ orgId, ...next })
     .onConflictDoUpdate({ target: analyticsSettings.orgId, set: { ...next, updatedAt: sql`now()` } });
-  if (next.answerTargetMinutes !== cur.answerTargetMinutes) {
+  if (next.answerTargetMinutes !== cur.answerTargetMinutes || next.minGroupSize !== cur.minGroupSize) {
     await db.execute(sql`insert into analytics_dirty (org_id, week)
       select distinct org_id, week from analytics_cells where org_id = ${orgId} on conflict do nothing`);
   }

@@ -1,6 +1,8 @@
 import { Form, Link } from "@remix-run/react";
+import { chartText, colKey, groupLabel as labelOf } from "~/analytics/chart-text";
 import type { Dashboard, Kpi } from "~/analytics/dashboard.server";
-import { BarChart, ChartCard, HeatMap, LineChart } from "~/components/charts";
+import type { Figure } from "~/analytics/plot.server";
+import { ChartCard, PlotFigure } from "~/components/charts";
 import { Button, Card, Input, PageHeader } from "~/components/ui";
 import { formatNumber, useT, type MessageKey } from "~/i18n";
 
@@ -8,18 +10,29 @@ import { formatNumber, useT, type MessageKey } from "~/i18n";
 // whole weeks, headline figures against the previous period, charts with their data tables
 // and CSV downloads, and the maturity stage with what would move it up.
 
-const colKey = (c: string) => `analytics.col.${c}` as MessageKey;
 const PRESETS = [4, 12, 26, 52];
 
-export function AnalyticsDashboard({ data, title, description, exportScope, extra }: { data: Dashboard; title: string; description: string; exportScope: "auto" | "team"; extra?: React.ReactNode }) {
+export function AnalyticsDashboard({
+  data,
+  figures,
+  title,
+  description,
+  exportScope,
+  extra,
+}: {
+  data: Dashboard;
+  /** the charts' SVG, drawn in the loader (app/analytics/plot.server.ts) */
+  figures: Record<string, Figure>;
+  title: string;
+  description: string;
+  exportScope: "auto" | "team";
+  extra?: React.ReactNode;
+}) {
   const { t, locale } = useT();
   const num = (v: number | null, unit?: Kpi["unit"]) => (v === null ? "—" : formatNumber(locale, v, { maximumFractionDigits: 1 }) + (unit === "percent" ? " %" : ""));
   const q = `from=${data.range.from}&to=${data.range.to}`;
   const csv = (id: string) => `/analytics/export?chart=${id}&scope=${exportScope}&${q}`;
-  const chartTitle = (id: string) => t(`analytics.chart.${id}` as MessageKey);
-  const labelRow = (id: string, r: (string | number | null)[]) =>
-    id === "funnel" ? [t(`analytics.funnel.${r[0]}` as MessageKey), ...r.slice(1)] : id === "maturity" ? [groupLabel(String(r[0])), r[1] === null ? t("analytics.stage.unknown") : t(`analytics.stage.${r[1]}` as MessageKey), ...r.slice(2)] : r;
-  const groupLabel = (g: string) => (g === "organisation" ? t("analytics.group.organisation") : g === "line" ? t("analytics.group.line") : g);
+  const groupLabel = (g: string) => labelOf(locale, g);
 
   return (
     <>
@@ -65,19 +78,11 @@ export function AnalyticsDashboard({ data, title, description, exportScope, extr
 
       <div className="grid gap-4 lg:grid-cols-2">
         {data.charts.map((c) => {
-          const title = chartTitle(c.id);
-          const columns = c.columns.map((x) => t(colKey(x)));
-          const rows = c.rows.map((r) => labelRow(c.id, r));
-          const summary = t("analytics.chartSummary", { title, rows: rows.length });
-          const common = { title, summary, columns, rows, csvHref: csv(c.id), csvLabel: t("analytics.exportCsv"), tableLabel: t("analytics.dataTable") };
+          const common = { ...chartText(locale, c), csvHref: csv(c.id), csvLabel: t("analytics.exportCsv"), tableLabel: t("analytics.dataTable") };
           return (
             <ChartCard key={c.id} id={c.id} {...common}>
-              {c.kind === "line" ? (
-                <LineChart {...common} columns={columns} dashed={c.columns.slice(1).flatMap((x, i) => (x.endsWith("Previous") ? [i] : []))} />
-              ) : c.kind === "bar" ? (
-                <BarChart {...common} valueColumn={c.columns.indexOf(c.columns.includes("contributions") ? "contributions" : "count")} withheld={t("analytics.withheld")} />
-              ) : c.kind === "heat" ? (
-                <HeatMap {...common} withheld={t("analytics.withheld")} />
+              {c.kind !== "table" ? (
+                <PlotFigure figure={figures[c.id]} />
               ) : (
                 <ul className="space-y-2 text-sm">
                   {data.maturity.map((m) => (

@@ -51,7 +51,12 @@ export const users = pgTable(
     createdAt: ts("created_at").notNull().defaultNow(),
     deactivatedAt: ts("deactivated_at"),
   },
-  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`), index("users_org_idx").on(t.orgId)],
+  (t) => [
+    uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
+    index("users_org_idx").on(t.orgId),
+    // reporting lines are walked down from a manager (analytics lines, line facts)
+    index("users_manager_idx").on(t.managerId),
+  ],
 );
 
 export const sessions = pgTable(
@@ -683,7 +688,32 @@ export const analyticsCells = pgTable(
     value: doublePrecision("value").notNull(),
     people: integer("people").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.dim, t.week, t.grp, t.metric] })],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.dim, t.week, t.grp, t.metric] }),
+    // one group across weeks (a manager's line, the organisation): no scan of every line of those weeks
+    index("analytics_cells_group_idx").on(t.orgId, t.dim, t.grp, t.week),
+  ],
+);
+
+// The space breakdown as the dashboard reads it: one row per space per week, suppressed once in
+// the rollup for every viewer (a withheld figure is null; `*_partial` = a non-zero figure was
+// withheld). Range figures are sums of these published weekly atoms (docs/analytics.md).
+export const analyticsSpaceWeeks = pgTable(
+  "analytics_space_weeks",
+  {
+    orgId: text("org_id").notNull(),
+    week: date("week", { mode: "string" }).notNull(),
+    spaceId: text("space_id").notNull(),
+    contributions: doublePrecision("contributions"),
+    posts: doublePrecision("posts"),
+    questions: doublePrecision("questions"),
+    answered: doublePrecision("answered"),
+    contributionsPartial: boolean("contributions_partial").notNull().default(false),
+    postsPartial: boolean("posts_partial").notNull().default(false),
+    questionsPartial: boolean("questions_partial").notNull().default(false),
+    answeredPartial: boolean("answered_partial").notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.week, t.spaceId] })],
 );
 
 // Weeks whose cells must be recomputed (marked by the outbox consumer, cleared by the rollup job).

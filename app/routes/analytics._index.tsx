@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { viewAnalytics } from "~/analytics/analytics.server";
+import { renderDashboardCharts } from "~/analytics/plot.server";
 import { parseQuery, RangeQuery } from "~/analytics/range-query";
 import { AnalyticsDashboard } from "~/components/analytics-dashboard";
 import { metaTitle, useT } from "~/i18n";
@@ -11,19 +12,20 @@ export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "analytics
 // HR analysts and admins see the organisation; a manager sees their own reporting line;
 // anyone else gets 404 (the policy decides, in viewAnalytics).
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { viewer } = await requireViewer(request);
+  const { viewer, locale } = await requireViewer(request);
   const range = parseQuery(RangeQuery, request.url);
   const data = await viewAnalytics(viewer, "auto", range);
-  return { data };
+  return { data, figures: renderDashboardCharts(data, locale) };
 }
 
 export default function AnalyticsPage() {
-  const { data } = useLoaderData<typeof loader>();
+  const { data, figures } = useLoaderData<typeof loader>();
   const { t } = useT();
   const org = data.scope === "org";
   return (
     <AnalyticsDashboard
       data={data}
+      figures={figures}
       title={org ? t("analytics.title") : t("analytics.teamTitle")}
       description={org ? t("analytics.description") : t("analytics.teamDescription")}
       exportScope="auto"

@@ -1,19 +1,30 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { myAnalytics } from "~/analytics/analytics.server";
+import { renderChart } from "~/analytics/plot.server";
 import { parseQuery, RangeQuery } from "~/analytics/range-query";
-import { ChartCard, LineChart } from "~/components/charts";
+import { ChartCard, PlotFigure } from "~/components/charts";
 import { Card, PageHeader } from "~/components/ui";
-import { formatNumber, metaTitle, useT, type MessageKey } from "~/i18n";
+import { formatNumber, metaTitle, translate, useT, type Locale, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "analytics.meTitle");
 
 // Each person's own figures; nobody else can open them (there is no id in the URL).
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { viewer } = await requireViewer(request);
+  const { viewer, locale } = await requireViewer(request);
   const range = parseQuery(RangeQuery, request.url);
-  return { me: await myAnalytics(viewer, range) };
+  const me = await myAnalytics(viewer, range);
+  const figure = renderChart({ id: "me", kind: "line", ...weeklyChart(locale, me.weekly) }, locale);
+  return { me, figure };
+}
+
+/** The weekly chart's words and rows (the SVG, the data table and the CSV share them). */
+function weeklyChart(locale: Locale, weekly: { week: string; activeDays: number; contributions: number }[]) {
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(locale, key, vars);
+  const title = t("analytics.me.weekly");
+  const rows = weekly.map((w) => [w.week, w.activeDays, w.contributions]);
+  return { title, summary: t("analytics.chartSummary", { title, rows: rows.length }), columns: [t("analytics.col.week"), t("analytics.me.colActiveDays"), t("analytics.me.colContributions")], rows };
 }
 
 const FIGURES: [string, MessageKey][] = [
@@ -28,13 +39,9 @@ const FIGURES: [string, MessageKey][] = [
 ];
 
 export default function MyAnalyticsPage() {
-  const { me } = useLoaderData<typeof loader>();
+  const { me, figure } = useLoaderData<typeof loader>();
   const { t, locale } = useT();
-  const columns = [t("analytics.col.week"), t("analytics.me.colActiveDays"), t("analytics.me.colContributions")];
-  const rows = me.weekly.map((w) => [w.week, w.activeDays, w.contributions]);
-  const title = t("analytics.me.weekly");
-  const summary = t("analytics.chartSummary", { title, rows: rows.length });
-  const common = { title, summary, columns, rows, csvLabel: t("analytics.exportCsv"), tableLabel: t("analytics.dataTable") };
+  const common = { ...weeklyChart(locale, me.weekly), csvLabel: t("analytics.exportCsv"), tableLabel: t("analytics.dataTable") };
   return (
     <>
       <PageHeader title={t("analytics.meTitle")} description={t("analytics.meDescription")} />
@@ -48,7 +55,7 @@ export default function MyAnalyticsPage() {
         ))}
       </dl>
       <ChartCard id="me" {...common}>
-        <LineChart {...common} />
+        <PlotFigure figure={figure} />
       </ChartCard>
     </>
   );

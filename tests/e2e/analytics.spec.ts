@@ -5,9 +5,17 @@ import { expect, test } from "./fixtures";
 
 test("HR opens the dashboard, sees charts, changes the range and downloads a CSV", async ({ asUser }) => {
   const page = await asUser("hr");
-  await page.goto("/analytics");
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  const res = await page.goto("/analytics");
+  expect(res?.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-/);
   await expect(page.getByRole("heading", { level: 1, name: "Analytics" })).toBeVisible();
   for (const id of ["activity", "content", "departments", "matrix"]) await expect(page.locator(`[data-chart="${id}"] svg[role="img"]`)).toBeVisible();
+  // the charts are Observable Plot's SVG, labelled and focusable, with no inline <style> left in them
+  await expect(page.locator('[data-chart="activity"] svg.atrium-plot[tabindex="0"] > title')).toHaveCount(1);
+  await expect(page.locator("svg.atrium-plot style")).toHaveCount(0);
   // real figures above K: the organisation's posts and weekly actives are numbers, not withheld
   await expect(page.locator('[data-kpi="posts"] dd').first()).toHaveText(/\d/);
   await expect(page.locator('[data-kpi="wau"] dd').first()).toHaveText(/\d/);
@@ -27,6 +35,7 @@ test("HR opens the dashboard, sees charts, changes the range and downloads a CSV
   const csv = fs.readFileSync((await download.path())!, "utf8");
   expect(csv).toContain("Group,People,Weekly active");
   expect(csv).toContain("Wealth Management");
+  expect(violations).toEqual([]);
 });
 
 test("a manager sees their team", async ({ asUser }) => {

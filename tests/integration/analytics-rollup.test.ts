@@ -283,3 +283,48 @@ describe("analytics rollup", () => {
     for (const r of rows) expect({ value: Number(r.value), people: Number(r.people) }, r.metric).toEqual(want.get(`org|all|${r.metric}`));
   });
 });
+
+describe("space breakdown stored by the rollup", () => {
+  it.each(WEEKS)("week %s: analytics_space_weeks equals the brute-force suppression of the recounted cells", async (week) => {
+    await rollupWeeks(db, orgId, week, week);
+    const K = 5;
+    const want = expected(week);
+    const atom = (space: string, metric: string) => want.get(`space|${space}|${metric}`) ?? { value: 0, people: 0 };
+    const withheld = new Map<string, boolean>();
+    for (const metric of ["contributions", "posts", "questions", "q_answered"]) {
+      const cells = spacesL.map((s) => ({ s, ...atom(s, metric), hide: false }));
+      for (const c of cells) c.hide = c.people > 0 && c.people < K;
+      const nonEmpty = (c: (typeof cells)[number]) => c.people > 0 || c.value !== 0;
+      const hidden = cells.filter((c) => c.hide && nonEmpty(c));
+      if (hidden.length && Math.max(...hidden.map((c) => c.people)) < K) {
+        const next = cells.filter((c) => !c.hide && nonEmpty(c)).sort((a, b) => a.people - b.people || a.value - b.value || a.s.localeCompare(b.s))[0];
+        if (next) next.hide = true;
+      }
+      for (const c of cells) withheld.set(`${c.s}|${metric}`, c.hide);
+    }
+    const rows = await query<Record<string, unknown>>(db, sql`select * from analytics_space_weeks where org_id = ${orgId} and week = ${week}::date order by space_id`);
+    const present = spacesL.filter((s) => ["contributions", "posts", "questions", "q_answered"].some((m) => want.has(`space|${s}|${m}`))).sort();
+    expect(rows.map((r) => r.space_id)).toEqual(present);
+    for (const r of rows) {
+      const s = String(r.space_id);
+      for (const [metric, column] of [["contributions", "contributions"], ["posts", "posts"], ["questions", "questions"], ["q_answered", "answered"]]) {
+        const hide = withheld.get(`${s}|${metric}`)! || (metric === "q_answered" && withheld.get(`${s}|questions`)!);
+        const a = atom(s, metric);
+        expect(r[column] === null ? null : Number(r[column]), `${s} ${metric}`).toBe(hide ? null : a.value);
+        expect(r[`${column}_partial`], `${s} ${metric} partial`).toBe(hide && (a.value !== 0 || a.people > 0));
+        // never a published figure from 1..K-1 people
+        if (r[column] !== null) expect(a.people === 0 || a.people >= K).toBe(true);
+      }
+    }
+  });
+});
+
+it("the space fixture exercises both outcomes: published and withheld space figures", async () => {
+  const [r] = await query<{ published: number; withheld: number }>(
+    db,
+    sql`select count(*) filter (where contributions is not null)::int as published, count(*) filter (where contributions is null)::int + count(*) filter (where posts is null)::int as withheld
+        from analytics_space_weeks where org_id = ${orgId}`,
+  );
+  expect(Number(r.published)).toBeGreaterThan(0);
+  expect(Number(r.withheld)).toBeGreaterThan(0);
+});
