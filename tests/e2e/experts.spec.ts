@@ -51,7 +51,11 @@ test("carol adds FX to her profile, alice endorses it, and /experts ranks carol 
   // list runs from the highest expertise score down
   const list = alice.getByTestId("experts");
   const carolItem = list.locator("li").filter({ hasText: "Carol Nguyen" });
-  await expect(carolItem).toBeVisible();
+  // the people index hears of the profile change through the outbox: eventually consistent
+  await expect(async () => {
+    await alice.reload();
+    await expect(carolItem).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 60_000 });
   await expect(carolItem.getByRole("link", { name: "Ask Carol Nguyen a question" })).toHaveAttribute("href", /\/questions\/new\?to=/);
   const scores = (await list.locator("li").allInnerTexts()).map((t) => Number(/Expertise score ([\d.]+)/.exec(t)?.[1] ?? "0"));
   expect(scores.length).toBeGreaterThan(0);
