@@ -84,8 +84,12 @@ if (bp !== APPROVED) {
   await db.execute(sql`insert into content_views (content_id, user_id, org_id, department, viewed_at)
     select bp.content_id, ${prefix} || '-u' || (1 + u), ${org}, (array['Sales','Research','Operations','Wealth'])[1 + u % 4], now()
     from best_practices bp cross join generate_series(0, 19) u where bp.org_id = ${org} on conflict do nothing`);
-  // the rank key the app maintains (app/discovery/signals.server.ts), from each item's engagement
+  // the rank keys the app maintains (app/discovery/signals.server.ts), from each item's engagement,
+  // and the approved version's words (app/discovery/review.server.ts, on approval)
+  await db.execute(sql`update engagement e set rank = ${rankOf(sql.raw("e"))} where e.org_id = ${org}`);
   await db.execute(sql`update best_practices bp set rank = ${rankOf(sql.raw("e"))} from engagement e where e.content_id = bp.content_id and bp.org_id = ${org}`);
+  await db.execute(sql`update best_practices bp set search_text = coalesce(c.title, '') || ' ' || c.body_text || ' ' || bp.topic
+    from content c where c.id = bp.content_id and bp.org_id = ${org} and bp.status = 'approved'`);
   await db.execute(sql`analyze best_practices; analyze engagement; analyze content_views`);
 }
 
