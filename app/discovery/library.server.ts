@@ -56,7 +56,11 @@ export async function library(
   const bpConds: SQL[] = [sql`bp.org_id = ${viewer.orgId}`, sql`bp.status = 'approved'`, sql`bp.reverify_at > ${ts(at)}`];
   if (opts.topic) bpConds.push(sql`bp.topic = ${opts.topic.toLowerCase()}`);
   if (opts.kind) bpConds.push(sql`bp.entry_kind = ${opts.kind}`);
-  if (opts.cursor) bpConds.push(sql`(bp.rank, bp.content_id) < (${opts.cursor.rank}::float8, ${opts.cursor.id})`);
+  // after the cursor in (rank desc, content_id asc) order; `rank <=` bounds the index scan
+  if (opts.cursor) {
+    const { rank, id } = opts.cursor;
+    bpConds.push(sql`bp.rank <= ${rank}::float8 and (bp.rank < ${rank}::float8 or bp.content_id > ${id})`);
+  }
   const q = cleanQuery(opts.q ?? "");
   if (q) {
     const pattern = `%${q.replace(/[%_\\]/g, "\\$&")}%`;
