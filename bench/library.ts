@@ -61,7 +61,7 @@ if (n !== POSTS) {
   await loadFeedData(db, { posts: POSTS, spaces: 2000, authors: 10_000, prefix });
   console.log(`  loaded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
-const [{ bp }] = await query<{ bp: number }>(db, sql`select count(*)::int as bp from best_practices where org_id = ${org}`);
+const [{ bp }] = await query<{ bp: number }>(db, sql`select count(*)::int as bp from best_practices where org_id = ${org} and status = 'approved'`);
 if (bp !== APPROVED) {
   console.log(`Adding ${APPROVED} approved best practices, engagement and views…`);
   for (const table of ["content_views", "engagement", "nominations", "best_practices"]) await db.execute(sql`delete from ${sql.raw(table)} where org_id = ${org}`);

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { getDb, query, type Db, type DbOrTx } from "~/db/client.server";
-import { ts } from "~/db/sql.server";
+import { textArray, ts } from "~/db/sql.server";
 import { hydratePosts, type PostView } from "~/content/hydrate.server";
 import type { Viewer } from "~/policy/policy";
 import { readableContentCondition } from "~/policy/scopes.server";
@@ -40,10 +40,11 @@ export function decodeLibraryCursor(raw: string | null | undefined): LibraryCurs
  * The library page: approved items the viewer may read, ranked by their decayed engagement
  * (the rank key, then content id), filtered by topic and words, one keyset page at a time.
  * Candidates come in rank order straight from best_practices_org_rank_idx (or
- * best_practices_org_topic_rank_idx for a topic) in a materialised, limited CTE, so the planner
+ * best_practices_org_topic_rank_idx for a topic; `desc nulls last` as the indexes are built, or the
+ * planner sorts instead) in a materialised, limited CTE, so the planner
  * cannot trade the index order for a scan of every approved item; the window widens only when
  * too few candidates survive the content checks. Words match the approved version's text
- * (best_practices.search_text, GIN-indexed) or a topic name, never a tsvector built per row.
+ * (best_practices.search_text, GIN-indexed) or a topic name, never a tsvector built per content row.
  */
 export async function library(
   viewer: Viewer,
@@ -61,27 +62,6 @@ export async function library(
     const { rank, id } = opts.cursor;
     bpConds.push(sql`bp.rank <= ${rank}::float8 and (bp.rank < ${rank}::float8 or bp.content_id > ${id})`);
   }
-  const q = cleanQuery(opts.q ?? "");
-  if (q) {
-    const pattern = `%${q.replace(/[%_\\]/g, "\\$&")}%`;
-    // topics named like the words: resolved once (an index-only read of the topic index), so the
-    // match below is a BitmapOr of the GIN index and the topic index
-    bpConds.push(sql`(to_tsvector('simple', bp.search_text) @@ websearch_to_tsquery('simple', ${q})
-      or bp.topic = any(array(select distinct t.topic from best_practices t where t.org_id = ${viewer.orgId} and t.status = 'approved' and t.topic ilike ${pattern})))`);
-  }
-  const conds: SQL[] = [amplifiedCondition(at), readableContentCondition(viewer, sql.raw("c"))];
-  type Row = { id: string; rank: number; topic: string; entry_kind: string; approved_at: string; reverify_at: string; owner_name: string | null; viewers: number | null };
-  const page = async (window: number) =>
-    query<Row>(
-      d,
-      sql`with bp as materialized (
-            select * from best_practices bp where ${sql.join(bpConds, sql` and `)} order by bp.rank desc, bp.content_id limit ${window})
-          select c.id, bp.rank, bp.topic, bp.entry_kind, bp.approved_at, bp.reverify_at, ow.name as owner_name,
-            (select e.viewers from engagement e where e.content_id = bp.content_id) as viewers
-          from bp join content c on c.id = bp.content_id left join users ow on ow.id = bp.owner_id
-          where ${sql.join(conds, sql` and `)}
-          order by bp.rank desc, bp.content_id limit ${PAGE + 1}`,
-    );
   const topicsQuery = query<{ topic: string }>(
     d,
     // Topic names only (curators' vocabulary, no counts): read from the small table, no content rows.
@@ -89,8 +69,35 @@ export async function library(
         where bp.org_id = ${viewer.orgId} and bp.status = 'approved' and bp.reverify_at > ${ts(at)} and bp.topic <> ''
         order by bp.topic limit 100`,
   );
+  let hits = sql``;
+  const q = cleanQuery(opts.q ?? "");
+  if (q) {
+    // Words match the approved text through the GIN index, or a topic whose name contains them
+    // (from the topic list this page shows anyway). Materialised first, so no plan builds a
+    // tsvector per approved item while it walks the rank index.
+    const lower = q.toLowerCase();
+    const named = (await topicsQuery).map((t) => t.topic).filter((t) => t.includes(lower));
+    hits = sql`hits as materialized (
+        select m.content_id from best_practices m where m.org_id = ${viewer.orgId} and m.status = 'approved'
+          and (to_tsvector('simple', m.search_text) @@ websearch_to_tsquery('simple', ${q})${named.length ? sql` or m.topic = any(${textArray(named)})` : sql``})),`;
+    bpConds.push(sql`bp.content_id in (select content_id from hits)`);
+  }
+  const conds: SQL[] = [amplifiedCondition(at), readableContentCondition(viewer, sql.raw("c"))];
+  type Row = { id: string; rank: number; topic: string; entry_kind: string; approved_at: string; reverify_at: string; owner_name: string | null; viewers: number | null };
+  const page = async (window: number) =>
+    query<Row>(
+      d,
+      sql`with ${hits} bp as materialized (
+            select * from best_practices bp where ${sql.join(bpConds, sql` and `)} order by bp.rank desc nulls last, bp.content_id limit ${window})
+          select c.id, bp.rank, bp.topic, bp.entry_kind, bp.approved_at, bp.reverify_at, ow.name as owner_name,
+            (select e.viewers from engagement e where e.content_id = bp.content_id) as viewers
+          from bp join content c on c.id = bp.content_id left join users ow on ow.id = bp.owner_id
+          where ${sql.join(conds, sql` and `)}
+          order by bp.rank desc nulls last, bp.content_id limit ${PAGE + 1}`,
+    );
   let rows: Row[] = [];
-  for (const window of [4 * PAGE, 40 * PAGE, 1_000_000]) {
+  // first window: a page plus a margin (few approved items fail the content checks)
+  for (const window of [PAGE + 10, 40 * PAGE, 1_000_000]) {
     rows = await page(window);
     if (rows.length > PAGE) break;
   }

@@ -183,7 +183,7 @@ export async function reviewQueue(viewer: Viewer, db?: Db): Promise<QueueItem[]>
           select e.content_id as id, 'rising' as why from engagement e join content c on c.id = e.content_id
           where e.org_id = ${orgId} and e.kind in ('post', 'answer') and e.rank >= ${candidateRankFloor(at)} and ${readable}
             and not exists (select 1 from best_practices bp where bp.content_id = e.content_id)
-          order by e.rank desc, e.content_id limit ${RISING_LIMIT}
+          order by e.rank desc nulls last, e.content_id limit ${RISING_LIMIT}
         ), faq as (
           select e.content_id as id, 'faq' as why from engagement e
           where e.org_id = ${orgId} and e.kind = 'question' and (e.viewers >= ${FAQ_VIEWS} or e.links >= ${FAQ_LINKS})
