@@ -517,8 +517,16 @@ export const engagement = pgTable(
     accepted: boolean("accepted").notNull().default(false),
     // first time the decayed score crossed the candidate threshold (the funnel's first step)
     candidateAt: ts("candidate_at"),
+    // log2(score) + score_at / half-life, kept by every bump: orders like the decayed score at any
+    // moment, so "Rising" reads the top of an index instead of decaying every row on each load
+    rank: doublePrecision("rank").notNull().default(-1e9),
   },
-  (t) => [index("engagement_org_score_at_idx").on(t.orgId, t.scoreAt.desc())],
+  (t) => [
+    index("engagement_org_score_at_idx").on(t.orgId, t.scoreAt.desc()),
+    index("engagement_org_rank_idx").on(t.orgId, t.rank.desc(), t.contentId).where(sql`kind in ('post', 'answer')`),
+    // FAQ candidates: FAQ_VIEWS / FAQ_LINKS in app/discovery/review.server.ts
+    index("engagement_org_faq_idx").on(t.orgId, t.contentId).where(sql`kind = 'question' and (viewers >= 25 or links >= 2)`),
+  ],
 );
 
 export const savedItems = pgTable(
@@ -591,11 +599,16 @@ export const bestPractices = pgTable(
     // log2(decayed score) + score_at / half-life: orders like the decayed score at any moment,
     // without depending on "now", so the library reads it through an index and stops at a page
     rank: doublePrecision("rank").notNull().default(-1e9),
+    // title, text and topic of the approved version (set on approval): the library's search reads
+    // one GIN index instead of building a tsvector for every approved item
+    searchText: text("search_text").notNull().default(""),
     createdAt: ts("created_at").notNull(),
   },
   (t) => [
     index("best_practices_org_status_idx").on(t.orgId, t.status, t.approvedAt.desc()),
     index("best_practices_org_rank_idx").on(t.orgId, t.status, t.rank.desc(), t.contentId),
+    index("best_practices_org_topic_rank_idx").on(t.orgId, t.status, t.topic, t.rank.desc(), t.contentId),
+    index("best_practices_search_idx").using("gin", sql`to_tsvector('simple', ${t.searchText})`),
     index("best_practices_reverify_idx").on(t.status, t.reverifyAt),
   ],
 );

@@ -1,10 +1,11 @@
 import { sql, type SQL } from "drizzle-orm";
 import { getDb, query, type Db, type DbOrTx } from "~/db/client.server";
-import { ts } from "~/db/sql.server";
+import { textArray, ts } from "~/db/sql.server";
 import { hydratePosts, type PostView } from "~/content/hydrate.server";
 import type { Viewer } from "~/policy/policy";
 import { readableContentCondition } from "~/policy/scopes.server";
 import { now } from "~/utils/clock.server";
+import { isId } from "~/utils/ids";
 import { cleanQuery } from "~/utils/text";
 
 // The Best practices library and the loop's measures. Only amplified items appear:
@@ -19,36 +20,48 @@ export type LibraryEntry = { post: PostView; topic: string; entryKind: string; a
 
 const PAGE = 30;
 
+/** A library page cursor: the last entry's (rank, content id). Opaque in the URL. */
+export type LibraryCursor = { rank: number; id: string };
+
+export function encodeLibraryCursor(c: LibraryCursor): string {
+  return Buffer.from(`${c.rank}|${c.id}`).toString("base64url");
+}
+
+/** Anything malformed is null (first page). */
+export function decodeLibraryCursor(raw: string | null | undefined): LibraryCursor | null {
+  if (!raw || raw.length > 200 || !/^[A-Za-z0-9_-]+$/.test(raw)) return null;
+  const [rank, id, extra] = Buffer.from(raw, "base64url").toString("utf8").split("|");
+  const r = Number(rank);
+  if (extra !== undefined || !rank || !Number.isFinite(r) || !isId(id ?? "")) return null;
+  return { rank: r, id };
+}
+
 /**
  * The library page: approved items the viewer may read, ranked by their decayed engagement
- * (then newest approval), filtered by topic and words. It reads the small approved set
- * through best_practices_org_status_idx, never the content table at large.
+ * (the rank key, then content id), filtered by topic and words, one keyset page at a time.
+ * Candidates come in rank order straight from best_practices_org_rank_idx (or
+ * best_practices_org_topic_rank_idx for a topic; `desc nulls last` as the indexes are built, or the
+ * planner sorts instead) in a materialised, limited CTE, so the planner
+ * cannot trade the index order for a scan of every approved item; the window widens only when
+ * too few candidates survive the content checks. Words match the approved version's text
+ * (best_practices.search_text, GIN-indexed) or a topic name, never a tsvector built per content row.
  */
-export async function library(viewer: Viewer, opts: { topic?: string; q?: string; kind?: "practice" | "faq" } = {}, db?: Db) {
-  if (!viewer.orgId) return { entries: [] as LibraryEntry[], topics: [] as { topic: string }[] };
+export async function library(
+  viewer: Viewer,
+  opts: { topic?: string; q?: string; kind?: "practice" | "faq"; cursor?: LibraryCursor | null } = {},
+  db?: Db,
+): Promise<{ entries: LibraryEntry[]; topics: { topic: string }[]; nextCursor: string | null }> {
+  if (!viewer.orgId) return { entries: [], topics: [], nextCursor: null };
   const d = db ?? (await getDb());
   const at = now();
-  // Candidates in rank order straight from best_practices_org_rank_idx (a materialised, limited
-  // CTE, so the planner cannot trade the index order for a scan of every approved item), then the
-  // content checks; widened only when too few candidates survive them.
   const bpConds: SQL[] = [sql`bp.org_id = ${viewer.orgId}`, sql`bp.status = 'approved'`, sql`bp.reverify_at > ${ts(at)}`];
   if (opts.topic) bpConds.push(sql`bp.topic = ${opts.topic.toLowerCase()}`);
   if (opts.kind) bpConds.push(sql`bp.entry_kind = ${opts.kind}`);
-  const conds: SQL[] = [amplifiedCondition(at), readableContentCondition(viewer, sql.raw("c"))];
-  const q = cleanQuery(opts.q ?? "");
-  if (q) conds.push(sql`(to_tsvector('simple', c.title || ' ' || c.body_text || ' ' || bp.topic) @@ websearch_to_tsquery('simple', ${q}) or bp.topic ilike ${`%${q.replace(/[%_\\]/g, "\\$&")}%`})`);
-  type Row = { id: string; topic: string; entry_kind: string; approved_at: string; reverify_at: string; owner_name: string | null; viewers: number | null };
-  const page = async (window: number) =>
-    query<Row>(
-      d,
-      sql`with bp as materialized (
-            select * from best_practices bp where ${sql.join(bpConds, sql` and `)} order by bp.rank desc, bp.content_id limit ${window})
-          select c.id, bp.topic, bp.entry_kind, bp.approved_at, bp.reverify_at, ow.name as owner_name,
-            (select e.viewers from engagement e where e.content_id = bp.content_id) as viewers
-          from bp join content c on c.id = bp.content_id left join users ow on ow.id = bp.owner_id
-          where ${sql.join(conds, sql` and `)}
-          order by bp.rank desc, bp.content_id limit ${PAGE}`,
-    );
+  // after the cursor in (rank desc, content_id asc) order; `rank <=` bounds the index scan
+  if (opts.cursor) {
+    const { rank, id } = opts.cursor;
+    bpConds.push(sql`bp.rank <= ${rank}::float8 and (bp.rank < ${rank}::float8 or bp.content_id > ${id})`);
+  }
   const topicsQuery = query<{ topic: string }>(
     d,
     // Topic names only (curators' vocabulary, no counts): read from the small table, no content rows.
@@ -56,20 +69,50 @@ export async function library(viewer: Viewer, opts: { topic?: string; q?: string
         where bp.org_id = ${viewer.orgId} and bp.status = 'approved' and bp.reverify_at > ${ts(at)} and bp.topic <> ''
         order by bp.topic limit 100`,
   );
-  let rows: Row[] = [];
-  for (const window of [4 * PAGE, 40 * PAGE, 1_000_000]) {
-    rows = await page(window);
-    if (rows.length >= PAGE) break;
+  let hits = sql``;
+  const q = cleanQuery(opts.q ?? "");
+  if (q) {
+    // Words match the approved text through the GIN index, or a topic whose name contains them
+    // (from the topic list this page shows anyway). Materialised first, so no plan builds a
+    // tsvector per approved item while it walks the rank index.
+    const lower = q.toLowerCase();
+    const named = (await topicsQuery).map((t) => t.topic).filter((t) => t.includes(lower));
+    hits = sql`hits as materialized (
+        select m.content_id from best_practices m where m.org_id = ${viewer.orgId} and m.status = 'approved'
+          and (to_tsvector('simple', m.search_text) @@ websearch_to_tsquery('simple', ${q})${named.length ? sql` or m.topic = any(${textArray(named)})` : sql``})),`;
+    bpConds.push(sql`bp.content_id in (select content_id from hits)`);
   }
-  const topics = await topicsQuery;
-  const views = new Map((await hydratePosts(d, viewer, rows.map((r) => r.id))).map((v) => [v.id, v]));
+  const conds: SQL[] = [amplifiedCondition(at), readableContentCondition(viewer, sql.raw("c"))];
+  type Row = { id: string; rank: number; topic: string; entry_kind: string; approved_at: string; reverify_at: string; owner_name: string | null; viewers: number | null };
+  const page = async (window: number) =>
+    query<Row>(
+      d,
+      sql`with ${hits} bp as materialized (
+            select * from best_practices bp where ${sql.join(bpConds, sql` and `)} order by bp.rank desc nulls last, bp.content_id limit ${window})
+          select c.id, bp.rank, bp.topic, bp.entry_kind, bp.approved_at, bp.reverify_at, ow.name as owner_name,
+            (select e.viewers from engagement e where e.content_id = bp.content_id) as viewers
+          from bp join content c on c.id = bp.content_id left join users ow on ow.id = bp.owner_id
+          where ${sql.join(conds, sql` and `)}
+          order by bp.rank desc nulls last, bp.content_id limit ${PAGE + 1}`,
+    );
+  let rows: Row[] = [];
+  // first window: a page plus a margin (few approved items fail the content checks)
+  for (const window of [PAGE + 10, 40 * PAGE, 1_000_000]) {
+    rows = await page(window);
+    if (rows.length > PAGE) break;
+  }
+  const more = rows.length > PAGE;
+  rows = rows.slice(0, PAGE);
+  const [topics, posts] = await Promise.all([topicsQuery, hydratePosts(d, viewer, rows.map((r) => r.id))]);
+  const views = new Map(posts.map((v) => [v.id, v]));
   const entries = rows.flatMap((r): LibraryEntry[] => {
     const post = views.get(r.id);
     return post
       ? [{ post, topic: r.topic, entryKind: r.entry_kind, approvedAt: new Date(r.approved_at).toISOString(), reverifyAt: new Date(r.reverify_at).toISOString(), ownerName: r.owner_name ?? "", viewers: Number(r.viewers ?? 0) }]
       : [];
   });
-  return { entries, topics };
+  const last = rows[rows.length - 1];
+  return { entries, topics, nextCursor: more && last ? encodeLibraryCursor({ rank: Number(last.rank), id: last.id }) : null };
 }
 
 export type WorkingItem = { id: string; topic: string; excerpt: string };

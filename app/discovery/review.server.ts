@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb, query, type Db, type Tx } from "~/db/client.server";
-import { ts } from "~/db/sql.server";
+import { textArray, ts } from "~/db/sql.server";
 import { runCommand, type Command } from "~/compliance/command.server";
 import { authorize, authorizeOrg } from "~/policy/authorize.server";
 import { loadContentFacts } from "~/policy/facts.server";
@@ -8,7 +8,7 @@ import type { Viewer } from "~/policy/policy";
 import { readableContentCondition } from "~/policy/scopes.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids";
-import { CANDIDATE_THRESHOLD, decayedScore, HALF_LIFE_HOURS, rankOf } from "./signals.server";
+import { candidateRankFloor, decayedScore, HALF_LIFE_HOURS, rankOf } from "./signals.server";
 
 // Nomination and review. Any reader nominates; curators decide. Every decision is a
 // command: the best_practices row, its archive version (subject kind best_practice,
@@ -117,7 +117,11 @@ export async function decide(viewer: Viewer, contentId: string, input: Decision,
     // the library's rank key, from the item's engagement (none yet: ranked by approval time, lowest)
     await c.tx.execute(sql`update best_practices bp set rank = coalesce(
         (select ${rankOf(sql.raw("e"))} from engagement e where e.content_id = bp.content_id),
-        log(2, 0.001)::float8 + extract(epoch from ${ts(t)})::float8 / ${HALF_LIFE_HOURS * 3600})
+        log(2, 0.001)::float8 + extract(epoch from ${ts(t)})::float8 / ${HALF_LIFE_HOURS * 3600}),
+        -- the approved version's words for the library's search (shown only while that version is current)
+        search_text = case when bp.status = 'approved'
+          then (select coalesce(c.title, '') || ' ' || c.body_text || ' ' || bp.topic from content c where c.id = bp.content_id)
+          else bp.search_text end
       where bp.content_id = ${contentId}`);
     await archiveDecision(c, facts.orgId, contentId, version, viewer.id!, {
       decision: input.decision,
@@ -150,19 +154,23 @@ export type QueueItem = {
   topic: string;
 };
 
+/** At most this many Rising candidates (the highest scores) are shown at once. */
+export const RISING_LIMIT = 100;
+
 /**
  * The review queue: nominated items, rising candidates not yet decided, frequently viewed or
  * duplicate-linked questions (FAQ candidates), approved items that went stale or changed since approval.
+ * Each source reads its own index and stops at its limit: Rising walks engagement_org_rank_idx from
+ * the top down to the candidate threshold, so no engagement row is decayed just to be discarded.
  */
 export async function reviewQueue(viewer: Viewer, db?: Db): Promise<QueueItem[]> {
   const { orgId } = authorizeOrg(viewer, "curate");
   const d = db ?? (await getDb());
   const at = now();
-  const horizon = new Date(at.getTime() - 10 * HALF_LIFE_HOURS * 3600_000);
   const readable = readableContentCondition(viewer, sql.raw("c"));
   const rows = await query<{ id: string; kind: string; why: string; score: number | null; status: string | null; excerpt: string; author_id: string; author_name: string; topic: string | null }>(
     d,
-    sql`with picked as (
+    sql`with decided as (
           select bp.content_id as id,
             case when bp.status = 'stale' then 'stale'
                  when bp.status = 'approved' then 'changed'
@@ -170,29 +178,30 @@ export async function reviewQueue(viewer: Viewer, db?: Db): Promise<QueueItem[]>
           from best_practices bp join content c on c.id = bp.content_id
           where bp.org_id = ${orgId} and (bp.status in ('pending', 'stale')
             or (bp.status = 'approved' and (bp.approved_version is distinct from c.version or bp.reverify_at <= ${ts(at)})))
-          union all
-          select e.content_id, 'rising' from engagement e
-          where e.org_id = ${orgId} and e.score_at > ${ts(horizon)} and e.kind in ('post', 'answer') and ${decayedScore(at)} >= ${CANDIDATE_THRESHOLD}
+          limit 400
+        ), rising as materialized (
+          select e.content_id as id, 'rising' as why from engagement e join content c on c.id = e.content_id
+          where e.org_id = ${orgId} and e.kind in ('post', 'answer') and e.rank >= ${candidateRankFloor(at)} and ${readable}
             and not exists (select 1 from best_practices bp where bp.content_id = e.content_id)
-          union all
-          select e.content_id, 'faq' from engagement e
+          order by e.rank desc nulls last, e.content_id limit ${RISING_LIMIT}
+        ), faq as (
+          select e.content_id as id, 'faq' as why from engagement e
           where e.org_id = ${orgId} and e.kind = 'question' and (e.viewers >= ${FAQ_VIEWS} or e.links >= ${FAQ_LINKS})
             and not exists (select 1 from best_practices bp where bp.content_id = e.content_id)
-        )
-        select distinct on (p.id) p.id, c.kind, p.why, ${decayedScore(at)} as score, bp.status, left(c.body_text, 240) as excerpt,
+          limit 100
+        ), picked as (select * from decided union all select * from rising union all select * from faq)
+        select p.id, c.kind, p.why, ${decayedScore(at)} as score, bp.status, left(c.body_text, 240) as excerpt,
           c.author_id, au.name as author_name, bp.topic
         from picked p join content c on c.id = p.id join users au on au.id = c.author_id
           left join engagement e on e.content_id = p.id left join best_practices bp on bp.content_id = p.id
-        where ${readable}
-        order by p.id, case p.why when 'stale' then 0 when 'changed' then 1 when 'nominated' then 2 when 'faq' then 3 else 4 end
-        limit 500`,
+        where ${readable}`,
   );
   const ids = rows.map((r) => r.id);
   const noms = ids.length
     ? await query<{ content_id: string; name: string; reason: string }>(
         d,
         sql`select n.content_id, u.name, n.reason from nominations n join users u on u.id = n.nominator_id
-            where n.content_id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)}) order by n.created_at`,
+            where n.content_id = any(${textArray(ids)}) order by n.created_at`,
       )
     : [];
   const order = { stale: 0, changed: 1, nominated: 2, faq: 3, rising: 4 } as const;

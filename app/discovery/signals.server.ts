@@ -30,27 +30,34 @@ type Counter = "viewers" | "reactions" | "comments" | "saves" | "shares" | "link
 async function bump(db: DbOrTx, contentId: string, at: Date, weight: number, counter: Counter | null, delta: number, extra: SQL = sql``) {
   const set = counter ? sql`, ${sql.raw(counter)} = engagement.${sql.raw(counter)} + ${delta}` : sql``;
   const initial = (c: Counter) => (counter === c ? delta : 0);
+  const decayed = sql`engagement.score * power(0.5, greatest(0, extract(epoch from (excluded.score_at - engagement.score_at))) / ${HALF_LIFE_S}) + ${weight}::float8`;
   await db.execute(sql`
     with up as (
-    insert into engagement (content_id, org_id, kind, score, score_at, viewers, reactions, comments, saves, shares, links, votes, candidate_at)
+    insert into engagement (content_id, org_id, kind, score, score_at, viewers, reactions, comments, saves, shares, links, votes, candidate_at, rank)
     select c.id, c.org_id, c.kind, greatest(0, ${weight}::float8), ${ts(at)},
       ${initial("viewers")}, ${initial("reactions")}, ${initial("comments")}, ${initial("saves")}, ${initial("shares")}, ${initial("links")}, ${initial("votes")},
-      case when ${weight}::float8 >= ${CANDIDATE_THRESHOLD} then ${ts(at)} else null end
+      case when ${weight}::float8 >= ${CANDIDATE_THRESHOLD} then ${ts(at)} else null end,
+      ${rankKey(sql`greatest(0, ${weight}::float8)`, ts(at))}
     from content c where c.id = ${contentId} and c.kind in ('post', 'question', 'answer')
     on conflict (content_id) do update set
-      score = greatest(0, engagement.score * power(0.5, greatest(0, extract(epoch from (excluded.score_at - engagement.score_at))) / ${HALF_LIFE_S}) + ${weight}::float8),
+      score = greatest(0, ${decayed}),
       score_at = greatest(engagement.score_at, excluded.score_at),
-      candidate_at = coalesce(engagement.candidate_at, case when
-        engagement.score * power(0.5, greatest(0, extract(epoch from (excluded.score_at - engagement.score_at))) / ${HALF_LIFE_S}) + ${weight}::float8 >= ${CANDIDATE_THRESHOLD}
-        then excluded.score_at else null end)
+      candidate_at = coalesce(engagement.candidate_at, case when ${decayed} >= ${CANDIDATE_THRESHOLD} then excluded.score_at else null end),
+      rank = ${rankKey(sql`greatest(0, ${decayed})`, sql`greatest(engagement.score_at, excluded.score_at)`)}
       ${set}${extra}
-    returning content_id, score, score_at)
-    update best_practices bp set rank = ${rankOf(sql.raw("up"))} from up where bp.content_id = up.content_id`);
+    returning content_id, rank)
+    update best_practices bp set rank = up.rank from up where bp.content_id = up.content_id`);
 }
 
+/** log2(score) + at / half-life: the one formula behind both rank columns. */
+const rankKey = (score: SQL, at: SQL): SQL =>
+  sql`(log(2, greatest(${score}, 0.001)::numeric)::float8 + extract(epoch from ${at})::float8 / ${HALF_LIFE_S})`;
+
+/** Decayed score ≥ threshold at `at` ⇔ rank ≥ this: the Rising list's bound on the rank index. */
+export const candidateRankFloor = (at: Date) => Math.log2(CANDIDATE_THRESHOLD) + at.getTime() / 1000 / HALF_LIFE_S;
+
 /** The time-independent rank key of an engagement row (alias `e`): ordering by it orders by the decayed score. */
-export const rankOf = (e: SQL): SQL =>
-  sql`(log(2, greatest(${e}.score, 0.001)::numeric)::float8 + extract(epoch from ${e}.score_at)::float8 / ${HALF_LIFE_S})`;
+export const rankOf = (e: SQL): SQL => rankKey(sql`${e}.score`, sql`${e}.score_at`);
 
 /**
  * Counts a signed-in person's first view of an item: an idempotent insert, and a

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { PostCard } from "~/components/post-card";
 import { Button, buttonClasses, cx, EmptyState, PageHeader } from "~/components/ui";
-import { library } from "~/discovery/library.server";
+import { decodeLibraryCursor, library } from "~/discovery/library.server";
 import { isFollowingTopic, setFollow } from "~/feed/follows.server";
 import { formatDateTime, metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
@@ -16,6 +16,7 @@ const LibraryQuery = z.object({
   q: z.string().max(200).catch(""),
   topic: z.string().trim().toLowerCase().max(40).catch(""),
   kind: z.enum(["practice", "faq"]).optional().catch(undefined),
+  cursor: z.string().max(200).nullable().catch(null),
 });
 
 const FollowForm = z.object({ intent: z.enum(["follow", "unfollow"]), topic: z.string().trim().toLowerCase().min(1).max(40) });
@@ -23,9 +24,9 @@ const FollowForm = z.object({ intent: z.enum(["follow", "unfollow"]), topic: z.s
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
   const sp = new URL(request.url).searchParams;
-  const q = LibraryQuery.parse({ q: sp.get("q") ?? "", topic: sp.get("topic") ?? "", kind: sp.get("kind") ?? undefined });
-  const [{ entries, topics }, following] = await Promise.all([
-    library(viewer, { q: q.q, topic: q.topic || undefined, kind: q.kind }),
+  const q = LibraryQuery.parse({ q: sp.get("q") ?? "", topic: sp.get("topic") ?? "", kind: sp.get("kind") ?? undefined, cursor: sp.get("cursor") });
+  const [{ entries, topics, nextCursor }, following] = await Promise.all([
+    library(viewer, { q: q.q, topic: q.topic || undefined, kind: q.kind, cursor: decodeLibraryCursor(q.cursor) }),
     q.topic ? isFollowingTopic(viewer, q.topic) : false,
   ]);
   const fmt = (iso: string) => formatDateTime(locale, iso, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
@@ -34,6 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     topic: q.topic,
     following,
     topics,
+    nextHref: nextCursor ? `?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.topic ? { topic: q.topic } : {}), ...(q.kind ? { kind: q.kind } : {}), cursor: nextCursor })}` : null,
     entries: entries.map((e) => ({ ...e, approvedLabel: fmt(e.approvedAt), reverifyLabel: fmt(e.reverifyAt) })),
     can: orgAbilities(viewer, ["curate"]),
   });
@@ -123,6 +125,13 @@ export default function BestPracticesPage() {
           ))}
         </ul>
       )}
+      {data.nextHref ? (
+        <div className="mt-6 flex justify-center">
+          <Link to={data.nextHref} className={buttonClasses({ variant: "secondary", size: "sm" })}>
+            {t("feed.loadMore")}
+          </Link>
+        </div>
+      ) : null}
     </>
   );
 }
