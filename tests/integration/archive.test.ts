@@ -53,7 +53,8 @@ describe("archive", () => {
 
   it("an untouched archive verifies; one changed byte is found and named", async () => {
     const { org } = await seedOrg();
-    const ok = await verifyArchive(db);
+    // each test verifies its own org: the worker's database holds other files' orgs (some tamper, some sign with other keys)
+    const ok = await verifyArchive(db, { orgId: org.id });
     expect(ok.ok).toBe(true);
     expect(ok.checked).toBeGreaterThanOrEqual(6);
 
@@ -67,12 +68,12 @@ describe("archive", () => {
     await asTableOwner(db, (tx) =>
       tx.execute(sql`update archive_records set data = jsonb_set(data, '{text}', to_jsonb(overlay(data->>'text' placing 'X' from 1 for 1))) where id = ${victim.id}`),
     );
-    const bad = await verifyArchive(db);
+    const bad = await verifyArchive(db, { orgId: org.id });
     expect(bad.ok).toBe(false);
     expect(bad.problem).toMatchObject({ chain: "archive", orgId: org.id, id: Number(victim.id), reason: "hash mismatch" });
     // put the byte back: verifies again
     await asTableOwner(db, (tx) => tx.execute(sql`update archive_records set data = jsonb_set(data, '{text}', to_jsonb(${victim.text}::text)) where id = ${victim.id}`));
-    expect((await verifyArchive(db)).ok).toBe(true);
+    expect((await verifyArchive(db, { orgId: org.id })).ok).toBe(true);
   });
 
   it.each([
@@ -84,12 +85,12 @@ describe("archive", () => {
     const [rec] = await query<{ id: number }>(db, sql`select id from archive_records where org_id = ${org.id} and seq = 1`);
     const snap = await snapshotOrg(db, org.id);
     await asTableOwner(db, (tx) => tx.execute(sql`update archive_records set ${change} where id = ${rec.id}`));
-    const res = await verifyArchive(db);
+    const res = await verifyArchive(db, { orgId: org.id });
     expect(res.ok).toBe(false);
     expect(res.problem?.id).toBe(Number(rec.id));
     // restore the original rows so later tests see a clean archive
     await restoreOrg(db, snap);
-    expect((await verifyArchive(db)).ok).toBe(true);
+    expect((await verifyArchive(db, { orgId: org.id })).ok).toBe(true);
   });
 
   it("a deleted record breaks the chain and is named by its successor", async () => {
@@ -97,12 +98,12 @@ describe("archive", () => {
     const rows = await query<{ id: number; seq: number }>(db, sql`select id, seq from archive_records where org_id = ${org.id} order by seq`);
     const snap = await snapshotOrg(db, org.id);
     await asTableOwner(db, (tx) => tx.execute(sql`delete from archive_records where id = ${rows[1].id}`));
-    const res = await verifyArchive(db);
+    const res = await verifyArchive(db, { orgId: org.id });
     expect(res.ok).toBe(false);
     // the missing number is named, and the record after the hole
     expect(res.problem).toMatchObject({ reason: "sequence gap", seq: Number(rows[1].seq), id: Number(rows[2].id) });
     await restoreOrg(db, snap);
-    expect((await verifyArchive(db)).ok).toBe(true);
+    expect((await verifyArchive(db, { orgId: org.id })).ok).toBe(true);
   });
 
   it("checkpoints: a rewritten chain that hashes consistently still fails against an exported checkpoint", async () => {
@@ -130,12 +131,12 @@ describe("archive", () => {
       await tx.execute(sql`delete from checkpoints where org_id = ${org.id}`);
     });
     expect((await verifyArchive(db, { orgId: org.id })).ok).toBe(true); // internally consistent...
-    const res = await verifyArchive(db, { checkpoints: exported });
+    const res = await verifyArchive(db, { orgId: org.id, checkpoints: exported });
     expect(res.ok).toBe(false); // ...but not what the outsider recorded
     expect(res.problem).toMatchObject({ reason: "checkpoint mismatch", orgId: org.id });
     // leave no broken chain for later tests in this worker
     await restoreOrg(db, snap);
-    expect((await verifyArchive(db)).ok).toBe(true);
+    expect((await verifyArchive(db, { orgId: org.id })).ok).toBe(true);
   });
 
   it("an aborted transaction leaves no version, no current row and no outbox event", async () => {
@@ -172,6 +173,6 @@ describe("archive", () => {
       await db.execute(sql.raw(`drop trigger if exists fail_marked on outbox_events`));
     }
     expect(await count()).toEqual(before);
-    expect((await verifyArchive(db)).ok).toBe(true);
+    expect((await verifyArchive(db, { orgId: org.id })).ok).toBe(true);
   });
 });
