@@ -11,7 +11,7 @@ import { loadViewer } from "~/policy/viewer.server";
 import { now } from "~/utils/clock.server";
 import { sendMail } from "~/platform/mail/mail.server";
 import { logLine } from "~/platform/outbox.server";
-import type { NotificationKind } from "./notifications.server";
+import { NOTIFICATION_TEXT, type NotificationKind } from "./kinds";
 
 // Email digests of unread notifications, daily or weekly per user. Every app instance
 // runs them (workers.server.ts): a user is claimed with one conditional UPDATE (autocommit,
@@ -26,18 +26,6 @@ const PAGE = 200;
 const LISTED = 20; // items written out in one email; the rest are counted
 const FETCHED = 200;
 
-const KIND_TEXT: Record<NotificationKind, MessageKey> = {
-  mention: "notifications.mention",
-  reply: "notifications.reply",
-  reaction: "notifications.reaction",
-  watch: "notifications.watch",
-  answer: "notifications.answer",
-  accepted: "notifications.accepted",
-  qa_routed: "notifications.qa_routed",
-  qa_escalated: "notifications.qa_escalated",
-  qa_reverify: "notifications.qa_reverify",
-  reverify: "notifications.reverify",
-};
 
 type Candidate = { id: string; email: string; name: string; locale: string | null; digest: "daily" | "weekly"; last_digest_at: string | Date | null };
 
@@ -144,7 +132,7 @@ async function readableItems(db: Db, userId: string, since: Date, until: Date) {
         order by n.created_at desc, n.id desc
         limit ${FETCHED}`,
   );
-  const known = rows.filter((r) => r.kind in KIND_TEXT && r.post_id);
+  const known = rows.filter((r) => r.kind in NOTIFICATION_TEXT && r.post_id);
   if (!known.length) return { items: [], total: 0 };
   const viewer = await loadViewer(db, userId);
   const facts = await loadContentFacts(db, [...new Set(known.flatMap((r) => [r.subject_id, r.post_id]))]);
@@ -197,7 +185,7 @@ export function composeDigest(input: {
   const settingsUrl = `${base}/settings/notifications`;
   const allUrl = `${base}/notifications`;
   const more = input.total - items.length;
-  const line = (i: DigestItem) => t(KIND_TEXT[i.kind], { name: i.actorName ?? t("notifications.someone") });
+  const line = (i: DigestItem) => t(NOTIFICATION_TEXT[i.kind], { name: i.actorName ?? t("notifications.someone") });
   const why = t(input.frequency === "daily" ? "digest.why.daily" : "digest.why.weekly");
   const working = (input.working ?? []).map((w) => ({ topic: w.topic, excerpt: excerptOf(w.excerpt), url: `${base}/posts/${encodeURIComponent(w.id)}` }));
 

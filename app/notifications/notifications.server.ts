@@ -8,7 +8,8 @@ import { loadViewer } from "~/policy/viewer.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids";
 
-export type NotificationKind = "mention" | "reply" | "reaction" | "watch" | "answer" | "accepted" | "qa_routed" | "qa_escalated" | "qa_reverify" | "reverify";
+import type { NotificationKind } from "./kinds";
+export type { NotificationKind } from "./kinds";
 
 // Q&A events whose payload names the people to tell (the Q&A clock chose them under the policy).
 const QA_TARGETED: Record<string, NotificationKind> = {

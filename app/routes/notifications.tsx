@@ -2,8 +2,9 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Button, Card, cx, EmptyState, PageHeader } from "~/components/ui";
-import { listNotifications, markRead, type NotificationKind } from "~/notifications/notifications.server";
-import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
+import { NOTIFICATION_TEXT } from "~/notifications/kinds";
+import { listNotifications, markRead } from "~/notifications/notifications.server";
+import { formatDateTime, metaTitle, useT } from "~/i18n";
 import { requireUser } from "~/identity/session.server";
 import { resolveLocale } from "~/i18n";
 import { badRequest, parseForm } from "~/utils/forms.server";
@@ -41,18 +42,6 @@ export async function action({ request }: ActionFunctionArgs) {
   return json({ ok: true as const });
 }
 
-const TEXT: Record<NotificationKind, MessageKey> = {
-  mention: "notifications.mention",
-  reply: "notifications.reply",
-  reaction: "notifications.reaction",
-  watch: "notifications.watch",
-  answer: "notifications.answer",
-  accepted: "notifications.accepted",
-  qa_routed: "notifications.qa_routed",
-  qa_escalated: "notifications.qa_escalated",
-  qa_reverify: "notifications.qa_reverify",
-  reverify: "notifications.reverify",
-};
 
 export default function NotificationsPage() {
   const { items } = useLoaderData<typeof loader>();
@@ -91,7 +80,7 @@ export default function NotificationsPage() {
                         </span>
                       ) : null}
                       <span className={cx(n.unread && "font-semibold")}>
-                        {t(TEXT[n.kind] ?? "notifications.mention", { name: n.actorName ?? t("notifications.someone") })}
+                        {t(NOTIFICATION_TEXT[n.kind] ?? "notifications.mention", { name: n.actorName ?? t("notifications.someone") })}
                       </span>
                       <time dateTime={n.at} className="ml-auto shrink-0 text-xs text-slate-500">
                         {n.when}
