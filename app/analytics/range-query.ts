@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { calendarDay } from "~/utils/calendar-day";
 
 // The dashboards' query string: a range of weeks (any day snaps to its week) or a number of
 // recent weeks, and for downloads which chart. Bad input is a 400, never a guess.
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "invalid date");
+const day = calendarDay;
 
 export const RangeQuery = z.object({
   from: day.optional(),

@@ -55,7 +55,8 @@ export async function library(
   const d = db ?? (await getDb());
   const at = now();
   const bpConds: SQL[] = [sql`bp.org_id = ${viewer.orgId}`, sql`bp.status = 'approved'`, sql`bp.reverify_at > ${ts(at)}`];
-  if (opts.topic) bpConds.push(sql`bp.topic = ${opts.topic.toLowerCase()}`);
+  const topic = cleanQuery(opts.topic ?? "", 40).toLowerCase();
+  if (topic) bpConds.push(sql`bp.topic = ${topic}`);
   if (opts.kind) bpConds.push(sql`bp.entry_kind = ${opts.kind}`);
   // after the cursor in (rank desc, content_id asc) order; `rank <=` bounds the index scan
   if (opts.cursor) {

@@ -1,4 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { cleanQuery } from "~/utils/text";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { PostCard } from "~/components/post-card";
@@ -14,7 +15,8 @@ export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "bestPract
 
 const LibraryQuery = z.object({
   q: z.string().max(200).catch(""),
-  topic: z.string().trim().toLowerCase().max(40).catch(""),
+  // query text reaches PostgreSQL: control characters (NUL) out, as everywhere else
+  topic: z.string().transform((t) => cleanQuery(t, 40).toLowerCase()).catch(""),
   kind: z.enum(["practice", "faq"]).optional().catch(undefined),
   cursor: z.string().max(200).nullable().catch(null),
 });

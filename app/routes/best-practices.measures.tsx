@@ -6,11 +6,12 @@ import { loopMeasures } from "~/discovery/measures.server";
 import { metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { authorizeOrg } from "~/policy/authorize.server";
+import { calendarDay } from "~/utils/calendar-day";
 import { now } from "~/utils/clock.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "measures.title");
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const day = calendarDay;
 const RangeQuery = z.object({ from: day.optional().catch(undefined), to: day.optional().catch(undefined) });
 
 // Curators only (404 to everyone else): the funnel over a date range, reach and reuse per item.

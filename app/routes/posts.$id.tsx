@@ -1,4 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { calendarDay } from "~/utils/calendar-day";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
@@ -43,7 +44,7 @@ const intentSchema = () =>
     }),
     z.object({ intent: z.literal("react"), reaction: z.enum(REACTIONS), on: z.enum(["true", "false"]) }),
     z.object({ intent: z.literal("delete"), returnTo: z.string().max(500).optional() }),
-    z.object({ intent: z.literal("pin"), endsAt: z.union([z.literal(""), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]).optional() }),
+    z.object({ intent: z.literal("pin"), endsAt: z.union([z.literal(""), calendarDay]).optional() }),
     z.object({ intent: z.literal("unpin") }),
     z.object({ intent: z.literal("save"), on: z.enum(["true", "false"]) }),
     z.object({ intent: z.literal("share"), spaceId: z.string().min(1).max(64), note: z.string().trim().max(1000).default("") }),

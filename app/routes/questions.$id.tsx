@@ -1,4 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { calendarDay } from "~/utils/calendar-day";
 import { idParam } from "~/utils/path-params.server";
 import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -53,7 +54,7 @@ const Intent = z.discriminatedUnion("intent", [
     intent: z.literal("health"),
     answerId: id,
     status: z.enum(["verified", "obsolete", "none"]),
-    reverifyAt: z.union([z.literal(""), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]).optional(),
+    reverifyAt: z.union([z.literal(""), calendarDay]).optional(),
     reason: z.string().max(500).optional(),
   }),
   z.object({ intent: z.literal("edit"), title: z.string().max(2000), tags: z.string().max(400).optional(), ...text }),
