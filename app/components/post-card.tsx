@@ -2,7 +2,7 @@ import { Link, useFetcher, useNavigate } from "@remix-run/react";
 import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
 import type { ReactionKind } from "~/content/content.server";
 import type { PostView } from "~/content/hydrate.server";
-import { formatDateTime, useT, type Locale, type MessageKey } from "~/i18n";
+import { formatDateTime, pluralRules, relativeTimeFormat, useT, type Locale, type MessageKey } from "~/i18n";
 import { Card, cx } from "./ui";
 
 // Same order as REACTIONS in content.server (a browser module cannot import it).
@@ -40,7 +40,7 @@ function entityHref(el: HTMLElement): string | null {
 }
 
 export function plural(locale: Locale, count: number, one: MessageKey, other: MessageKey): MessageKey {
-  return new Intl.PluralRules(locale).select(count) === "one" ? one : other;
+  return pluralRules(locale).select(count) === "one" ? one : other;
 }
 
 export function PostCard({
@@ -261,7 +261,7 @@ function ReactionButton(props: { postId: string; kind: ReactionKind; glyph: stri
 
 function relativeTime(locale: Locale, iso: string, now: number): string {
   const diff = (new Date(iso).getTime() - now) / 1000;
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  const rtf = relativeTimeFormat(locale, { numeric: "auto" });
   const abs = Math.abs(diff);
   if (abs < 45) return rtf.format(0, "second");
   if (abs < 3600) return rtf.format(Math.round(diff / 60), "minute");

@@ -1,6 +1,6 @@
 import { Form, Link, useSubmit } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { useT, type Locale, type MessageKey } from "~/i18n";
+import { numberFormat, useT, type Locale, type MessageKey } from "~/i18n";
 import type { FacetCounts, HitView } from "~/knowledge/search-pages.server";
 import { plural, PostTime } from "./post-card";
 import { Button, buttonClasses, Card, cx } from "./ui";
@@ -111,7 +111,7 @@ export function SearchSidebar({ filters, facets, spaceNames }: { filters: Search
                     className="size-4 rounded border-slate-300"
                   />
                   <span className="min-w-0 flex-1 truncate">{label(name, o.value)}</span>
-                  {o.count !== null ? <span className="text-xs text-slate-500 tabular-nums">{new Intl.NumberFormat(locale).format(o.count)}</span> : null}
+                  {o.count !== null ? <span className="text-xs text-slate-500 tabular-nums">{numberFormat(locale).format(o.count)}</span> : null}
                 </label>
               ))}
             </fieldset>
@@ -243,7 +243,7 @@ export function ResultCount({ count }: { count: number }) {
   const { t, locale } = useT();
   return (
     <p className="text-sm text-slate-600">
-      {t(plural(locale, count, "search.count.one", "search.count.other"), { count: new Intl.NumberFormat(locale).format(count) })}
+      {t(plural(locale, count, "search.count.one", "search.count.other"), { count: numberFormat(locale).format(count) })}
     </p>
   );
 }

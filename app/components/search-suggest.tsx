@@ -1,6 +1,6 @@
 import { useLocation, useNavigate } from "@remix-run/react";
 import { forwardRef, useCallback, useEffect, useId, useRef, useState, type InputHTMLAttributes, type KeyboardEvent } from "react";
-import { useT } from "~/i18n";
+import { pluralRules, useT } from "~/i18n";
 import { cx } from "./ui";
 
 // The header's search box as a combobox: suggestions from /api/search while typing,
@@ -162,7 +162,7 @@ export const SearchSuggestInput = forwardRef<HTMLInputElement, InputHTMLAttribut
       <span className="sr-only" role="status">
         {open
           ? items.length
-            ? t(new Intl.PluralRules(locale).select(items.length) === "one" ? "search.suggest.count.one" : "search.suggest.count.other", {
+            ? t(pluralRules(locale).select(items.length) === "one" ? "search.suggest.count.one" : "search.suggest.count.other", {
                 count: items.length,
               })
             : t("search.suggest.none")

@@ -1,4 +1,5 @@
 import { getDb } from "~/db/client.server";
+import { requestMemo } from "~/platform/request-scope.server";
 import { getCurrentUser, requireUser, type CurrentUser } from "~/identity/session.server";
 import { resolveLocale, type Locale } from "~/i18n";
 import type { Viewer } from "~/policy/policy";
@@ -11,7 +12,7 @@ const perRequest = new WeakMap<Request, Promise<Viewer>>();
 export function getViewer(request: Request): Promise<Viewer> {
   let p = perRequest.get(request);
   if (!p) {
-    p = getCurrentUser(request).then(async (u) => (u ? loadViewer(await getDb(), u.id) : ANONYMOUS));
+    p = getCurrentUser(request).then(async (u) => (u ? requestMemo(`viewer:${u.id}`, async () => loadViewer(await getDb(), u.id)) : ANONYMOUS));
     perRequest.set(request, p);
   }
   return p;

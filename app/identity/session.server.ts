@@ -1,3 +1,4 @@
+import { requestMemo } from "~/platform/request-scope.server";
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { redirect } from "@remix-run/node";
 import { getDb, type DbOrTx } from "~/db/client.server";
@@ -206,7 +207,8 @@ export function getCurrentUser(request: Request): Promise<CurrentUser | null> {
   let p = perRequest.get(request);
   if (!p) {
     const token = readSessionToken(request);
-    p = token ? validateSessionToken(token) : Promise.resolve(null);
+    // shared by every loader of one read request (their Request objects are copies)
+    p = token ? requestMemo(`session:${token}`, () => validateSessionToken(token)) : Promise.resolve(null);
     perRequest.set(request, p);
   }
   return p;

@@ -3,7 +3,7 @@ import { getDb, query, type Db } from "~/db/client.server";
 import { users } from "~/db/schema";
 import { ts } from "~/db/sql.server";
 import { env } from "~/env.server";
-import { DEFAULT_LOCALE, toLocale, translate, type Locale, type MessageKey } from "~/i18n";
+import { DEFAULT_LOCALE, pluralRules, toLocale, translate, type Locale, type MessageKey } from "~/i18n";
 import { sign, verify } from "~/platform/secret.server";
 import { loadContentFacts } from "~/policy/facts.server";
 import { can, type Viewer } from "~/policy/policy";
@@ -165,7 +165,7 @@ const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 
 function plural(locale: Locale, count: number, one: MessageKey, other: MessageKey) {
-  return translate(locale, new Intl.PluralRules(locale).select(count) === "one" ? one : other, { count });
+  return translate(locale, pluralRules(locale).select(count) === "one" ? one : other, { count });
 }
 
 export function composeDigest(input: {

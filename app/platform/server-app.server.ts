@@ -2,6 +2,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type RequestHandler } from "express";
 import { bodyLimit, originCheck, privateByDefault, securityHeaders } from "./http.server";
+import { runInRequestScope } from "./request-scope.server";
 
 export type ServerAppOptions = {
   /** The Remix handler: a build (tests), or a getter that answers 503 "starting" until the server is ready. */
@@ -41,9 +42,11 @@ export function createServerApp(o: ServerAppOptions) {
 }
 
 export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), mode: string): RequestHandler {
-  return createRequestHandler({
+  const handler = createRequestHandler({
     build,
     mode,
     getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "" }),
   });
+  // one scope per read request: the root's and the page's loaders share the session and viewer
+  return (req, res, next) => runInRequestScope(req.method, () => handler(req, res, next));
 }

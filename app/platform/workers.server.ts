@@ -22,7 +22,8 @@ function loop(job: PeriodicJob) {
     if (state.stopped) return;
     const p = getDb()
       .then((db) => job.run(db))
-      .catch((e) => logLine("error", { msg: "job failed", worker: job.name, error: (e as Error).message }));
+      // a query error's reason is in its cause (drizzle wraps it as "Failed query: …")
+      .catch((e) => logLine("error", { msg: "job failed", worker: job.name, error: (e as Error).message, cause: ((e as Error).cause as Error | undefined)?.message }));
     state.running.add(p);
     await p;
     state.running.delete(p);

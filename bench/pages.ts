@@ -1,0 +1,103 @@
+// npm run bench:pages — where a signed-in page spends its time, in process (no HTTP, no other
+// load in the measure): for each page, CPU milliseconds per request (process.cpuUsage: the
+// figure that bounds throughput, and that stays meaningful on a busy machine), wall p50/p95 of
+// sequential requests, and the HTML size. With --profile, a CPU profile of the page requests
+// only (no startup, no background job) lands in ./data/profiles/ with its top functions.
+//
+//   BENCH_DATABASE_URL=postgres://… npm run bench:pages -- --user <user id> [--runs 100] [--profile] [/path …]
+//
+// Needs a build (npm run build). Background jobs are not started: only the request path runs.
+import fs from "node:fs";
+import inspector from "node:inspector/promises";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler, installGlobals, type ServerBuild } from "@remix-run/node";
+
+installGlobals({ nativeFetch: true });
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args.splice(i, 2)[1] : undefined;
+};
+const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+const user = flag("--user");
+const runs = Number(flag("--runs") ?? 100);
+const profile = args.includes("--profile") ? (args.splice(args.indexOf("--profile"), 1), true) : false;
+const paths = args.length ? args : ["/", "/best-practices", "/spaces", "/questions", "/notifications", "/search?q=risk"];
+if (!url || !user) {
+  console.error("usage: BENCH_DATABASE_URL=postgres://… npm run bench:pages -- --user <user id> [--runs N] [--profile] [/path …]");
+  process.exit(2);
+}
+if (!fs.existsSync("build/index.js")) {
+  console.error("No build: run `npm run build` first.");
+  process.exit(2);
+}
+process.env.DATABASE_URL = url;
+process.env.NODE_ENV = "production";
+process.env.MEILI_URL ??= "http://127.0.0.1:1"; // search degrades to PostgreSQL unless a real engine is given
+
+const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+const handler = createRequestHandler(build, "production");
+const { createSession } = await import("../app/identity/session.server");
+const { closeDb } = await import("../app/db/client.server");
+const { runInRequestScope } = await import("../app/platform/request-scope.server");
+const { token } = await createSession(user);
+const headers = { Cookie: `atrium_session=${token}`, "Accept-Language": "en" };
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+async function once(p: string) {
+  // as the HTTP stack does (app/platform/server-app.server.ts): one scope per read request
+  const res = await runInRequestScope("GET", () => handler(new Request(`http://localhost${p}`, { headers }), { clientIp: "127.0.0.1" }));
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`${p} answered ${res.status}`);
+  return body.length;
+}
+
+console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; Node ${process.version}`);
+console.log(`${"page".padEnd(28)} ${"CPU/req".padStart(9)} ${"wall p50".padStart(9)} ${"wall p95".padStart(9)} ${"HTML".padStart(9)}`);
+const session = profile ? new inspector.Session() : null;
+if (session) {
+  session.connect();
+  await session.post("Profiler.enable");
+}
+for (const p of paths) {
+  for (let i = 0; i < 10; i++) await once(p); // warm-up: JIT, caches, connections
+  if (session) await session.post("Profiler.start");
+  const walls: number[] = [];
+  let bytes = 0;
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    bytes = await once(p);
+    walls.push(performance.now() - t);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / runs;
+  console.log(`${p.padEnd(28)} ${cpuMs.toFixed(2).padStart(6)} ms ${pct(walls, 50).toFixed(2).padStart(6)} ms ${pct(walls, 95).toFixed(2).padStart(6)} ms ${(bytes / 1024).toFixed(1).padStart(6)} KB`);
+  if (session) {
+    const { profile: prof } = await session.post("Profiler.stop");
+    const dir = path.resolve("data/profiles");
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${p.replace(/[^a-z0-9]+/gi, "_") || "root"}.cpuprofile`);
+    fs.writeFileSync(file, JSON.stringify(prof));
+    printTop(prof, runs);
+  }
+}
+await closeDb();
+process.exit(0);
+
+type Profile = { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[]; timeDeltas?: number[] };
+function printTop(prof: Profile, n: number) {
+  const byId = new Map(prof.nodes.map((x) => [x.id, x]));
+  const self = new Map<string, number>();
+  const deltas = prof.timeDeltas ?? [];
+  (prof.samples ?? []).forEach((id, i) => {
+    const cf = byId.get(id)!.callFrame;
+    if (cf.functionName === "(idle)" || cf.functionName === "(program)") return;
+    const where = cf.url.includes("node_modules/") ? cf.url.split("node_modules/").pop()!.split("/")[0] : path.basename(cf.url);
+    const key = `${cf.functionName || "(anonymous)"} ${where}${cf.url ? `:${cf.lineNumber + 1}` : ""}`;
+    self.set(key, (self.get(key) ?? 0) + deltas[i] / 1000);
+  });
+  for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${(ms / n).toFixed(3).padStart(7)} ms/req  ${k}`);
+}
