@@ -8,7 +8,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 // Only GET and HEAD get a scope: after an action (a form post without JavaScript) the loaders
 // run in the same HTTP request and must see what the action changed.
 
-const scope = new AsyncLocalStorage<Map<string, unknown>>();
+// On globalThis: the HTTP stack (build/server.js) and the Remix build (build/index.js) are two
+// bundles, each with its own copy of this module; they must share one storage.
+const KEY = "__atriumRequestScope";
+const g = globalThis as typeof globalThis & { [KEY]?: AsyncLocalStorage<Map<string, unknown>> };
+const scope = (g[KEY] ??= new AsyncLocalStorage<Map<string, unknown>>());
 
 export function runInRequestScope<T>(method: string, fn: () => T): T {
   return method === "GET" || method === "HEAD" ? scope.run(new Map(), fn) : fn();
