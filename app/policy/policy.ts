@@ -112,6 +112,7 @@ export type OrgAction =
   | "manage_barriers"
   | "view_audit"
   | "view_analytics"
+  | "manage_analytics"
   | "view_dead_letters"
   | "manage_synonyms"
   | "manage_skills"
@@ -293,6 +294,8 @@ function orgRules(v: Viewer, action: OrgAction, o: OrgFacts): boolean {
       return has(v, "hr") || has(v, "admin");
     case "curate":
       return has(v, "curator") || has(v, "admin");
+    case "manage_analytics": // the measurement's settings, K among them: HR analysts and admins
+      return has(v, "hr") || has(v, "admin");
     case "create_space":
       return true;
   }

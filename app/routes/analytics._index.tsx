@@ -6,6 +6,7 @@ import { parseQuery, RangeQuery } from "~/analytics/range-query";
 import { AnalyticsDashboard } from "~/components/analytics-dashboard";
 import { metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
+import { orgAbilities } from "~/policy/authorize.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "analytics.title");
 
@@ -15,11 +16,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
   const range = parseQuery(RangeQuery, request.url);
   const data = await viewAnalytics(viewer, "auto", range);
-  return { data, figures: renderDashboardCharts(data, locale) };
+  return { data, figures: renderDashboardCharts(data, locale), can: orgAbilities(viewer, ["manage_analytics"]) };
 }
 
 export default function AnalyticsPage() {
-  const { data, figures } = useLoaderData<typeof loader>();
+  const { data, figures, can } = useLoaderData<typeof loader>();
   const { t } = useT();
   const org = data.scope === "org";
   return (
@@ -30,10 +31,15 @@ export default function AnalyticsPage() {
       description={org ? t("analytics.description") : t("analytics.teamDescription")}
       exportScope="auto"
       extra={
-        <p className="mb-4 text-sm">
+        <p className="mb-4 flex gap-4 text-sm">
           <Link to="/analytics/me" className="text-indigo-700 underline">
             {t("analytics.meLink")}
           </Link>
+          {can.manage_analytics ? (
+            <Link to="/analytics/settings" className="text-indigo-700 underline">
+              {t("analytics.settingsLink")}
+            </Link>
+          ) : null}
         </p>
       }
     />

@@ -55,3 +55,26 @@ test("alice gets a 404 on analytics, and sees her own figures", async ({ asUser 
   await page.goto("/analytics/me");
   await expect(page.getByRole("heading", { level: 1, name: "My activity" })).toBeVisible();
 });
+
+test("HR changes the minutes saved per answer from the dashboard's settings; bad input is refused in words", async ({ asUser }) => {
+  const page = await asUser("hr");
+  await page.goto("/analytics");
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Analytics settings" })).toBeVisible();
+  const minutes = page.getByLabel("Minutes saved per answered question");
+  await expect(minutes).toHaveValue("15");
+  await minutes.fill("0");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Enter a whole number of minutes from 1 to 480.")).toBeVisible();
+  await minutes.fill("20");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Minutes saved per answered question")).toHaveValue("20");
+  // put the demo back as it was for the other journeys
+  await page.getByLabel("Minutes saved per answered question").fill("15");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+  const alice = await asUser("alice");
+  expect((await alice.goto("/analytics/settings"))?.status()).toBe(404);
+});

@@ -2,9 +2,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as exportRoute from "../../app/routes/analytics.export";
 import * as indexPage from "../../app/routes/analytics._index";
 import * as mePage from "../../app/routes/analytics.me";
+import * as settingsPage from "../../app/routes/analytics.settings";
 import * as teamPage from "../../app/routes/analytics.team";
+import { analyticsSettingsFor } from "../../app/analytics/settings.server";
+import { getDb, query } from "../../app/db/client.server";
+import { sql } from "drizzle-orm";
 import { buildWorld, type World } from "../fixtures/world";
-import { callRoute, getRequest, renderRoute, sessionsFor } from "../support/remix";
+import { callRoute, getRequest, postRequest, renderRoute, sessionsFor } from "../support/remix";
 
 // The analytics routes as Remix calls them: who gets a page, who gets 404, bad input 400.
 
@@ -52,5 +56,35 @@ describe("analytics routes", () => {
   it("everyone signed in sees their own figures at /analytics/me", async () => {
     const html = await renderRoute(mePage, getRequest("/analytics/me", { token: tokens.bob }));
     expect(html).toContain("Days active");
+  });
+
+  it("HR sets K, minutes per answer and the answer target; the change is audited; others get 404; bad input is a 400 that stores nothing", async () => {
+    const db = await getDb();
+    const html = await renderRoute(settingsPage, getRequest("/analytics/settings", { token: tokens.hr }));
+    expect(html).toContain('name="minGroupSize"');
+    expect(html).toContain('value="5"');
+    for (const who of ["alice", "bob"]) {
+      expect((await callRoute(settingsPage.loader, getRequest("/analytics/settings", { token: tokens[who] }))).status, who).toBe(404);
+      const post = postRequest("/analytics/settings", { minGroupSize: "3", minutesPerAnswer: "15", answerTargetMinutes: "120" }, { token: tokens[who] });
+      expect((await callRoute(settingsPage.action, post)).status, who).toBe(404);
+    }
+    for (const bad of [
+      { minGroupSize: "2", minutesPerAnswer: "15", answerTargetMinutes: "120" },
+      { minGroupSize: "7", minutesPerAnswer: "0", answerTargetMinutes: "120" },
+      { minGroupSize: "7", minutesPerAnswer: "15", answerTargetMinutes: "ten" },
+      { minGroupSize: "7.5", minutesPerAnswer: "15", answerTargetMinutes: "120" },
+    ]) {
+      const res = await callRoute(settingsPage.action, postRequest("/analytics/settings", bad, { token: tokens.hr }));
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+    }
+    expect(await analyticsSettingsFor(db, world.org.id)).toEqual({ minGroupSize: 5, minutesPerAnswer: 15, answerTargetMinutes: 120 });
+    const ok = await callRoute(settingsPage.action, postRequest("/analytics/settings", { minGroupSize: "7", minutesPerAnswer: "20", answerTargetMinutes: "60" }, { token: tokens.admin }));
+    expect(ok.status).toBe(200);
+    expect(await analyticsSettingsFor(db, world.org.id)).toEqual({ minGroupSize: 7, minutesPerAnswer: 20, answerTargetMinutes: 60 });
+    const audited = await query<{ data: { before: { minGroupSize: number }; after: { minGroupSize: number } } }>(
+      db,
+      sql`select data from audit_log where org_id = ${world.org.id} and action = 'analytics.settings.change'`,
+    );
+    expect(audited.map((a) => [a.data.before.minGroupSize, a.data.after.minGroupSize])).toEqual([[5, 7]]);
   });
 });
