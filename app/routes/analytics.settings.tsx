@@ -6,6 +6,12 @@ import { metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 
+const FIELDS = [
+  { name: "minGroupSize", min: 3, max: 50, label: "analytics.settings.k", hint: "analytics.settings.kHint" },
+  { name: "minutesPerAnswer", min: 1, max: 480, label: "analytics.settings.minutes", hint: "analytics.settings.minutesHint" },
+  { name: "answerTargetMinutes", min: 15, max: 10_080, label: "analytics.settings.target", hint: "analytics.settings.targetHint" },
+] as const;
+
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "analytics.settings.title");
 
 // HR analysts and admins set how engagement is measured; for anyone else the page does not exist (404).
@@ -45,45 +51,21 @@ export default function AnalyticsSettingsPage() {
       {result?.ok ? <SuccessNotice className="mb-4">{t("analytics.settings.saved")}</SuccessNotice> : null}
       <Card className="p-5">
         <Form method="post" className="space-y-5" noValidate>
-          <Input
-            name="minGroupSize"
-            type="number"
-            inputMode="numeric"
-            min={3}
-            max={50}
-            required
-            label={t("analytics.settings.k")}
-            hint={t("analytics.settings.kHint")}
-            defaultValue={value("minGroupSize")}
-            errors={failed?.errors?.minGroupSize}
-            key={`k-${value("minGroupSize")}`}
-          />
-          <Input
-            name="minutesPerAnswer"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={480}
-            required
-            label={t("analytics.settings.minutes")}
-            hint={t("analytics.settings.minutesHint")}
-            defaultValue={value("minutesPerAnswer")}
-            errors={failed?.errors?.minutesPerAnswer}
-            key={`m-${value("minutesPerAnswer")}`}
-          />
-          <Input
-            name="answerTargetMinutes"
-            type="number"
-            inputMode="numeric"
-            min={15}
-            max={10080}
-            required
-            label={t("analytics.settings.target")}
-            hint={t("analytics.settings.targetHint")}
-            defaultValue={value("answerTargetMinutes")}
-            errors={failed?.errors?.answerTargetMinutes}
-            key={`t-${value("answerTargetMinutes")}`}
-          />
+          {FIELDS.map((f) => (
+            <Input
+              key={`${f.name}-${value(f.name)}`}
+              name={f.name}
+              type="number"
+              inputMode="numeric"
+              min={f.min}
+              max={f.max}
+              required
+              label={t(f.label)}
+              hint={t(f.hint)}
+              defaultValue={value(f.name)}
+              errors={failed?.errors?.[f.name]}
+            />
+          ))}
           <Button type="submit" disabled={busy}>
             {t("analytics.settings.save")}
           </Button>
