@@ -32,6 +32,8 @@ const schema = z.object({
   // Ed25519 private key that signs daily archive checkpoints (PKCS#8 PEM, "\n" allowed, or base64 DER); the same on
   // every instance. Unset: a key created on first use in $ATRIUM_DATA_DIR/keys/checkpoint-ed25519.pem (mode 0600).
   ATRIUM_CHECKPOINT_KEY: z.string().min(40).optional(),
+  // Public halves of earlier checkpoint keys (comma-separated PEM or base64 SPKI): their checkpoints still verify.
+  ATRIUM_CHECKPOINT_RETIRED_KEYS: z.string().optional(),
   OUTBOX_TICK_MS: z.coerce.number().int().positive().default(200),
   OUTBOX_BACKOFF_MS: z.coerce.number().int().nonnegative().default(1000),
   MEILI_BIN: z.string().optional(),

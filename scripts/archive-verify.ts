@@ -1,7 +1,9 @@
-// npm run archive:verify [-- --checkpoints file] [-- --public-key key.pem]
+// npm run archive:verify [-- --checkpoints file] [-- --public-key key.pem[,old.pem…]]
 // --checkpoints: signed checkpoints kept outside the database (a JSON array from archive:checkpoint --out,
-// or the JSON-lines checkpoint log). Signatures are checked with --public-key, by default the public half
-// of this installation's signing key (ATRIUM_CHECKPOINT_KEY or $ATRIUM_DATA_DIR/keys/checkpoint-ed25519.pem).
+// or the JSON-lines checkpoint log). Signatures are checked with the --public-key files (comma-separated,
+// one per key the checkpoints were signed with), by default this installation's current and retired keys
+// (ATRIUM_CHECKPOINT_KEY or $ATRIUM_DATA_DIR/keys/checkpoint-ed25519.pem; ATRIUM_CHECKPOINT_RETIRED_KEYS and
+// $ATRIUM_DATA_DIR/keys/retired/).
 import fs from "node:fs";
 import { parseCheckpointFile, readPublicKey } from "../app/compliance/checkpoints.server";
 import { verifyArchive } from "../app/compliance/verify.server";
@@ -10,11 +12,11 @@ import { argValue, progressBar, withDb } from "./cli";
 const file = argValue("--checkpoints");
 const keyFile = argValue("--public-key");
 const checkpoints = file ? parseCheckpointFile(fs.readFileSync(file, "utf8")) : undefined;
-const publicKey = keyFile ? readPublicKey(fs.readFileSync(keyFile, "utf8")) : undefined;
+const publicKeys = keyFile ? keyFile.split(",").map((f) => readPublicKey(fs.readFileSync(f.trim(), "utf8"))) : undefined;
 
 const result = await withDb(async (db) => {
   const bar = progressBar("Verifying archive");
-  const r = await verifyArchive(db, { onProgress: (d, t) => bar.update(d, t), checkpoints, publicKey });
+  const r = await verifyArchive(db, { onProgress: (d, t) => bar.update(d, t), checkpoints, publicKeys });
   bar.done();
   return r;
 });

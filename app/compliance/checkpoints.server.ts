@@ -67,10 +67,20 @@ function fileKey(): KeyObject {
   return parsePrivateKey(fs.readFileSync(file, "utf8"));
 }
 
+function fileStamp(file: string) {
+  try {
+    const st = fs.statSync(file);
+    return `${st.ino}:${st.mtimeMs}`;
+  } catch {
+    return "none";
+  }
+}
+
 /** ATRIUM_CHECKPOINT_KEY (every instance the same), else a key file created on first use under the data dir. */
 export function checkpointKey(): CheckpointKey {
   const configured = env().ATRIUM_CHECKPOINT_KEY;
-  const from = configured ? `env:${configured}` : keyFile(); // a changed key is picked up
+  // a changed key is picked up: a new env value, or a key file replaced by a rotation on any instance
+  const from = configured ? `env:${configured}` : `${keyFile()}@${fileStamp(keyFile())}`;
   if (!holder.key || holder.from !== from) {
     const privateKey = configured ? parsePrivateKey(configured) : fileKey();
     const publicKey = createPublicKey(privateKey);
@@ -79,7 +89,7 @@ export function checkpointKey(): CheckpointKey {
       publicKey,
       keyId: keyIdOf(publicKey),
       publicKeyPem: String(publicKey.export({ type: "spki", format: "pem" })),
-      source: configured ? "ATRIUM_CHECKPOINT_KEY" : from,
+      source: configured ? "ATRIUM_CHECKPOINT_KEY" : keyFile(),
     };
     holder.from = from;
   }
@@ -87,9 +97,47 @@ export function checkpointKey(): CheckpointKey {
 }
 
 export function readPublicKey(pem: string): KeyObject {
-  const k = createPublicKey(pem);
+  const text = pem.trim().replace(/\\n/g, "\n");
+  const k = text.includes("BEGIN") ? createPublicKey(text) : createPublicKey({ key: Buffer.from(text, "base64"), format: "der", type: "spki" });
   if (k.asymmetricKeyType !== "ed25519") throw new Error("the checkpoint public key must be Ed25519");
   return k;
+}
+
+export function retiredKeysDir() {
+  return path.join(dataDir(), "keys", "retired");
+}
+
+/**
+ * The public keys whose checkpoints still verify: the current key, and the retired ones
+ * (ATRIUM_CHECKPOINT_RETIRED_KEYS — comma-separated PEM or base64 SPKI — and the public halves
+ * that `archive:rotate-key` keeps under $ATRIUM_DATA_DIR/keys/retired/). A retired key never
+ * signs again: only its public half is kept.
+ */
+export function trustedCheckpointKeys(): KeyObject[] {
+  const keys = [checkpointKey().publicKey];
+  for (const text of (env().ATRIUM_CHECKPOINT_RETIRED_KEYS ?? "").split(",").map((t) => t.trim()).filter(Boolean)) keys.push(readPublicKey(text));
+  const dir = retiredKeysDir();
+  if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".pem")).sort()) keys.push(readPublicKey(fs.readFileSync(path.join(dir, f), "utf8")));
+  return keys;
+}
+
+/**
+ * Replaces the installation's file key (ATRIUM_CHECKPOINT_KEY is rotated by setting a new value
+ * and listing the old public key in ATRIUM_CHECKPOINT_RETIRED_KEYS). The old public half is kept
+ * under keys/retired/<key id>.pem so earlier checkpoints keep verifying; the old private key is
+ * destroyed, so nothing can be signed with it again. Run it on one instance, then restart the others.
+ */
+export function rotateFileKey(): { retired: string; current: string } {
+  if (env().ATRIUM_CHECKPOINT_KEY) throw new Error("ATRIUM_CHECKPOINT_KEY is set: rotate it by setting a new value and listing the old public key in ATRIUM_CHECKPOINT_RETIRED_KEYS");
+  const old = checkpointKey();
+  fs.mkdirSync(retiredKeysDir(), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(path.join(retiredKeysDir(), `${old.keyId}.pem`), old.publicKeyPem, { mode: 0o644 });
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const tmp = `${keyFile()}.${process.pid}.new`;
+  fs.writeFileSync(tmp, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  fs.renameSync(tmp, keyFile()); // atomic: a reader sees the old key or the new one, never half of one
+  holder.key = undefined;
+  return { retired: old.keyId, current: checkpointKey().keyId };
 }
 
 const statementOf = (c: CheckpointStatement): CheckpointStatement => ({
@@ -107,6 +155,11 @@ export function signCheckpoint(c: Omit<CheckpointStatement, "v" | "keyId">, key 
   const statement = statementOf({ ...c, v: 1, keyId: key.keyId });
   const signature = sign(null, Buffer.from(canonicalJson(statement)), key.privateKey).toString("base64");
   return { ...statement, signature };
+}
+
+/** The key among `keys` that signed `c` (by key id), if any. */
+export function signerOf(c: SignedCheckpoint, keys: KeyObject[]): KeyObject | null {
+  return keys.find((k) => keyIdOf(k) === c.keyId) ?? null;
 }
 
 /** True when `c` was signed by `publicKey` exactly as it stands (every field is covered). */

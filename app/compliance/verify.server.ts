@@ -4,7 +4,7 @@ import { query, type Db, type DbOrTx } from "~/db/client.server";
 import { archiveRecord } from "./archive.server";
 import { auditRecord } from "./audit.server";
 import { chainHash, GENESIS, storedAt, storedAtText, type ChainName } from "./chain.server";
-import { checkpointKey, checkSignature, type SignedCheckpoint } from "./checkpoints.server";
+import { checkSignature, signerOf, trustedCheckpointKeys, type SignedCheckpoint } from "./checkpoints.server";
 
 export type VerifyReason =
   | "hash mismatch"
@@ -15,7 +15,8 @@ export type VerifyReason =
   | "head mismatch"
   | "head missing"
   | "checkpoint mismatch"
-  | "bad signature";
+  | "bad signature"
+  | "unknown signing key";
 
 export type VerifyProblem = {
   chain: ChainName;
@@ -105,7 +106,7 @@ async function discoverChains(db: Db, orgId: string | undefined, checkpoints: Si
  */
 export async function verifyArchive(
   db: Db,
-  opts: { onProgress?: (done: number, total: number) => void; checkpoints?: SignedCheckpoint[]; publicKey?: KeyObject; orgId?: string } = {},
+  opts: { onProgress?: (done: number, total: number) => void; checkpoints?: SignedCheckpoint[]; publicKeys?: KeyObject[]; orgId?: string } = {},
 ): Promise<VerifyResult> {
   const total = await totalRecords(db, opts.orgId);
   let checked = 0;
@@ -120,11 +121,14 @@ export async function verifyArchive(
     ...stored.map((s) => ({ v: 1 as const, orgId: s.org_id, chain: s.chain, seq: Number(s.seq), hash: s.hash, day: s.day, at: s.at, keyId: s.key_id ?? "", signature: s.signature ?? "" })),
     ...(opts.checkpoints ?? []).filter((c) => !opts.orgId || c.orgId === opts.orgId),
   ];
-  // The installation's key only when there is something to check (it is created on first use).
-  const publicKey = all.length ? (opts.publicKey ?? checkpointKey().publicKey) : null;
+  // The installation's keys (current and retired) only when there is something to check (the key is created on first use).
+  const keys = all.length ? (opts.publicKeys ?? trustedCheckpointKeys()) : [];
   for (const c of all) {
     const seq = Number(c.seq);
-    if (!publicKey || !checkSignature(c, publicKey)) return fail({ chain: c.chain, orgId: c.orgId, id: null, seq: Number.isFinite(seq) ? seq : null, reason: "bad signature" });
+    const signer = signerOf(c, keys);
+    if (!signer || !checkSignature(c, signer)) {
+      return fail({ chain: c.chain, orgId: c.orgId, id: null, seq: Number.isFinite(seq) ? seq : null, reason: signer ? "bad signature" : "unknown signing key" });
+    }
   }
   const expected = new Map<string, string[]>();
   for (const c of all) {

@@ -107,6 +107,7 @@ const REASONS: Record<VerifyReason, MessageKey> = {
   "head missing": "compliance.verify.reason.headMissing",
   "checkpoint mismatch": "compliance.verify.reason.checkpointMismatch",
   "bad signature": "compliance.verify.reason.badSignature",
+  "unknown signing key": "compliance.verify.reason.unknownKey",
 };
 
 export default function ComplianceConsole() {

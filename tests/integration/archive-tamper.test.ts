@@ -1,5 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { archiveRecord } from "../../app/compliance/archive.server";
@@ -12,6 +14,7 @@ import {
   createDailyCheckpoints,
   exportCheckpoints,
   keyFile,
+  rotateFileKey,
   parseCheckpointFile,
   signCheckpoint,
   type SignedCheckpoint,
@@ -292,6 +295,45 @@ describe("the signing key", () => {
       delete process.env.ATRIUM_CHECKPOINT_KEY;
     }
     expect(checkpointKey().keyId).toBe(fileKeyId);
+  });
+});
+
+describe("rotating the signing key", () => {
+  it("checkpoints signed before a rotation keep verifying by the retired public half; the old private key is gone; an untrusted key is named", async () => {
+    const saved = process.env.ATRIUM_DATA_DIR;
+    process.env.ATRIUM_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-keys-"));
+    try {
+      const { org } = await seedOrg();
+      testClock.freeze(new Date("2026-04-01T09:00:00Z"));
+      const before = (await createDailyCheckpoints(db)).filter((c) => c.orgId === org.id);
+      const oldKey = checkpointKey();
+      expect(before[0].keyId).toBe(oldKey.keyId);
+
+      const { retired, current } = rotateFileKey();
+      expect(retired).toBe(oldKey.keyId);
+      expect(current).not.toBe(retired);
+      expect(checkpointKey().keyId).toBe(current); // picked up without a restart
+      expect(fs.readFileSync(keyFile(), "utf8")).not.toContain(String(oldKey.privateKey.export({ type: "pkcs8", format: "pem" })).split("\n")[1]);
+      expect(fs.readdirSync(path.join(process.env.ATRIUM_DATA_DIR, "keys", "retired"))).toEqual([`${retired}.pem`]);
+
+      // a later day, signed by the new key: both days verify, from the database and from the log
+      await createContent(await loadViewer(db, (await query<{ id: string }>(db, sql`select id from users where org_id = ${org.id} limit 1`))[0].id), { kind: "post", spaceId: null, ...doc("after the rotation") });
+      testClock.freeze(new Date("2026-04-02T09:00:00Z"));
+      const after = (await createDailyCheckpoints(db)).filter((c) => c.orgId === org.id);
+      expect(after[0].keyId).toBe(current);
+      expect((await verifyArchive(db, { orgId: org.id })).ok).toBe(true);
+      expect((await verifyArchive(db, { orgId: org.id, checkpoints: [...before, ...after] })).ok).toBe(true);
+
+      // an examiner given only the new public key cannot vouch for the old checkpoints, and says why
+      const onlyNew = await verifyArchive(db, { orgId: org.id, publicKeys: [checkpointKey().publicKey] });
+      expect(onlyNew.problem).toMatchObject({ reason: "unknown signing key", orgId: org.id });
+      // the retired key verifies only what it signed: a forged new checkpoint under its id fails
+      const forged: SignedCheckpoint = { ...before[0], hash: after[0].hash };
+      expect((await verifyArchive(db, { orgId: org.id, checkpoints: [forged] })).problem).toMatchObject({ reason: "bad signature" });
+    } finally {
+      process.env.ATRIUM_DATA_DIR = saved;
+      if (saved === undefined) delete process.env.ATRIUM_DATA_DIR;
+    }
   });
 });
 
