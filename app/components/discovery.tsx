@@ -119,3 +119,57 @@ export function FeaturedCards({ cards }: { cards: { post: PostView; topic: strin
     </section>
   );
 }
+
+export type LibraryRowProps = {
+  entry: {
+    id: string;
+    headline: string;
+    excerpt: string;
+    author: { id: string; name: string };
+    space: { name: string; slug: string } | null;
+    reactions: number;
+    comments: number;
+    topic: string;
+    entryKind: string;
+    approvedLabel: string;
+    reverifyLabel: string;
+    ownerName: string;
+    viewers: number;
+  };
+};
+
+/** One approved item in the library: what it is about, who stands behind it, how far it reached. */
+export function LibraryRow({ entry: e }: LibraryRowProps) {
+  const { t } = useT();
+  return (
+    <article aria-labelledby={`bp-${e.id}`} className="rounded-xl border border-slate-200 bg-white p-4 shadow-xs">
+      <p className="mb-1 flex flex-wrap gap-x-3 text-xs text-slate-600">
+        <span className="font-medium text-emerald-800">
+          {e.entryKind === "faq" ? `${t("bestPractices.faq")} · ` : ""}
+          {e.topic}
+        </span>
+        <span>{t("bestPractices.approvedOn", { date: e.approvedLabel, reverify: e.reverifyLabel })}</span>
+        {e.ownerName ? <span>{t("bestPractices.owner", { name: e.ownerName })}</span> : null}
+      </p>
+      <h2 id={`bp-${e.id}`} className="text-base font-semibold text-slate-900">
+        <Link to={`/posts/${e.id}`} className="hover:underline">
+          {e.headline}
+        </Link>
+      </h2>
+      {e.excerpt ? <p className="mt-1 line-clamp-3 text-sm text-slate-700">{e.excerpt}</p> : null}
+      <p className="mt-2 flex flex-wrap gap-x-3 text-xs text-slate-500">
+        <Link to={`/people/${e.author.id}`} className="hover:underline">
+          {e.author.name}
+        </Link>
+        {e.space ? (
+          <Link to={`/spaces/${e.space.slug}`} className="hover:underline">
+            {e.space.name}
+          </Link>
+        ) : null}
+        <span>{t("bestPractices.viewers", { count: e.viewers })}</span>
+        <span>{t("bestPractices.reactions", { count: e.reactions })}</span>
+        <span>{t("bestPractices.comments", { count: e.comments })}</span>
+      </p>
+    </article>
+  );
+}

@@ -20,6 +20,34 @@ export type LibraryEntry = { post: PostView; topic: string; entryKind: string; a
 
 const PAGE = 30;
 
+/** What a library row shows of a post: its headline and an excerpt, never its whole body. */
+export type LibraryRowView = {
+  id: string;
+  headline: string;
+  excerpt: string;
+  author: { id: string; name: string };
+  space: { name: string; slug: string } | null;
+  reactions: number;
+  comments: number;
+};
+
+export function libraryRow(post: PostView): LibraryRowView {
+  const flat = post.text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1).replace(/\s+\S*$/, "").trimEnd()}…` : s);
+  // a post has no title: its first sentence (or line) stands as the headline
+  const first = post.title || (/^(.{12,140}?[.!?])(\s|$)/.exec(flat)?.[1] ?? clip(flat, 100));
+  const rest = post.title ? flat : flat.slice(first.replace(/…$/, "").length).trim();
+  return {
+    id: post.id,
+    headline: first,
+    excerpt: clip(rest, 220),
+    author: { id: post.author.id, name: post.author.name },
+    space: post.space ? { name: post.space.name, slug: post.space.slug } : null,
+    reactions: Object.values(post.reactions).reduce((a, b) => a + b, 0),
+    comments: post.commentCount,
+  };
+}
+
 /** A library page cursor: the last entry's (rank, content id). Opaque in the URL. */
 export type LibraryCursor = { rank: number; id: string };
 

@@ -2,9 +2,9 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { cleanQuery } from "~/utils/text";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { PostCard } from "~/components/post-card";
+import { LibraryRow } from "~/components/discovery";
 import { Button, buttonClasses, cx, EmptyState, PageHeader } from "~/components/ui";
-import { decodeLibraryCursor, library } from "~/discovery/library.server";
+import { decodeLibraryCursor, library, libraryRow } from "~/discovery/library.server";
 import { isFollowingTopic, setFollow } from "~/feed/follows.server";
 import { formatDateTime, metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
@@ -38,7 +38,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     following,
     topics,
     nextHref: nextCursor ? `?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.topic ? { topic: q.topic } : {}), ...(q.kind ? { kind: q.kind } : {}), cursor: nextCursor })}` : null,
-    entries: entries.map((e) => ({ ...e, approvedLabel: fmt(e.approvedAt), reverifyLabel: fmt(e.reverifyAt) })),
+    // a library row, not a whole post: the headline and an excerpt to scan, the full post one click away
+    entries: entries.map(({ post, ...e }) => ({
+      ...e,
+      ...libraryRow(post),
+      approvedLabel: fmt(e.approvedAt),
+      reverifyLabel: fmt(e.reverifyAt),
+    })),
     can: orgAbilities(viewer, ["curate"]),
   });
 }
@@ -112,17 +118,8 @@ export default function BestPracticesPage() {
       ) : (
         <ul className="space-y-4" data-testid="library">
           {data.entries.map((e) => (
-            <li key={e.post.id}>
-              <p className="mb-1 flex flex-wrap gap-x-3 text-xs text-slate-600">
-                <span className="font-medium text-emerald-800">
-                  {e.entryKind === "faq" ? `${t("bestPractices.faq")} · ` : ""}
-                  {e.topic}
-                </span>
-                <span>{t("bestPractices.approvedOn", { date: e.approvedLabel, reverify: e.reverifyLabel })}</span>
-                {e.ownerName ? <span>{t("bestPractices.owner", { name: e.ownerName })}</span> : null}
-                <span>{t("bestPractices.viewers", { count: e.viewers })}</span>
-              </p>
-              <PostCard post={e.post} />
+            <li key={e.id}>
+              <LibraryRow entry={e} />
             </li>
           ))}
         </ul>
