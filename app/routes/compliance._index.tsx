@@ -107,6 +107,7 @@ const REASONS: Record<VerifyReason, MessageKey> = {
   "head missing": "compliance.verify.reason.headMissing",
   "checkpoint mismatch": "compliance.verify.reason.checkpointMismatch",
   "bad signature": "compliance.verify.reason.badSignature",
+  "expire mismatch": "compliance.verify.reason.expireMismatch",
 };
 
 export default function ComplianceConsole() {
