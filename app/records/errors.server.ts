@@ -1,3 +1,7 @@
+import { translate, type Locale } from "~/i18n";
+import type { MessageKey } from "~/i18n/en";
+import { badRequest } from "~/utils/forms.server";
+
 // Bad input a records command refuses, with the field it concerns, a message key suffix
 // (records.error.<code>) and its parameters. Routes turn it into a 400/409 with the message.
 export type RecordsErrorCode =
@@ -19,4 +23,11 @@ export class RecordsInputError extends Error {
   ) {
     super(`records: ${code}`);
   }
+}
+
+/** A refused records command as the form's 4xx answer, its message on the field it concerns; rethrows anything else. */
+export function recordsFailure(locale: Locale, e: unknown, values: Record<string, string>) {
+  if (!(e instanceof RecordsInputError)) throw e;
+  const message = translate(locale, `records.error.${e.code}` as MessageKey, e.params);
+  return badRequest({ errors: { [e.field]: message }, formError: e.field === "_form" ? message : undefined, values }, e.status);
 }

@@ -48,6 +48,7 @@ export async function requestExport(viewer: Viewer, s: ArchiveSearch, db?: Db) {
 
 export type ExportRow = {
   id: string;
+  custodians: string[];
   status: string;
   total: number;
   done: number;
@@ -71,7 +72,13 @@ export async function listExports(viewer: Viewer, db?: Db): Promise<ExportRow[]>
         where e.org_id = ${orgId} order by e.created_at desc limit 50`,
   );
   const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
+  const searchOf = (r: Record<string, unknown>) => (typeof r.search === "string" ? JSON.parse(r.search) : r.search) as StoredSearch;
+  const ids = [...new Set(rows.flatMap((r) => searchOf(r).custodianIds ?? []))];
+  const names = new Map(
+    ids.length ? (await query<{ id: string; name: string }>(d, sql`select id, name from users where id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`)).map((u) => [u.id, u.name]) : [],
+  );
   return rows.map((r) => ({
+    custodians: (searchOf(r).custodianIds ?? []).map((i) => names.get(i) ?? i),
     id: String(r.id),
     status: String(r.status),
     total: Number(r.total),

@@ -4,6 +4,7 @@ import { requireComplianceViewer } from "~/compliance/review.server";
 import { getDb, query, type Db, type DbOrTx } from "~/db/client.server";
 import type { Viewer } from "~/policy/policy";
 import { cleanQuery } from "~/utils/text";
+import { RecordsInputError } from "./errors.server";
 
 // Archive search: every version of every item (edited-out wording, deleted items), read
 // from archive_records through one GIN index, never from the live rows.
@@ -153,4 +154,20 @@ export function highlight(text: string, words: Set<string>): Excerpt {
   if (at < end) out.push({ text: text.slice(at, end), match: false });
   if (end < text.length) out.push({ text: " …", match: false });
   return out;
+}
+
+/** The org's spaces, for the records pages' pickers. */
+export async function recordSpaces(viewer: Viewer, db?: Db) {
+  const d = db ?? (await getDb());
+  const orgId = requireComplianceViewer(viewer);
+  return query<{ id: string; name: string }>(d, sql`select id, name from spaces where org_id = ${orgId} order by lower(name)`);
+}
+
+/** A custodian named by email in the compliance officer's org, or a 400 naming the email. */
+export async function custodianId(viewer: Viewer, email: string, db?: Db): Promise<string> {
+  const d = db ?? (await getDb());
+  const orgId = requireComplianceViewer(viewer);
+  const [u] = await query<{ id: string }>(d, sql`select id from users where org_id = ${orgId} and lower(email) = ${email.trim().toLowerCase()}`);
+  if (!u) throw new RecordsInputError("unknownCustodian", 400, "custodian", { email });
+  return u.id;
 }
