@@ -57,4 +57,6 @@ CREATE INDEX "legal_holds_org_idx" ON "legal_holds" USING btree ("org_id","relea
 CREATE INDEX "record_exports_org_idx" ON "record_exports" USING btree ("org_id","created_at");--> statement-breakpoint
 CREATE INDEX "record_exports_status_idx" ON "record_exports" USING btree ("status","claimed_until");--> statement-breakpoint
 CREATE INDEX "archive_records_text_idx" ON "archive_records" USING gin (to_tsvector('simple', coalesce("data"->>'title', '') || ' ' || coalesce("data"->>'text', '')));--> statement-breakpoint
-CREATE INDEX "archive_records_org_at_idx" ON "archive_records" USING btree ("org_id","at");
+CREATE INDEX "archive_records_org_at_idx" ON "archive_records" USING btree ("org_id","at","id");--> statement-breakpoint
+CREATE INDEX "archive_records_actor_idx" ON "archive_records" USING btree ("org_id","actor_id","at");--> statement-breakpoint
+CREATE INDEX "archive_records_author_idx" ON "archive_records" USING btree ("org_id",("data"->>'authorId'));

@@ -241,8 +241,11 @@ export const archiveRecords = pgTable(
       "gin",
       sql`to_tsvector('simple', coalesce(${t.data}->>'title', '') || ' ' || coalesce(${t.data}->>'text', ''))`,
     ),
-    // retention and exports read an org's versions by time
-    index("archive_records_org_at_idx").on(t.orgId, t.at),
+    // archive search pages (newest first), retention and exports read an org's versions by time
+    index("archive_records_org_at_idx").on(t.orgId, t.at, t.id),
+    // a custodian's versions: as actor, or as the author the version records
+    index("archive_records_actor_idx").on(t.orgId, t.actorId, t.at),
+    index("archive_records_author_idx").on(t.orgId, sql`(${t.data}->>'authorId')`),
   ],
 );
 
