@@ -12,6 +12,8 @@ import { registerListeningConsumer } from "~/knowledge/listening.server";
 import { pushSynonyms } from "~/knowledge/synonyms.server";
 import { runDigests } from "~/notifications/digest.server";
 import { runQaClock } from "~/qa/clock.server";
+import { runExportJobs } from "~/records/export.server";
+import { runRetention } from "~/records/retention.server";
 import { notifyFromEvents } from "~/notifications/notifications.server";
 import { registerExpertiseConsumer } from "~/people/expertise.server";
 import { registerConsumer } from "~/platform/outbox.server";
@@ -76,6 +78,10 @@ export function startBackground() {
       // approved items past their re-verify date go stale (a conditional UPDATE claims each one)
       { name: "reverify", everyMs: 5 * 60_000, run: (db) => expireDue(db, now()) },
       { name: "analytics-rollup", everyMs: 10 * 60_000, run: (db) => runAnalyticsRollups(db, now()) },
+      // records: retention expiry (per-org advisory lock: one instance at a time per org), hourly
+      { name: "retention", everyMs: HOUR, run: (db) => runRetention(db, now()).then(() => undefined) },
+      // records: eDiscovery exports (claimed under a lease), and removal of files past their keep time
+      { name: "record-exports", everyMs: 5_000, run: (db) => runExportJobs(db, now()) },
     ],
   });
 }

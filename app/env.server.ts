@@ -39,6 +39,10 @@ const schema = z.object({
   MEILI_BIN: z.string().optional(),
   // Inferred expertise halves in weight every this many days.
   EXPERTISE_HALF_LIFE_DAYS: z.coerce.number().positive().max(3650).default(180),
+  // eDiscovery exports (issue 15): where the zip files are written (default $ATRIUM_DATA_DIR/exports; every
+  // instance must see the same folder), and how long a finished export stays downloadable.
+  ATRIUM_EXPORT_DIR: z.string().optional(),
+  EXPORT_KEEP_HOURS: z.coerce.number().positive().max(24 * 90).default(72),
   MEILI_INDEX_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]*$/, "letters, digits, - and _ only")
@@ -108,4 +112,9 @@ function originOf(value: string): string {
 
 export function dataDir(): string {
   return path.resolve(env().ATRIUM_DATA_DIR);
+}
+
+/** The folder eDiscovery exports are written to. */
+export function exportDir(): string {
+  return path.resolve(env().ATRIUM_EXPORT_DIR ?? path.join(dataDir(), "exports"));
 }

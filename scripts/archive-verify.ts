@@ -1,4 +1,5 @@
 // npm run archive:verify [-- --checkpoints file] [-- --public-key key.pem[,old.pem…]]
+// npm run archive:verify -- --export file.zip: checks an eDiscovery export alone, without the database.
 // --checkpoints: signed checkpoints kept outside the database (a JSON array from archive:checkpoint --out,
 // or the JSON-lines checkpoint log). Signatures are checked with the --public-key files (comma-separated,
 // one per key the checkpoints were signed with), by default this installation's current and retired keys
@@ -7,7 +8,19 @@
 import fs from "node:fs";
 import { parseCheckpointFile, readPublicKey } from "../app/compliance/checkpoints.server";
 import { verifyArchive } from "../app/compliance/verify.server";
+import { verifyExportFile } from "../app/records/export-verify.server";
 import { argValue, progressBar, withDb } from "./cli";
+
+const exportFile = argValue("--export");
+if (exportFile) {
+  const r = await verifyExportFile(exportFile);
+  if (r.ok) {
+    console.log(`OK: export ${exportFile}: ${r.records} records and ${r.messages} messages match the manifest and their chain hashes (chain head seq ${r.chainHead.seq}, ${r.chainHead.hash}).`);
+    process.exit(0);
+  }
+  console.log(`BROKEN: export ${exportFile}: ${r.problem}.`);
+  process.exit(1);
+}
 
 const file = argValue("--checkpoints");
 const keyFile = argValue("--public-key");

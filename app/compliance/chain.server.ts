@@ -43,6 +43,10 @@ export async function nextId(tx: DbOrTx, table: "archive_records" | "audit_log")
   return Number(row.id);
 }
 
+export function sha256Hex(text: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(text)));
+}
+
 export function chainHash(prevHash: string, record: unknown): string {
   return encodeHexLowerCase(sha256(new TextEncoder().encode(`${prevHash}\n${canonicalJson(record)}`)));
 }

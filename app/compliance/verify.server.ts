@@ -16,7 +16,8 @@ export type VerifyReason =
   | "head missing"
   | "checkpoint mismatch"
   | "bad signature"
-  | "unknown signing key";
+  | "unknown signing key"
+  | "expire mismatch";
 
 export type VerifyProblem = {
   chain: ChainName;
@@ -66,6 +67,68 @@ export function recomputeHash(chain: ChainName, prev: string, r: StoredRow): str
           targetId: String(r.target_id),
         });
   return chainHash(prev, record);
+}
+
+/**
+ * Retention (issue 15) removes the content of a version: its `data` becomes
+ * {"$expired": {"by": <id of the expire record>, "sha256": <sha256 of the canonical removed data>}}.
+ * Its hash can no longer be recomputed, so the `expire` record, itself chained after it, carries
+ * for each removed version its envelope (every column but data), prev_hash, hash and the data's
+ * SHA-256. A removed row stands when all of those match what is stored; the expire record's
+ * own hash is checked like any other row's.
+ */
+export const EXPIRED_KEY = "$expired";
+
+export type ExpiredEntry = {
+  id: number;
+  seq: number;
+  subjectKind: string;
+  subjectId: string;
+  version: number;
+  action: string;
+  actorId: string;
+  at: string;
+  prevHash: string;
+  hash: string;
+  sha256: string;
+};
+
+export function expiredMarker(data: unknown): { by: number; sha256: string } | null {
+  const d = toJson(data) as Record<string, unknown> | null;
+  const m = d && typeof d === "object" ? (d[EXPIRED_KEY] as { by?: unknown; sha256?: unknown } | undefined) : undefined;
+  if (!m || typeof m !== "object") return null;
+  return { by: Number(m.by), sha256: String(m.sha256) };
+}
+
+type ExpireCache = Map<number, { seq: number; orgId: string; entries: Map<number, ExpiredEntry> } | null>;
+
+/** The hash a removed row stands for, when its expire record vouches for every stored column; null otherwise. */
+export async function expiredRowHash(db: DbOrTx, r: StoredRow, cache: ExpireCache): Promise<string | null> {
+  const marker = expiredMarker(r.data);
+  if (!marker || !Number.isFinite(marker.by)) return null;
+  if (!cache.has(marker.by)) {
+    const [e] = await query<{ seq: string | number; org_id: string; action: string; data: unknown }>(
+      db,
+      sql`select seq, org_id, action, data from archive_records where id = ${marker.by}`,
+    );
+    const items = e && e.action === "expire" ? ((toJson(e.data) as { items?: ExpiredEntry[] }).items ?? []) : null;
+    cache.set(marker.by, items ? { seq: Number(e.seq), orgId: e.org_id, entries: new Map(items.map((i) => [Number(i.id), i])) } : null);
+  }
+  const exp = cache.get(marker.by);
+  const entry = exp?.entries.get(Number(r.id));
+  if (!exp || !entry || exp.orgId !== r.org_id || exp.seq <= Number(r.seq)) return null;
+  const same =
+    entry.seq === Number(r.seq) &&
+    entry.subjectKind === r.subject_kind &&
+    entry.subjectId === r.subject_id &&
+    entry.version === Number(r.version) &&
+    entry.action === r.action &&
+    entry.actorId === r.actor_id &&
+    entry.at === r.at_text &&
+    entry.prevHash === r.prev_hash &&
+    entry.hash === r.hash &&
+    entry.sha256 === marker.sha256;
+  return same ? entry.hash : null;
 }
 
 async function totalRecords(db: Db, orgId?: string) {
@@ -144,6 +207,7 @@ export async function verifyArchive(
     let lastSeq = 0;
     let lastId: number | null = null;
     let after = sql``;
+    const expires: ExpireCache = new Map();
     for (;;) {
       const rows = await query<StoredRow>(
         db,
@@ -159,8 +223,15 @@ export async function verifyArchive(
         if (seq === lastSeq) return at("duplicate sequence");
         if (seq !== lastSeq + 1) return at("sequence gap", lastSeq + 1);
         if (r.prev_hash !== prev) return at("broken link");
-        const hash = recomputeHash(chain, prev, r);
-        if (hash !== r.hash) return at("hash mismatch");
+        let hash: string;
+        if (chain === "archive" && expiredMarker(r.data)) {
+          const vouched = await expiredRowHash(db, r, expires);
+          if (vouched === null) return at("expire mismatch");
+          hash = vouched;
+        } else {
+          hash = recomputeHash(chain, prev, r);
+          if (hash !== r.hash) return at("hash mismatch");
+        }
         if ((expected.get(`${orgId}|${chain}|${seq}`) ?? []).some((h) => h !== hash)) return at("checkpoint mismatch");
         prev = hash;
         lastSeq = seq;
@@ -204,12 +275,15 @@ export async function intactRowIds(db: DbOrTx, chain: ChainName, orgId: string, 
           (select count(*) from ${table} d where d.org_id = t.org_id and d.seq = t.seq) as twins
         from ${table} t where t.org_id = ${orgId} and t.id in (${idList})`,
   );
+  const expires: ExpireCache = new Map();
   for (const r of rows) {
     const seq = Number(r.seq);
     if (seq < 1 || seq > Number(head.seq) || Number(r.twins) !== 1) continue;
     const prior = seq === 1 ? GENESIS : r.prior;
     if (prior === null || r.prev_hash !== prior) continue;
-    if (recomputeHash(chain, r.prev_hash, r) !== r.hash) continue;
+    if (chain === "archive" && expiredMarker(r.data)) {
+      if ((await expiredRowHash(db, r, expires)) !== r.hash) continue;
+    } else if (recomputeHash(chain, r.prev_hash, r) !== r.hash) continue;
     ok.add(Number(r.id));
   }
   return ok;

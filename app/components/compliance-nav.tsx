@@ -4,6 +4,10 @@ import { cx } from "./ui";
 
 const LINKS: Array<{ to: string; label: MessageKey; end?: boolean }> = [
   { to: "/compliance", label: "compliance.nav.console", end: true },
+  { to: "/compliance/archive", label: "compliance.nav.archive" },
+  { to: "/compliance/holds", label: "compliance.nav.holds" },
+  { to: "/compliance/retention", label: "compliance.nav.retention" },
+  { to: "/compliance/exports", label: "compliance.nav.exports" },
   { to: "/compliance/audit", label: "compliance.nav.audit" },
   { to: "/compliance/barriers", label: "compliance.nav.barriers" },
 ];

@@ -236,6 +236,16 @@ export const archiveRecords = pgTable(
   (t) => [
     uniqueIndex("archive_records_org_seq_key").on(t.orgId, t.seq),
     index("archive_records_subject_idx").on(t.subjectId, t.version),
+    // records (issue 15): every version's words, one GIN index (ARCHIVE_TEXT in app/records/search.server.ts)
+    index("archive_records_text_idx").using(
+      "gin",
+      sql`to_tsvector('simple', coalesce(${t.data}->>'title', '') || ' ' || coalesce(${t.data}->>'text', ''))`,
+    ),
+    // archive search pages (newest first), retention and exports read an org's versions by time
+    index("archive_records_org_at_idx").on(t.orgId, t.at, t.id),
+    // a custodian's versions: as actor, or as the author the version records
+    index("archive_records_actor_idx").on(t.orgId, t.actorId, t.at),
+    index("archive_records_author_idx").on(t.orgId, sql`(${t.data}->>'authorId')`),
   ],
 );
 
@@ -773,3 +783,72 @@ export const analyticsSettings = pgTable("analytics_settings", {
   answerTargetMinutes: integer("answer_target_minutes").notNull().default(120),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
+
+// ---------- records management (issue 15) ----------
+
+// A legal hold freezes what a matter needs: versions by its custodians and/or in its spaces,
+// within its date range, can neither expire nor be erased until the hold is released.
+export const legalHolds = pgTable(
+  "legal_holds",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    matter: text("matter").notNull(),
+    description: text("description").notNull().default(""),
+    custodianIds: text("custodian_ids").array().notNull().default(sql`'{}'::text[]`),
+    spaceIds: text("space_ids").array().notNull().default(sql`'{}'::text[]`),
+    fromAt: ts("from_at"),
+    toAt: ts("to_at"),
+    createdBy: text("created_by").notNull(),
+    createdAt: ts("created_at").notNull(),
+    releasedAt: ts("released_at"),
+    releasedBy: text("released_by"),
+    releaseReason: text("release_reason"),
+  },
+  (t) => [index("legal_holds_org_idx").on(t.orgId, t.releasedAt)],
+);
+
+// Retention per space ('' = the org default for content outside any space-specific rule), in days.
+export const retentionPolicies = pgTable(
+  "retention_policies",
+  {
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    spaceId: text("space_id").notNull().default(""),
+    days: integer("days").notNull(),
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.spaceId] })],
+);
+
+// The legal minimum an org configures (FINRA 4511: six years by default); no policy may be shorter.
+export const recordsSettings = pgTable("records_settings", {
+  orgId: text("org_id").primaryKey().references(() => orgs.id),
+  minRetentionDays: integer("min_retention_days").notNull(),
+  updatedBy: text("updated_by").notNull(),
+  updatedAt: ts("updated_at").notNull(),
+});
+
+// eDiscovery exports: a job row claimed under a lease by any instance, the file kept until expires_at.
+export const recordExports = pgTable(
+  "record_exports",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    requestedBy: text("requested_by").notNull(),
+    search: jsonb("search").notNull(),
+    status: text("status").notNull().default("queued"), // queued | running | done | failed
+    total: integer("total").notNull().default(0),
+    done: integer("done").notNull().default(0),
+    fileName: text("file_name"),
+    sha256: text("sha256"),
+    bytes: bigint("bytes", { mode: "number" }),
+    error: text("error"),
+    claimedBy: text("claimed_by"),
+    claimedUntil: ts("claimed_until"),
+    createdAt: ts("created_at").notNull(),
+    finishedAt: ts("finished_at"),
+    expiresAt: ts("expires_at"),
+  },
+  (t) => [index("record_exports_org_idx").on(t.orgId, t.createdAt), index("record_exports_status_idx").on(t.status, t.claimedUntil)],
+);

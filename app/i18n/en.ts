@@ -6,6 +6,7 @@ import { feedEn } from "./messages/feed";
 import { peopleEn } from "./messages/people";
 import { searchEn } from "./messages/search";
 import { qaEn } from "./messages/qa";
+import { recordsEn } from "./messages/records";
 import { spacesEn } from "./messages/spaces";
 
 // English is the source catalogue: every key lives here first, and its
@@ -233,6 +234,7 @@ export const en = {
   "common.no": "No",
   ...feedEn,
   ...complianceEn,
+  ...recordsEn,
   ...searchEn,
   ...qaEn,
   ...digestEn,

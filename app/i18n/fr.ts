@@ -7,6 +7,7 @@ import { feedFr } from "./messages/feed";
 import { peopleFr } from "./messages/people";
 import { searchFr } from "./messages/search";
 import { qaFr } from "./messages/qa";
+import { recordsFr } from "./messages/records";
 import { spacesFr } from "./messages/spaces";
 
 // French typography: a non-breaking space (\u00a0) inside « » and before : ; ? !
@@ -234,6 +235,7 @@ export const fr: Record<MessageKey, string> = {
   "common.no": "Non",
   ...feedFr,
   ...complianceFr,
+  ...recordsFr,
   ...searchFr,
   ...qaFr,
   ...digestFr,

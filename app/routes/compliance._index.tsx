@@ -108,6 +108,7 @@ const REASONS: Record<VerifyReason, MessageKey> = {
   "checkpoint mismatch": "compliance.verify.reason.checkpointMismatch",
   "bad signature": "compliance.verify.reason.badSignature",
   "unknown signing key": "compliance.verify.reason.unknownKey",
+  "expire mismatch": "compliance.verify.reason.expireMismatch",
 };
 
 export default function ComplianceConsole() {

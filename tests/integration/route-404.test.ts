@@ -13,6 +13,8 @@ const body = encodeURIComponent(JSON.stringify({ type: "doc", content: [{ type: 
 // Q&A items built in beforeAll: a question (and its answer) in the private space, and a
 // Research question ivan may not see across the barrier.
 const qa = { privQuestion: "", privAnswer: "", researchQuestion: "" };
+// a finished eDiscovery export of the world's org (built in beforeAll)
+const records = { exportId: "" };
 const privatePost: Case = { viewer: "carol", params: (w) => ({ id: w.posts.privByAlice.id }), secret: () => "Private post" };
 const CASES: Record<string, Case[]> = {
   "posts.$id.tsx": [privatePost, { viewer: "ivan", params: (w) => ({ id: w.posts.openByBob.id }), secret: () => "Open post by Bob" }, { viewer: "alice", params: (w) => ({ id: w.posts.deletedByAlice.id }), secret: () => "Soon deleted" }],
@@ -27,6 +29,7 @@ const CASES: Record<string, Case[]> = {
   "spaces.$slug.members.tsx": [{ viewer: "carol", params: (w) => ({ slug: w.spaces.secret.slug }), secret: (w) => w.users.bob.name }],
   "spaces.$slug.settings.tsx": [{ viewer: "carol", params: (w) => ({ slug: w.spaces.secret.slug }), secret: () => "Secret" }, { viewer: "bob", params: (w) => ({ slug: w.spaces.priv.slug }), secret: () => null }],
   "compliance.items.$id.tsx": [{ viewer: "alice", params: (w) => ({ id: w.posts.openByAlice.id }), secret: () => "Open post by Alice" }, { viewer: "carol", params: (w) => ({ id: w.posts.secretByBob.id }), secret: () => "Secret post" }],
+  "compliance.exports.$id.ts": [{ viewer: "alice", params: () => ({ id: records.exportId }), secret: () => null }],
   "compliance.items.$id.export.ts": [{ viewer: "alice", params: (w) => ({ id: w.posts.deletedByAlice.id }), secret: () => "Soon deleted" }],
   "questions.$id.tsx": [
     { viewer: "carol", params: () => ({ id: qa.privQuestion }), secret: () => "Private question about fees", post: "intent=answer&bodyText=hello" },
@@ -51,6 +54,13 @@ beforeAll(async () => {
   qa.privAnswer = (await answerQuestion(alice, qa.privQuestion, doc("Private answer"))).id;
   qa.researchQuestion = (await askQuestion(await world.viewer(world.users.bob.id), { title: "Research question behind the wall", body: doc("r"), tags: [], spaceId: world.spaces.open.id })).id;
 });
+
+// its own hook (and time): one finished eDiscovery export of the world's org
+beforeAll(async () => {
+  const { requestExport, buildExport } = await import("../../app/records/export.server");
+  records.exportId = (await requestExport(await world.viewer(world.users.compliance.id), { q: "" })).id;
+  await buildExport(world.db, records.exportId);
+}, 60_000);
 
 /** A GET, or a POST of the url-encoded `form`, as `viewer`: the status and the body text. */
 async function call(fn: unknown, method: "GET" | "POST", viewer: string, params: Record<string, string>, form: string) {

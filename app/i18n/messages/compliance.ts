@@ -60,6 +60,7 @@ export const complianceEn = {
   "compliance.verify.reason.checkpointMismatch": "it differs from a signed checkpoint",
   "compliance.verify.reason.badSignature": "a checkpoint’s signature is not valid",
   "compliance.verify.reason.unknownKey": "a checkpoint was signed by a key this installation does not trust (neither the current key nor a retired one)",
+  "compliance.verify.reason.expireMismatch": "its content was removed but no retention record vouches for it",
   "compliance.verify.key": "Checkpoint signing key (Ed25519, id {keyId})",
   "compliance.verify.keyHint": "Daily checkpoints are signed with this key, which is kept outside the database. Keep a copy of this public key to check exported checkpoints with npm run archive:verify -- --checkpoints file --public-key key.pem.",
   "compliance.item.notIntact": "Fails the chain: not a legitimate version",
@@ -209,6 +210,7 @@ export const complianceFr = {
   "compliance.verify.reason.checkpointMismatch": "il diffère d’un point de contrôle signé",
   "compliance.verify.reason.badSignature": "la signature d’un point de contrôle n’est pas valide",
   "compliance.verify.reason.unknownKey": "un point de contrôle a été signé par une clé que cette installation ne reconnaît pas (ni la clé actuelle ni une clé retirée)",
+  "compliance.verify.reason.expireMismatch": "son contenu a été supprimé sans qu’un enregistrement de conservation l’atteste",
   "compliance.verify.key": "Clé de signature des points de contrôle (Ed25519, identifiant {keyId})",
   "compliance.verify.keyHint":
     "Les points de contrôle quotidiens sont signés avec cette clé, conservée hors de la base de données. Gardez une copie de cette clé publique pour vérifier les points de contrôle exportés avec npm run archive:verify -- --checkpoints fichier --public-key cle.pem.",

@@ -1,0 +1,78 @@
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb, query, type Db } from "../../app/db/client.server";
+import { createContent, deleteContent, editContent } from "../../app/content/content.server";
+import { loadViewer } from "../../app/policy/viewer.server";
+import { searchArchive } from "../../app/records/search.server";
+import { makeOrg, makeUser } from "../../scripts/lib/factories";
+import { doc } from "../fixtures/world";
+
+let db: Db;
+beforeAll(async () => {
+  db = await getDb();
+});
+
+async function seed() {
+  const org = await makeOrg("Records Search Bank");
+  const alice = await loadViewer(db, (await makeUser(org.id, { name: "Alice" })).id);
+  const bob = await loadViewer(db, (await makeUser(org.id, { name: "Bob" })).id);
+  const officer = await loadViewer(db, (await makeUser(org.id, { roles: ["compliance", "member"] })).id);
+  const edited = await createContent(alice, { kind: "post", spaceId: null, ...doc("We guarantee tangerine returns to every client") });
+  await editContent(alice, edited.id, doc("We expect modest returns"));
+  const gone = await createContent(bob, { kind: "post", spaceId: null, ...doc("Meet me about the walrus allocation <b>tonight</b>") });
+  await deleteContent(bob, gone.id);
+  return { org, alice, bob, officer, edited, gone };
+}
+
+describe("archive search over every version", () => {
+  it("finds a phrase only in an edited-out version, and one only in a deleted post, with their version", async () => {
+    const w = await seed();
+    const edited = await searchArchive(w.officer, { q: '"guarantee tangerine"' }, db);
+    expect(edited.map((h) => [h.subjectId, h.version, h.action])).toEqual([[w.edited.id, 1, "create"]]);
+    expect(edited[0].excerpt.filter((p) => p.match).map((p) => p.text)).toEqual(["guarantee", "tangerine"]);
+    // the live text no longer has it
+    const [live] = await query<{ body_text: string }>(db, sql`select body_text from content where id = ${w.edited.id}`);
+    expect(live.body_text).not.toContain("tangerine");
+
+    const deleted = await searchArchive(w.officer, { q: "walrus allocation" }, db);
+    expect(deleted.map((h) => [h.subjectId, h.version, h.action, h.deleted])).toEqual([
+      [w.gone.id, 2, "delete", true],
+      [w.gone.id, 1, "create", true],
+    ]);
+    // markup in the text stays text, exactly as stored
+    const parts = deleted[1].excerpt;
+    expect(parts.map((p) => p.text).join("")).toContain("<b>tonight</b>");
+    expect(parts.filter((p) => p.match).map((p) => p.text)).toEqual(["walrus", "allocation"]);
+
+    // deleted items can be left out
+    expect(await searchArchive(w.officer, { q: "walrus allocation", includeDeleted: false }, db)).toEqual([]);
+    // custodian filter
+    expect((await searchArchive(w.officer, { q: "returns", custodianIds: [w.bob.id!] }, db)).length).toBe(0);
+    expect((await searchArchive(w.officer, { q: "returns", custodianIds: [w.alice.id!] }, db)).map((h) => h.version)).toEqual([2, 1]);
+  });
+
+  it("is audited, scoped to the officer's org, and 404 for everyone else", async () => {
+    const w = await seed();
+    const other = await seed();
+    const hits = await searchArchive(w.officer, { q: "walrus" }, db);
+    expect(new Set(hits.map((h) => h.subjectId))).toEqual(new Set([w.gone.id]));
+    const [audit] = await query<{ action: string; data: { q: string } }>(
+      db,
+      sql`select action, data from audit_log where org_id = ${w.org.id} and action = 'records.search' order by seq desc limit 1`,
+    );
+    expect(audit.data.q).toBe("walrus");
+    await expect(searchArchive(w.alice, { q: "walrus" }, db)).rejects.toMatchObject({ status: 404 });
+    expect(other.org.id).not.toBe(w.org.id);
+  });
+
+  it("uses the GIN index on the versions' text", async () => {
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const plan = await query<Record<string, string>>(
+        tx,
+        sql`explain select r.id from archive_records r where to_tsvector('simple', coalesce(r.data->>'title', '') || ' ' || coalesce(r.data->>'text', '')) @@ websearch_to_tsquery('simple', 'walrus')`,
+      );
+      expect(plan.map((p) => Object.values(p)[0]).join("\n")).toContain("archive_records_text_idx");
+    });
+  });
+});
