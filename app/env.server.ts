@@ -13,6 +13,8 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   LOGIN_MAX_PER_IP: z.coerce.number().int().positive().default(30),
+  // REST API and SCIM: requests per token per minute (RateLimit-* headers, 429 beyond).
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   TRUSTED_ORIGINS: z.string().default(""),
   TRUST_PROXY: z
