@@ -111,3 +111,35 @@ export function openApiDocument() {
   });
   return cached;
 }
+
+type Operation = { method: string; path: string; summary: string; scope: string | null; query: string[]; body: string | null; response: string };
+
+/** The operations as the reference page lists them, read back from the generated document. */
+export function apiReference(): Operation[] {
+  const doc = openApiDocument() as unknown as { paths: Record<string, Record<string, OperationObject>> };
+  const refName = (schema: { $ref?: string } | undefined) => schema?.$ref?.split("/").at(-1) ?? null;
+  const out: Operation[] = [];
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const ok = op.responses["200"] ?? op.responses["201"];
+      out.push({
+        method,
+        path,
+        summary: op.summary ?? "",
+        scope: op.security?.[0]?.bearer?.[0] ?? null,
+        query: (op.parameters ?? []).filter((p) => p.in === "query").map((p) => (p.required ? `${p.name}*` : p.name)),
+        body: refName(op.requestBody?.content?.["application/json"]?.schema),
+        response: `${op.responses["201"] ? 201 : 200} ${refName(ok?.content?.["application/json"]?.schema) ?? "JSON"}`,
+      });
+    }
+  }
+  return out;
+}
+
+type OperationObject = {
+  summary?: string;
+  security?: { bearer?: string[] }[];
+  parameters?: { name: string; in: string; required?: boolean }[];
+  requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> };
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> } | undefined>;
+};

@@ -23,7 +23,7 @@ const TOKEN_RE = /^atr_([a-z2-7]{24})_([a-z2-7]{48})$/;
 // Refresh last-used at most once a minute, not on every call.
 const TOUCH_EVERY_MS = 60_000;
 
-export type TokenInput = { kind: TokenKind; name: string; ownerId: string; scopes: TokenScope[]; expiresInDays: number | null };
+export type TokenInput = { kind: TokenKind; name: string; ownerId: string; scopes: readonly string[]; expiresInDays: number | null };
 
 export class TokenInputError extends Error {
   constructor(public field: "ownerId" | "scopes") {

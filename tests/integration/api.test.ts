@@ -15,7 +15,8 @@ import * as posts from "../../app/routes/api.v1.posts";
 import * as questions from "../../app/routes/api.v1.questions";
 import * as space from "../../app/routes/api.v1.spaces.$id";
 import * as spacesList from "../../app/routes/api.v1.spaces";
-import { makeComment } from "../../scripts/lib/factories";
+import { readdirSync } from "node:fs";
+import { makeComment, paragraphDoc } from "../../scripts/lib/factories";
 import { buildWorld, type World } from "../fixtures/world";
 import { callRoute, ORIGIN, readJson } from "../support/remix";
 
@@ -172,6 +173,49 @@ describe("the policy holds for the API as for the pages", () => {
     expect(list.status).toBe(404);
     // a post id asked for as a comment does not exist there
     expect((await callRoute(comment.loader, api(`/api/v1/comments/${w.posts.openByAlice.id}`, read.alice), { id: w.posts.openByAlice.id })).status).toBe(404);
+  });
+});
+
+describe("every /api/v1 route that takes an id", () => {
+  // hidden from the token's owner (carol): the secret post, bob's secret-thread comment, a private-space question
+  const CASES: Record<string, (w: World) => Promise<string>> = {
+    "api.v1.posts.$id.ts": async (w) => w.posts.secretByBob.id,
+    "api.v1.posts.$id.comments.ts": async (w) => w.posts.privByAlice.id,
+    "api.v1.comments.$id.ts": async (w) => (await makeComment(await w.viewer(w.users.bob.id), w.posts.secretByBob.id, "Hidden comment")).id,
+    "api.v1.questions.$id.ts": async (w) => hiddenQuestion(w),
+    "api.v1.questions.$id.answers.ts": async (w) => hiddenQuestion(w),
+    "api.v1.answers.$id.ts": async (w) => {
+      const { answerQuestion } = await import("../../app/qa/questions.server");
+      return (await answerQuestion(await w.viewer(w.users.alice.id), await hiddenQuestion(w), paragraphDoc("Hidden answer"))).id;
+    },
+    "api.v1.spaces.$id.ts": async (w) => w.spaces.secret.id,
+    "api.v1.people.$id.ts": async (w) => w.users.outsider.id,
+  };
+  let hiddenQ: string | null = null;
+  async function hiddenQuestion(w: World) {
+    if (hiddenQ) return hiddenQ;
+    const { askQuestion } = await import("../../app/qa/questions.server");
+    hiddenQ = (await askQuestion(await w.viewer(w.users.alice.id), { title: "Private question on fees", body: paragraphDoc("fees"), tags: [], spaceId: w.spaces.priv.id })).id;
+    return hiddenQ;
+  }
+
+  it("answers a hidden id exactly as an unknown one (404 problem), on GET and POST", async () => {
+    const files = readdirSync("app/routes").filter((f) => f.startsWith("api.v1.") && f.includes("$"));
+    expect(files.filter((f) => !CASES[f])).toEqual([]);
+    const writer = await token("carol", { scopes: ["read", "write"] });
+    for (const [file, hidden] of Object.entries(CASES)) {
+      const mod = await import(/* @vite-ignore */ `../../app/routes/${file}`);
+      const id = await hidden(w);
+      for (const target of [id, "00000000-0000-0000-0000-000000000000"]) {
+        const res = await callRoute(mod.loader, api(`/x/${target}`, writer), { id: target });
+        expect([file, res.status, res.headers.get("Content-Type")]).toEqual([file, 404, "application/problem+json"]);
+        expect(await res.text()).not.toMatch(/Secret|Hidden|Private/);
+        if (mod.action) {
+          const posted = await callRoute(mod.action, api(`/x/${target}`, writer, { body: { text: "probe" } }), { id: target });
+          expect([file, "POST", posted.status]).toEqual([file, "POST", 404]);
+        }
+      }
+    }
   });
 });
 
