@@ -53,7 +53,7 @@ describe("the integrations admin page", () => {
 
   it("refuses bad input with 400 and stores nothing", async () => {
     const before = (await orgTokens()).length;
-    const bad = [
+    const bad: Record<string, string>[] = [
       { intent: "create", kind: "root", name: "x", ownerId: w.users.alice.id, scopes: "read" },
       { intent: "create", kind: "personal", name: "", ownerId: w.users.alice.id, scopes: "read" },
       { intent: "create", kind: "personal", name: "x", ownerId: w.users.alice.id },
