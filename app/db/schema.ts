@@ -52,6 +52,8 @@ export const users = pgTable(
     deactivatedAt: ts("deactivated_at"),
     // SCIM: the identity provider's id for this person (unique per org when set)
     externalId: text("external_id"),
+    // SCIM userName when the identity provider's differs from the email (sign-in stays by email)
+    scimUserName: text("scim_user_name"),
   },
   (t) => [
     uniqueIndex("users_email_key").on(sql`lower(${t.email})`),

@@ -103,6 +103,11 @@ function rateHeaders(w: Window, windowSeconds: number): Record<string, string> {
 
 export type ApiContext = { principal: TokenPrincipal };
 
+const PROBLEMS = {
+  deny: (status: number, detail: string, headers: HeadersInit) => problem({ status, title: TITLES[status] ?? "Error", detail }, headers),
+  error: (e: unknown) => toProblem(e),
+};
+
 /** Turns what domain code throws into problem details: its 404/403 Responses, input and state errors. */
 export function toProblem(e: unknown): Response {
   if (e instanceof Response) {
@@ -120,26 +125,32 @@ export function toProblem(e: unknown): Response {
  * Runs one API call: the bearer token (401 without a valid one), the scope (403), the token's rate
  * limit (429 with Retry-After), then `fn` as the token's viewer. Every response carries RateLimit-*.
  */
-export async function withToken(request: Request, scope: TokenScope, fn: (ctx: ApiContext) => Promise<Response>): Promise<Response> {
+export async function withToken(
+  request: Request,
+  scope: TokenScope,
+  fn: (ctx: ApiContext) => Promise<Response>,
+  // SCIM answers its own error format; the REST API answers problem details
+  format: { deny: (status: number, detail: string, headers: HeadersInit) => Response; error: (e: unknown) => Response } = PROBLEMS,
+): Promise<Response> {
   const token = readBearer(request);
   const principal = token ? await resolveToken(token) : null;
-  if (!principal) return problem({ status: 401, title: "Unauthorized", detail: "A valid bearer token is required." }, { "WWW-Authenticate": 'Bearer realm="atrium"' });
+  if (!principal) return format.deny(401, "A valid bearer token is required.", { "WWW-Authenticate": 'Bearer realm="atrium"' });
   const granted = principal.scopes;
   // write implies read; admin implies both; scim is its own world
   const ok = scope === "scim" ? granted.has("scim") : granted.has(scope) || granted.has("admin") || (scope === "read" && granted.has("write"));
-  if (!ok) return problem({ status: 403, title: "Forbidden", detail: `This token lacks the "${scope}" scope.` }, { "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${scope}"` });
+  if (!ok) return format.deny(403, `This token lacks the "${scope}" scope.`, { "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${scope}"` });
   const e = env();
   const w = await hit(`api:${principal.tokenId}`, e.API_RATE_LIMIT_PER_MINUTE, 60_000);
   const headers = rateHeaders(w, 60);
   // the hit that uses the last unit is served; only later ones are refused
   if (w.count > w.limit) {
-    return problem({ status: 429, title: "Too Many Requests", detail: "Rate limit exceeded." }, { ...headers, "Retry-After": String(w.resetSeconds) });
+    return format.deny(429, "Rate limit exceeded.", { ...headers, "Retry-After": String(w.resetSeconds) });
   }
   let res: Response;
   try {
     res = await fn({ principal });
   } catch (err) {
-    res = toProblem(err);
+    res = format.error(err);
   }
   for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
   if (!res.headers.has("Cache-Control")) res.headers.set("Cache-Control", "no-store");
