@@ -46,6 +46,9 @@ export const integrationsEn = {
   "apiDocs.body": "Request body",
   "apiDocs.response": "Response",
   "apiDocs.none": "none",
+  "login.sso": "Sign in with your company account",
+  "login.ssoFailed": "Single sign-on did not complete. Try again, or ask your administrator.",
+  "login.ssoRequired": "Your organisation signs in with its company account: use the button above.",
 } as const;
 
 export const integrationsFr = {
@@ -93,4 +96,7 @@ export const integrationsFr = {
   "apiDocs.body": "Corps de la requête",
   "apiDocs.response": "Réponse",
   "apiDocs.none": "aucun",
+  "login.sso": "Se connecter avec son compte d’entreprise",
+  "login.ssoFailed": "L’authentification unique n’a pas abouti. Réessayez, ou contactez votre administrateur.",
+  "login.ssoRequired": "Votre organisation se connecte avec son compte d’entreprise : utilisez le bouton ci-dessus.",
 } as const satisfies Record<keyof typeof integrationsEn, string>;
