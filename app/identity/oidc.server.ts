@@ -26,12 +26,15 @@ let cached: { key: string; config: Promise<client.Configuration> } | null = null
 
 function configuration(): Promise<client.Configuration> {
   const e = env();
-  const key = `${e.OIDC_ISSUER}|${e.OIDC_CLIENT_ID}|${e.OIDC_CLIENT_SECRET}`;
+  // the ID token's exp/iat are judged on the app's clock (app/utils/clock.server.ts), like sessions
+  const skew = Math.round((now().getTime() - Date.now()) / 1000);
+  const key = `${e.OIDC_ISSUER}|${e.OIDC_CLIENT_ID}|${e.OIDC_CLIENT_SECRET}|${skew}`;
   if (!cached || cached.key !== key) {
     const issuer = new URL(e.OIDC_ISSUER!);
     // plain http only to a provider on this machine (development, tests)
     const loopback = issuer.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(issuer.hostname);
-    const config = client.discovery(issuer, e.OIDC_CLIENT_ID!, e.OIDC_CLIENT_SECRET, undefined, loopback ? { execute: [client.allowInsecureRequests] } : undefined);
+    const metadata: Partial<client.ClientMetadata> = { client_secret: e.OIDC_CLIENT_SECRET, [client.clockSkew]: skew };
+    const config = client.discovery(issuer, e.OIDC_CLIENT_ID!, metadata, undefined, loopback ? { execute: [client.allowInsecureRequests] } : undefined);
     config.catch(() => (cached = null)); // a provider down at boot is retried on the next sign-in
     cached = { key, config };
   }
