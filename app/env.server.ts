@@ -13,6 +13,28 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   LOGIN_MAX_PER_IP: z.coerce.number().int().positive().default(30),
+  // OpenID Connect sign-in (docs/integrations.md). Unset OIDC_ISSUER: no SSO button, passwords only.
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  // The organisation SSO signs people into (default: the only one).
+  OIDC_ORG_ID: z.string().min(1).optional(),
+  // Create an account on first sign-in for a verified email nobody has yet.
+  OIDC_JIT: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  // Password sign-in off, except for the break-glass admin's email.
+  OIDC_REQUIRE_SSO: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  OIDC_BREAK_GLASS_EMAIL: z.string().email().optional(),
+  // ID-token claims copied to the profile at each sign-in (empty: not mapped).
+  OIDC_DEPARTMENT_CLAIM: z.string().default("department"),
+  OIDC_TITLE_CLAIM: z.string().default("job_title"),
+  // REST API and SCIM: requests per token per minute (RateLimit-* headers, 429 beyond).
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   TRUSTED_ORIGINS: z.string().default(""),
   TRUST_PROXY: z

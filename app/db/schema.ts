@@ -50,12 +50,17 @@ export const users = pgTable(
     lastDigestAt: ts("last_digest_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
     deactivatedAt: ts("deactivated_at"),
+    // SCIM: the identity provider's id for this person (unique per org when set)
+    externalId: text("external_id"),
+    // SCIM userName when the identity provider's differs from the email (sign-in stays by email)
+    scimUserName: text("scim_user_name"),
   },
   (t) => [
     uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
     index("users_org_idx").on(t.orgId),
     // reporting lines are walked down from a manager (analytics lines, line facts)
     index("users_manager_idx").on(t.managerId),
+    uniqueIndex("users_org_external_id_key").on(t.orgId, t.externalId).where(sql`external_id is not null`),
   ],
 );
 
@@ -851,4 +856,27 @@ export const recordExports = pgTable(
     expiresAt: ts("expires_at"),
   },
   (t) => [index("record_exports_org_idx").on(t.orgId, t.createdAt), index("record_exports_status_idx").on(t.status, t.claimedUntil)],
+);
+
+// ---------- integrations (API and SCIM tokens) ----------
+
+// Bearer tokens the org admin creates: "atr_<id>_<secret>", only SHA-256(secret) is stored.
+// A token acts as its owner (personal: a person; service: a service account; scim: the admin who made it).
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    kind: text("kind").notNull(), // personal | service | scim
+    name: text("name").notNull(),
+    ownerId: text("owner_id").notNull().references(() => users.id),
+    scopes: text("scopes").array().notNull(),
+    secretHash: text("secret_hash").notNull(),
+    createdBy: text("created_by").notNull().references(() => users.id),
+    createdAt: ts("created_at").notNull(),
+    expiresAt: ts("expires_at"),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("api_tokens_org_idx").on(t.orgId, t.createdAt)],
 );

@@ -4,6 +4,7 @@ import { digestEn } from "./messages/digest";
 import { discoveryEn } from "./messages/discovery";
 import { feedEn } from "./messages/feed";
 import { peopleEn } from "./messages/people";
+import { integrationsEn } from "./messages/integrations";
 import { searchEn } from "./messages/search";
 import { qaEn } from "./messages/qa";
 import { recordsEn } from "./messages/records";
@@ -241,6 +242,7 @@ export const en = {
   ...discoveryEn,
   ...spacesEn,
   ...peopleEn,
+  ...integrationsEn,
   ...analyticsEn,
 } as const;
 

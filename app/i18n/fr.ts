@@ -5,6 +5,7 @@ import { digestFr } from "./messages/digest";
 import { discoveryFr } from "./messages/discovery";
 import { feedFr } from "./messages/feed";
 import { peopleFr } from "./messages/people";
+import { integrationsFr } from "./messages/integrations";
 import { searchFr } from "./messages/search";
 import { qaFr } from "./messages/qa";
 import { recordsFr } from "./messages/records";
@@ -242,5 +243,6 @@ export const fr: Record<MessageKey, string> = {
   ...discoveryFr,
   ...spacesFr,
   ...peopleFr,
+  ...integrationsFr,
   ...analyticsFr,
 } satisfies Translation;

@@ -9,6 +9,7 @@ import { hashPassword, verifyPassword } from "./password.server";
 import { clearHits, isLimited, recordHit } from "./rate-limit.server";
 import type { OrgRole } from "~/policy/roles";
 import { revokeAllSessions } from "./session.server";
+import { passwordAllowed } from "./sso-settings.server";
 import { hashSecret, randomToken } from "./tokens.server";
 
 export type NewUser = {
@@ -66,7 +67,7 @@ export async function findUserByEmail(email: string) {
 
 export type SignInResult =
   | { ok: true; userId: string }
-  | { ok: false; reason: "invalid" | "rate_limited" };
+  | { ok: false; reason: "invalid" | "rate_limited" | "sso_required" };
 
 /**
  * Email + password sign-in. Only failures are counted (docs/decisions/0004-sign-in-throttling.md):
@@ -83,6 +84,9 @@ export async function signIn(email: string, password: string, ip: string): Promi
   const accountKey = `login:account:${account}`;
   const ipKey = `login:ip:${ip || "unknown"}`;
   const pairKey = `login:ip-account:${ip || "unknown"}:${account}`;
+  // an organisation that requires SSO takes no passwords (the break-glass admin excepted); checked
+  // before the password, so the answer does not depend on whether it was right
+  if (!passwordAllowed(account)) return { ok: false, reason: "sso_required" };
   if (await isLimited(accountKey, e.LOGIN_MAX_PER_ACCOUNT, windowMs)) return { ok: false, reason: "rate_limited" };
   if ((await isLimited(ipKey, e.LOGIN_MAX_PER_IP, windowMs)) && (await isLimited(pairKey, 1, windowMs))) {
     return { ok: false, reason: "rate_limited" };

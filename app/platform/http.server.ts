@@ -33,10 +33,19 @@ export function originCheck(allowed: string[]) {
   const origins = new Set(allowed);
   return (req: Request, res: Response, next: NextFunction) => {
     if (SAFE.has(req.method)) return next();
+    if (bearerOnly(req)) return next();
     const origin = req.headers.origin;
     if (!origin || !origins.has(origin)) return sendStatus(res, 403, "Cross-origin request refused.");
     next();
   };
+}
+
+/**
+ * The REST API and SCIM authenticate by bearer token only and never read the session cookie, so a
+ * cross-site page cannot ride on the browser's credentials there: servers calling them send no Origin.
+ */
+function bearerOnly(req: Request) {
+  return /^\/(api\/v1|scim\/v2)\//.test(req.path) && /^Bearer\s/i.test(req.headers.authorization ?? "");
 }
 
 export const PRIVATE_NO_STORE = "private, no-store";

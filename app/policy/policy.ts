@@ -116,6 +116,7 @@ export type OrgAction =
   | "view_dead_letters"
   | "manage_synonyms"
   | "manage_skills"
+  | "manage_integrations"
   | "curate"
   | "create_space";
 
@@ -285,6 +286,7 @@ function orgRules(v: Viewer, action: OrgAction, o: OrgFacts): boolean {
     case "view_dead_letters":
     case "manage_synonyms":
     case "manage_skills":
+    case "manage_integrations": // API and SCIM tokens
       return has(v, "admin");
     case "compliance":
     case "manage_barriers":

@@ -1,9 +1,10 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { Button, Card, FormError, Input } from "~/components/ui";
+import { Button, buttonClasses, Card, FormError, Input } from "~/components/ui";
 import { metaTitle, translate, useT } from "~/i18n";
 import { signIn } from "~/identity/accounts.server";
+import { oidcEnabled } from "~/identity/oidc.server";
 import { getCurrentUser } from "~/identity/session.server";
 import { safeRedirect } from "~/utils/safe-redirect";
 import { clientIp, startSessionAndRedirect } from "~/identity/sign-in.server";
@@ -21,8 +22,10 @@ const LoginForm = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getCurrentUser(request)) throw redirect("/");
-  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
-  return json({ redirectTo });
+  const url = new URL(request.url);
+  const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
+  const ssoError = url.searchParams.get("sso") ? ("login.ssoFailed" as const) : null;
+  return json({ redirectTo, sso: oidcEnabled(), ssoError });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -36,14 +39,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await signIn(email, password, clientIp(context));
   if (!result.ok) {
     // One message for every failure, so the form never reveals which accounts exist.
-    const key = result.reason === "rate_limited" ? "login.rateLimited" : "login.failed";
+    const key = result.reason === "rate_limited" ? "login.rateLimited" : result.reason === "sso_required" ? "login.ssoRequired" : "login.failed";
     return badRequest({ errors: {}, formError: translate(locale, key), values }, result.reason === "rate_limited" ? 429 : 400);
   }
   return startSessionAndRedirect(request, context, result.userId, safeRedirect(parsed.data.redirectTo));
 }
 
 export default function LoginPage() {
-  const { redirectTo } = useLoaderData<typeof loader>();
+  const { redirectTo, sso, ssoError } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useT();
@@ -54,6 +57,14 @@ export default function LoginPage() {
     <div className="mx-auto w-full max-w-sm">
       <Card className="p-6 sm:p-8">
         <h1 className="text-xl font-semibold tracking-tight text-slate-900">{t("login.heading")}</h1>
+        {sso ? (
+          <div className="mt-6">
+            <FormError>{ssoError ? t(ssoError) : null}</FormError>
+            <a href={`/auth/oidc?redirectTo=${encodeURIComponent(redirectTo)}`} className={buttonClasses({ variant: "secondary", className: "w-full" })}>
+              {t("login.sso")}
+            </a>
+          </div>
+        ) : null}
         <Form method="post" className="mt-6 space-y-4">
           <FormError>{actionData?.formError}</FormError>
           <input type="hidden" name="redirectTo" value={redirectTo} />

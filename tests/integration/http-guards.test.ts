@@ -30,9 +30,9 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-function send(method: string, headers: Record<string, string> = {}, body?: string) {
+function send(method: string, headers: Record<string, string> = {}, body?: string, path = "/anything") {
   return new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, method, path: "/anything", headers: { Connection: "close", ...headers } }, (res) => {
+    const req = http.request({ host: "127.0.0.1", port, method, path, headers: { Connection: "close", ...headers } }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (chunk) => (text += chunk));
@@ -57,6 +57,17 @@ describe("http guards", () => {
   it("refuses a POST without an Origin header with 403", async () => {
     const res = await send("POST", form("a=1"), "a=1");
     expect(res.status).toBe(403);
+  });
+
+  it("lets a bearer-token call to /api/v1 or /scim/v2 through without Origin (no cookie is read there), nothing else", async () => {
+    const bearer = { Authorization: "Bearer atr_x", ...form("a=1") };
+    expect((await send("POST", bearer, "a=1", "/api/v1/posts")).status).toBe(200);
+    expect((await send("PATCH", bearer, "a=1", "/scim/v2/Users/1")).status).toBe(200);
+    // no bearer: the cookie could be riding along, so the Origin rule applies
+    expect((await send("POST", form("a=1"), "a=1", "/api/v1/posts")).status).toBe(403);
+    // a bearer header does not open the pages
+    expect((await send("POST", bearer, "a=1", "/posts/1")).status).toBe(403);
+    expect((await send("POST", bearer, "a=1", "/api/v1x")).status).toBe(403);
   });
 
   it("refuses Origin: null (sandboxed frames, some redirects)", async () => {

@@ -229,6 +229,7 @@ const ORG_ROWS: Row[] = [
   ["org", "view_dead_letters", ["admin"]],
   ["org", "manage_synonyms", ["admin"]],
   ["org", "manage_skills", ["admin"]],
+  ["org", "manage_integrations", ["admin"]],
   ["org", "compliance", ["compliance"]],
   ["org", "manage_barriers", ["compliance"]],
   ["org", "view_audit", ["compliance"]],

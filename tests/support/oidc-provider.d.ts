@@ -1,0 +1,2 @@
+// oidc-provider ships JavaScript without types; the tests use it only as a real provider to sign in against.
+declare module "oidc-provider";
