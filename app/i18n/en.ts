@@ -7,6 +7,7 @@ import { peopleEn } from "./messages/people";
 import { searchEn } from "./messages/search";
 import { qaEn } from "./messages/qa";
 import { spacesEn } from "./messages/spaces";
+import { approvalsEn } from "./messages/approvals";
 
 // English is the source catalogue: every key lives here first, and its
 // `{placeholder}` names are the contract the French catalogue is checked against.
@@ -238,6 +239,7 @@ export const en = {
   ...digestEn,
   ...discoveryEn,
   ...spacesEn,
+  ...approvalsEn,
   ...peopleEn,
   ...analyticsEn,
 } as const;

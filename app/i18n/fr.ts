@@ -8,6 +8,7 @@ import { peopleFr } from "./messages/people";
 import { searchFr } from "./messages/search";
 import { qaFr } from "./messages/qa";
 import { spacesFr } from "./messages/spaces";
+import { approvalsFr } from "./messages/approvals";
 
 // French typography: a non-breaking space (\u00a0) inside « » and before : ; ? !
 // `satisfies Translation` fails typecheck if a message drops one of its English placeholders.
@@ -239,6 +240,7 @@ export const fr: Record<MessageKey, string> = {
   ...digestFr,
   ...discoveryFr,
   ...spacesFr,
+  ...approvalsFr,
   ...peopleFr,
   ...analyticsFr,
 } satisfies Translation;

@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import { runCommand, type Command } from "~/compliance/command.server";
 import { getDb, query, type Db } from "~/db/client.server";
 import { approvalDecisions, content, mentions, spaceApprovers, spaces } from "~/db/schema";
@@ -200,4 +201,44 @@ export async function approvalsPage(viewer: Viewer, slug: string, db?: Db) {
       views.has(m.id) ? [{ post: views.get(m.id)!, state: m.approval as "pending" | "rejected", tier: Number(m.approval_tier), reason: m.reason ?? "" }] : [],
     ),
   };
+}
+
+// ---------- forms ----------
+
+const seatValue = z.string().regex(/^[1-3]:[A-Za-z0-9_-]{1,64}$/);
+/** The settings form: tiers, and one checkbox "tier:userId" per approver seat. */
+export const ApprovalSettingsSchema = z.object({
+  intent: z.literal("approvals"),
+  tiers: z.coerce.number().int().min(0).max(MAX_TIERS),
+  seat: z
+    .union([seatValue, z.array(seatValue).max(300)])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+});
+export type ApprovalSettingsForm = z.infer<typeof ApprovalSettingsSchema>;
+
+export const seatsOf = (form: ApprovalSettingsForm) =>
+  [...new Set(form.seat)].map((s) => ({ tier: Number(s.slice(0, 1)), userId: s.slice(2) }));
+
+const contentId = z.string().min(1).max(64);
+export const ApprovalIntentSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("approve"), contentId }),
+  z.object({ intent: z.literal("reject"), contentId, reason: z.string().trim().min(1).max(500) }),
+  z.object({ intent: z.literal("resubmit"), contentId }),
+]);
+export type ApprovalIntent = z.infer<typeof ApprovalIntentSchema>;
+export type ApprovalNotice = "approvals.notice.approved" | "approvals.notice.published" | "approvals.notice.rejected" | "approvals.notice.resubmitted";
+
+/** The approvals page's actions; the item must belong to the page's space (else 404). */
+export async function runApprovalIntent(viewer: Viewer, slug: string, input: ApprovalIntent, db?: Db): Promise<ApprovalNotice> {
+  const d = db ?? (await getDb());
+  const { space } = await getSpace(viewer, { slug }, d);
+  const [row] = await d.select({ spaceId: content.spaceId }).from(content).where(eq(content.id, input.contentId));
+  if (!row || row.spaceId !== space.id) notFound();
+  if (input.intent === "resubmit") {
+    await resubmitHeld(viewer, input.contentId, d);
+    return "approvals.notice.resubmitted";
+  }
+  const r = await decideApproval(viewer, input.contentId, input.intent === "reject" ? { decision: "reject", reason: input.reason } : { decision: "approve" }, d);
+  return r.state === "published" ? "approvals.notice.published" : r.state === "rejected" ? "approvals.notice.rejected" : "approvals.notice.approved";
 }
