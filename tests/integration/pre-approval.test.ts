@@ -18,6 +18,10 @@ import { approvalSettings, approvalsPage, decideApproval, resubmitHeld, setAppro
 import { joinSpace } from "../../app/spaces/spaces.server";
 import { now, testClock } from "../../app/utils/clock.server";
 import { makeOrg, makeSpace, makeUser } from "../../scripts/lib/factories";
+import { createSession } from "../../app/identity/session.server";
+import * as approvalsRoute from "../../app/routes/spaces.$slug.approvals";
+import * as settingsRoute from "../../app/routes/spaces.$slug.settings";
+import { callRoute, getRequest, postRequest, readJson } from "../support/remix";
 
 // A post in a pre-approval space is seen by its author and the approvers of its current
 // tier only, on every surface (post page, feeds, tag page, search, notifications, digest,
@@ -232,5 +236,40 @@ describe("a held post", () => {
     const f = (await loadContentFacts(db, [p.id])).get(p.id)!;
     expect(can(v.t2, "approve", f)).toBe(true);
     expect(can(v.t1, "read", f)).toBe(false);
+  });
+});
+
+describe("the pages", () => {
+  it("the settings form stores tiers and seats; bad input is a 400 with nothing stored", async () => {
+    const token = (await createSession(u.owner.id)).token;
+    const before = await approvalSettings(v.owner, spaceId);
+    const bad = await callRoute(settingsRoute.action, postRequest("/x", { intent: "approvals", tiers: "4", seat: `1:${u.t1.id}` }, { token }), { slug });
+    expect(bad.status).toBe(400);
+    const noApprover = await callRoute(settingsRoute.action, postRequest("/x", { intent: "approvals", tiers: "3", seat: [`1:${u.t1.id}`, `2:${u.t2.id}`] }, { token }), { slug });
+    expect(noApprover.status).toBe(400);
+    expect((await readJson(noApprover)).errors.seats).toBe("Tier 3 needs at least one approver");
+    const forged = await callRoute(settingsRoute.action, postRequest("/x", { intent: "approvals", tiers: "1", seat: "1:x'); drop table users;--" }, { token }), { slug });
+    expect(forged.status).toBe(400);
+    expect(await approvalSettings(v.owner, spaceId)).toEqual(before);
+    const ok = await callRoute(settingsRoute.action, postRequest("/x", { intent: "approvals", tiers: "2", seat: [`1:${u.t1.id}`, `2:${u.t2.id}`, `2:${u.owner.id}`] }, { token }), { slug });
+    expect(ok.status).toBe(200);
+    expect((await approvalSettings(v.owner, spaceId)).seats.sort()).toEqual([`1:${u.t1.id}`, `2:${u.t2.id}`, `2:${u.owner.id}`].sort());
+    await refresh();
+  });
+
+  it("the approvals page: approve and return through the action; a blank reason is a 400", async () => {
+    const p = await createPost(v.alice, { spaceId, body: docWith(text("page draft")) });
+    const t1 = (await createSession(u.t1.id)).token;
+    const page = await readJson(await callRoute(approvalsRoute.loader, getRequest("/x", { token: t1 }), { slug }));
+    expect(page.queue.map((x: { post: { id: string } }) => x.post.id)).toContain(p.id);
+    const blank = await callRoute(approvalsRoute.action, postRequest("/x", { intent: "reject", contentId: p.id, reason: "   " }, { token: t1 }), { slug });
+    expect(blank.status).toBe(400);
+    const approved = await callRoute(approvalsRoute.action, postRequest("/x", { intent: "approve", contentId: p.id }, { token: t1 }), { slug });
+    expect((await readJson(approved)).notice).toBe("approvals.notice.approved");
+    const t2 = (await createSession(u.t2.id)).token;
+    const returned = await callRoute(approvalsRoute.action, postRequest("/x", { intent: "reject", contentId: p.id, reason: "Needs sources" }, { token: t2 }), { slug });
+    expect((await readJson(returned)).notice).toBe("approvals.notice.rejected");
+    const carol = (await createSession(u.carol.id)).token;
+    expect((await callRoute(approvalsRoute.loader, getRequest("/x", { token: carol }), { slug })).status).toBe(404);
   });
 });
