@@ -14,6 +14,8 @@ import { runDigests } from "~/notifications/digest.server";
 import { runQaClock } from "~/qa/clock.server";
 import { notifyFromEvents } from "~/notifications/notifications.server";
 import { registerExpertiseConsumer } from "~/people/expertise.server";
+import { archiveStreamConsumer } from "~/integrations/archive-stream.server";
+import { webhooksConsumer } from "~/integrations/webhooks.server";
 import { registerConsumer } from "~/platform/outbox.server";
 import { startWorkers, stopWorkers } from "~/platform/workers.server";
 import { now } from "~/utils/clock.server";
@@ -36,6 +38,9 @@ export function registerConsumers() {
   registerExpertiseConsumer();
   // derived figures must converge: never dead-letter
   registerConsumer({ name: "analytics", topics: ANALYTICS_TOPICS, handle: applyAnalyticsEvents, maxAttempts: Infinity, batchSize: 200 });
+  // the external archive: signed, at least once, in order (app/integrations)
+  registerConsumer(archiveStreamConsumer);
+  registerConsumer(webhooksConsumer);
 }
 
 const HOUR = 60 * 60_000;

@@ -135,6 +135,8 @@ export type OrgAction =
   | "view_analytics"
   | "view_dead_letters"
   | "manage_synonyms"
+  | "manage_webhooks"
+  | "view_archive_stream"
   | "manage_skills"
   | "curate"
   | "create_space";
@@ -330,11 +332,13 @@ function orgRules(v: Viewer, action: OrgAction, o: OrgFacts): boolean {
     case "manage_spaces_any":
     case "view_dead_letters":
     case "manage_synonyms":
+    case "manage_webhooks":
     case "manage_skills":
       return has(v, "admin");
     case "compliance":
     case "manage_barriers":
     case "view_audit":
+    case "view_archive_stream":
       return has(v, "compliance");
     case "view_analytics":
       return has(v, "hr") || has(v, "admin");

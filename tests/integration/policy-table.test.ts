@@ -262,6 +262,8 @@ const ORG_ROWS: Row[] = [
   ["org", "manage_spaces_any", ["admin"]],
   ["org", "view_dead_letters", ["admin"]],
   ["org", "manage_synonyms", ["admin"]],
+  ["org", "manage_webhooks", ["admin"]],
+  ["org", "view_archive_stream", ["compliance"]],
   ["org", "manage_skills", ["admin"]],
   ["org", "compliance", ["compliance"]],
   ["org", "manage_barriers", ["compliance"]],
