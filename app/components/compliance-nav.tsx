@@ -6,6 +6,7 @@ const LINKS: Array<{ to: string; label: MessageKey; end?: boolean }> = [
   { to: "/compliance", label: "compliance.nav.console", end: true },
   { to: "/compliance/audit", label: "compliance.nav.audit" },
   { to: "/compliance/barriers", label: "compliance.nav.barriers" },
+  { to: "/compliance/archive-stream", label: "compliance.nav.archiveStream" },
 ];
 
 /** The compliance tools' own tabs, shown under each page header. */

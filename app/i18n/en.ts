@@ -8,6 +8,7 @@ import { searchEn } from "./messages/search";
 import { qaEn } from "./messages/qa";
 import { spacesEn } from "./messages/spaces";
 import { approvalsEn } from "./messages/approvals";
+import { integrationsEn } from "./messages/integrations";
 
 // English is the source catalogue: every key lives here first, and its
 // `{placeholder}` names are the contract the French catalogue is checked against.
@@ -240,6 +241,7 @@ export const en = {
   ...discoveryEn,
   ...spacesEn,
   ...approvalsEn,
+  ...integrationsEn,
   ...peopleEn,
   ...analyticsEn,
 } as const;

@@ -9,6 +9,7 @@ import { searchFr } from "./messages/search";
 import { qaFr } from "./messages/qa";
 import { spacesFr } from "./messages/spaces";
 import { approvalsFr } from "./messages/approvals";
+import { integrationsFr } from "./messages/integrations";
 
 // French typography: a non-breaking space (\u00a0) inside « » and before : ; ? !
 // `satisfies Translation` fails typecheck if a message drops one of its English placeholders.
@@ -241,6 +242,7 @@ export const fr: Record<MessageKey, string> = {
   ...discoveryFr,
   ...spacesFr,
   ...approvalsFr,
+  ...integrationsFr,
   ...peopleFr,
   ...analyticsFr,
 } satisfies Translation;

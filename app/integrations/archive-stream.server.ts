@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
-import { query, type Db, type DbOrTx } from "~/db/client.server";
+import { getDb, query, type Db, type DbOrTx } from "~/db/client.server";
 import { env } from "~/env.server";
 import { logLine, type Consumer, type DeliverContext, type OutboxEvent } from "~/platform/outbox.server";
+import { authorizeOrg } from "~/policy/authorize.server";
+import type { Viewer } from "~/policy/policy";
 import { now } from "~/utils/clock.server";
 import { deliveredIds, logAttempt, postSigned } from "./signed-http.server";
 
@@ -212,4 +214,10 @@ export async function archiveStreamStatus(db: Db, orgId: string): Promise<Archiv
 export function logArchiveConfig() {
   const e = env();
   if (e.ARCHIVE_STREAM_URL && !e.ARCHIVE_STREAM_SECRET) logLine("warn", { msg: "ARCHIVE_STREAM_URL is set without ARCHIVE_STREAM_SECRET: the archive stream is off" });
+}
+
+/** The compliance page (compliance officers; 404 to others). */
+export async function archiveStreamPage(viewer: Viewer, db?: Db) {
+  const { orgId } = authorizeOrg(viewer, "view_archive_stream");
+  return archiveStreamStatus(db ?? (await getDb()), orgId);
 }

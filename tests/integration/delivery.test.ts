@@ -15,6 +15,10 @@ import { joinSpace, leaveSpace } from "../../app/spaces/spaces.server";
 import { testClock } from "../../app/utils/clock.server";
 import { makeOrg, makeSpace, makeUser } from "../../scripts/lib/factories";
 import { rng } from "../../scripts/lib/rng";
+import { createSession } from "../../app/identity/session.server";
+import * as webhooksRoute from "../../app/routes/admin.webhooks";
+import * as archiveRoute from "../../app/routes/compliance.archive-stream";
+import { callRoute, getRequest, postRequest, readJson } from "../support/remix";
 
 // The signed outbound delivery against a real local receiver that is down for a while,
 // then flaky (it refuses some requests, and loses the answer to others after recording
@@ -307,4 +311,34 @@ describe("webhooks", () => {
     );
     expect(dead.n).toBe(0);
   }, 120_000);
+});
+
+describe("the pages", () => {
+  it("webhooks: admins only (404 to others); bad input is a 400 with nothing stored; the secret once", async () => {
+    const org = await makeOrg("Pages Bank");
+    const admin = await makeUser(org.id, { roles: ["admin", "member"] });
+    const member = await makeUser(org.id);
+    const officer = await makeUser(org.id, { roles: ["compliance", "member"] });
+    const tok = async (id: string) => ({ token: (await createSession(id)).token });
+    expect((await callRoute(webhooksRoute.loader, getRequest("/admin/webhooks", await tok(member.id)))).status).toBe(404);
+    expect((await callRoute(webhooksRoute.action, postRequest("/admin/webhooks", { intent: "create", url: "https://x.test/h", events: "post.created" }, await tok(member.id)))).status).toBe(404);
+    const admTok = await tok(admin.id);
+    for (const bad of [
+      { intent: "create", url: "http://example.com/h", events: "post.created" },
+      { intent: "create", url: "https://example.com/h", events: "everything" },
+      { intent: "create", url: "https://example.com/h" },
+    ]) {
+      expect((await callRoute(webhooksRoute.action, postRequest("/admin/webhooks", bad, admTok))).status, JSON.stringify(bad)).toBe(400);
+    }
+    const [none] = await query<{ n: number }>(db, sql`select count(*)::int as n from webhooks where org_id = ${org.id}`);
+    expect(none.n).toBe(0);
+    const ok = await readJson(await callRoute(webhooksRoute.action, postRequest("/admin/webhooks", { intent: "create", url: "https://example.com/h", events: ["post.created", "user.deactivated"] }, admTok)));
+    expect(ok.secret).toMatch(/^whsec_/);
+    const page = await callRoute(webhooksRoute.loader, getRequest("/admin/webhooks", admTok));
+    expect(await page.text()).not.toContain(ok.secret);
+    // the archive delivery page: compliance officers only
+    expect((await callRoute(archiveRoute.loader, getRequest("/compliance/archive-stream", admTok))).status).toBe(404);
+    const status = await readJson(await callRoute(archiveRoute.loader, getRequest("/compliance/archive-stream", await tok(officer.id))));
+    expect(status).toMatchObject({ pending: expect.any(Number), failures: expect.any(Array) });
+  });
 });
