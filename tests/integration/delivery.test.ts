@@ -323,11 +323,12 @@ describe("the pages", () => {
     expect((await callRoute(webhooksRoute.loader, getRequest("/admin/webhooks", await tok(member.id)))).status).toBe(404);
     expect((await callRoute(webhooksRoute.action, postRequest("/admin/webhooks", { intent: "create", url: "https://x.test/h", events: "post.created" }, await tok(member.id)))).status).toBe(404);
     const admTok = await tok(admin.id);
-    for (const bad of [
+    const bads: Record<string, string>[] = [
       { intent: "create", url: "http://example.com/h", events: "post.created" },
       { intent: "create", url: "https://example.com/h", events: "everything" },
       { intent: "create", url: "https://example.com/h" },
-    ]) {
+    ];
+    for (const bad of bads) {
       expect((await callRoute(webhooksRoute.action, postRequest("/admin/webhooks", bad, admTok))).status, JSON.stringify(bad)).toBe(400);
     }
     const [none] = await query<{ n: number }>(db, sql`select count(*)::int as n from webhooks where org_id = ${org.id}`);
