@@ -16,6 +16,8 @@ import { runExportJobs } from "~/records/export.server";
 import { runRetention } from "~/records/retention.server";
 import { notifyFromEvents } from "~/notifications/notifications.server";
 import { registerExpertiseConsumer } from "~/people/expertise.server";
+import { archiveStreamConsumer } from "~/integrations/archive-stream.server";
+import { webhooksConsumer } from "~/integrations/webhooks.server";
 import { registerConsumer } from "~/platform/outbox.server";
 import { startWorkers, stopWorkers } from "~/platform/workers.server";
 import { now } from "~/utils/clock.server";
@@ -27,7 +29,7 @@ import { getSearchService } from "../search/client";
 
 /** Registers every production outbox consumer (idempotent). Servers, scripts and tests call it before writing. */
 export function registerConsumers() {
-  registerConsumer({ name: "notifications", topics: ["content.created", "reaction.added", "qa.question.", "qa.answer."], handle: notifyFromEvents });
+  registerConsumer({ name: "notifications", topics: ["content.created", "content.published", "reaction.added", "qa.question.", "qa.answer."], handle: notifyFromEvents });
   registerSearchConsumer();
   registerListeningConsumer();
   registerConsumer({
@@ -38,6 +40,9 @@ export function registerConsumers() {
   registerExpertiseConsumer();
   // derived figures must converge: never dead-letter
   registerConsumer({ name: "analytics", topics: ANALYTICS_TOPICS, handle: applyAnalyticsEvents, maxAttempts: Infinity, batchSize: 200 });
+  // the external archive: signed, at least once, in order (app/integrations)
+  registerConsumer(archiveStreamConsumer);
+  registerConsumer(webhooksConsumer);
 }
 
 const HOUR = 60 * 60_000;

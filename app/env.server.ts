@@ -59,6 +59,17 @@ const schema = z.object({
   OUTBOX_TICK_MS: z.coerce.number().int().positive().default(200),
   OUTBOX_BACKOFF_MS: z.coerce.number().int().nonnegative().default(1000),
   MEILI_BIN: z.string().optional(),
+  // Outbound signed HTTP (webhooks, archive stream) goes to https:// only; "true" also allows
+  // http:// to loopback addresses (127.0.0.1, localhost, [::1]) for tests and local receivers.
+  INTEGRATIONS_ALLOW_HTTP_LOOPBACK: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  // The archive vendor's conversation endpoint: every message, edit, delete, reaction and space
+  // join/leave is pushed there as one signed JSON event. Unset: no archive stream.
+  ARCHIVE_STREAM_URL: z.string().url().optional(),
+  // HMAC-SHA256 key of the archive stream's signature header (required with ARCHIVE_STREAM_URL).
+  ARCHIVE_STREAM_SECRET: z.string().min(16).optional(),
   // Inferred expertise halves in weight every this many days.
   EXPERTISE_HALF_LIFE_DAYS: z.coerce.number().positive().max(3650).default(180),
   // eDiscovery exports (issue 15): where the zip files are written (default $ATRIUM_DATA_DIR/exports; every

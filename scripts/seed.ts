@@ -12,6 +12,7 @@ import { answerQuestion, askQuestion, commentOn, setAcceptedAnswer, vote } from 
 import { runQaClock } from "../app/qa/clock.server";
 import { seedPeople } from "./demo-people";
 import { createSpace, joinSpace, setMember } from "../app/spaces/spaces.server";
+import { setApprovalSettings } from "../app/spaces/approvals.server";
 import { createOrg, createUser, userCount } from "../app/identity/accounts.server";
 import type { OrgRole } from "../app/policy/roles";
 import { loadViewer } from "../app/policy/viewer.server";
@@ -72,6 +73,16 @@ export async function seedDemo(password = env().DEMO_PASSWORD): Promise<boolean>
     }
   }
   await setMember(await v("alice"), spaces.wealth.id, ids.curator, true);
+  // a pre-approval space: client-facing wording is approved by the curator, then by compliance
+  const comms = await space("compliance", "client-communications", "Client Communications", "Client-facing wording, approved before it is published (two tiers). / Textes destinés aux clients, approuvés avant parution.", "open", "open");
+  for (const who of ["alice", "bob", "carol", "curator", "admin"]) await joinSpace(await v(who), comms.id);
+  await setApprovalSettings(await v("compliance"), comms.id, {
+    tiers: 2,
+    seats: [
+      { tier: 1, userId: ids.curator },
+      { tier: 2, userId: ids.compliance },
+    ],
+  });
 
   // Spread the posts over the last 30 days, oldest first.
   const posts = demoPosts();

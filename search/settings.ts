@@ -39,6 +39,10 @@ export type ContentDocument = {
   health?: number;
   /** 1 for an approved, current best practice (a ranking rule), else 0 */
   boost: number;
+  /** held by pre-approval (itself or its thread's root): only `heldFor` may see it */
+  held?: boolean;
+  /** who sees a held item: "user:<author id>" and, while pending, "tier:<space id>:<tier>" */
+  heldFor?: string[];
 };
 
 export type PersonDocument = {
@@ -103,6 +107,8 @@ export const indexDefinitions: Record<IndexName, IndexDefinition> = {
         'cashtags',
         'createdDay',
         'accepted',
+        'held',
+        'heldFor',
       ],
       sortableAttributes: ['createdAt'],
       typoTolerance: { enabled: true },

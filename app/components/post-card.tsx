@@ -129,6 +129,11 @@ export function PostCard({
               {post.pinned ? (
                 <span className="ml-1 rounded-full bg-amber-100 px-2 py-0.5 font-medium text-amber-800">{t("post.pinned")}</span>
               ) : null}
+              {post.hold ? (
+                <span className="ml-1 rounded-full bg-violet-100 px-2 py-0.5 font-medium text-violet-800" data-testid="hold-badge">
+                  {post.hold.state === "pending" ? t("approvals.badge.pending", { tier: post.hold.tier }) : t("approvals.badge.rejected")}
+                </span>
+              ) : null}
             </p>
           </div>
           {post.can.edit || post.can.delete ? <PostMenu post={post} postId={postId} /> : null}

@@ -75,6 +75,7 @@ export async function createContent(
   const d = db ?? (await getDb());
   if (!viewer.id || !viewer.orgId) forbidden();
   let spaceId = input.spaceId ?? null;
+  let held = false;
   if (input.parentId) {
     const parent = await factsOrNotFound(d, input.parentId);
     // judged on the whole thread (policy.ts): a hidden or deleted root answers 404
@@ -84,6 +85,8 @@ export async function createContent(
     const space = await loadSpaceFacts(d, spaceId);
     authorize(viewer, "read", space);
     authorize(viewer, "post", space);
+    // a pre-approval space holds every new thread until each tier approves (policy.ts holdAllows)
+    held = (space.approvalTiers ?? 0) > 0;
   }
   const t = now();
   return runCommand(d, async (c) => {
@@ -102,12 +105,14 @@ export async function createContent(
         bodyText: input.bodyText,
         bodyHtml: input.bodyHtml ?? "",
         version: 1,
+        approval: held ? "pending" : null,
+        approvalTier: held ? 1 : null,
         createdAt: t,
         updatedAt: t,
       })
       .returning();
     const extra = (await after?.(tx, row)) ?? {};
-    await recordVersion(c, row, "create", viewer.id!, "content.created", { authorId: row.authorId, parentId: row.parentId, ...extra });
+    await recordVersion(c, row, "create", viewer.id!, "content.created", { authorId: row.authorId, parentId: row.parentId, ...(held ? { held: true } : {}), ...extra });
     return row;
   });
 }

@@ -27,6 +27,8 @@ export type PostView = {
   myReactions: ReactionKind[];
   commentCount: number;
   pinned: boolean;
+  /** pre-approval: held for its author and approvers (null once published) */
+  hold: { state: "pending" | "rejected"; tier: number } | null;
   can: { edit: boolean; delete: boolean; comment: boolean; react: boolean; history: boolean; pin: boolean; topics: boolean };
 };
 
@@ -93,6 +95,7 @@ export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promi
       myReactions: mine,
       commentCount: Number(r.comment_count ?? 0),
       pinned: Boolean(r.pinned),
+      hold: facts.hold ?? null,
       can: {
         edit: can(viewer, "edit", facts),
         delete: can(viewer, "delete", facts),

@@ -118,6 +118,8 @@ export const spaces = pgTable(
     visibility: text("visibility").notNull().default("open"), // open | private | secret
     joinPolicy: text("join_policy").notNull().default("open"), // open | request | invite
     allowedDepartments: text("allowed_departments").array().notNull().default(sql`'{}'::text[]`),
+    // Pre-approval: 0 = posts publish at once; 1–3 = every tier in space_approvers must approve first.
+    approvalTiers: integer("approval_tiers").notNull().default(0),
     createdBy: text("created_by").notNull().references(() => users.id),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
@@ -176,6 +178,10 @@ export const content = pgTable(
     bodyHtml: text("body_html").notNull().default(""),
     version: integer("version").notNull().default(1),
     deletedAt: ts("deleted_at"),
+    // Pre-approval hold (a permission fact, policy.ts): null = published; "pending" at approval_tier;
+    // "rejected" = returned to its author. Only roots in a pre-approval space are ever held.
+    approval: text("approval"),
+    approvalTier: integer("approval_tier"),
     createdAt: ts("created_at").notNull(),
     updatedAt: ts("updated_at").notNull(),
   },
@@ -879,4 +885,72 @@ export const apiTokens = pgTable(
     revokedAt: ts("revoked_at"),
   },
   (t) => [index("api_tokens_org_idx").on(t.orgId, t.createdAt)],
+);
+
+// ---------- pre-approval ----------
+
+/** Who approves each tier of a pre-approval space (chosen by its admins). */
+export const spaceApprovers = pgTable(
+  "space_approvers",
+  {
+    spaceId: text("space_id").notNull().references(() => spaces.id),
+    tier: integer("tier").notNull(),
+    userId: text("user_id").notNull().references(() => users.id),
+    addedBy: text("added_by").notNull(),
+    addedAt: ts("added_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.tier, t.userId] }), index("space_approvers_user_idx").on(t.userId)],
+);
+
+/** Every approval decision on a held item (also in the archive and audit chains). */
+export const approvalDecisions = pgTable(
+  "approval_decisions",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    contentId: text("content_id").notNull().references(() => content.id),
+    tier: integer("tier").notNull(),
+    decision: text("decision").notNull(), // approve | reject | resubmit
+    actorId: text("actor_id").notNull().references(() => users.id),
+    reason: text("reason").notNull().default(""),
+    at: ts("at").notNull(),
+  },
+  (t) => [index("approval_decisions_content_idx").on(t.contentId, t.at)],
+);
+
+// ---------- integrations (outbound signed HTTP) ----------
+
+/** Outgoing webhook subscriptions: an HTTPS endpoint, the event types, a signing secret shown once. */
+export const webhooks = pgTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    // the admin who created it: events are filtered by what this person may see at delivery time
+    ownerId: text("owner_id").notNull().references(() => users.id),
+    url: text("url").notNull(),
+    events: text("events").array().notNull(),
+    secret: text("secret").notNull(),
+    active: boolean("active").notNull().default(true),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [index("webhooks_org_idx").on(t.orgId)],
+);
+
+/** One row per HTTP attempt (webhooks and the archive stream): the delivery log. */
+export const deliveryLog = pgTable(
+  "delivery_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    orgId: text("org_id").notNull(),
+    target: text("target").notNull(), // webhook id, or "archive"
+    eventId: bigint("event_id", { mode: "number" }).notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    eventType: text("event_type").notNull(),
+    ok: boolean("ok").notNull(),
+    status: integer("status"),
+    error: text("error").notNull().default(""),
+    at: ts("at").notNull(),
+  },
+  (t) => [index("delivery_log_target_idx").on(t.target, t.id), index("delivery_log_org_idx").on(t.orgId, t.id)],
 );

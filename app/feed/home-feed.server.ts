@@ -14,6 +14,8 @@ import type { FeedCursor } from "./feed-cursor";
 
 // The home feed is a pipeline (after atproto's): sources → skeleton (ids only, one
 // keyset-limited index scan per source) → hydrate → rules (policy re-check) → present.
+// Feeds carry published content only: a post held by pre-approval is seen on its own page
+// and in the space's approvals queue, by the few the policy allows.
 
 export type FeedSources = {
   spaceIds: string[]; // readable spaces I belong to or follow
@@ -75,26 +77,26 @@ export function skeletonQuery(
   if (sources.spaceIds.length) {
     parts.push(sql`select x.id, x.created_at from unnest(${textArray(sources.spaceIds)}) as m(sid)
       cross join lateral (select c.id, c.created_at from content c
-        where c.space_id = m.sid and c.kind = 'post' and c.deleted_at is null${cur(sql`c.created_at`, sql`c.id`)}${notBlocked("c")}
+        where c.space_id = m.sid and c.kind = 'post' and c.deleted_at is null and c.approval is null${cur(sql`c.created_at`, sql`c.id`)}${notBlocked("c")}
         ${order("c.created_at", "c.id")}) x`);
   }
   if (sources.spaceIds.length) {
     // questions asked in those spaces (their own partial index, content_feed_question_space_idx)
     parts.push(sql`select x.id, x.created_at from unnest(${textArray(sources.spaceIds)}) as m(sid)
       cross join lateral (select c.id, c.created_at from content c
-        where c.space_id = m.sid and c.kind = 'question' and c.deleted_at is null${cur(sql`c.created_at`, sql`c.id`)}${notBlocked("c")}
+        where c.space_id = m.sid and c.kind = 'question' and c.deleted_at is null and c.approval is null${cur(sql`c.created_at`, sql`c.id`)}${notBlocked("c")}
         ${order("c.created_at", "c.id")}) x`);
   }
   if (sources.authorIds.length) {
     parts.push(sql`select x.id, x.created_at from unnest(${textArray(sources.authorIds)}) as f(aid)
       cross join lateral (select c.id, c.created_at from content c
-        where c.author_id = f.aid and c.kind = 'post' and c.deleted_at is null${cur(sql`c.created_at`, sql`c.id`)}${readableSpace("c")}
+        where c.author_id = f.aid and c.kind = 'post' and c.deleted_at is null and c.approval is null${cur(sql`c.created_at`, sql`c.id`)}${readableSpace("c")}
         ${order("c.created_at", "c.id")}) x`);
   }
   if (sources.tags.length) {
     parts.push(sql`select x.id, x.created_at from unnest(${textArray(sources.tags)}) as t(tag)
       cross join lateral (select c.id, c.created_at from content_tags ct join content c on c.id = ct.content_id
-        where ct.org_id = ${viewer.orgId} and ct.tag = t.tag and c.deleted_at is null${cur(sql`ct.created_at`, sql`ct.content_id`)}${readableSpace("c")}${notBlocked("c")}
+        where ct.org_id = ${viewer.orgId} and ct.tag = t.tag and c.deleted_at is null and c.approval is null${cur(sql`ct.created_at`, sql`ct.content_id`)}${readableSpace("c")}${notBlocked("c")}
         ${order("ct.created_at", "ct.content_id")}) x`);
   }
   if (parts.length === 0) return sql`select null::text as id, null::timestamptz as created_at where false`;

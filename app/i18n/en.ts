@@ -9,6 +9,8 @@ import { searchEn } from "./messages/search";
 import { qaEn } from "./messages/qa";
 import { recordsEn } from "./messages/records";
 import { spacesEn } from "./messages/spaces";
+import { approvalsEn } from "./messages/approvals";
+import { webhooksEn } from "./messages/webhooks";
 
 // English is the source catalogue: every key lives here first, and its
 // `{placeholder}` names are the contract the French catalogue is checked against.
@@ -241,8 +243,10 @@ export const en = {
   ...digestEn,
   ...discoveryEn,
   ...spacesEn,
-  ...peopleEn,
+  ...approvalsEn,
   ...integrationsEn,
+  ...peopleEn,
+  ...webhooksEn,
   ...analyticsEn,
 } as const;
 

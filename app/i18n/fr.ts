@@ -10,6 +10,8 @@ import { searchFr } from "./messages/search";
 import { qaFr } from "./messages/qa";
 import { recordsFr } from "./messages/records";
 import { spacesFr } from "./messages/spaces";
+import { approvalsFr } from "./messages/approvals";
+import { webhooksFr } from "./messages/webhooks";
 
 // French typography: a non-breaking space (\u00a0) inside « » and before : ; ? !
 // `satisfies Translation` fails typecheck if a message drops one of its English placeholders.
@@ -242,7 +244,9 @@ export const fr: Record<MessageKey, string> = {
   ...digestFr,
   ...discoveryFr,
   ...spacesFr,
-  ...peopleFr,
+  ...approvalsFr,
   ...integrationsFr,
+  ...peopleFr,
+  ...webhooksFr,
   ...analyticsFr,
 } satisfies Translation;

@@ -179,7 +179,7 @@ export async function reindexAll(db: Db, onProgress?: (done: number, total: numb
 
 export type ReconcileReport = { checked: number; missing: number; stale: number; extra: number; fixed: number };
 
-const FACTS: (keyof ContentDocument)[] = ["orgId", "spaceId", "visibility", "spaceDepartments", "authorDepartment", "rootAuthorDepartment", "rootId", "deleted", "text", "title", "tags", "cashtags", "topics", "kind", "accepted", "health"];
+const FACTS: (keyof ContentDocument)[] = ["orgId", "spaceId", "visibility", "spaceDepartments", "authorDepartment", "rootAuthorDepartment", "rootId", "deleted", "held", "heldFor", "text", "title", "tags", "cashtags", "topics", "kind", "accepted", "health"];
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Compares every content row with its document and repairs what differs. */

@@ -5,7 +5,7 @@ import { getDb, query, type Db, type Tx } from "~/db/client.server";
 import { contentTopics, notifications, savedSearches } from "~/db/schema";
 import { registerConsumer, type OutboxEvent } from "~/platform/outbox.server";
 import { loadContentFacts } from "~/policy/facts.server";
-import { can, type Viewer } from "~/policy/policy";
+import { can, threadHeld, type Viewer } from "~/policy/policy";
 import { loadViewer } from "~/policy/viewer.server";
 import { forbidden, notFound } from "~/utils/http.server";
 import { newId } from "~/utils/ids";
@@ -74,7 +74,7 @@ export async function notifyWatchers(events: OutboxEvent[], tx: Tx) {
     );
     if (!c) continue;
     const facts = (await loadContentFacts(tx, [c.id])).get(c.id);
-    if (!facts) continue;
+    if (!facts || threadHeld(facts)) continue; // pre-approval: watchers hear of it at content.published
     const watches = await tx.select().from(savedSearches).where(eq(savedSearches.orgId, e.orgId));
     const notified = new Set<string>();
     for (const w of watches) {
@@ -93,7 +93,7 @@ export async function notifyWatchers(events: OutboxEvent[], tx: Tx) {
 }
 
 export function registerListeningConsumer() {
-  registerConsumer({ name: "listening", topics: ["content.created"], handle: notifyWatchers });
+  registerConsumer({ name: "listening", topics: ["content.created", "content.published"], handle: notifyWatchers });
 }
 
 // ---------- topics (curators) ----------

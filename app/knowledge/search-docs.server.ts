@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { query, type DbOrTx } from "~/db/client.server";
 import { textArray, ts } from "~/db/sql.server";
+import { approverKey } from "~/policy/policy";
 import { now } from "~/utils/clock.server";
 import type { ContentDocument, PersonDocument } from "../../search/settings";
 
@@ -32,6 +33,10 @@ type Row = {
   accepted: boolean;
   health: number;
   boost: number;
+  hold_state: string | null;
+  hold_author_id: string | null;
+  hold_space_id: string | null;
+  hold_tier: number | null;
 };
 
 // `ts`: the thread's space, the root's for anything with a parent. A missing root closes the thread.
@@ -40,7 +45,7 @@ const SELECT = () => sql`select c.id, c.org_id, c.kind, c.root_id, ts.id as spac
     c.author_id, au.name as author_name, au.department as author_department,
     case when c.root_id is null then au.department else coalesce(ru.department, '') end as root_author_department,
     (c.deleted_at is not null or (c.root_id is not null and (r.id is null or r.deleted_at is not null))) as deleted,
-    c.title, c.body_text as text, c.created_at,
+    c.title, c.body_text as text, c.created_at, hold.hold_state, hold.hold_author_id, hold.hold_space_id, hold.hold_tier,
     (select array_agg(t.tag) from content_tags t where t.content_id = c.id) as tags,
     (select array_agg(tp.topic) from content_topics tp where tp.content_id = c.id) as topics,
     case c.kind when 'question' then c.id when 'answer' then c.parent_id end as question_id,
@@ -54,8 +59,18 @@ const SELECT = () => sql`select c.id, c.org_id, c.kind, c.root_id, ts.id as spac
   join users au on au.id = c.author_id
   left join content r on r.id = c.root_id
   left join users ru on ru.id = r.author_id
+  left join lateral (select h.approval as hold_state, h.author_id as hold_author_id, h.space_id as hold_space_id, h.approval_tier as hold_tier
+    from content h where h.id = case when c.approval is not null or c.root_id is null then c.id else c.root_id end) hold on true
   left join spaces ts on ts.id = case when c.root_id is null then c.space_id else r.space_id end
   left join qa_questions pq on pq.content_id = c.parent_id`;
+
+/** The pre-approval facts the search filter reads (policy.ts holdAllows): the thread's hold. */
+function holdFields(r: Row): Pick<ContentDocument, "held" | "heldFor"> {
+  if (!r.hold_state) return { held: false, heldFor: [] };
+  const heldFor = [`user:${r.hold_author_id}`];
+  if (r.hold_state === "pending" && r.hold_space_id) heldFor.push(`tier:${approverKey(r.hold_space_id, Number(r.hold_tier))}`);
+  return { held: true, heldFor };
+}
 
 export function toDocument(r: Row): ContentDocument {
   const tags = r.tags ?? [];
@@ -83,6 +98,7 @@ export function toDocument(r: Row): ContentDocument {
     accepted: Boolean(r.accepted),
     health: Number(r.health ?? 1),
     boost: r.deleted ? 0 : Number(r.boost ?? 0),
+    ...holdFields(r),
   };
 }
 

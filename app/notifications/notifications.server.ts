@@ -3,7 +3,7 @@ import { getDb, query, type Db, type Tx } from "~/db/client.server";
 import { notifications } from "~/db/schema";
 import type { OutboxEvent } from "~/platform/outbox.server";
 import { loadContentFacts } from "~/policy/facts.server";
-import { can, type Viewer } from "~/policy/policy";
+import { can, threadHeld, type Viewer } from "~/policy/policy";
 import { loadViewer } from "~/policy/viewer.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids";
@@ -27,7 +27,8 @@ export async function notifyFromEvents(events: OutboxEvent[], tx: Tx) {
   for (const e of events) {
     const p = e.payload as { kind?: string; authorId?: string; parentId?: string | null; mentions?: string[]; userId?: string; userIds?: string[]; answerAuthorId?: string };
     const targets: { userId: string; kind: NotificationKind; actorId: string | null }[] = [];
-    if (e.topic === "content.created") {
+    // content.published: a pre-approval post approved by its last tier is news only now
+    if (e.topic === "content.created" || e.topic === "content.published") {
       for (const m of p.mentions ?? []) targets.push({ userId: m, kind: "mention", actorId: p.authorId ?? null });
       if (p.kind === "answer" && p.parentId) {
         // a new answer: everyone following the question (the asker follows their own)
@@ -49,7 +50,8 @@ export async function notifyFromEvents(events: OutboxEvent[], tx: Tx) {
     }
     if (!targets.length) continue;
     const facts = (await loadContentFacts(tx, [e.subjectId])).get(e.subjectId);
-    if (!facts) continue;
+    // held by pre-approval: nobody is told before every tier approves (content.published then)
+    if (!facts || threadHeld(facts)) continue;
     for (const t of targets) {
       if (t.userId === t.actorId) continue;
       const recipient = await loadViewer(tx, t.userId);

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { query, type DbOrTx } from "~/db/client.server";
 import { spaces, users } from "~/db/schema";
-import type { ContentFacts, ContentSpaceFacts, SpaceFacts, ThreadRootFacts, UserFacts } from "./policy";
+import type { ContentFacts, ContentSpaceFacts, HoldFacts, SpaceFacts, ThreadRootFacts, UserFacts } from "./policy";
 
 type SpaceRow = typeof spaces.$inferSelect;
 
@@ -12,6 +12,7 @@ export const spaceFactsOf = (s: SpaceRow): SpaceFacts => ({
   visibility: s.visibility as SpaceFacts["visibility"],
   joinPolicy: s.joinPolicy as SpaceFacts["joinPolicy"],
   allowedDepartments: s.allowedDepartments,
+  approvalTiers: s.approvalTiers,
 });
 
 export async function loadSpaceFacts(db: DbOrTx, id: string): Promise<SpaceFacts | null> {
@@ -37,7 +38,16 @@ export type ContentFactRow = {
   root_space_id: string | null;
   root_visibility: string | null;
   root_allowed_departments: string[] | string | null;
+  /** pre-approval holds of the item and of its root */
+  approval: string | null;
+  approval_tier: number | null;
+  root_approval: string | null;
+  root_approval_tier: number | null;
 };
+
+/** content.approval/approval_tier as policy facts; an unknown state holds the item (fail closed). */
+export const holdOf = (state: string | null, tier: number | null): HoldFacts | null =>
+  state === null ? null : { state: state === "pending" ? "pending" : "rejected", tier: Number(tier ?? 0) };
 
 // postgres.js hands back text[] as arrays; PGlite too, but be strict about it.
 const asArray = (v: string[] | string | null): string[] =>
@@ -55,6 +65,7 @@ export function contentFactsOfRow(r: ContentFactRow): ContentFacts {
         authorDepartment: r.root_author_department ?? "",
         deleted: r.root_deleted !== false,
         space: spaceOf(r.root_space_id, r.root_visibility, r.root_allowed_departments),
+        hold: holdOf(r.root_approval, r.root_approval_tier),
       }
     : null;
   return {
@@ -67,6 +78,7 @@ export function contentFactsOfRow(r: ContentFactRow): ContentFacts {
     deleted: r.deleted_at !== null,
     space: spaceOf(r.space_id, r.visibility, r.allowed_departments),
     root,
+    hold: holdOf(r.approval, r.approval_tier),
   };
 }
 
@@ -74,7 +86,8 @@ export function contentFactsOfRow(r: ContentFactRow): ContentFacts {
 export const CONTENT_FACTS_COLUMNS = sql`c.id, c.org_id, c.kind, c.author_id, au.department as author_department, c.deleted_at,
   c.space_id, s.visibility, s.allowed_departments,
   c.root_id, r.author_id as root_author_id, ru.department as root_author_department, (r.deleted_at is not null) as root_deleted,
-  r.space_id as root_space_id, rs.visibility as root_visibility, rs.allowed_departments as root_allowed_departments`;
+  r.space_id as root_space_id, rs.visibility as root_visibility, rs.allowed_departments as root_allowed_departments,
+  c.approval, c.approval_tier, r.approval as root_approval, r.approval_tier as root_approval_tier`;
 
 /** The joins behind CONTENT_FACTS_COLUMNS: the item's author and space, its thread root's author and space. */
 export const CONTENT_FACTS_JOINS = sql`join users au on au.id = c.author_id left join spaces s on s.id = c.space_id

@@ -13,6 +13,8 @@ export type Viewer = {
   memberSpaceIds: ReadonlySet<string>;
   adminSpaceIds: ReadonlySet<string>;
   blockedDepartments: readonly string[];
+  /** pre-approval tiers the viewer approves, as approverKey(spaceId, tier) */
+  approverTiers?: ReadonlySet<string>;
 };
 
 export const ANONYMOUS: Viewer = Object.freeze({
@@ -23,7 +25,11 @@ export const ANONYMOUS: Viewer = Object.freeze({
   memberSpaceIds: new Set<string>(),
   adminSpaceIds: new Set<string>(),
   blockedDepartments: [],
+  approverTiers: new Set<string>(),
 });
+
+/** How a viewer's approver seat is named in Viewer.approverTiers (and in search documents). */
+export const approverKey = (spaceId: string, tier: number) => `${spaceId}:${tier}`;
 
 export type SpaceFacts = {
   kind: "space";
@@ -32,9 +38,17 @@ export type SpaceFacts = {
   visibility: "open" | "private" | "secret";
   joinPolicy: "open" | "request" | "invite";
   allowedDepartments: readonly string[];
+  /** pre-approval tiers (0 or absent: posts publish at once) */
+  approvalTiers?: number;
 };
 
-export type ContentSpaceFacts = Omit<SpaceFacts, "kind" | "id" | "orgId" | "joinPolicy"> & { id: string };
+export type ContentSpaceFacts = Omit<SpaceFacts, "kind" | "id" | "orgId" | "joinPolicy" | "approvalTiers"> & { id: string };
+
+/**
+ * A root held by pre-approval: pending at a tier (seen by its author and that tier's
+ * approvers only), or rejected (returned to its author, seen by nobody else).
+ */
+export type HoldFacts = { state: "pending" | "rejected"; tier: number };
 
 /**
  * The top-most ancestor of a thread (a post, a question). A comment, an answer or a
@@ -48,6 +62,8 @@ export type ThreadRootFacts = {
   /** true as well when the root row no longer exists: a thread without a root is closed */
   deleted: boolean;
   space: ContentSpaceFacts | null;
+  /** the root's pre-approval hold (null or absent: published) */
+  hold?: HoldFacts | null;
 };
 
 export type ContentFacts = {
@@ -62,6 +78,8 @@ export type ContentFacts = {
   space: ContentSpaceFacts | null;
   /** null for a root; for anything with a parent, its thread's root */
   root: ThreadRootFacts | null;
+  /** pre-approval hold on this item (null or absent: published) */
+  hold?: HoldFacts | null;
 };
 
 export type UserFacts = {
@@ -79,7 +97,7 @@ export type LineFacts = { kind: "line"; orgId: string; managerId: string; report
 
 export type Resource = SpaceFacts | ContentFacts | UserFacts | OrgFacts | LineFacts;
 
-export type SpaceAction = "read" | "list" | "join" | "request_join" | "leave" | "post" | "manage" | "review";
+export type SpaceAction = "read" | "list" | "join" | "request_join" | "leave" | "post" | "manage" | "review" | "approvals";
 export type ContentAction =
   | "read"
   | "history"
@@ -101,7 +119,10 @@ export type ContentAction =
   | "save"
   | "share"
   | "nominate"
-  | "curate";
+  | "curate"
+  // pre-approval
+  | "approve"
+  | "resubmit";
 export type UserAction = "read" | "mention" | "deactivate" | "review" | "edit_profile" | "endorse" | "view_analytics";
 export type LineAction = "view_analytics";
 export type OrgAction =
@@ -115,6 +136,8 @@ export type OrgAction =
   | "manage_analytics"
   | "view_dead_letters"
   | "manage_synonyms"
+  | "manage_webhooks"
+  | "view_archive_stream"
   | "manage_skills"
   | "manage_integrations"
   | "curate"
@@ -174,8 +197,23 @@ function spaceRules(v: Viewer, action: SpaceAction, s: SpaceFacts): boolean {
       return member && canReadSpace(v, s);
     case "manage":
       return (v.adminSpaceIds.has(s.id) && canReadSpace(v, s)) || (has(v, "admin") && canListSpace(v, s));
+    case "approvals": // a pre-approval space's queue: its members (their submissions) and approvers (their tier's queue)
+      return (s.approvalTiers ?? 0) > 0 && member && canReadSpace(v, s);
   }
 }
+
+/**
+ * The pre-approval part of the read rule: a held item is seen by its author, and while
+ * pending by the approvers of its current tier; a rejected one by its author only.
+ */
+function holdAllows(v: Viewer, hold: HoldFacts | null | undefined, authorId: string, space: ContentSpaceFacts | null) {
+  if (!hold) return true;
+  if (v.id !== null && v.id === authorId) return true;
+  return hold.state === "pending" && space !== null && (v.approverTiers?.has(approverKey(space.id, hold.tier)) ?? false);
+}
+
+/** Held by pre-approval, itself or through its thread's root. */
+export const threadHeld = (c: ContentFacts) => !!c.hold || !!c.root?.hold;
 
 /** The space a thread lives in is its root's: a comment is judged by its post's space. */
 export const threadSpace = (c: ContentFacts) => (c.root ? c.root.space : c.space);
@@ -191,15 +229,22 @@ export function canReadContent(v: Viewer, c: ContentFacts) {
   if (!sameOrg(v, c.orgId) || threadClosed(c)) return false;
   if (departmentBlocked(v, c.authorDepartment)) return false;
   if (c.root && departmentBlocked(v, c.root.authorDepartment)) return false;
+  if (!holdAllows(v, c.hold, c.authorId, c.space)) return false;
+  if (c.root && !holdAllows(v, c.root.hold, c.root.authorId, c.root.space)) return false;
   const space = threadSpace(c);
   return space === null || canReadSpace(v, space);
 }
 
 const spaceAdmin = (v: Viewer, c: ContentFacts) => c.space !== null && v.adminSpaceIds.has(c.space.id);
 
+// What may happen to an item held by pre-approval: nothing public (no comment, reaction,
+// share, nomination…) until every tier has approved it.
+const HELD_ACTIONS: ReadonlySet<ContentAction> = new Set(["read", "history", "edit", "delete", "review", "approve", "resubmit"]);
+
 function contentRules(v: Viewer, action: ContentAction, c: ContentFacts): boolean {
   if (!sameOrg(v, c.orgId)) return false;
   const own = v.id === c.authorId;
+  if (threadHeld(c) && !HELD_ACTIONS.has(action)) return false;
   switch (action) {
     case "review":
       return has(v, "compliance");
@@ -239,6 +284,10 @@ function contentRules(v: Viewer, action: ContentAction, c: ContentFacts): boolea
       return canReadContent(v, c) && ["post", "question", "answer"].includes(c.contentKind);
     case "curate": // review decisions: curators, on what they can see, never their own
       return (has(v, "curator") || has(v, "admin")) && !own && canReadContent(v, c) && ["post", "question", "answer"].includes(c.contentKind);
+    case "approve": // an approver of the current tier, never on their own item
+      return c.hold?.state === "pending" && !own && c.space !== null && (v.approverTiers?.has(approverKey(c.space.id, c.hold.tier)) ?? false) && canReadContent(v, c);
+    case "resubmit": // a returned item, by its author
+      return c.hold?.state === "rejected" && own && canReadContent(v, c);
   }
 }
 
@@ -285,12 +334,14 @@ function orgRules(v: Viewer, action: OrgAction, o: OrgFacts): boolean {
     case "manage_spaces_any":
     case "view_dead_letters":
     case "manage_synonyms":
+    case "manage_webhooks":
     case "manage_skills":
     case "manage_integrations": // API and SCIM tokens
       return has(v, "admin");
     case "compliance":
     case "manage_barriers":
     case "view_audit":
+    case "view_archive_stream":
       return has(v, "compliance");
     case "view_analytics":
       return has(v, "hr") || has(v, "admin");

@@ -51,6 +51,18 @@ export function contentSpaceReadableCondition(v: Viewer, c = sql.raw("c")): SQL 
 }
 
 /**
+ * The pre-approval part of the content `read` rule (policy.ts holdAllows) on alias `c`:
+ * published, or the viewer's own, or pending at a tier the viewer approves.
+ */
+export function holdAllowsCondition(v: Viewer, c = sql.raw("c")): SQL {
+  const seats = list(v.approverTiers ?? []);
+  const approver = seats
+    ? sql` or (${c}.approval = 'pending' and ${c}.space_id is not null and (${c}.space_id || ':' || ${c}.approval_tier::text) in (${seats}))`
+    : sql``;
+  return sql`(${c}.approval is null or ${c}.author_id = ${v.id ?? ""}${approver})`;
+}
+
+/**
  * The thread part of the content `read` rule (policy.ts canReadContent): a root is judged
  * on its own space; anything with a parent on its root (by primary key), which must exist,
  * be live, have an author on the viewer's side, and sit in a space the viewer can read.
@@ -59,14 +71,14 @@ export function threadReadableCondition(v: Viewer, c = sql.raw("c")): SQL {
   const r = sql.raw("rt");
   return sql`(case when ${c}.root_id is null then ${contentSpaceReadableCondition(v, c)}
     else exists (select 1 from content rt where rt.id = ${c}.root_id and rt.deleted_at is null
-      and ${authorNotBlockedCondition(v, r)} and ${contentSpaceReadableCondition(v, r)}) end)`;
+      and ${authorNotBlockedCondition(v, r)} and ${holdAllowsCondition(v, r)} and ${contentSpaceReadableCondition(v, r)}) end)`;
 }
 
 /** Content the viewer can read (the content `read` rule), as a condition on alias `c`. */
 export function readableContentCondition(v: Viewer, c = sql.raw("c")): SQL {
   if (!v.id || !v.orgId) return sql`false`;
   return sql`(${c}.org_id = ${v.orgId} and ${c}.deleted_at is null and ${authorNotBlockedCondition(v, c)}
-    and ${threadReadableCondition(v, c)})`;
+    and ${holdAllowsCondition(v, c)} and ${threadReadableCondition(v, c)})`;
 }
 
 /** People the viewer can see (the user `read` rule), as a condition on alias `u`. */

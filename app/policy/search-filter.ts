@@ -2,7 +2,7 @@ import type { Viewer } from "./policy";
 
 // The Meilisearch form of the content `read` rule. Documents carry exactly the
 // facts it needs: orgId, spaceId, visibility, spaceDepartments, authorDepartment,
-// rootAuthorDepartment, deleted. For a comment or an answer the space facts are its
+// rootAuthorDepartment, deleted, held and heldFor. For a comment or an answer the space facts are its
 // thread root's, `deleted` is true when it or its root is, and rootAuthorDepartment is
 // the root author's (a root's own for a root): a thread is seen only where its root is.
 
@@ -22,6 +22,9 @@ export function contentSearchFilter(v: Viewer): string {
     : "spaceDepartments IS EMPTY";
   spaceOk.push(`(visibility = "open" AND ${deptOk})`);
   parts.push(`(${spaceOk.join(" OR ")})`);
+  // pre-approval (policy.ts holdAllows): a held thread only for its author and its current tier's approvers
+  const seats = [`user:${v.id}`, ...[...(v.approverTiers ?? [])].map((k) => `tier:${k}`)];
+  parts.push(`(NOT held = true OR heldFor IN ${arr(seats)})`);
   if (v.blockedDepartments.length) {
     parts.push(`NOT authorDepartment IN ${arr(v.blockedDepartments)}`);
     // fail closed on a document written before it carried its root's facts

@@ -1,9 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import { query, type DbOrTx } from "~/db/client.server";
-import { spaceMembers, users } from "~/db/schema";
+import { spaceApprovers, spaceMembers, users } from "~/db/schema";
 import type { OrgRole } from "~/policy/roles";
 import type { Viewer } from "./policy";
-import { ANONYMOUS } from "./policy";
+import { ANONYMOUS, approverKey } from "./policy";
 
 /** Resolves the viewer's facts once per request: roles, memberships and barrier side. */
 export async function loadViewer(db: DbOrTx, userId: string | null | undefined): Promise<Viewer> {
@@ -15,6 +15,7 @@ export async function loadViewer(db: DbOrTx, userId: string | null | undefined):
     .from(spaceMembers)
     .where(and(eq(spaceMembers.userId, userId)));
   const blocked = await blockedDepartments(db, u.orgId, u.department);
+  const seats = await db.select({ spaceId: spaceApprovers.spaceId, tier: spaceApprovers.tier }).from(spaceApprovers).where(eq(spaceApprovers.userId, userId));
   return {
     id: u.id,
     orgId: u.orgId,
@@ -23,6 +24,7 @@ export async function loadViewer(db: DbOrTx, userId: string | null | undefined):
     memberSpaceIds: new Set(memberships.map((m) => m.spaceId)),
     adminSpaceIds: new Set(memberships.filter((m) => m.role === "admin").map((m) => m.spaceId)),
     blockedDepartments: blocked,
+    approverTiers: new Set(seats.map((s) => approverKey(s.spaceId, s.tier))),
   };
 }
 

@@ -33,12 +33,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.ok) return badRequest(parsed);
   const { intent: _intent, ...input } = parsed.data;
   const slug = pathParam(params, "slug", isSlug);
+  let held = false;
   try {
-    await postToSpace(viewer, slug, input);
+    held = (await postToSpace(viewer, slug, input)).approval !== null;
   } catch (error) {
     return inputErrorResponse(error, locale, { ...input });
   }
-  return redirect(`/spaces/${slug}`);
+  // a pre-approval space: the author follows their post in the approvals queue
+  return redirect(held ? `/spaces/${slug}/approvals` : `/spaces/${slug}`);
 }
 
 export default function SpaceFeedTab() {

@@ -23,9 +23,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result = await runSpaceSettingsIntent(viewer, pathParam(params, "slug", isSlug), parsed.data);
   if (!result.ok) {
     const values = Object.fromEntries([...parsed.form.entries()].map(([k, v]) => [k, String(v)]));
-    return badRequest({ errors: { [result.field]: translate(locale, result.error) }, values });
+    return badRequest({ errors: { [result.field]: translate(locale, result.error, "vars" in result ? result.vars : undefined) }, values });
   }
-  const notice: MessageKey = result.intent === "settings" ? "spaces.settings.saved" : "spaces.settings.memberAdded";
+  const notice: MessageKey =
+    result.intent === "settings" ? "spaces.settings.saved" : result.intent === "approvals" ? "approvals.settings.saved" : "spaces.settings.memberAdded";
   return json({ ok: true as const, intent: result.intent, notice });
 }
 
@@ -41,6 +42,7 @@ export default function SpaceSettingsPage() {
   const failedIntent = failed?.values?.intent;
   const settingsErrors: Record<string, string> = failedIntent === "settings" ? failed!.errors : {};
   const addErrors: Record<string, string> = failedIntent === "addMember" ? failed!.errors : {};
+  const approvalErrors: Record<string, string> = failedIntent === "approvals" ? failed!.errors : {};
   const values: Record<string, string> = failedIntent === "settings" ? failed!.values : {};
 
   useEffect(() => {
@@ -98,6 +100,8 @@ export default function SpaceSettingsPage() {
         </Form>
       </Card>
 
+      <ApprovalSettingsCard settings={space.approvals} errors={approvalErrors} busy={busy} />
+
       <Card className="p-6">
         <h3 className="text-base font-semibold text-slate-900">{t("spaces.settings.addMember")}</h3>
         <Form method="post" ref={addFormRef} className="mt-4 flex flex-wrap items-start gap-4">
@@ -122,5 +126,72 @@ export default function SpaceSettingsPage() {
         </Form>
       </Card>
     </div>
+  );
+}
+
+type ApprovalSettingsData = { tiers: number; seats: string[]; members: { id: string; name: string }[] };
+
+/** Pre-approval: the number of tiers and, per member, a checkbox for each tier they approve. */
+function ApprovalSettingsCard({ settings, errors, busy }: { settings: ApprovalSettingsData; errors: Record<string, string>; busy: boolean }) {
+  const { t } = useT();
+  const seats = new Set(settings.seats);
+  const tiers = [1, 2, 3] as const;
+  return (
+    <Card className="p-6">
+      <h3 className="text-base font-semibold text-slate-900">{t("approvals.settings.title")}</h3>
+      <p className="mt-1 text-sm text-slate-600">{t("approvals.settings.hint")}</p>
+      <Form method="post" className="mt-4 space-y-4">
+        <input type="hidden" name="intent" value="approvals" />
+        <FormError>{errors.seats ?? errors.tiers ?? (Object.keys(errors).length ? t("form.fixErrors") : null)}</FormError>
+        <Select label={t("approvals.settings.tiers")} name="tiers" defaultValue={String(settings.tiers)} className="w-64">
+          <option value="0">{t("approvals.settings.tiersNone")}</option>
+          {tiers.map((n) => (
+            <option key={n} value={n}>
+              {t("approvals.settings.tierN", { count: n })}
+            </option>
+          ))}
+        </Select>
+        <fieldset>
+          <legend className="text-sm font-medium text-slate-700">{t("approvals.settings.approvers")}</legend>
+          <table className="mt-2 text-sm">
+            <thead>
+              <tr>
+                <th scope="col" className="pr-6 text-left font-medium text-slate-600">
+                  {t("approvals.settings.member")}
+                </th>
+                {tiers.map((n) => (
+                  <th key={n} scope="col" className="px-3 font-medium text-slate-600">
+                    {t("approvals.settings.tierColumn", { tier: n })}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {settings.members.map((m) => (
+                <tr key={m.id}>
+                  <th scope="row" className="pr-6 text-left font-normal text-slate-900">
+                    {m.name}
+                  </th>
+                  {tiers.map((n) => (
+                    <td key={n} className="px-3 text-center">
+                      <input
+                        type="checkbox"
+                        name="seat"
+                        value={`${n}:${m.id}`}
+                        defaultChecked={seats.has(`${n}:${m.id}`)}
+                        aria-label={t("approvals.settings.seatLabel", { name: m.name, tier: n })}
+                      />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </fieldset>
+        <Button type="submit" disabled={busy}>
+          {t("approvals.settings.save")}
+        </Button>
+      </Form>
+    </Card>
   );
 }

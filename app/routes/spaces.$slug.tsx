@@ -49,6 +49,7 @@ export default function SpaceLayout() {
   const tabs = [
     { to: base, label: t("spaces.tabs.feed"), end: true, show: true },
     { to: `${base}/members`, label: t("spaces.tabs.members"), end: false, show: abilities.read },
+    { to: `${base}/approvals`, label: t("approvals.tab"), end: false, show: abilities.approvals },
     { to: `${base}/about`, label: t("spaces.tabs.about"), end: false, show: true },
   ].filter((tab) => tab.show);
   const isMember = abilities.leave;

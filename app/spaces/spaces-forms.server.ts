@@ -9,6 +9,7 @@ import { submitPost, type BodyFields } from "~/content/composer.server";
 import { setFollow } from "~/feed/follows.server";
 import { spaceFeed } from "~/feed/feeds.server";
 import { JOIN_POLICIES, SLUG_RE, SPACE_VISIBILITIES } from "./space-options";
+import { approvalSettings, ApprovalSettingsSchema, seatsOf, setApprovalSettings, type ApprovalSettingsError } from "./approvals.server";
 import {
   createSpace,
   getSpace,
@@ -59,6 +60,7 @@ export type SpaceIntent = z.infer<typeof SpaceIntentSchema>;
 export const SpaceSettingsIntentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("settings"), ...spaceSettingsFields }),
   z.object({ intent: z.literal("addMember"), email: z.string().trim().min(1).max(254).email(), role: z.enum(["member", "admin"]).default("member") }),
+  ApprovalSettingsSchema,
 ]);
 export type SpaceSettingsIntent = z.infer<typeof SpaceSettingsIntentSchema>;
 
@@ -192,10 +194,13 @@ export async function spaceSettingsPage(viewer: Viewer, slug: string, db?: Db) {
   const d = db ?? (await getDb());
   const header = await spaceHeader(viewer, slug, d);
   if (!header.abilities.manage) notFound();
-  return header.space;
+  return { ...header.space, approvals: await approvalSettings(viewer, header.space.id, d) };
 }
 
-export type SettingsResult = { ok: true; intent: "settings" | "addMember" } | { ok: false; field: "email"; error: "spaces.settings.emailNotFound" };
+export type SettingsResult =
+  | { ok: true; intent: "settings" | "addMember" | "approvals" }
+  | { ok: false; field: "email"; error: "spaces.settings.emailNotFound" }
+  | { ok: false; field: "tiers" | "seats"; error: ApprovalSettingsError; vars: Record<string, number> };
 
 export async function runSpaceSettingsIntent(viewer: Viewer, slug: string, input: SpaceSettingsIntent, db?: Db): Promise<SettingsResult> {
   const d = db ?? (await getDb());
@@ -209,6 +214,11 @@ export async function runSpaceSettingsIntent(viewer: Viewer, slug: string, input
       d,
     );
     return { ok: true, intent: "settings" };
+  }
+  if (input.intent === "approvals") {
+    const r = await setApprovalSettings(viewer, space.id, { tiers: input.tiers, seats: seatsOf(input) }, d);
+    if (!r.ok) return { ok: false, field: r.field, error: r.error, vars: { tier: r.tier ?? 0, count: r.count ?? 0 } };
+    return { ok: true, intent: "approvals" };
   }
   const userId = await findUserIdByEmail(viewer, input.email, d);
   if (!userId) return { ok: false, field: "email", error: "spaces.settings.emailNotFound" };

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { authorizeOrg } from "~/policy/authorize.server";
 import { runCommand, type Command } from "~/compliance/command.server";
 import { getDb, query, type Db } from "~/db/client.server";
-import { spaceJoinRequests, spaceMembers, spaces, users } from "~/db/schema";
+import { spaceApprovers, spaceJoinRequests, spaceMembers, spaces, users } from "~/db/schema";
 import { spaceFactsOf } from "~/policy/facts.server";
 import { can, type Viewer } from "~/policy/policy";
 import { listableSpaceCondition, readableUserCondition } from "~/policy/scopes.server";
@@ -73,6 +73,7 @@ export async function getSpace(viewer: Viewer, slugOrId: { slug?: string; id?: s
       leave: can(viewer, "leave", facts),
       post: can(viewer, "post", facts),
       manage: can(viewer, "manage", facts),
+      approvals: can(viewer, "approvals", facts),
     },
   };
 }
@@ -131,6 +132,8 @@ export async function leaveSpace(viewer: Viewer, spaceId: string, db?: Db) {
   await runCommand(d, async (c) => {
     const tx = c.tx;
     await tx.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, viewer.id!)));
+    // an approver seat follows membership
+    await tx.delete(spaceApprovers).where(and(eq(spaceApprovers.spaceId, spaceId), eq(spaceApprovers.userId, viewer.id!)));
     await membershipChanged(c, space.orgId, spaceId, viewer.id!, "leave", viewer.id!);
   });
 }
@@ -152,6 +155,7 @@ export async function setMember(viewer: Viewer, spaceId: string, userId: string,
       await tx.delete(spaceJoinRequests).where(and(eq(spaceJoinRequests.spaceId, spaceId), eq(spaceJoinRequests.userId, userId)));
     } else {
       await tx.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)));
+      await tx.delete(spaceApprovers).where(and(eq(spaceApprovers.spaceId, spaceId), eq(spaceApprovers.userId, userId)));
     }
     await membershipChanged(c, space.orgId, spaceId, userId, member ? "add" : "remove", viewer.id!);
   });

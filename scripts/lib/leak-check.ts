@@ -3,6 +3,7 @@ import { query, type Db } from "../../app/db/client.server";
 import { createBarrier } from "../../app/compliance/barriers.server";
 import { createContent, deleteContent } from "../../app/content/content.server";
 import { createSpace, setMember, updateSpaceSettings } from "../../app/spaces/spaces.server";
+import { decideApproval, setApprovalSettings } from "../../app/spaces/approvals.server";
 import { deactivateUser } from "../../app/identity/accounts.server";
 import type { OrgRole } from "../../app/policy/roles";
 import { loadContentFacts } from "../../app/policy/facts.server";
@@ -44,6 +45,16 @@ export async function buildLeakWorld(db: Db, seed = 7, posts = 240) {
     for (const u of users) if (u.id !== owner.id && rand() < 0.4 && (s.allowedDepartments.length === 0 || s.allowedDepartments.includes(u.department))) await setMember(await v(owner.id), s.id, u.id, true);
     spaces.push({ row: s, owner });
   }
+  // pre-approval: three spaces hold new posts for one or two tiers of approvers among their members
+  for (const s of spaces.slice(2, 5)) {
+    const ov = await v(s.owner.id);
+    const inSpace: typeof users = [];
+    for (const u of users) if ((await v(u.id)).memberSpaceIds.has(s.row.id)) inSpace.push(u);
+    if (inSpace.length < 2) continue;
+    const tiers = rand() < 0.5 ? 1 : 2;
+    const seats = inSpace.flatMap((u, i) => (i < tiers ? [{ tier: i + 1, userId: u.id }] : rand() < 0.3 ? [{ tier: 1 + Math.floor(rand() * tiers), userId: u.id }] : []));
+    await setApprovalSettings(ov, s.row.id, { tiers, seats });
+  }
   const written: Awaited<ReturnType<typeof createContent>>[] = [];
   for (let i = 0; i < posts; i++) {
     const author = pick(users);
@@ -66,6 +77,15 @@ export async function buildLeakWorld(db: Db, seed = 7, posts = 240) {
   }
   for (const p of written.filter((w) => w.parentId === null)) {
     if (rand() < 0.1) await deleteContent(await v(p.authorId), p.id);
+  }
+  // decide some held posts: approve a tier (or all), or reject with a reason
+  for (const p of written.filter((w) => w.approval === "pending")) {
+    for (let step = 0; step < 2 && rand() < 0.6; step++) {
+      const facts = (await loadContentFacts(db, [p.id])).get(p.id)!;
+      const approvers = viewers.filter((x) => can(x, "approve", facts));
+      if (!approvers.length) break;
+      await decideApproval(pick(approvers), p.id, rand() < 0.25 ? { decision: "reject", reason: "no" } : { decision: "approve" });
+    }
   }
   // the changes that must reach the index
   const open = spaces.find((s) => s.row.visibility === "open");

@@ -17,6 +17,7 @@ const post = (over: Partial<PostView>): PostView => ({
   myReactions: [],
   commentCount: 4,
   pinned: false,
+  hold: null,
   can: { edit: false, delete: false, comment: true, react: true, history: true, pin: false, topics: false },
   ...over,
 });

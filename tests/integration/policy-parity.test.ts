@@ -87,6 +87,13 @@ beforeAll(async () => {
     c.spaceId = parent.spaceId;
     rootOf.set(c.id, parent);
   }
+  // pre-approval holds on roots in spaces: pending at a tier (1–3) or rejected
+  for (const c of contentVals as (typeof contentVals[number] & { parentId?: string; approval?: string | null; approvalTier?: number | null })[]) {
+    if (c.parentId || !c.spaceId) continue;
+    const r = rand();
+    if (r < 0.15) Object.assign(c, { approval: "pending", approvalTier: 1 + Math.floor(rand() * 3) });
+    else if (r < 0.2) Object.assign(c, { approval: "rejected", approvalTier: 1 });
+  }
   await db.insert(content).values(contentVals);
   // Threads: comments, answers and replies up to three levels under earlier items, by
   // authors on either side of the barriers; each inherits its root's space (as the write
@@ -137,6 +144,7 @@ function randomViewer(): Viewer {
     memberSpaceIds: new Set(members.map((s) => s.id)),
     adminSpaceIds: new Set(subset(members, 0.3).map((s) => s.id)),
     blockedDepartments: blockedCache.get(department)!,
+    approverTiers: new Set(subset(spaceRows, 0.2).map((s) => `${s.id}:${1 + Math.floor(rand() * 3)}`)),
   };
 }
 
@@ -148,6 +156,8 @@ describe("policy parity: can() equals the SQL list scope", () => {
     let visibleSomewhere = 0;
     let hiddenSomewhere = 0;
     let hiddenByRootOnly = 0;
+    let heldSeen = 0;
+    let heldHidden = 0;
     for (let i = 0; i < VIEWERS; i++) {
       const v = randomViewer();
       const inScope = new Set(
@@ -162,12 +172,21 @@ describe("policy parity: can() equals the SQL list scope", () => {
       visibleSomewhere += allowed.size;
       hiddenByRootOnly += contentFacts.filter((c) => c.root && !allowed.has(c.id) && can(v, "read", { ...c, root: null, space: c.root.space })).length;
       hiddenSomewhere += contentFacts.length - allowed.size;
+      for (const c of contentFacts) {
+        if (!c.hold && !c.root?.hold) continue;
+        const unheld = can(v, "read", { ...c, hold: null, root: c.root ? { ...c.root, hold: null } : null });
+        if (unheld && allowed.has(c.id)) heldSeen++;
+        if (unheld && !allowed.has(c.id)) heldHidden++;
+      }
     }
     // the generator must exercise both outcomes, or the property proves nothing
     expect(visibleSomewhere).toBeGreaterThan(VIEWERS * 20);
     expect(hiddenSomewhere).toBeGreaterThan(VIEWERS * 20);
     // and replies hidden only by their root (live themselves, author on the viewer's side)
     expect(hiddenByRootOnly).toBeGreaterThan(VIEWERS);
+    // pre-approval holds decide the outcome both ways (author / current-tier approver, or hidden)
+    expect(heldSeen).toBeGreaterThan(VIEWERS / 10);
+    expect(heldHidden).toBeGreaterThan(VIEWERS);
   }, 240_000);
 
   it("spaces: read and list scopes equal can()", async () => {

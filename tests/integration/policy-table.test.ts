@@ -184,6 +184,40 @@ const QA_ROWS: Row[] = [
   ...QA_ACTIONS.map((a): Row => ["openByAlice", a, []]),
 ];
 
+// Pre-approval: "gated" is alice's open space with two tiers (bob approves tier 1, carol tier 2).
+// A held post is seen by its author and its current tier's approvers only, and nothing public
+// happens to it (no comment, reaction, save, share, nomination) until the last tier approves.
+const HELD = ["save", "share", "nominate", "curate", "pin", "label_topics", "comment", "react", "answer", "vote"] as const;
+const APPROVAL_ROWS: Row[] = [
+  ["gated", "approvals", ["alice", "bob", "carol"]],
+  ["open", "approvals", []],
+  ["gated", "post", ["alice", "bob", "carol"]],
+  // alice's post waits at tier 1: bob approves; alice never approves her own (she approves tier 1 too)
+  ["heldByAlice", "read", ["alice", "bob"]],
+  ["heldByAlice", "history", ["alice", "bob"]],
+  ["heldByAlice", "approve", ["bob"]],
+  ["heldByAlice", "edit", ["alice"]],
+  ["heldByAlice", "delete", ["alice"]],
+  ["heldByAlice", "resubmit", []],
+  ["heldByAlice", "review", ["compliance"]],
+  ...HELD.map((a): Row => ["heldByAlice", a, []]),
+  // bob's post passed tier 1 (alice approved it): at tier 2 only carol sees it besides bob
+  ["heldByBobTier2", "read", ["bob", "carol"]],
+  ["heldByBobTier2", "approve", ["carol"]],
+  ...HELD.map((a): Row => ["heldByBobTier2", a, []]),
+  // carol's post was rejected at tier 1: back to carol alone
+  ["rejectedByCarol", "read", ["carol"]],
+  ["rejectedByCarol", "approve", []],
+  ["rejectedByCarol", "resubmit", ["carol"]],
+  ["rejectedByCarol", "edit", ["carol"]],
+  ...HELD.map((a): Row => ["rejectedByCarol", a, []]),
+  // published after both tiers: an ordinary post of an open space
+  ["approvedByAlice", "read", ORG],
+  ["approvedByAlice", "comment", ORG],
+  ["approvedByAlice", "approve", []],
+  ["approvedByAlice", "resubmit", []],
+];
+
 const USER_ROWS: Row[] = [
   ["alice", "read", ORG],
   ["alice", "mention", except("alice")],
@@ -228,6 +262,8 @@ const ORG_ROWS: Row[] = [
   ["org", "manage_spaces_any", ["admin"]],
   ["org", "view_dead_letters", ["admin"]],
   ["org", "manage_synonyms", ["admin"]],
+  ["org", "manage_webhooks", ["admin"]],
+  ["org", "view_archive_stream", ["compliance"]],
   ["org", "manage_skills", ["admin"]],
   ["org", "manage_integrations", ["admin"]],
   ["org", "compliance", ["compliance"]],
@@ -281,6 +317,40 @@ beforeAll(async () => {
   const aPriv = await answerQuestion(alice, qPriv.id, paragraphDoc("a"));
   const qaFacts = await loadContentFacts(world.db, [qOpen.id, aOpen.id, qBob.id, qPriv.id, aPriv.id]);
   Object.assign(resources, { qOpen: qaFacts.get(qOpen.id)!, aOpen: qaFacts.get(aOpen.id)!, qBob: qaFacts.get(qBob.id)!, qPriv: qaFacts.get(qPriv.id)!, aPriv: qaFacts.get(aPriv.id)! });
+  {
+    const { setApprovalSettings, decideApproval } = await import("../../app/spaces/approvals.server");
+    const { joinSpace } = await import("../../app/spaces/spaces.server");
+    const { makeSpace } = await import("../../scripts/lib/factories");
+    const gated = await makeSpace(alice, { name: "Gated", visibility: "open", joinPolicy: "open" });
+    await joinSpace(bob, gated.id);
+    await joinSpace(viewers.carol, gated.id);
+    const seats = [
+      { tier: 1, userId: world.users.bob.id },
+      { tier: 1, userId: world.users.alice.id },
+      { tier: 2, userId: world.users.carol.id },
+    ];
+    expect(await setApprovalSettings(await world.viewer(world.users.alice.id), gated.id, { tiers: 2, seats })).toEqual({ ok: true });
+    const a = await world.viewer(world.users.alice.id);
+    const b = await world.viewer(world.users.bob.id);
+    const c = await world.viewer(world.users.carol.id);
+    for (const [k, x] of [["alice", a], ["bob", b], ["carol", c]] as const) viewers[k] = x;
+    const heldByAlice = await createContent(a, { kind: "post", spaceId: gated.id, ...doc("Held by Alice") });
+    const heldByBobTier2 = await createContent(b, { kind: "post", spaceId: gated.id, ...doc("Held by Bob") });
+    await decideApproval(a, heldByBobTier2.id, { decision: "approve" });
+    const rejectedByCarol = await createContent(c, { kind: "post", spaceId: gated.id, ...doc("Rejected") });
+    await decideApproval(b, rejectedByCarol.id, { decision: "reject", reason: "tone" });
+    const approvedByAlice = await createContent(a, { kind: "post", spaceId: gated.id, ...doc("Approved") });
+    await decideApproval(b, approvedByAlice.id, { decision: "approve" });
+    await decideApproval(c, approvedByAlice.id, { decision: "approve" });
+    resources.gated = (await loadSpaceFacts(world.db, gated.id))!;
+    const held = await loadContentFacts(world.db, [heldByAlice.id, heldByBobTier2.id, rejectedByCarol.id, approvedByAlice.id]);
+    Object.assign(resources, {
+      heldByAlice: held.get(heldByAlice.id)!,
+      heldByBobTier2: held.get(heldByBobTier2.id)!,
+      rejectedByCarol: held.get(rejectedByCarol.id)!,
+      approvedByAlice: held.get(approvedByAlice.id)!,
+    });
+  }
   resources.aliceLine = { kind: "line", orgId: world.org.id, managerId: world.users.alice.id, reports: 3 };
   resources.bobEmptyLine = { kind: "line", orgId: world.org.id, managerId: world.users.bob.id, reports: 0 };
 });
@@ -293,6 +363,7 @@ describe.each([
   ["user", USER_ROWS],
   ["org", ORG_ROWS],
   ["line", LINE_ROWS],
+  ["pre-approval", APPROVAL_ROWS],
 ] as const)("policy table: %s", (_kind, rows) => {
   it.each(rows)("%s × %s", (resource, action, allowed) => {
     const r = resources[resource];

@@ -27,6 +27,11 @@ const CASES: Record<string, Case[]> = {
   "spaces.$slug._index.tsx": [{ viewer: "carol", params: (w) => ({ slug: w.spaces.secret.slug }), secret: () => "Secret post", post: `intent=post&body=${body}` }],
   "spaces.$slug.about.tsx": [{ viewer: "carol", params: (w) => ({ slug: w.spaces.secret.slug }), secret: () => "Secret" }],
   "spaces.$slug.members.tsx": [{ viewer: "carol", params: (w) => ({ slug: w.spaces.secret.slug }), secret: (w) => w.users.bob.name }],
+  // a space's approvals queue: not to outsiders of a secret space, nor where the space has no pre-approval
+  "spaces.$slug.approvals.tsx": [
+    { viewer: "carol", params: (w) => ({ slug: w.spaces.secret.slug }), secret: () => "Secret", post: "intent=approve&contentId=SECRET_POST" },
+    { viewer: "bob", params: (w) => ({ slug: w.spaces.open.slug }), secret: () => null, post: "intent=approve&contentId=SECRET_POST" },
+  ],
   "spaces.$slug.settings.tsx": [{ viewer: "carol", params: (w) => ({ slug: w.spaces.secret.slug }), secret: () => "Secret" }, { viewer: "bob", params: (w) => ({ slug: w.spaces.priv.slug }), secret: () => null }],
   "compliance.items.$id.tsx": [{ viewer: "alice", params: (w) => ({ id: w.posts.openByAlice.id }), secret: () => "Open post by Alice" }, { viewer: "carol", params: (w) => ({ id: w.posts.secretByBob.id }), secret: () => "Secret post" }],
   "compliance.exports.$id.ts": [{ viewer: "alice", params: () => ({ id: records.exportId }), secret: () => null }],
@@ -65,7 +70,7 @@ beforeAll(async () => {
 /** A GET, or a POST of the url-encoded `form`, as `viewer`: the status and the body text. */
 async function call(fn: unknown, method: "GET" | "POST", viewer: string, params: Record<string, string>, form: string) {
   const opts = { token: tokens[viewer] };
-  const request = method === "POST" ? postRequest("/x", Object.fromEntries(new URLSearchParams(form.replace("PRIV_ANSWER", qa.privAnswer))), opts) : getRequest("/x", opts);
+  const request = method === "POST" ? postRequest("/x", Object.fromEntries(new URLSearchParams(form.replace("PRIV_ANSWER", qa.privAnswer).replace("SECRET_POST", world.posts.secretByBob.id))), opts) : getRequest("/x", opts);
   const res = await callRoute(fn, request, params, { clientIp: "10.0.0.1" });
   return { status: res.status, body: await res.text() };
 }
