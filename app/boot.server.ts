@@ -15,6 +15,7 @@ import { runQaClock } from "~/qa/clock.server";
 import { notifyFromEvents } from "~/notifications/notifications.server";
 import { registerExpertiseConsumer } from "~/people/expertise.server";
 import { registerConsumer } from "~/platform/outbox.server";
+import { scanEvents, SUPERVISION_TOPICS } from "~/supervision/scan.server";
 import { startWorkers, stopWorkers } from "~/platform/workers.server";
 import { now } from "~/utils/clock.server";
 import { getSearchService } from "../search/client";
@@ -35,6 +36,8 @@ export function registerConsumers() {
   });
   registerExpertiseConsumer();
   // derived figures must converge: never dead-letter
+  // supervision: lexicon policies and the random sample feed the review queue (exactly once, in Postgres)
+  registerConsumer({ name: "supervision", topics: SUPERVISION_TOPICS, handle: scanEvents, batchSize: 100 });
   registerConsumer({ name: "analytics", topics: ANALYTICS_TOPICS, handle: applyAnalyticsEvents, maxAttempts: Infinity, batchSize: 200 });
 }
 
