@@ -4,6 +4,8 @@ import { cx } from "./ui";
 
 const LINKS: Array<{ to: string; label: MessageKey; end?: boolean }> = [
   { to: "/compliance", label: "compliance.nav.console", end: true },
+  { to: "/compliance/review", label: "compliance.nav.review" },
+  { to: "/compliance/lexicon", label: "compliance.nav.lexicon" },
   { to: "/compliance/audit", label: "compliance.nav.audit" },
   { to: "/compliance/barriers", label: "compliance.nav.barriers" },
 ];

@@ -1,5 +1,6 @@
 import { analyticsEn } from "./messages/analytics";
 import { complianceEn } from "./messages/compliance";
+import { supervisionEn } from "./messages/supervision";
 import { digestEn } from "./messages/digest";
 import { discoveryEn } from "./messages/discovery";
 import { feedEn } from "./messages/feed";
@@ -233,6 +234,7 @@ export const en = {
   "common.no": "No",
   ...feedEn,
   ...complianceEn,
+  ...supervisionEn,
   ...searchEn,
   ...qaEn,
   ...digestEn,

@@ -1,6 +1,7 @@
 import type { MessageKey, Translation } from "./en";
 import { analyticsFr } from "./messages/analytics";
 import { complianceFr } from "./messages/compliance";
+import { supervisionFr } from "./messages/supervision";
 import { digestFr } from "./messages/digest";
 import { discoveryFr } from "./messages/discovery";
 import { feedFr } from "./messages/feed";
@@ -234,6 +235,7 @@ export const fr: Record<MessageKey, string> = {
   "common.no": "Non",
   ...feedFr,
   ...complianceFr,
+  ...supervisionFr,
   ...searchFr,
   ...qaFr,
   ...digestFr,

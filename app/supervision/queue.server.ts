@@ -178,3 +178,14 @@ export async function decide(viewer: Viewer, input: Decision, db?: Db): Promise<
   }
   return runCommand(d, (c) => record(c));
 }
+
+/** The choices of the queue's filters: the org's policies and spaces (compliance only). */
+export async function queueFilterOptions(viewer: Viewer, db?: Db) {
+  const d = db ?? (await getDb());
+  const { orgId } = authorizeOrg(viewer, "compliance");
+  const [policies, spaces] = await Promise.all([
+    query<{ id: string; name: string }>(d, sql`select id, name from supervision_policies where org_id = ${orgId} order by name`),
+    query<{ id: string; name: string }>(d, sql`select id, name from spaces where org_id = ${orgId} order by name limit 500`),
+  ]);
+  return { policies, spaces };
+}
