@@ -10,7 +10,7 @@
 import { Script, createContext } from "node:vm";
 
 export const MAX_PATTERN_LENGTH = 200;
-export const MATCH_TIMEOUT_MS = 50;
+export const MATCH_TIMEOUT_MS = 250;
 export const MAX_REPEAT = 100;
 export const MAX_SCAN_CHARS = 20_000;
 

@@ -34,22 +34,28 @@ export async function scanEvents(events: OutboxEvent[], tx: Tx) {
     const version = Number(e.payload.version ?? item.version);
     if (version !== Number(item.version)) continue;
     const text = flagText(item.title, item.body_text);
-    const policies = await query<PolicyRow>(tx, sql`select id, terms, patterns, exceptions, severity from supervision_policies where org_id = ${item.org_id} and active order by id`);
+    // a policy (and a sampling rate) applies to what is written after it was set, not to the history
+    const at = new Date(e.createdAt).toISOString();
+    const policies = await query<PolicyRow>(
+      tx,
+      sql`select id, terms, patterns, exceptions, severity from supervision_policies
+          where org_id = ${item.org_id} and active and created_at <= ${at}::timestamptz order by id`,
+    );
     for (const p of policies) {
       const result = await matchLexicon(tx, text, { terms: p.terms, patterns: p.patterns, exceptions: p.exceptions });
       if (result.timedOut.length) console.error(JSON.stringify({ supervision: "pattern timed out", policy: p.id, content: item.id, patterns: result.timedOut }));
       if (!result.spans.length) continue;
       await addFlag(tx, item, version, text, { source: `policy:${p.id}`, policyId: p.id, severity: p.severity, detail: { spans: result.spans } });
     }
-    if (e.topic === "content.created") await drawSample(tx, item, version, text);
+    if (e.topic === "content.created") await drawSample(tx, item, version, text, at);
   }
 }
 
-async function drawSample(tx: Tx, item: Item, version: number, text: string) {
+async function drawSample(tx: Tx, item: Item, version: number, text: string, at: string) {
   // a space's own setting wins over the org-wide one
   const [setting] = await query<{ space_id: string; rate: number; seed: string }>(
     tx,
-    sql`select space_id, rate, seed from supervision_sampling where org_id = ${item.org_id} and space_id in ('', ${item.space_id ?? ""})
+    sql`select space_id, rate, seed from supervision_sampling where org_id = ${item.org_id} and space_id in ('', ${item.space_id ?? ""}) and updated_at <= ${at}::timestamptz
         order by space_id = '' limit 1`,
   );
   if (!setting || Number(setting.rate) <= 0) return;
