@@ -37,7 +37,7 @@ export function registerConsumers() {
   registerExpertiseConsumer();
   // derived figures must converge: never dead-letter
   // supervision: lexicon policies and the random sample feed the review queue (exactly once, in Postgres)
-  registerConsumer({ name: "supervision", topics: SUPERVISION_TOPICS, handle: scanEvents, batchSize: 20 });
+  registerConsumer({ name: "supervision", topics: SUPERVISION_TOPICS, handle: scanEvents, batchSize: 100 });
   registerConsumer({ name: "analytics", topics: ANALYTICS_TOPICS, handle: applyAnalyticsEvents, maxAttempts: Infinity, batchSize: 200 });
 }
 

@@ -2,6 +2,7 @@ import type { MessageKey, Translation } from "./en";
 import { analyticsFr } from "./messages/analytics";
 import { complianceFr } from "./messages/compliance";
 import { supervisionFr } from "./messages/supervision";
+import { auditFr } from "./messages/audit";
 import { digestFr } from "./messages/digest";
 import { discoveryFr } from "./messages/discovery";
 import { feedFr } from "./messages/feed";
@@ -236,6 +237,7 @@ export const fr: Record<MessageKey, string> = {
   ...feedFr,
   ...complianceFr,
   ...supervisionFr,
+  ...auditFr,
   ...searchFr,
   ...qaFr,
   ...digestFr,

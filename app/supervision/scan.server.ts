@@ -22,42 +22,52 @@ type PolicyRow = { id: string; terms: string[]; patterns: string[]; exceptions: 
 export const flagText = (title: string, body: string) => (title ? `${title}\n\n${body}` : body);
 
 export async function scanEvents(events: OutboxEvent[], tx: Tx) {
+  // three reads per batch, not per event: the seed and bulk imports replay thousands of events
+  const ids = [...new Set(events.map((e) => e.subjectId))];
+  const orgs = [...new Set(events.map((e) => e.orgId))];
+  if (!ids.length) return;
+  const list = (xs: string[]) => sql.join(xs.map((x) => sql`${x}`), sql`, `);
+  const items = new Map(
+    (
+      await query<Item>(
+        tx,
+        sql`select c.id, c.org_id, c.kind, c.author_id, coalesce(r.space_id, c.space_id) as space_id, c.version, c.title, c.body_text,
+              (c.deleted_at is not null) as deleted
+            from content c left join content r on r.id = c.root_id where c.id in (${list(ids)})`,
+      )
+    ).map((i) => [i.id, i]),
+  );
+  const policies = await query<PolicyRow & { org_id: string; created_at: string | Date }>(
+    tx,
+    sql`select id, org_id, terms, patterns, exceptions, severity, created_at from supervision_policies where org_id in (${list(orgs)}) and active order by id`,
+  );
+  const sampling = await query<SamplingRow>(tx, sql`select org_id, space_id, rate, seed, updated_at from supervision_sampling where org_id in (${list(orgs)})`);
   for (const e of events) {
-    const [item] = await query<Item>(
-      tx,
-      sql`select c.id, c.org_id, c.kind, c.author_id, coalesce(r.space_id, c.space_id) as space_id, c.version, c.title, c.body_text,
-            (c.deleted_at is not null) as deleted
-          from content c left join content r on r.id = c.root_id where c.id = ${e.subjectId}`,
-    );
+    const item = items.get(e.subjectId);
     if (!item || item.deleted || !KINDS.has(item.kind)) continue;
     // an edit event names its version; a later edit already superseded it is checked on its own event
     const version = Number(e.payload.version ?? item.version);
     if (version !== Number(item.version)) continue;
-    const text = flagText(item.title, item.body_text);
     // a policy (and a sampling rate) applies to what is written after it was set, not to the history
-    const at = new Date(e.createdAt).toISOString();
-    const policies = await query<PolicyRow>(
-      tx,
-      sql`select id, terms, patterns, exceptions, severity from supervision_policies
-          where org_id = ${item.org_id} and active and created_at <= ${at}::timestamptz order by id`,
-    );
+    const at = new Date(e.createdAt).getTime();
+    const text = flagText(item.title, item.body_text);
     for (const p of policies) {
+      if (p.org_id !== item.org_id || new Date(p.created_at).getTime() > at) continue;
       const result = await matchLexicon(tx, text, { terms: p.terms, patterns: p.patterns, exceptions: p.exceptions });
       if (result.timedOut.length) console.error(JSON.stringify({ supervision: "pattern timed out", policy: p.id, content: item.id, patterns: result.timedOut }));
       if (!result.spans.length) continue;
       await addFlag(tx, item, version, text, { source: `policy:${p.id}`, policyId: p.id, severity: p.severity, detail: { spans: result.spans } });
     }
-    if (e.topic === "content.created") await drawSample(tx, item, version, text, at);
+    if (e.topic === "content.created") await drawSample(tx, item, version, text, at, sampling);
   }
 }
 
-async function drawSample(tx: Tx, item: Item, version: number, text: string, at: string) {
+type SamplingRow = { org_id: string; space_id: string; rate: number; seed: string; updated_at: string | Date };
+
+async function drawSample(tx: Tx, item: Item, version: number, text: string, at: number, sampling: SamplingRow[]) {
   // a space's own setting wins over the org-wide one
-  const [setting] = await query<{ space_id: string; rate: number; seed: string }>(
-    tx,
-    sql`select space_id, rate, seed from supervision_sampling where org_id = ${item.org_id} and space_id in ('', ${item.space_id ?? ""}) and updated_at <= ${at}::timestamptz
-        order by space_id = '' limit 1`,
-  );
+  const live = sampling.filter((s) => s.org_id === item.org_id && new Date(s.updated_at).getTime() <= at);
+  const setting = live.find((s) => item.space_id && s.space_id === item.space_id) ?? live.find((s) => s.space_id === "");
   if (!setting || Number(setting.rate) <= 0) return;
   const draw = sampleDraw(setting.seed, item.id);
   if (draw >= Number(setting.rate)) return;

@@ -79,3 +79,30 @@ describe("supervision pages", () => {
     expect(hidden.items.map((i: { contentId: string }) => i.contentId)).toContain(post.id);
   });
 });
+
+describe("the audit trail in words", () => {
+  it("reads each entry as a sentence in the viewer's language, filters and pages, and exports CSV (the export audited)", async () => {
+    const auditPage = await import("../../app/routes/compliance.audit");
+    const exportRoute = await import("../../app/routes/compliance.audit.export");
+    // the queue reads above left supervision entries; a French reader sees them in French
+    const fr = await readJson(await callRoute(auditPage.loader, getRequest(`/compliance/audit?action=supervision.hide`, tok("compliance", "fr"))));
+    expect(fr.records.length).toBe(1);
+    expect(fr.records[0].sentence).toMatch(/^.+ a masqué « We <b>guarantee<\/b> a 20% return » \(publication de Alice\) le temps d’une enquête$/);
+    const en = await readJson(await callRoute(auditPage.loader, getRequest(`/compliance/audit?action=supervision&actor=${encodeURIComponent(w.users.compliance.email)}`, tok("compliance"))));
+    expect(en.records.every((r: { action: string }) => r.action.startsWith("supervision."))).toBe(true);
+    expect(en.records.map((r: { sentence: string }) => r.sentence)).toContain(`${w.users.compliance.name} read the review queue`);
+    expect((await callRoute(auditPage.loader, getRequest("/compliance/audit?from=2026-02-31", tok("compliance")))).status).toBe(400);
+    expect((await callRoute(auditPage.loader, getRequest("/compliance/audit", tok("alice")))).status).toBe(404);
+    expect((await callRoute(exportRoute.loader, getRequest("/compliance/audit/export", tok("alice")))).status).toBe(404);
+
+    const res = await callRoute(exportRoute.loader, getRequest("/compliance/audit/export?action=supervision.hide", tok("compliance")));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    const csv = (await res.text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(csv[0]).toBe("seq,at,actor,actor_email,action,target_kind,target_id,description,data");
+    expect(csv.length).toBe(2);
+    expect(csv[1]).toContain("hid “We <b>guarantee</b> a 20% return” (post by Alice) pending investigation");
+    const [last] = await query<{ action: string }>(await getDb(), sql`select action from audit_log where org_id = ${w.org.id} order by seq desc limit 1`);
+    expect(last.action).toBe("compliance.audit.export");
+  });
+});
