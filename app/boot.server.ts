@@ -19,6 +19,7 @@ import { registerExpertiseConsumer } from "~/people/expertise.server";
 import { archiveStreamConsumer } from "~/integrations/archive-stream.server";
 import { webhooksConsumer } from "~/integrations/webhooks.server";
 import { registerConsumer } from "~/platform/outbox.server";
+import { scanEvents, SUPERVISION_TOPICS } from "~/supervision/scan.server";
 import { startWorkers, stopWorkers } from "~/platform/workers.server";
 import { now } from "~/utils/clock.server";
 import { getSearchService } from "../search/client";
@@ -39,6 +40,8 @@ export function registerConsumers() {
   });
   registerExpertiseConsumer();
   // derived figures must converge: never dead-letter
+  // supervision: lexicon policies and the random sample feed the review queue (exactly once, in Postgres)
+  registerConsumer({ name: "supervision", topics: SUPERVISION_TOPICS, handle: scanEvents, batchSize: 100 });
   registerConsumer({ name: "analytics", topics: ANALYTICS_TOPICS, handle: applyAnalyticsEvents, maxAttempts: Infinity, batchSize: 200 });
   // the external archive: signed, at least once, in order (app/integrations)
   registerConsumer(archiveStreamConsumer);

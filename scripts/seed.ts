@@ -20,6 +20,7 @@ import { decide, expireDue, nominate } from "../app/discovery/review.server";
 import { setSaved } from "../app/discovery/saves.server";
 import { recordView } from "../app/discovery/signals.server";
 import { seedAnalyticsBackfill } from "./seed-analytics";
+import { savePolicy, setSampling } from "../app/supervision/policies.server";
 
 export const DEMO_PERSONAS: { email: string; name: string; roles: OrgRole[]; title: string; department: string; region: string; languages: string[]; locale: string | null }[] = [
   { email: "admin@demo.test", name: "Adèle Martin", roles: ["admin", "member"], title: "Head of Digital Workplace", department: "IT", region: "Paris", languages: ["fr", "en"], locale: null },
@@ -149,10 +150,28 @@ export async function seedDemo(password = env().DEMO_PASSWORD): Promise<boolean>
   // route and escalate what is already due (the periodic job does this from now on)
   await runQaClock(db);
   await seedDiscovery(db, spaces, cv);
+  // supervision: a lexicon policy and a 2 % org-wide sample; they apply to what is written
+  // after them, so the posts in DEMO_FLAGGED enter the review queue
+  await savePolicy(await cv("compliance"), {
+    name: "Promises of returns",
+    severity: "high",
+    terms: "guarantee\nrisk-free\ngarantie\nsans risque",
+    patterns: "\\b(whatsapp|telegram|signal app)\\b",
+    exceptions: "bank guarantee\ngarantie bancaire",
+  });
+  await setSampling(await cv("compliance"), { spaceId: "", percent: 2, seed: "atrium-demo-sampling-seed" });
+  for (const [who, space, text] of DEMO_FLAGGED) await createPost(await cv(who), { spaceId: spaces[space as keyof typeof spaces].id, body: toDoc([text], {}) });
   // colleagues, a reporting line under Carol and five weeks of activity for the analytics dashboards
   await seedAnalyticsBackfill(db, org.id, ids, { open: openSpaces.map((k) => spaces[k].id), research: spaces.research.id });
   return true;
 }
+
+/** Posts the demo's lexicon policy flags for the review queue (tests/e2e/supervision.spec.ts). */
+export const DEMO_FLAGGED = [
+  ["alice", "markets", "Told a client we guarantee 8% on the new structured note, send me the deck."],
+  ["carol", "paris", "Ce placement est sans risque et le rendement est garanti, d'après le client."],
+  ["curator", "service", "Happy to move this to WhatsApp if the client prefers, quicker than email."],
+] as const;
 
 /** Best practices to browse (several topics), nominations to review, rising candidates and one stale item. */
 export const DEMO_PENDING_TEXT = "Call back within two hours on every complaint: first-contact resolution rose to 82% in Lyon.";

@@ -23,6 +23,10 @@ export type ContentDocument = {
   spaceDepartments: string[];
   topics: string[];
   deleted: boolean;
+  /** supervision: the item or its thread's root is hidden pending investigation (absent or false otherwise) */
+  hidden?: boolean;
+  /** who still finds a hidden item: its author (both authors must agree when item and root are hidden) */
+  hiddenVisibleTo?: string[];
   title: string;
   text: string;
   tags: string[];
@@ -102,6 +106,8 @@ export const indexDefinitions: Record<IndexName, IndexDefinition> = {
         'spaceDepartments',
         'topics',
         'deleted',
+        'hidden',
+        'hiddenVisibleTo',
         'kind',
         'tags',
         'cashtags',

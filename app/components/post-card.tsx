@@ -90,6 +90,12 @@ export function PostCard({
   return (
     <article aria-label={t(labelKey, { name: post.author.name })} id={`post-${post.id}`} className={className}>
       <Card className={cx("space-y-3", compact ? "p-3" : "p-4 sm:p-5", post.pinned && "border-amber-300")}>
+        {post.hiddenReason !== null ? (
+          <div role="note" className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
+            <p className="font-semibold">{t("supervision.hiddenNotice.title")}</p>
+            <p>{t("supervision.hiddenNotice.body", { reason: post.hiddenReason })}</p>
+          </div>
+        ) : null}
         <header className="flex items-start justify-between gap-3">
           <div className="min-w-0 text-sm">
             <p className="flex flex-wrap items-baseline gap-x-2">

@@ -35,6 +35,8 @@ const snapshot = (r: Row) => ({
   body: r.bodyJson,
   text: r.bodyText,
   deleted: r.deletedAt !== null,
+  // supervision: present only on versions of an item hidden pending investigation
+  ...(r.hiddenAt ? { hidden: true, hiddenReason: r.hiddenReason } : {}),
   createdAt: r.createdAt.toISOString(),
 });
 
@@ -172,6 +174,33 @@ async function setDeleted(viewer: Viewer, id: string, deleted: boolean, db?: Db)
 /** A tombstone: hidden from everyone but compliance; every version stays in the archive. */
 export const deleteContent = (viewer: Viewer, id: string, db?: Db) => setDeleted(viewer, id, true, db);
 export const restoreContent = (viewer: Viewer, id: string, db?: Db) => setDeleted(viewer, id, false, db);
+
+/**
+ * Hides an item pending investigation (a reason, shown to its author) or lifts the hold (null):
+ * a `moderate` version in the archive and a `content.hidden` / `content.unhidden` event, so
+ * search re-derives its documents. The policy does the rest (policy.ts hiddenFrom): the item,
+ * and its thread when it is a root, is then seen by its author only, and by compliance in the
+ * console. Compliance only, never on one's own content; `after` runs in the same command.
+ */
+export async function setContentHidden(viewer: Viewer, id: string, reason: string | null, db?: Db, after?: (c: Command, row: Row) => Promise<void>): Promise<Row> {
+  const d = db ?? (await getDb());
+  const facts = await factsOrNotFound(d, id);
+  if (!can(viewer, "review", facts)) notFound();
+  if (facts.authorId === viewer.id) forbidden();
+  return runCommand(d, async (c) => {
+    const cur = await lockRow(c.tx, id);
+    if (!cur || (cur.hiddenAt !== null) === (reason !== null)) notFound();
+    const t = now();
+    const [row] = await c.tx
+      .update(content)
+      .set({ hiddenAt: reason !== null ? t : null, hiddenReason: reason, version: cur.version + 1, updatedAt: t })
+      .where(eq(content.id, id))
+      .returning();
+    await recordVersion(c, row, "moderate", viewer.id!, reason !== null ? "content.hidden" : "content.unhidden", { authorId: row.authorId });
+    await after?.(c, row);
+    return row;
+  });
+}
 
 export async function setReaction(viewer: Viewer, id: string, kind: ReactionKind, on: boolean, db?: Db) {
   const d = db ?? (await getDb());

@@ -29,6 +29,8 @@ export type PostView = {
   pinned: boolean;
   /** pre-approval: held for its author and approvers (null once published) */
   hold: { state: "pending" | "rejected"; tier: number } | null;
+  /** supervision: hidden pending investigation, with the reason its author is shown (only the author reads it then) */
+  hiddenReason: string | null;
   can: { edit: boolean; delete: boolean; comment: boolean; react: boolean; history: boolean; pin: boolean; topics: boolean };
 };
 
@@ -52,7 +54,7 @@ export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promi
   const rowsQuery = query<Record<string, unknown> & ContentFactRow>(
     db,
     sql`select ${CONTENT_FACTS_COLUMNS},
-              c.parent_id, c.title, c.body_html, c.body_text, c.created_at, c.version, au.name as author_name, au.title as author_title,
+              c.parent_id, c.hidden_reason, c.title, c.body_html, c.body_text, c.created_at, c.version, au.name as author_name, au.title as author_title,
               s.name as space_name, s.slug as space_slug,
               ${visibleCommentCount(viewer)} as comment_count,
               exists (select 1 from announcements a where a.content_id = c.id and (a.ends_at is null or a.ends_at > ${now().toISOString()}::timestamptz)) as pinned
@@ -96,6 +98,7 @@ export async function hydratePosts(db: Db, viewer: Viewer, ids: string[]): Promi
       commentCount: Number(r.comment_count ?? 0),
       pinned: Boolean(r.pinned),
       hold: facts.hold ?? null,
+      hiddenReason: facts.hidden ? String(r.hidden_reason ?? "") : null,
       can: {
         edit: can(viewer, "edit", facts),
         delete: can(viewer, "delete", facts),

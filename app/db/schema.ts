@@ -178,6 +178,9 @@ export const content = pgTable(
     bodyHtml: text("body_html").notNull().default(""),
     version: integer("version").notNull().default(1),
     deletedAt: ts("deleted_at"),
+    // Supervision: hidden pending investigation (seen by its author and compliance only), with the reason shown to the author.
+    hiddenAt: ts("hidden_at"),
+    hiddenReason: text("hidden_reason"),
     // Pre-approval hold (a permission fact, policy.ts): null = published; "pending" at approval_tier;
     // "rejected" = returned to its author. Only roots in a pre-approval space are ever held.
     approval: text("approval"),
@@ -953,4 +956,106 @@ export const deliveryLog = pgTable(
     at: ts("at").notNull(),
   },
   (t) => [index("delivery_log_target_idx").on(t.target, t.id), index("delivery_log_org_idx").on(t.orgId, t.id)],
+);
+
+// ---------- supervision (issue 16) ----------
+
+// A lexicon policy set by compliance: stemmed words and phrases (English and French), regular
+// expressions from a safe subset, exception phrases, and the severity of what it flags.
+export const supervisionPolicies = pgTable(
+  "supervision_policies",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    name: text("name").notNull(),
+    terms: text("terms").array().notNull().default(sql`'{}'::text[]`),
+    patterns: text("patterns").array().notNull().default(sql`'{}'::text[]`),
+    exceptions: text("exceptions").array().notNull().default(sql`'{}'::text[]`),
+    severity: text("severity").notNull().default("medium"), // low | medium | high
+    active: boolean("active").notNull().default(true),
+    createdBy: text("created_by").notNull().references(() => users.id),
+    createdAt: ts("created_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [index("supervision_policies_org_idx").on(t.orgId)],
+);
+
+// Random sampling: a share of new content per space (space_id) or org-wide (space_id ''), drawn with a seed.
+export const supervisionSampling = pgTable(
+  "supervision_sampling",
+  {
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    spaceId: text("space_id").notNull().default(""),
+    rate: doublePrecision("rate").notNull(),
+    seed: text("seed").notNull(),
+    updatedBy: text("updated_by").notNull().references(() => users.id),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.spaceId] })],
+);
+
+// The review queue: one row per (item version, source) that a policy matched or the sample drew.
+export const supervisionFlags = pgTable(
+  "supervision_flags",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    contentId: text("content_id").notNull().references(() => content.id),
+    contentVersion: integer("content_version").notNull(),
+    authorId: text("author_id").notNull().references(() => users.id),
+    spaceId: text("space_id"),
+    // 'policy:<id>' or 'sample'
+    source: text("source").notNull(),
+    policyId: text("policy_id"),
+    severity: text("severity").notNull(),
+    // matched spans of the text as flagged ({start, end, term}) or the sample draw ({seedId, rate, draw})
+    detail: jsonb("detail").notNull(),
+    text: text("text").notNull(),
+    state: text("state").notNull().default("open"), // open | reviewed | escalated | hidden
+    decidedBy: text("decided_by"),
+    decidedAt: ts("decided_at"),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("supervision_flags_item_key").on(t.contentId, t.contentVersion, t.source),
+    index("supervision_flags_queue_idx").on(t.orgId, t.state, t.createdAt.desc()),
+  ],
+);
+
+export const supervisionNotes = pgTable(
+  "supervision_notes",
+  {
+    id: text("id").primaryKey(),
+    flagId: text("flag_id").notNull().references(() => supervisionFlags.id),
+    authorId: text("author_id").notNull().references(() => users.id),
+    body: text("body").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [index("supervision_notes_flag_idx").on(t.flagId)],
+);
+
+// The social-media usage policy, published by org admins in versions; people acknowledge a version.
+export const usagePolicies = pgTable(
+  "usage_policies",
+  {
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    version: integer("version").notNull(),
+    title: text("title").notNull(),
+    bodyJson: jsonb("body_json").notNull(),
+    bodyHtml: text("body_html").notNull(),
+    publishedBy: text("published_by").notNull().references(() => users.id),
+    publishedAt: ts("published_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.version] })],
+);
+
+export const usageAcknowledgements = pgTable(
+  "usage_acknowledgements",
+  {
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    userId: text("user_id").notNull().references(() => users.id),
+    version: integer("version").notNull(),
+    at: ts("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.version] }), index("usage_ack_org_idx").on(t.orgId, t.version)],
 );

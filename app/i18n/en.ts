@@ -1,5 +1,7 @@
 import { analyticsEn } from "./messages/analytics";
 import { complianceEn } from "./messages/compliance";
+import { supervisionEn } from "./messages/supervision";
+import { auditEn } from "./messages/audit";
 import { digestEn } from "./messages/digest";
 import { discoveryEn } from "./messages/discovery";
 import { feedEn } from "./messages/feed";
@@ -238,6 +240,8 @@ export const en = {
   ...feedEn,
   ...complianceEn,
   ...recordsEn,
+  ...supervisionEn,
+  ...auditEn,
   ...searchEn,
   ...qaEn,
   ...digestEn,

@@ -1,6 +1,8 @@
 import type { MessageKey, Translation } from "./en";
 import { analyticsFr } from "./messages/analytics";
 import { complianceFr } from "./messages/compliance";
+import { supervisionFr } from "./messages/supervision";
+import { auditFr } from "./messages/audit";
 import { digestFr } from "./messages/digest";
 import { discoveryFr } from "./messages/discovery";
 import { feedFr } from "./messages/feed";
@@ -239,6 +241,8 @@ export const fr: Record<MessageKey, string> = {
   ...feedFr,
   ...complianceFr,
   ...recordsFr,
+  ...supervisionFr,
+  ...auditFr,
   ...searchFr,
   ...qaFr,
   ...digestFr,

@@ -24,7 +24,7 @@ export async function affectedIds(db: DbOrTx, events: OutboxEvent[]) {
     if (e.topic.startsWith("content.") || e.topic === "topics.changed" || e.topic.startsWith("qa.answer.") || e.topic === "discovery.approved" || e.topic === "discovery.revoked") {
       content.add(e.subjectId);
       // a thread's documents carry its root's `deleted` fact
-      if (e.topic === "content.deleted" || e.topic === "content.restored") for (const id of await threadIds(db, e.subjectId)) content.add(id);
+      if (e.topic === "content.deleted" || e.topic === "content.restored" || e.topic === "content.hidden" || e.topic === "content.unhidden") for (const id of await threadIds(db, e.subjectId)) content.add(id);
     } else if (e.topic === "space.permissions") {
       // the space's posts and every comment, answer and reply in their threads
       for (const id of await contentIdsInSpace(db, e.subjectId)) content.add(id);
@@ -179,7 +179,7 @@ export async function reindexAll(db: Db, onProgress?: (done: number, total: numb
 
 export type ReconcileReport = { checked: number; missing: number; stale: number; extra: number; fixed: number };
 
-const FACTS: (keyof ContentDocument)[] = ["orgId", "spaceId", "visibility", "spaceDepartments", "authorDepartment", "rootAuthorDepartment", "rootId", "deleted", "held", "heldFor", "text", "title", "tags", "cashtags", "topics", "kind", "accepted", "health"];
+const FACTS: (keyof ContentDocument)[] = ["orgId", "spaceId", "visibility", "spaceDepartments", "authorDepartment", "rootAuthorDepartment", "rootId", "deleted", "held", "heldFor", "hidden", "hiddenVisibleTo", "text", "title", "tags", "cashtags", "topics", "kind", "accepted", "health"];
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Compares every content row with its document and repairs what differs. */

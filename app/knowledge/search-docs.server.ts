@@ -24,6 +24,9 @@ type Row = {
   author_department: string;
   root_author_department: string;
   deleted: boolean;
+  hidden: boolean;
+  root_hidden: boolean;
+  root_author_id: string | null;
   title: string;
   text: string;
   tags: string[] | null;
@@ -45,6 +48,7 @@ const SELECT = () => sql`select c.id, c.org_id, c.kind, c.root_id, ts.id as spac
     c.author_id, au.name as author_name, au.department as author_department,
     case when c.root_id is null then au.department else coalesce(ru.department, '') end as root_author_department,
     (c.deleted_at is not null or (c.root_id is not null and (r.id is null or r.deleted_at is not null))) as deleted,
+    (c.hidden_at is not null) as hidden, coalesce(r.hidden_at is not null, false) as root_hidden, r.author_id as root_author_id,
     c.title, c.body_text as text, c.created_at, hold.hold_state, hold.hold_author_id, hold.hold_space_id, hold.hold_tier,
     (select array_agg(t.tag) from content_tags t where t.content_id = c.id) as tags,
     (select array_agg(tp.topic) from content_topics tp where tp.content_id = c.id) as topics,
@@ -72,6 +76,14 @@ function holdFields(r: Row): Pick<ContentDocument, "held" | "heldFor"> {
   return { held: true, heldFor };
 }
 
+/** The supervision facts of a document: who may still find an item hidden itself or through its root. */
+function hiddenFacts(r: Row): Pick<ContentDocument, "hidden" | "hiddenVisibleTo"> {
+  if (!r.hidden && !r.root_hidden) return { hidden: false, hiddenVisibleTo: [] };
+  const owners = [r.hidden ? r.author_id : null, r.root_hidden ? r.root_author_id : null].filter((x): x is string => !!x);
+  const visibleTo = owners.every((o) => o === owners[0]) ? [owners[0]] : [];
+  return { hidden: true, hiddenVisibleTo: visibleTo };
+}
+
 export function toDocument(r: Row): ContentDocument {
   const tags = r.tags ?? [];
   return {
@@ -87,6 +99,7 @@ export function toDocument(r: Row): ContentDocument {
     rootAuthorDepartment: r.root_author_department,
     rootId: r.root_id,
     deleted: r.deleted,
+    ...hiddenFacts(r),
     title: r.title,
     text: r.text,
     tags: tags.filter((t) => t.startsWith("#")).map((t) => t.slice(1)),

@@ -27,6 +27,7 @@ export type ContentFactRow = {
   author_id: string;
   author_department: string;
   deleted_at: unknown;
+  hidden: boolean | null;
   space_id: string | null;
   visibility: string | null;
   allowed_departments: string[] | string | null;
@@ -35,6 +36,7 @@ export type ContentFactRow = {
   root_author_id: string | null;
   root_author_department: string | null;
   root_deleted: boolean | null;
+  root_hidden?: boolean | null;
   root_space_id: string | null;
   root_visibility: string | null;
   root_allowed_departments: string[] | string | null;
@@ -64,6 +66,7 @@ export function contentFactsOfRow(r: ContentFactRow): ContentFacts {
         authorId: r.root_author_id ?? "",
         authorDepartment: r.root_author_department ?? "",
         deleted: r.root_deleted !== false,
+        hidden: r.root_hidden === true,
         space: spaceOf(r.root_space_id, r.root_visibility, r.root_allowed_departments),
         hold: holdOf(r.root_approval, r.root_approval_tier),
       }
@@ -76,6 +79,7 @@ export function contentFactsOfRow(r: ContentFactRow): ContentFacts {
     authorId: r.author_id,
     authorDepartment: r.author_department,
     deleted: r.deleted_at !== null,
+    hidden: r.hidden === true,
     space: spaceOf(r.space_id, r.visibility, r.allowed_departments),
     root,
     hold: holdOf(r.approval, r.approval_tier),
@@ -84,8 +88,9 @@ export function contentFactsOfRow(r: ContentFactRow): ContentFacts {
 
 /** The columns contentFactsOfRow reads, for content aliased `c` joined with CONTENT_FACTS_JOINS. */
 export const CONTENT_FACTS_COLUMNS = sql`c.id, c.org_id, c.kind, c.author_id, au.department as author_department, c.deleted_at,
-  c.space_id, s.visibility, s.allowed_departments,
+  (c.hidden_at is not null) as hidden, c.space_id, s.visibility, s.allowed_departments,
   c.root_id, r.author_id as root_author_id, ru.department as root_author_department, (r.deleted_at is not null) as root_deleted,
+  (r.hidden_at is not null) as root_hidden,
   r.space_id as root_space_id, rs.visibility as root_visibility, rs.allowed_departments as root_allowed_departments,
   c.approval, c.approval_tier, r.approval as root_approval, r.approval_tier as root_approval_tier`;
 

@@ -61,6 +61,8 @@ export type ThreadRootFacts = {
   authorDepartment: string;
   /** true as well when the root row no longer exists: a thread without a root is closed */
   deleted: boolean;
+  /** hidden pending investigation (supervision): the thread is seen by the root's author only */
+  hidden: boolean;
   space: ContentSpaceFacts | null;
   /** the root's pre-approval hold (null or absent: published) */
   hold?: HoldFacts | null;
@@ -74,6 +76,8 @@ export type ContentFacts = {
   authorId: string;
   authorDepartment: string;
   deleted: boolean;
+  /** hidden pending investigation by a compliance reviewer: seen by its author only (and compliance, in the console) */
+  hidden: boolean;
   /** null: org-wide content outside any space */
   space: ContentSpaceFacts | null;
   /** null for a root; for anything with a parent, its thread's root */
@@ -221,12 +225,16 @@ export const threadSpace = (c: ContentFacts) => (c.root ? c.root.space : c.space
 /** Deleted itself, or in a thread whose root is deleted: only compliance reaches it. */
 export const threadClosed = (c: ContentFacts) => c.deleted || (c.root?.deleted ?? false);
 
+/** Hidden pending investigation, itself or its thread's root, from everyone but that item's author. */
+export const hiddenFrom = (v: Viewer, c: ContentFacts) => (c.hidden && v.id !== c.authorId) || (!!c.root?.hidden && v.id !== c.root.authorId);
+
 /**
  * Readable when the item and its thread are: same org, neither the item nor its root
- * deleted, neither author across a barrier from the viewer, and the thread's space readable.
+ * deleted (nor hidden from the viewer), neither author across a barrier from the viewer,
+ * and the thread's space readable.
  */
 export function canReadContent(v: Viewer, c: ContentFacts) {
-  if (!sameOrg(v, c.orgId) || threadClosed(c)) return false;
+  if (!sameOrg(v, c.orgId) || threadClosed(c) || hiddenFrom(v, c)) return false;
   if (departmentBlocked(v, c.authorDepartment)) return false;
   if (c.root && departmentBlocked(v, c.root.authorDepartment)) return false;
   if (!holdAllows(v, c.hold, c.authorId, c.space)) return false;

@@ -71,13 +71,19 @@ export function threadReadableCondition(v: Viewer, c = sql.raw("c")): SQL {
   const r = sql.raw("rt");
   return sql`(case when ${c}.root_id is null then ${contentSpaceReadableCondition(v, c)}
     else exists (select 1 from content rt where rt.id = ${c}.root_id and rt.deleted_at is null
+      and ${notHiddenFromCondition(v, r)}
       and ${authorNotBlockedCondition(v, r)} and ${holdAllowsCondition(v, r)} and ${contentSpaceReadableCondition(v, r)}) end)`;
+}
+
+/** The supervision part of the content `read` rule (policy.ts hiddenFrom): not hidden, or the viewer wrote it. */
+export function notHiddenFromCondition(v: Viewer, c = sql.raw("c")): SQL {
+  return v.id ? sql`(${c}.hidden_at is null or ${c}.author_id = ${v.id})` : sql`${c}.hidden_at is null`;
 }
 
 /** Content the viewer can read (the content `read` rule), as a condition on alias `c`. */
 export function readableContentCondition(v: Viewer, c = sql.raw("c")): SQL {
   if (!v.id || !v.orgId) return sql`false`;
-  return sql`(${c}.org_id = ${v.orgId} and ${c}.deleted_at is null and ${authorNotBlockedCondition(v, c)}
+  return sql`(${c}.org_id = ${v.orgId} and ${c}.deleted_at is null and ${notHiddenFromCondition(v, c)} and ${authorNotBlockedCondition(v, c)}
     and ${holdAllowsCondition(v, c)} and ${threadReadableCondition(v, c)})`;
 }
 

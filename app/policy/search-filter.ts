@@ -5,6 +5,8 @@ import type { Viewer } from "./policy";
 // rootAuthorDepartment, deleted, held and heldFor. For a comment or an answer the space facts are its
 // thread root's, `deleted` is true when it or its root is, and rootAuthorDepartment is
 // the root author's (a root's own for a root): a thread is seen only where its root is.
+// `hidden` (supervision: the item or its root hidden pending investigation) is true only
+// then, with `hiddenVisibleTo` naming who still sees it (the hidden item's author).
 
 const q = (s: string) => JSON.stringify(s);
 const arr = (values: Iterable<string>) => `[${[...values].map(q).join(", ")}]`;
@@ -14,7 +16,7 @@ export const NOTHING = 'orgId = "__none__"';
 
 export function contentSearchFilter(v: Viewer): string {
   if (!v.id || !v.orgId) return NOTHING;
-  const parts = [`orgId = ${q(v.orgId)}`, "deleted = false"];
+  const parts = [`orgId = ${q(v.orgId)}`, "deleted = false", `(hidden != true OR hiddenVisibleTo = ${q(v.id)})`];
   const spaceOk = ["spaceId IS NULL"];
   if (v.memberSpaceIds.size) spaceOk.push(`spaceId IN ${arr(v.memberSpaceIds)}`);
   const deptOk = v.department

@@ -79,7 +79,7 @@ export async function similarQuestions(viewer: Viewer, raw: string, opts: { excl
   if (!ids.length) return { items: [], degraded };
   const rows = await query<Parameters<typeof contentFactsOfRow>[0] & { title: string; first_answer_at: unknown; status: string | null }>(
     d,
-    sql`select c.id, c.org_id, c.kind, c.author_id, au.department as author_department, c.deleted_at, c.space_id, s.visibility, s.allowed_departments,
+    sql`select c.id, c.org_id, c.kind, c.author_id, au.department as author_department, c.deleted_at, (c.hidden_at is not null) as hidden, c.space_id, s.visibility, s.allowed_departments,
           c.title, q.first_answer_at, q.status
         from content c join users au on au.id = c.author_id left join spaces s on s.id = c.space_id left join qa_questions q on q.content_id = c.id
         where c.id = any(${textArray(ids)})`,

@@ -18,6 +18,7 @@ const post = (over: Partial<PostView>): PostView => ({
   commentCount: 4,
   pinned: false,
   hold: null,
+  hiddenReason: null,
   can: { edit: false, delete: false, comment: true, react: true, history: true, pin: false, topics: false },
   ...over,
 });
