@@ -24,6 +24,10 @@ function useClientEditor(eager: boolean, textarea: RefObject<HTMLTextAreaElement
   const [state, setState] = useState<{ Editor: ComponentType<RichTextEditorProps>; focused: boolean } | null>(null);
   const [wanted, setWanted] = useState(eager);
   useEffect(() => {
+    // focused before the page was hydrated: the focus event was not seen
+    if (textarea.current && document.activeElement === textarea.current) setWanted(true);
+  }, [textarea]);
+  useEffect(() => {
     if (!wanted) return;
     let live = true;
     import("~/content/editor.client").then(

@@ -8,10 +8,12 @@ const stamp = Date.now().toString(36);
 
 async function editor(page: import("@playwright/test").Page) {
   // the editor loads on intent: focusing the plain field brings it in, with the focus
-  const field = page.locator('textarea[name="bodyText"]').first();
-  if (await field.isVisible()) await field.focus();
   const box = page.locator(".ProseMirror").first();
-  await expect(box).toBeVisible({ timeout: 15_000 });
+  await expect(async () => {
+    const field = page.locator('textarea[name="bodyText"]').first();
+    if (await field.count()) await field.focus();
+    await expect(box).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
   await box.click();
   return box;
 }
