@@ -71,6 +71,7 @@ export function compression(): RequestHandler {
       if (size !== undefined && size < MIN_COMPRESS_BYTES) return;
       res.setHeader("Content-Encoding", accepted);
       res.removeHeader("Content-Length");
+      res.removeHeader("Accept-Ranges"); // ranges of the compressed stream are not offered
       // the bytes differ from the identity ones: a strong validator would be wrong
       const etag = res.getHeader("ETag");
       if (typeof etag === "string" && !etag.startsWith("W/")) res.setHeader("ETag", `W/${etag}`);
