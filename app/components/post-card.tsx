@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type 
 import type { ReactionKind } from "~/content/content.server";
 import type { PostView } from "~/content/hydrate.server";
 import { formatDateTime, useT, type Locale, type MessageKey } from "~/i18n";
-import { Card, cx } from "./ui";
+import { Avatar, Card, cx } from "./ui";
 
 // Same order as REACTIONS in content.server (a browser module cannot import it). SVG icons,
 // not emoji: many corporate desktops have no colour emoji font and show empty boxes.
@@ -93,7 +93,8 @@ export function PostCard({
     <article aria-label={t(labelKey, { name: post.author.name })} id={`post-${post.id}`} className={className}>
       <Card className={cx("space-y-3", compact ? "p-3" : "p-4 sm:p-5", post.pinned && "border-amber-300")}>
         <header className="flex items-start justify-between gap-3">
-          <div className="min-w-0 text-sm">
+          <Avatar id={post.author.id} name={post.author.name} size={compact ? "sm" : "md"} className="mt-0.5" />
+          <div className="min-w-0 flex-1 text-sm">
             <p className="flex flex-wrap items-baseline gap-x-2">
               <Link to={`/people/${post.author.id}`} className="font-semibold text-slate-900 hover:underline">
                 {post.author.name}
