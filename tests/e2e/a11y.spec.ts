@@ -51,11 +51,11 @@ async function check(page: Page, persona: Persona, path: string, findings: Findi
   const res = await page.goto(path);
   const status = res?.status() ?? 0;
   if (status === 404 && path !== "/no/such/page") return false;
-  await page.waitForLoadState("networkidle");
   const h1 = await page.locator("h1").count();
   if (h1 !== 1) findings.push({ persona, path, problem: `${h1} <h1> elements` });
   const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   for (const v of result.violations) {
+    console.log(`[a11y] ${persona} ${path}: ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
     findings.push({ persona, path, problem: `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}` });
   }
   return true;
@@ -77,7 +77,7 @@ async function discovered(page: Page) {
 
 for (const persona of PERSONAS) {
   test(`axe: no WCAG 2.1 AA violation and one <h1> on every page, as ${persona}`, async ({ asUser }) => {
-    test.setTimeout(300_000);
+    test.setTimeout(600_000);
     const page = await asUser(persona);
     const findings: Finding[] = [];
     let checked = 0;
