@@ -42,6 +42,18 @@ const STABLE = [
   "/no/such/page",
 ];
 
+// The member (alice) sweeps every address; each role persona sweeps the pages its role opens
+// or changes (the rest render the same shell and components for everyone), to keep it fast.
+const ROLE_PAGES: Record<Persona, string[] | "all"> = {
+  alice: "all",
+  admin: ["/", "/admin/users", "/admin/skills", "/admin/synonyms", "/admin/outbox", "/spaces/markets-pulse/settings", "/notifications"],
+  compliance: ["/", "/compliance", "/compliance/audit", "/compliance/barriers", "/search?q=compliance", "/notifications"],
+  hr: ["/", "/analytics", "/analytics/me", "/analytics/team", "/notifications"],
+  curator: ["/", "/best-practices", "/best-practices/review", "/best-practices/measures", "/notifications"],
+  bob: [],
+  carol: [],
+  ivan: [],
+};
 const PERSONAS: Persona[] = ["alice", "admin", "compliance", "hr", "curator"];
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -81,10 +93,11 @@ for (const persona of PERSONAS) {
     const page = await asUser(persona);
     const findings: Finding[] = [];
     let checked = 0;
-    for (const path of [...STABLE, ...(await discovered(page))]) {
+    const pages = ROLE_PAGES[persona];
+    for (const path of pages === "all" ? [...STABLE, ...(await discovered(page))] : pages) {
       if (await check(page, persona, path, findings)) checked++;
     }
-    expect(checked).toBeGreaterThan(10);
+    expect(checked).toBeGreaterThanOrEqual(pages === "all" ? 20 : 4);
     expect(findings.map((f) => `${f.path}: ${f.problem}`)).toEqual([]);
   });
 }
