@@ -10,6 +10,7 @@ import { getCurrentUser } from "~/identity/session.server";
 import { shellMenu } from "~/identity/account-menu.server";
 import { useNonce } from "~/utils/nonce";
 import { getViewer } from "~/identity/request.server";
+import { mySpaces } from "~/spaces/spaces.server";
 // Classic compiler: a plain .css import yields the built file's URL (run through PostCSS).
 import stylesheet from "~/styles/app.css";
 
@@ -36,7 +37,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale = resolveLocale(current?.locale, request.headers.get("Accept-Language"));
   // Only what the shell renders goes to the browser (no session id, no org id).
   const user: ShellUser | null = current
-    ? { name: current.name, email: current.email, orgName: current.orgName, menu: shellMenu(await getViewer(request)) }
+    ? {
+        id: current.id,
+        name: current.name,
+        email: current.email,
+        orgName: current.orgName,
+        menu: shellMenu(await getViewer(request)),
+        spaces: (await mySpaces(await getViewer(request))).map((s) => ({ slug: s.slug, name: s.name })),
+      }
     : null;
   const unread = current ? await unreadCount(current.id, undefined, await getViewer(request)) : 0;
   return { user, locale, unread };

@@ -40,71 +40,132 @@ const BASE: DemoPost[] = [
   P("compliance", "compliance", "Légal : la conservation des échanges est de 7 ans minimum. Les suppressions restent archivées pour la conformité. #conformité #archivage"),
 ];
 
-const EN_FILLERS = [
+// What colleagues answer under a post: varied, and in the language of the post.
+const EN_REPLIES = [
   "Thanks for sharing — we'll try this on our desk next week.",
   "Useful. Could you post the template in the Best Practices space?",
   "We saw the same pattern in Lyon. Adding our numbers below.",
-  "Great point. Tagging this for the monthly roundup.",
-  "Does this apply to professional clients as well?",
+  "Does this apply to professional clients as well, or retail only?",
+  "Flagging to the onboarding team: this would have saved us two days last month.",
+  "Good catch. Is the second-line review already in the loop?",
+  "Same here: the client pushed back until we showed the regulator's guidance.",
+  "Can we get this into the next team huddle? Five minutes would do.",
+  "Agree. The exception log should mention it too, otherwise audit will ask.",
+  "We changed our script after reading this, and call times went down.",
 ];
-const FR_FILLERS = [
+const FR_REPLIES = [
   "Merci pour le partage, on teste ça la semaine prochaine.",
-  "Très utile. Tu peux mettre le modèle dans l'espace Bonnes pratiques ?",
-  "Même constat à Lyon, nos chiffres suivent.",
-  "Bonne idée, je l'ajoute au récap du mois.",
+  "Très utile. Tu peux mettre le modèle dans l'espace Best Practices ?",
+  "Même constat à Lyon, nos chiffres suivent en commentaire.",
+  "Bonne remarque : la conformité est-elle déjà dans la boucle ?",
+  "On l'applique depuis un mois, les clients apprécient la clarté.",
+  "À ajouter au point d'équipe de lundi, je pense.",
 ];
-const TOPICS_EN = [
-  ["rates", "How are you explaining the latest rate decision to clients?"],
-  ["customerservice", "What is your best script for a first call after a complaint?"],
-  ["fraudprevention", "New scam variant reported today: fake delivery texts with a payment link."],
-  ["onlinebanking", "The new transfer screen confuses some older clients. Ideas for a short guide?"],
-  ["compliance", "Reminder to log every client gift above the threshold in the register."],
-  ["markets", "Morning note: bond yields up, equities flat, $EURUSD steady."],
-  ["bestpractice", "Sharing our checklist for onboarding a new corporate client in under a week."],
-  ["esg", "Clients increasingly ask about the carbon footprint of their portfolios."],
-] as const;
-const TOPICS_FR = [
-  ["taux", "Comment expliquez-vous la dernière décision de taux à vos clients ?"],
-  ["serviceclient", "Votre meilleure formule pour rappeler un client mécontent ?"],
-  ["fraude", "Nouvelle arnaque signalée : faux SMS de livraison avec lien de paiement."],
-  ["banqueenligne", "Le nouvel écran de virement déroute certains clients. Un petit guide ?"],
-  ["conformité", "Pensez à déclarer les cadeaux clients au-delà du seuil."],
-  ["marchés", "Point du matin : taux en hausse, actions stables, $BNP en léger repli."],
-] as const;
-const SPACES_BY_TOPIC: Record<string, string> = {
-  rates: "markets", customerservice: "service", fraudprevention: "fraud", onlinebanking: "online", compliance: "compliance",
-  markets: "markets", bestpractice: "practices", esg: "markets", taux: "paris", serviceclient: "service", fraude: "fraud",
-  banqueenligne: "online", conformité: "compliance", marchés: "paris",
-};
+
+// Themed posts a bank's staff would recognise: KYC and AML, credit risk, client onboarding,
+// market colour with cashtags, fraud prevention, operations; about a third in French.
+const THEMED: DemoPost[] = [
+  // KYC and AML
+  P("compliance", "compliance", "KYC refresh campaign starts Monday: 1,240 high-risk files are due this quarter. Prioritise clients with cash-intensive businesses and PEP links. #kyc #aml"),
+  P("curator", "compliance", "Tip from the onboarding desk: ask for the source-of-wealth narrative in the client's own words first, then the evidence. Files go through second-line review twice as fast. #kyc #bestpractice"),
+  P("compliance", "compliance", "Rappel LCB-FT : une déclaration de soupçon ne doit jamais être évoquée avec le client. En cas de doute, contactez le déclarant Tracfin avant toute démarche. #aml #conformité"),
+  P("alice", "wealth", "A client's nephew is now a deputy minister, so the family file becomes PEP-related. Enhanced due diligence and senior sign-off before the next transfer. #kyc #pep"),
+  P("compliance", "compliance", "Sanctions screening update: the new EU package adds 47 entities. The overnight rescreen flagged 3 partial matches; all cleared, rationale in the case notes. #sanctions #aml"),
+  P("carol", "compliance", "Les pièces d'identité expirées représentent 38 % des relances KYC ce mois-ci. Une alerte 60 jours avant l'échéance est en test dans le CRM. #kyc #opérations"),
+  P("compliance", "compliance", "Transaction monitoring: the structuring scenario now looks at 10-day windows instead of 3. Expect more alerts for two weeks while we tune thresholds. #aml #monitoring"),
+  // Credit risk
+  P("bob", "markets", "Credit watch: commercial real estate exposures in the regional book. Office vacancies are up and two borrowers asked for covenant waivers this month. #creditrisk #cre"),
+  P("admin", "markets", "Risk committee summary: early-warning indicators flagged 12 SME borrowers, mostly hospitality and construction. Relationship managers will call each of them this week. #creditrisk #sme"),
+  P("alice", "wealth", "Lombard loans: with equity volatility up, we lowered the loan-to-value on single-stock collateral to 50%. Clients near the threshold get a call before any margin call. #creditrisk #lombard"),
+  P("bob", "research", "Les provisions IFRS 9 du secteur remontent : le stage 2 progresse chez $BNP et $GLE, surtout sur l'immobilier commercial. Note interne avant publication. #creditrisk #ifrs9"),
+  P("curator", "practices", "Best practice from credit: write the one-paragraph 'why we lend' before the numbers. Committees decide faster and ask fewer follow-up questions. #creditrisk #bestpractice"),
+  // Client onboarding
+  P("carol", "service", "Onboarding time for retail clients is down to 11 minutes in the app, from 25 in branch. Biggest win: reading the ID chip instead of a photo. #onboarding #onlinebanking"),
+  P("alice", "wealth", "Corporate onboarding checklist, the short version: statutes, register extract under 3 months, UBO declaration, board minutes for signatories. Missing any one of these is what stalls files. #onboarding #kyc"),
+  P("curator", "practices", "Entrée en relation : envoyer la liste des pièces 48 h avant le rendez-vous divise par deux les dossiers incomplets. Modèle de courriel dans l'espace. #onboarding #bonnepratique"),
+  P("hr", "paris", "Welcome to the eight graduates joining the Paris branches this month. Their buddies from client onboarding will show them the KYC tools on day one. #onboarding #welcome"),
+  P("carol", "online", "Video identification is live for non-resident clients in 6 countries. Reminder: the agent must see the document's hologram move on camera. #onboarding #kyc"),
+  // Market colour with cashtags
+  P("bob", "markets", "Morning colour: $EURUSD back above 1.09 after softer US payrolls; European banks opened higher, $BNP +1.8%, $GLE +2.1%. Bund yield down 6 bp. #markets"),
+  P("alice", "markets", "Client questions today were all about $NVDA after earnings. Our line: strong guidance, but position size matters more than the headline. #markets #clientquestions"),
+  P("bob", "markets", "Point marché : $MC recule de 3 % après des ventes en Chine plus faibles ; le luxe pèse sur le CAC 40, alors que $TTE profite du rebond du pétrole. #marchés"),
+  P("bob", "research", "Sector note draft: insurers look cheap versus banks. $AXA and $CS trade at 8× earnings with solvency above 200%. Desk only until compliance review. #research #insurance"),
+  P("alice", "markets", "Gold at a record and clients asking whether to add more. Reminder: the house view caps commodities at 5% of a balanced mandate. #markets #wealth"),
+  P("bob", "markets", "Rates: the 2s10s curve finally positive again. Fixed-rate mortgage pricing follows with about a month's lag, so expect client calls. #rates #mortgage"),
+  P("ivan", "markets", "Euro high-yield primary is busy again: four deals this week, all oversubscribed. Spreads tighter than before the summer. #markets #credit"),
+  // Fraud prevention
+  P("carol", "fraud", "New pattern: fake 'bank advisor' calls that spoof our branch numbers, then ask clients to move savings to a 'safe account'. There is no such thing. Script for worried clients pinned in the space. #fraudprevention"),
+  P("carol", "fraud", "Arnaque au faux conseiller : 14 signalements cette semaine, surtout des clients de plus de 70 ans. Pensez à proposer le plafond de virement réduit. #fraude #prévention"),
+  P("curator", "fraud", "Investment scams on social media use deepfake videos of well-known CEOs. If a client mentions a 'guaranteed' crypto platform, escalate before the transfer leaves. #fraudprevention #crypto"),
+  P("alice", "fraud", "Stopped a €48,000 transfer today: a client was 'buying a car' from a seller who refused to meet. A two-minute conversation saved their savings. #fraudprevention #kudos"),
+  P("carol", "fraud", "Mule accounts: young clients are being recruited on messaging apps to 'lend' their account for a fee. Watch for sudden inbound transfers followed by instant withdrawals. #fraudprevention #aml"),
+  // Operations
+  P("carol", "online", "Incident closed: card payments were declined for 23 minutes this morning because of a certificate renewal at the processor. Root-cause review Thursday. #operations #incident"),
+  P("admin", "compliance", "Operational resilience test next Saturday: we fail over the payments platform to the second data centre. No client impact expected; on-call list in the space. #operations #dora"),
+  P("carol", "service", "Back-office backlog on address changes is down from 900 to 120 after we let clients do it in the app with ID verification. #operations #customerservice"),
+  P("curator", "practices", "Opérations : une check-list de fin de journée pour les guichets a supprimé les écarts de caisse trois semaines de suite. #opérations #bonnepratique"),
+  P("admin", "paris", "Les nouveaux scanners de chèques sont installés dans les agences de Paris. Formation de 20 minutes à réserver dans l'outil RH. #opérations #paris"),
+  P("carol", "service", "SWIFT gpi tracking is now visible to advisers: when a client asks where their international transfer is, you can tell them which bank holds it right now. #operations #payments"),
+];
+
+// Daily notes that change with the day: market moves, fraud and operations figures.
+const TICKERS = ["$BNP", "$GLE", "$ACA", "$AXA", "$MC", "$TTE", "$SAN", "$AIR", "$OR", "$DBK", "$HSBA", "$UBSG", "$JPM", "$ASML", "$SAP"];
+const UP_EN = ["after results beat estimates", "on a broker upgrade", "on takeover talk", "after a buyback announcement", "as rates moved lower"];
+const DOWN_EN = ["as guidance was cut", "on weaker trading volumes", "after a broker downgrade", "on a surprise provision charge"];
+const UP_FR = ["après des résultats meilleurs que prévu", "sur un relèvement de recommandation", "sur des rumeurs de rachat", "après l'annonce d'un rachat d'actions"];
+const DOWN_FR = ["après un avertissement sur les marges", "sur une dégradation de recommandation", "après une provision inattendue"];
+const FX = ["$EURUSD", "$EURGBP", "$USDJPY", "$EURCHF"];
+const OPS_EN = [
+  (n: number) => `Payments operations: ${n} SEPA instant payments held for screening yesterday, median release time ${4 + (n % 7)} minutes. #operations #payments`,
+  (n: number) => `Branch cash logistics: ${n % 9 + 2} ATMs ran low over the weekend in the west region; restocking moved to Friday afternoons. #operations`,
+  (n: number) => `Fraud desk weekly: ${20 + (n % 30)} phishing reports, ${3 + (n % 6)} confirmed account takeovers, all cards blocked within the hour. #fraudprevention`,
+  (n: number) => `Credit operations: ${30 + (n % 40)} mortgage files signed this week, average time from offer to signature ${9 + (n % 6)} days. #creditrisk #mortgage`,
+  (n: number) => `Onboarding funnel: ${55 + (n % 30)}% of app applications completed without an adviser this week; most drop-outs at proof of address. #onboarding`,
+  (n: number) => `AML alerts: ${100 + (n * 7) % 90} alerts reviewed, ${2 + (n % 4)} escalated to the MLRO, backlog under two days. #aml #monitoring`,
+];
+const OPS_FR = [
+  (n: number) => `Bilan fraude de la semaine : ${10 + (n % 25)} tentatives de faux conseiller bloquées, ${n % 5 + 2} virements rappelés avec succès. #fraude`,
+  (n: number) => `Service client : ${85 + (n % 12)} % des réclamations traitées sous 48 h cette semaine. Merci aux équipes de Lyon et Paris. #serviceclient #opérations`,
+  (n: number) => `Entrées en relation : ${40 + (n % 35)} nouveaux clients professionnels ce mois-ci, dossier KYC complet du premier coup pour ${60 + (n % 30)} % d'entre eux. #onboarding #kyc`,
+];
 const AUTHORS = ["alice", "bob", "carol", "curator", "compliance", "hr", "admin"];
 
-/** 200+ posts: the hand-written ones above, then varied topical posts, with comments and reactions. */
-export function demoPosts(count = 210): DemoPost[] {
-  const out: DemoPost[] = BASE.map((p, i) => ({
-    ...p,
-    comments: i % 2 === 0 ? [{ author: AUTHORS[(i + 2) % AUTHORS.length], parts: [EN_FILLERS[i % EN_FILLERS.length]] }] : [],
-    reactions: (i * 7) % 6,
-  }));
-  let i = 0;
-  while (out.length < count) {
-    const french = i % 3 === 2;
-    const [tag, text] = french ? TOPICS_FR[i % TOPICS_FR.length] : TOPICS_EN[i % TOPICS_EN.length];
-    const author = AUTHORS[(i * 5) % AUTHORS.length];
-    const space = SPACES_BY_TOPIC[tag];
-    const week = 1 + (i % 9);
-    const parts: Part[] = [french ? `${text} (semaine ${week}) #${tag}` : `${text} (week ${week}) #${tag}`];
-    if (i % 11 === 0) parts.push(" ", { mention: author === "carol" ? "alice" : "carol" });
-    const fill = french ? FR_FILLERS : EN_FILLERS;
-    out.push({
-      author,
-      space,
-      parts,
-      comments: i % 3 === 0 ? [{ author: AUTHORS[(i + 3) % AUTHORS.length], parts: [fill[i % fill.length]] }] : [],
-      reactions: i % 5,
-    });
-    i++;
+function dailyNote(i: number): DemoPost {
+  const a = TICKERS[(i * 7) % TICKERS.length];
+  const b = TICKERS[(i * 11 + 3) % TICKERS.length];
+  const pct = (x: number) => (((x * 37) % 41) / 10 + 0.3).toFixed(1);
+  const up = i % 3 !== 0;
+  const k = Math.floor(i / 4);
+  switch (i % 4) {
+    case 0:
+      return P("bob", "markets", `Market colour: ${a} ${up ? "+" : "−"}${pct(i)}% ${(up ? UP_EN : DOWN_EN)[k % (up ? UP_EN : DOWN_EN).length]}; ${b} ${up ? "−" : "+"}${pct(i + 5)}%. ${FX[k % FX.length]} ${k % 2 ? "little changed" : "firmer"}. #markets`);
+    case 1:
+      return P(k % 2 ? "alice" : "bob", "paris", `Point marché : ${a} ${up ? "progresse" : "recule"} de ${pct(i).replace(".", ",")} % ${(up ? UP_FR : DOWN_FR)[k % (up ? UP_FR : DOWN_FR).length]}. ${FX[(k + 1) % FX.length]} ${k % 2 ? "stable" : "en légère hausse"}. #marchés`);
+    case 2:
+      return P(["carol", "compliance", "admin", "curator"][k % 4], ["online", "compliance", "fraud", "service"][k % 4], `Week ${k + 1} — ${OPS_EN[k % OPS_EN.length](i)}`);
+    default:
+      return P(["carol", "curator", "hr"][k % 3], ["fraud", "service", "paris"][k % 3], `Semaine ${k + 1} — ${OPS_FR[k % OPS_FR.length](i)}`);
   }
-  return out;
+}
+
+/**
+ * 200+ posts, no two alike: the hand-written ones, dated notes in between, and the themed
+ * posts last, so the newest (what the home feed shows first) are the richest. Comments and
+ * reactions are spread over them.
+ */
+export function demoPosts(count = 210): DemoPost[] {
+  const notes: DemoPost[] = [];
+  for (let i = 0; BASE.length + notes.length + THEMED.length < count; i++) notes.push(dailyNote(i));
+  return [...BASE, ...notes, ...THEMED].map((p, i) => {
+    const french = /[àâçéèêëîïôûù]|\b(le|la|les|des|pour|une)\b/i.test(String(p.parts[0]));
+    const replies = french ? FR_REPLIES : EN_REPLIES;
+    const commenter = AUTHORS[(i * 3 + 2) % AUTHORS.length];
+    return {
+      ...p,
+      comments: i % 3 !== 1 && commenter !== p.author ? [{ author: commenter, parts: [replies[(i * 7) % replies.length]] }] : [],
+      reactions: (i * 7) % 6,
+    };
+  });
 }
 
 export function toDoc(parts: Part[], ids: Record<string, { id: string; name: string }>) {

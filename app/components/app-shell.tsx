@@ -1,4 +1,5 @@
 import { Form, Link, NavLink, useLocation, useSearchParams } from "@remix-run/react";
+import { Hash } from "lucide-react";
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n";
@@ -7,11 +8,14 @@ import { cx } from "./ui";
 
 /** What the shell needs to know about the viewer; the root loader sends no more than this. */
 export type ShellUser = {
+  id: string;
   name: string;
   email: string;
   orgName: string;
   /** account-menu links the policy offers this person (computed on the server) */
   menu: ReadonlyArray<{ to: string; label: MessageKey }>;
+  /** the spaces the person belongs to, for the left rail on wide screens */
+  spaces: ReadonlyArray<{ slug: string; name: string }>;
 };
 
 const NAV_ITEMS: ReadonlyArray<{ to: string; label: MessageKey; end?: boolean }> = [
@@ -121,10 +125,47 @@ export function AppShell({
         ) : null}
       </header>
 
-      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6 sm:py-10">
-        {children}
-      </main>
+      <div className="flex w-full flex-1">
+        {user ? <SpacesRail spaces={user.spaces} /> : null}
+        <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl min-w-0 flex-1 px-4 py-8 sm:px-6 sm:py-10">
+          {children}
+        </main>
+      </div>
     </div>
+  );
+}
+
+/** The person's spaces beside the page on wide screens (Viva Engage's left rail); hidden below 1280 px. */
+function SpacesRail({ spaces }: { spaces: ShellUser["spaces"] }) {
+  const { t } = useT();
+  return (
+    <nav aria-label={t("spaces.rail.label")} className="hidden w-60 shrink-0 border-r border-slate-200 px-3 py-8 xl:block">
+      <div className="sticky top-20">
+        <p className="px-2 text-xs font-semibold tracking-wide text-slate-600 uppercase">{t("spaces.rail.label")}</p>
+        <ul className="mt-2 space-y-0.5">
+          {spaces.map((s) => (
+            <li key={s.slug}>
+              <NavLink
+                to={`/spaces/${s.slug}`}
+                prefetch="intent"
+                className={({ isActive }) =>
+                  cx(
+                    "flex items-center gap-2 truncate rounded-md px-2 py-1.5 text-sm",
+                    isActive ? "bg-brand-50 font-medium text-brand-800" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900",
+                  )
+                }
+              >
+                <Hash aria-hidden="true" className="size-3.5 shrink-0 text-slate-400" />
+                <span className="truncate">{s.name}</span>
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+        <Link to="/spaces" className="mt-3 block rounded-md px-2 py-1.5 text-sm font-medium text-brand-700 hover:bg-slate-100">
+          {t("spaces.rail.all")}
+        </Link>
+      </div>
+    </nav>
   );
 }
 

@@ -71,7 +71,8 @@ export function PlotFigure({ figure }: { figure: Figure | undefined }) {
   if (!figure) return null;
   return (
     <figure className="space-y-2">
-      <div className="atrium-plot-frame" dangerouslySetInnerHTML={{ __html: figure.svg }} />
+      {/* Plot labels its mark groups (aria-label on a role-less <g>, which ARIA prohibits); the svg itself is the labelled image */}
+      <div className="atrium-plot-frame" dangerouslySetInnerHTML={{ __html: figure.svg.replace(/(<g\b[^>]*?)\saria-label="[^"]*"/g, "$1") }} />
       {figure.legend.length ? (
         <figcaption>
           <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700">

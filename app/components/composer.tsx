@@ -1,6 +1,6 @@
 import { useActionData, useFetcher } from "@remix-run/react";
 import type { JSONContent } from "@tiptap/core";
-import { useEffect, useId, useMemo, useRef, useState, type ComponentType } from "react";
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type ComponentType, type RefObject } from "react";
 import type { RichTextEditorLabels, RichTextEditorProps } from "~/content/editor.client";
 import type { PostableSpace } from "~/content/composer.server";
 import { plainTextToDoc } from "~/content/plain-text";
@@ -13,23 +13,33 @@ export type ComposerResult = { ok: true } | { ok: false; errors: Record<string, 
 export const MENTION_SEARCH_URL = "/api/mentions";
 
 /**
- * Loads the Tiptap editor in the browser only: a dynamic import inside an effect,
- * so the server bundle never evaluates the `.client` module. Until it arrives the
- * composer is a plain labelled textarea (and stays one without JavaScript).
+ * Loads the Tiptap editor in the browser only and only when wanted: a dynamic import,
+ * so the server bundle never evaluates the `.client` module and the feed's first view
+ * does not download it. `eager` loads at once (editing a document, autofocus); otherwise
+ * `want()` is called on the first sign of intent (pointer over the field, focus). Until it
+ * arrives the composer is a plain labelled textarea (and stays one without JavaScript).
+ * `focused` says whether the textarea had the focus when the editor replaced it.
  */
-function useClientEditor() {
-  const [Editor, setEditor] = useState<ComponentType<RichTextEditorProps> | null>(null);
+function useClientEditor(eager: boolean, textarea: RefObject<HTMLTextAreaElement | null>) {
+  const [state, setState] = useState<{ Editor: ComponentType<RichTextEditorProps>; focused: boolean } | null>(null);
+  const [wanted, setWanted] = useState(eager);
   useEffect(() => {
+    // focused before the page was hydrated: the focus event was not seen
+    if (textarea.current && document.activeElement === textarea.current) setWanted(true);
+  }, [textarea]);
+  useEffect(() => {
+    if (!wanted) return;
     let live = true;
     import("~/content/editor.client").then(
-      (m) => live && setEditor(() => m.RichTextEditor),
+      (m) => live && setState({ Editor: m.RichTextEditor, focused: !!textarea.current && document.activeElement === textarea.current }),
       () => {}, // keep the textarea if the chunk cannot load
     );
     return () => {
       live = false;
     };
-  }, []);
-  return Editor;
+  }, [wanted, textarea]);
+  const want = useCallback(() => setWanted(true), []);
+  return { Editor: state?.Editor ?? null, focused: state?.focused ?? false, want };
 }
 
 export function useEditorLabels(label: string): RichTextEditorLabels {
@@ -92,16 +102,16 @@ export type ComposerProps = {
 
 export function Composer(props: ComposerProps) {
   const { t } = useT();
-  const Editor = useClientEditor();
   const labels = useEditorLabels(props.label);
   const fetcher = useFetcher<ComposerResult>({ key: `composer-${props.formId}` });
   // Without JavaScript the page is rendered from the action's answer instead of the fetcher's.
   const actionData = useActionData<ComposerResult>();
   const pageFailure = actionData && !actionData.ok && actionData.values?.formId === props.formId ? actionData : null;
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const { Editor, focused, want } = useClientEditor(!!props.initialDoc || !!props.autoFocus || !!pageFailure?.values?.body, textareaRef);
 
   const [failure, setFailure] = useState<Extract<ComposerResult, { ok: false }> | null>(pageFailure);
   const [resetKey, setResetKey] = useState(0);
-  const textareaRef = useRef<HTMLTextAreaElement>(null);
   const wasBusy = useRef(false);
   const busy = fetcher.state !== "idle";
   const uid = useId();
@@ -145,7 +155,7 @@ export function Composer(props: ComposerProps) {
         <input key={name} type="hidden" name={name} value={value} />
       ))}
 
-      <div className="space-y-1.5">
+      <div className="space-y-1.5" onPointerEnter={want} onFocus={want} onTouchStart={want}>
         <label htmlFor={fieldId} className={cx("block font-medium text-slate-800", props.compact ? "text-xs" : "text-sm")}>
           {props.label}
         </label>
@@ -157,7 +167,7 @@ export function Composer(props: ComposerProps) {
             labels={labels}
             mentionSearchUrl={MENTION_SEARCH_URL}
             initialContent={initialContent}
-            autoFocus={props.autoFocus}
+            autoFocus={props.autoFocus || focused}
             disabled={busy}
             aria-invalid={bodyError ? true : undefined}
             aria-describedby={bodyError ? errorId : undefined}

@@ -1,17 +1,19 @@
 import { Link, useFetcher, useNavigate } from "@remix-run/react";
+import { CircleHelp, HandHelping, Lightbulb, PartyPopper, ThumbsUp, type LucideIcon } from "lucide-react";
 import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
 import type { ReactionKind } from "~/content/content.server";
 import type { PostView } from "~/content/hydrate.server";
 import { formatDateTime, pluralRules, relativeTimeFormat, useT, type Locale, type MessageKey } from "~/i18n";
-import { Card, cx } from "./ui";
+import { Avatar, Card, cx } from "./ui";
 
-// Same order as REACTIONS in content.server (a browser module cannot import it).
-const REACTION_KINDS: ReadonlyArray<{ kind: ReactionKind; glyph: string; label: MessageKey }> = [
-  { kind: "like", glyph: "👍", label: "reaction.like" },
-  { kind: "celebrate", glyph: "🎉", label: "reaction.celebrate" },
-  { kind: "insightful", glyph: "💡", label: "reaction.insightful" },
-  { kind: "helpful", glyph: "🙌", label: "reaction.helpful" },
-  { kind: "curious", glyph: "🤔", label: "reaction.curious" },
+// Same order as REACTIONS in content.server (a browser module cannot import it). SVG icons,
+// not emoji: many corporate desktops have no colour emoji font and show empty boxes.
+const REACTION_KINDS: ReadonlyArray<{ kind: ReactionKind; Icon: LucideIcon; label: MessageKey }> = [
+  { kind: "like", Icon: ThumbsUp, label: "reaction.like" },
+  { kind: "celebrate", Icon: PartyPopper, label: "reaction.celebrate" },
+  { kind: "insightful", Icon: Lightbulb, label: "reaction.insightful" },
+  { kind: "helpful", Icon: HandHelping, label: "reaction.helpful" },
+  { kind: "curious", Icon: CircleHelp, label: "reaction.curious" },
 ];
 
 /** Styles for the server-rendered, sanitised body HTML (and the entity spans in it). */
@@ -97,7 +99,8 @@ export function PostCard({
           </div>
         ) : null}
         <header className="flex items-start justify-between gap-3">
-          <div className="min-w-0 text-sm">
+          <Avatar id={post.author.id} name={post.author.name} size={compact ? "sm" : "md"} className="mt-0.5" />
+          <div className="min-w-0 flex-1 text-sm">
             <p className="flex flex-wrap items-baseline gap-x-2">
               <Link to={`/people/${post.author.id}`} className="font-semibold text-slate-900 hover:underline">
                 {post.author.name}
@@ -222,7 +225,7 @@ function ReactionBar({ post }: { post: PostView }) {
           key={r.kind}
           postId={post.id}
           kind={r.kind}
-          glyph={r.glyph}
+          Icon={r.Icon}
           label={t(r.label)}
           count={post.reactions[r.kind] ?? 0}
           mine={post.myReactions.includes(r.kind)}
@@ -234,7 +237,7 @@ function ReactionBar({ post }: { post: PostView }) {
 }
 
 /** One toggle per reaction, each with its own fetcher so quick clicks on two reactions both show. */
-function ReactionButton(props: { postId: string; kind: ReactionKind; glyph: string; label: string; count: number; mine: boolean; disabled: boolean }) {
+function ReactionButton(props: { postId: string; kind: ReactionKind; Icon: LucideIcon; label: string; count: number; mine: boolean; disabled: boolean }) {
   const { t } = useT();
   const fetcher = useFetcher({ key: `react-${props.postId}-${props.kind}` });
   // Optimistic: while the toggle is in flight, show the state it asks for.
@@ -263,7 +266,7 @@ function ReactionButton(props: { postId: string; kind: ReactionKind; glyph: stri
           mine ? "border-brand-300 bg-brand-50 text-brand-800" : "border-slate-200 bg-white text-slate-600 hover:bg-slate-50",
         )}
       >
-        <span aria-hidden="true">{props.glyph}</span>
+        <props.Icon aria-hidden="true" className="size-3.5" strokeWidth={2} />
         {count > 0 ? <span aria-hidden="true">{count}</span> : null}
       </button>
     </fetcher.Form>

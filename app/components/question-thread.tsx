@@ -1,4 +1,5 @@
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Check } from "lucide-react";
 import type { ReactNode } from "react";
 import type { PostView } from "~/content/hydrate.server";
 import { formatDateTime, useT } from "~/i18n";
@@ -128,7 +129,7 @@ function HealthNote({ health }: { health: Health }) {
   if (!health) return null;
   return health.status === "verified" ? (
     <p className="mt-2 rounded bg-emerald-50 px-2 py-1 text-xs text-emerald-800" data-health="verified">
-      ✓ {t("qa.health.verified", { name: health.markedBy, date: health.reverifyAt ? formatDateTime(locale, health.reverifyAt, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }) : "" })}
+      <Check aria-hidden="true" className="inline size-3.5 align-[-2px]" /> {t("qa.health.verified", { name: health.markedBy, date: health.reverifyAt ? formatDateTime(locale, health.reverifyAt, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }) : "" })}
     </p>
   ) : (
     <p className="mt-2 rounded bg-slate-100 px-2 py-1 text-xs text-slate-700" data-health="obsolete">
@@ -282,7 +283,7 @@ export function QuestionThread({ question, answers }: { question: Question; answ
             <Card className={cx("flex gap-3 p-4", a.accepted && "border-emerald-300")}>
               <Votes target={a.id} score={a.score} mine={a.myVote} enabled={a.canVote} />
               <div className="min-w-0 flex-1">
-                {a.accepted ? <p className="mb-1 text-xs font-semibold text-emerald-700">✓ {t("qa.acceptedBadge")}</p> : null}
+                {a.accepted ? <p className="mb-1 text-xs font-semibold text-emerald-700"><Check aria-hidden="true" className="inline size-3.5 align-[-2px]" /> {t("qa.acceptedBadge")}</p> : null}
                 <div className={richTextClasses} dangerouslySetInnerHTML={{ __html: a.html }} />
                 <Byline item={a} />
                 <HealthNote health={a.health} />

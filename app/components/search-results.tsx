@@ -1,5 +1,6 @@
 import { Form, Link, useSubmit } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { SlidersHorizontal } from "lucide-react";
+import { useEffect, useState, type ReactNode } from "react";
 import { numberFormat, useT, type Locale, type MessageKey } from "~/i18n";
 import type { FacetCounts, HitView } from "~/knowledge/search-pages.server";
 import { plural, PostTime } from "./post-card";
@@ -59,6 +60,38 @@ function facetOptions(name: FacetName, facets: FacetCounts | null, active: strin
   const base = !facets && name === "kind" ? SEARCH_KINDS.map((value) => ({ value, count: null })) : ranked;
   const seen = new Set(base.map((o) => o.value));
   return [...base, ...active.filter((v) => !seen.has(v)).map((value) => ({ value, count: counts[value] ?? null }))];
+}
+
+/**
+ * On a phone the filters fold behind a button so the first result is on screen; from the
+ * md breakpoint they are always shown beside the results. Without JavaScript the button is a
+ * link to the panel, which `:target` opens.
+ */
+export function FoldingFilters({ filters, children }: { filters: SearchFilters; children: ReactNode }) {
+  const { t } = useT();
+  const [open, setOpen] = useState(false);
+  const active = FACET_NAMES.reduce((n, name) => n + filters[name].length, 0) + (filters.since ? 1 : 0);
+  return (
+    <div>
+      <a
+        href="#search-filters"
+        role="button"
+        aria-expanded={open}
+        aria-controls="search-filters"
+        onClick={(e) => {
+          e.preventDefault();
+          setOpen((o) => !o);
+        }}
+        className={cx(buttonClasses({ variant: "secondary", size: "sm" }), "md:hidden")}
+      >
+        <SlidersHorizontal aria-hidden="true" className="size-4" />
+        {active > 0 ? t("search.filtersToggleActive", { count: active }) : t("search.filtersToggle")}
+      </a>
+      <div id="search-filters" className={cx(open ? "block" : "hidden", "mt-4 target:block md:mt-0 md:block")}>
+        {children}
+      </div>
+    </div>
+  );
 }
 
 export function SearchSidebar({ filters, facets, spaceNames }: { filters: SearchFilters; facets: FacetCounts | null; spaceNames: Record<string, string> }) {

@@ -321,3 +321,52 @@ export function ListSection({
 export function ListRow({ children }: { children: ReactNode }) {
   return <li className="flex flex-wrap items-center gap-3 px-4 py-3">{children}</li>;
 }
+
+// Background and text pairs that keep at least 4.5:1 contrast for white initials.
+const AVATAR_COLOURS = [
+  "bg-sky-700",
+  "bg-emerald-700",
+  "bg-violet-700",
+  "bg-rose-700",
+  "bg-amber-700",
+  "bg-teal-700",
+  "bg-indigo-700",
+  "bg-fuchsia-700",
+  "bg-cyan-800",
+  "bg-slate-600",
+] as const;
+
+/** A stable colour for an id (FNV-1a over its characters): the same person, the same colour everywhere. */
+export function avatarColour(id: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return AVATAR_COLOURS[h % AVATAR_COLOURS.length];
+}
+
+/** Up to two initials: first and last word ("Chloé Bernard" → "CB"); letters only, any script. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  if (words.length === 0) return "?";
+  const first = (w: string) => (w.match(/\p{L}/u)?.[0] ?? "").toLocaleUpperCase();
+  return words.length === 1 ? first(words[0]) : first(words[0]) + first(words[words.length - 1]);
+}
+
+/** Generated initials on a colour from the user id; decorative beside the name it accompanies. */
+export function Avatar({ id, name, size = "md", className }: { id: string; name: string; size?: "sm" | "md" | "lg"; className?: string }) {
+  return (
+    <span
+      aria-hidden="true"
+      className={cx(
+        "inline-flex shrink-0 select-none items-center justify-center rounded-full font-semibold text-white",
+        avatarColour(id),
+        size === "sm" ? "size-7 text-[11px]" : size === "lg" ? "size-16 text-xl" : "size-9 text-sm",
+        className,
+      )}
+    >
+      {initials(name)}
+    </span>
+  );
+}

@@ -3,6 +3,7 @@
 // hidden input, which the server re-validates with parseRichText.
 import { EditorContent, useEditor, useEditorState, type Editor, type JSONContent } from "@tiptap/react";
 import type { SuggestionKeyDownProps, SuggestionProps } from "@tiptap/suggestion";
+import { Bold, Code, Heading2, Italic, Link as LinkIcon, List, ListOrdered, Quote, type LucideIcon } from "lucide-react";
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
 import { createRichTextExtensions, EMPTY_DOC, isSafeHref, type MentionItem } from "./rich-text";
 
@@ -239,15 +240,15 @@ export function RichTextEditor({
     }
   };
 
-  const buttons: Array<{ key: keyof typeof labels & keyof NonNullable<typeof active>; glyph: string; run: () => void }> = [
-    { key: "bold", glyph: "B", run: () => editor?.chain().focus().toggleBold().run() },
-    { key: "italic", glyph: "I", run: () => editor?.chain().focus().toggleItalic().run() },
-    { key: "heading", glyph: "H", run: () => editor?.chain().focus().toggleHeading({ level: 2 }).run() },
-    { key: "bulletList", glyph: "•", run: () => editor?.chain().focus().toggleBulletList().run() },
-    { key: "orderedList", glyph: "1.", run: () => editor?.chain().focus().toggleOrderedList().run() },
-    { key: "blockquote", glyph: "❝", run: () => editor?.chain().focus().toggleBlockquote().run() },
-    { key: "code", glyph: "</>", run: () => editor?.chain().focus().toggleCode().run() },
-    { key: "link", glyph: "🔗", run: toggleLink },
+  const buttons: Array<{ key: keyof typeof labels & keyof NonNullable<typeof active>; Icon: LucideIcon; run: () => void }> = [
+    { key: "bold", Icon: Bold, run: () => editor?.chain().focus().toggleBold().run() },
+    { key: "italic", Icon: Italic, run: () => editor?.chain().focus().toggleItalic().run() },
+    { key: "heading", Icon: Heading2, run: () => editor?.chain().focus().toggleHeading({ level: 2 }).run() },
+    { key: "bulletList", Icon: List, run: () => editor?.chain().focus().toggleBulletList().run() },
+    { key: "orderedList", Icon: ListOrdered, run: () => editor?.chain().focus().toggleOrderedList().run() },
+    { key: "blockquote", Icon: Quote, run: () => editor?.chain().focus().toggleBlockquote().run() },
+    { key: "code", Icon: Code, run: () => editor?.chain().focus().toggleCode().run() },
+    { key: "link", Icon: LinkIcon, run: toggleLink },
   ];
 
   // Toolbar keyboard pattern: one tab stop, arrows move between buttons.
@@ -292,9 +293,9 @@ export function RichTextEditor({
             disabled={!editor || disabled}
             onFocus={() => setFocusIndex(i)}
             onClick={b.run}
-            className="min-w-8 rounded px-2 py-1 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-brand-600 disabled:opacity-50 aria-pressed:bg-slate-200 aria-pressed:text-slate-900"
+            className="inline-flex min-w-8 items-center justify-center rounded px-2 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-brand-600 disabled:opacity-50 aria-pressed:bg-slate-200 aria-pressed:text-slate-900"
           >
-            <span aria-hidden="true">{b.glyph}</span>
+            <b.Icon aria-hidden="true" className="size-4" />
           </button>
         ))}
       </div>

@@ -1,6 +1,7 @@
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type RequestHandler } from "express";
+import { compression } from "./compression.server";
 import { bodyLimit, originCheck, privateByDefault, securityHeaders } from "./http.server";
 import { runInRequestScope } from "./request-scope.server";
 
@@ -25,6 +26,8 @@ export function createServerApp(o: ServerAppOptions) {
   app.disable("x-powered-by");
   if (o.trustProxy) app.set("trust proxy", true);
   app.use(securityHeaders);
+  // brotli or gzip for HTML, JS, CSS and JSON, static files and pages alike
+  app.use(compression());
   if (o.healthz) app.get("/healthz", o.healthz);
   // Fingerprinted assets never change: cached for a year. Everything else is private (below).
   app.use("/build", express.static(`${publicDir}/build`, { immutable: true, maxAge: "1y" }));

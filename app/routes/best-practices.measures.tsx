@@ -71,7 +71,7 @@ export default function MeasuresPage() {
         <ol className="list-decimal space-y-1 pl-6 text-sm">
           {data.rising.map((r) => (
             <li key={r.id}>
-              <Link to={`/posts/${r.id}`} className="text-indigo-700 hover:underline">
+              <Link to={`/posts/${r.id}`} className="text-indigo-700 underline hover:no-underline">
                 {r.excerpt || r.id}
               </Link>{" "}
               <span className="text-slate-500">{t("review.score", { score: r.score })}</span>
@@ -96,7 +96,7 @@ export default function MeasuresPage() {
             {data.items.map((i) => (
               <tr key={i.id} className="border-b align-top">
                 <td className="py-2 pr-3">
-                  <Link to={`/posts/${i.id}`} className="text-indigo-700 hover:underline">
+                  <Link to={`/posts/${i.id}`} className="text-indigo-700 underline hover:no-underline">
                     {i.topic}
                   </Link>
                   <p className="line-clamp-2 text-xs text-slate-500">{i.excerpt}</p>

@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { z } from "zod";
 import {
   ActiveFilters,
+  FoldingFilters,
   FACET_NAMES,
   MoreResults,
   ResultCount,
@@ -132,7 +133,9 @@ export default function SearchPage() {
 
       {result ? (
         <div className="grid gap-8 md:grid-cols-[14rem_1fr]">
-          <SearchSidebar filters={filters} facets={result.facets} spaceNames={result.spaceNames} />
+          <FoldingFilters filters={filters}>
+            <SearchSidebar filters={filters} facets={result.facets} spaceNames={result.spaceNames} />
+          </FoldingFilters>
           <section aria-label={t("search.title")} className="min-w-0 space-y-4">
             <div className="flex flex-wrap items-center justify-between gap-3">
               <ResultCount count={result.estimatedTotal} />

@@ -90,6 +90,19 @@ export async function listSpaces(viewer: Viewer, db?: Db) {
   );
 }
 
+/** The spaces the viewer belongs to (and may still see), for the shell's left rail. */
+export async function mySpaces(viewer: Viewer, db?: Db) {
+  if (!viewer.id) return [];
+  const d = db ?? (await getDb());
+  return query<{ slug: string; name: string }>(
+    d,
+    sql`select s.slug, s.name from spaces s
+        join space_members m on m.space_id = s.id and m.user_id = ${viewer.id}
+        where ${listableSpaceCondition(viewer, sql.raw("s"))}
+        order by s.name limit 30`,
+  );
+}
+
 export async function spaceMembersList(viewer: Viewer, spaceId: string, db?: Db) {
   const d = db ?? (await getDb());
   const { abilities } = await getSpace(viewer, { id: spaceId }, d);

@@ -7,8 +7,13 @@ import { expect, test } from "./fixtures";
 const stamp = Date.now().toString(36);
 
 async function editor(page: import("@playwright/test").Page) {
+  // the editor loads on intent: focusing the plain field brings it in, with the focus
   const box = page.locator(".ProseMirror").first();
-  await expect(box).toBeVisible({ timeout: 15_000 }); // the editor loads after hydration
+  await expect(async () => {
+    const field = page.locator('textarea[name="bodyText"]').first();
+    if (await field.count()) await field.focus();
+    await expect(box).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
   await box.click();
   return box;
 }

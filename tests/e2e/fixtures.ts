@@ -20,7 +20,8 @@ export const storageStatePath = (persona: Persona) => path.resolve("test-results
 
 /** Signs in through the real /login form and waits until the app has taken us in. */
 export async function signInThroughForm(page: Page, email: string, password = DEMO_PASSWORD) {
-  await page.goto("/login");
+  // right after the seed the server is still catching up on indexing: allow the first page time
+  await page.goto("/login", { timeout: 120_000 });
   await page.locator('input[name="email"]').fill(email);
   await page.locator('input[name="password"]').fill(password);
   await page.locator('main form[method="post"] button[type="submit"]').click();

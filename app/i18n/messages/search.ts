@@ -7,6 +7,8 @@ export const searchEn = {
   "search.count.other": "{count} results",
   "search.degraded": "Search is running in reduced mode: results come from the database, typo tolerance and filters are limited.",
   "search.filters": "Filters",
+  "search.filtersToggle": "Filters",
+  "search.filtersToggleActive": "Filters ({count})",
   "search.applyFilters": "Apply filters",
   "search.activeFilters": "Active filters",
   "search.removeFilter": "Remove filter: {label}",
@@ -112,6 +114,8 @@ export const searchFr = {
   "search.degraded":
     "La recherche fonctionne en mode réduit\u00a0: les résultats viennent de la base de données, la tolérance aux fautes de frappe et les filtres sont limités.",
   "search.filters": "Filtres",
+  "search.filtersToggle": "Filtres",
+  "search.filtersToggleActive": "Filtres ({count})",
   "search.applyFilters": "Appliquer les filtres",
   "search.activeFilters": "Filtres actifs",
   "search.removeFilter": "Retirer le filtre\u00a0: {label}",

@@ -1,5 +1,8 @@
 // spaces messages, English and French side by side. Merged into the catalogues in ../en.ts and ../fr.ts.
 export const spacesEn = {
+  // Left rail (wide screens)
+  "spaces.rail.label": "Your spaces",
+  "spaces.rail.all": "All spaces",
   // Directory
   "spaces.directory.listTitle": "Spaces you can see",
   "spaces.directory.member": "Member",
@@ -128,6 +131,9 @@ export const spacesEn = {
 
 // `as const` keeps each literal so fr.ts can check its {placeholders} against English.
 export const spacesFr = {
+  // Rail de gauche (grands écrans)
+  "spaces.rail.label": "Vos espaces",
+  "spaces.rail.all": "Tous les espaces",
   // Annuaire
   "spaces.directory.listTitle": "Espaces visibles",
   "spaces.directory.member": "Membre",

@@ -1,10 +1,10 @@
-// npm run bench:pages — where a signed-in page spends its time, in process (no HTTP, no other
+// npm run bench:render — where a signed-in page spends its time, in process (no HTTP, no other
 // load in the measure): for each page, CPU milliseconds per request (process.cpuUsage: the
 // figure that bounds throughput, and that stays meaningful on a busy machine), wall p50/p95 of
 // sequential requests, and the HTML size. With --profile, a CPU profile of the page requests
 // only (no startup, no background job) lands in ./data/profiles/ with its top functions.
 //
-//   BENCH_DATABASE_URL=postgres://… npm run bench:pages -- --user <user id> [--runs 100] [--profile] [/path …]
+//   BENCH_DATABASE_URL=postgres://… npm run bench:render -- --user <user id> [--runs 100] [--profile] [/path …]
 //
 // Needs a build (npm run build). Background jobs are not started: only the request path runs.
 import fs from "node:fs";
@@ -26,7 +26,7 @@ const runs = Number(flag("--runs") ?? 100);
 const profile = args.includes("--profile") ? (args.splice(args.indexOf("--profile"), 1), true) : false;
 const paths = args.length ? args : ["/", "/best-practices", "/spaces", "/questions", "/notifications", "/search?q=risk"];
 if (!url || !user) {
-  console.error("usage: BENCH_DATABASE_URL=postgres://… npm run bench:pages -- --user <user id> [--runs N] [--profile] [/path …]");
+  console.error("usage: BENCH_DATABASE_URL=postgres://… npm run bench:render -- --user <user id> [--runs N] [--profile] [/path …]");
   process.exit(2);
 }
 if (!fs.existsSync("build/index.js")) {

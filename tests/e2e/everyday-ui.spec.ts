@@ -1,0 +1,100 @@
+import { expect, test } from "./fixtures";
+
+// Issue 14, parts 6 and 8: icons that render without an emoji font, avatars, the left rail,
+// search on a phone, and the composer and menus by keyboard.
+
+test("on a phone (390 px) the search filters fold behind a button and the first result is above the fold", async ({ asUser }) => {
+  const alice = await asUser("alice", { viewport: { width: 390, height: 844 } });
+  await alice.goto("/search?q=compliance");
+  const first = alice.locator("main ol > li article").first();
+  await expect(first).toBeVisible();
+  const box = await first.boundingBox();
+  expect(box).not.toBeNull();
+  expect(box!.y).toBeLessThan(844 - 40); // its header line at least is on the first screen
+  // the filters are one tap away, and fold again
+  const toggle = alice.getByRole("button", { name: /^Filters/ });
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await expect(alice.locator("#search-filters")).toBeHidden();
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-expanded", "true");
+  await expect(alice.locator("#search-filters").getByRole("heading", { name: "Filters" })).toBeVisible();
+  await toggle.click();
+  await expect(alice.locator("#search-filters")).toBeHidden();
+});
+
+test("on a wide screen the filters stay beside the results and the left rail lists the person's spaces", async ({ asUser }) => {
+  const alice = await asUser("alice", { viewport: { width: 1440, height: 900 } });
+  await alice.goto("/search?q=compliance");
+  await expect(alice.locator("#search-filters").getByRole("heading", { name: "Filters" })).toBeVisible();
+  await expect(alice.getByRole("button", { name: /^Filters/ })).toBeHidden();
+  const rail = alice.getByRole("navigation", { name: "Your spaces" });
+  await expect(rail).toBeVisible();
+  await expect(rail.getByRole("link", { name: "Wealth Advisory" })).toBeVisible(); // her private space
+  await expect(rail.getByRole("link", { name: "Project Falcon" })).toHaveCount(0); // a secret space she is not in
+  await rail.getByRole("link", { name: "Wealth Advisory" }).click();
+  await expect(alice).toHaveURL(/\/spaces\/wealth-advisory/);
+  await expect(rail.getByRole("link", { name: "Wealth Advisory" })).toHaveAttribute("aria-current", "page");
+  // below 1280 px the rail gives its room back to the page
+  await alice.setViewportSize({ width: 1024, height: 800 });
+  await expect(rail).toBeHidden();
+});
+
+test("reactions and the editor toolbar are SVG icons, avatars are initials; no emoji glyph in the chrome", async ({ asUser }) => {
+  const alice = await asUser("alice");
+  await alice.goto("/");
+  const reactions = alice.getByRole("group", { name: "Reactions" }).first();
+  await expect(reactions.locator("button svg")).toHaveCount(5);
+  expect(await reactions.innerText()).not.toMatch(/\p{Extended_Pictographic}/u);
+  const avatar = alice.locator("main article header > span[aria-hidden]").first();
+  await expect(avatar).toHaveText(/^\p{Lu}{1,2}$/u);
+  // the editor arrives on intent (focus), with its toolbar drawn in SVG
+  await alice.locator('textarea[name="bodyText"]').first().focus();
+  const toolbar = alice.getByRole("toolbar").first();
+  await expect(toolbar).toBeVisible({ timeout: 15_000 });
+  await expect(toolbar.locator("button svg")).toHaveCount(8);
+  expect(await toolbar.innerText()).not.toMatch(/\p{Extended_Pictographic}/u);
+});
+
+test("the composer works by keyboard: tab to it, type, submit; the editor is not downloaded before", async ({ asUser }) => {
+  const alice = await asUser("alice");
+  const scripts: string[] = [];
+  alice.on("request", (r) => {
+    if (r.resourceType() === "script") scripts.push(r.url());
+  });
+  await alice.goto("/");
+  await alice.waitForLoadState("networkidle");
+  expect(scripts.filter((u) => /editor\.client/.test(u))).toEqual([]);
+  const stamp = `kbd-${Date.now().toString(36)}`;
+  const field = alice.locator('textarea[name="bodyText"]').first();
+  // keyboard only: tab until the writing field has the focus
+  for (let i = 0; i < 60 && !(await field.evaluate((el) => el === document.activeElement).catch(() => false)); i++) await alice.keyboard.press("Tab");
+  await expect(field).toBeFocused();
+  // the editor replaces the field and keeps the focus
+  const box = alice.locator(".ProseMirror").first();
+  await expect(box).toBeFocused({ timeout: 15_000 });
+  expect(scripts.some((u) => /editor\.client/.test(u))).toBe(true);
+  await alice.keyboard.type(`Posted by keyboard ${stamp}`);
+  // Tab leaves the editor for the next control; reach the submit button
+  const submit = alice.getByRole("button", { name: "Post", exact: true });
+  for (let i = 0; i < 10 && !(await submit.evaluate((el) => el === document.activeElement)); i++) await alice.keyboard.press("Tab");
+  await expect(submit).toBeFocused();
+  await alice.keyboard.press("Enter");
+  await expect(alice.locator("main")).toContainText(`Posted by keyboard ${stamp}`);
+});
+
+test("the account menu opens, moves and closes by keyboard, with a visible focus ring", async ({ asUser }) => {
+  const alice = await asUser("alice");
+  await alice.goto("/");
+  const menuButton = alice.getByRole("button", { name: /Account menu/ });
+  await menuButton.focus();
+  const ring = await menuButton.evaluate((el) => {
+    const s = getComputedStyle(el);
+    return { outline: s.outlineStyle, width: s.outlineWidth, shadow: s.boxShadow };
+  });
+  expect(ring.outline !== "none" || ring.shadow !== "none").toBe(true);
+  await alice.keyboard.press("Enter");
+  await expect(menuButton).toHaveAttribute("aria-expanded", "true");
+  await alice.keyboard.press("Escape");
+  await expect(menuButton).toHaveAttribute("aria-expanded", "false");
+  await expect(menuButton).toBeFocused();
+});
