@@ -177,6 +177,12 @@ async function expireBatch(db: Db, orgId: string, at: Date): Promise<number> {
         sql`, `,
       );
       await tx.execute(sql`update archive_records r set data = v.data from (values ${values}) as v(id, data) where r.id = v.id`);
+      // the supervision queue keeps a copy of the flagged version's text: it expires with that version
+      const versions = sql.join(items.map((i) => sql`(${i.subjectId}, ${i.version}::int)`), sql`, `);
+      await tx.execute(
+        sql`update supervision_flags f set text = '', detail = '{"expired": true}'::jsonb
+            from (values ${versions}) as v(content_id, version) where f.content_id = v.content_id and f.content_version = v.version`,
+      );
       // a deleted item whose last words just expired: the live row keeps no copy of them either
       const gone = [...new Set(rows.filter((r) => r.deleted_subject).map((r) => r.subject_id))];
       if (gone.length) {

@@ -76,7 +76,19 @@ describe("retention and legal holds", () => {
     // the dry run changed nothing
     expect((await versionsOf(w.a.id)).map((r) => r.expired)).toEqual([false, false]);
 
+    // the supervision queue flagged alice's first wording and her second: only the expired one's copy goes
+    const flag = (version: number, text: string) =>
+      db.execute(sql`insert into supervision_flags (id, org_id, content_id, content_version, author_id, source, severity, detail, text, created_at)
+        values (${`f-${w.a.id}-${version}`}, ${w.org.id}, ${w.a.id}, ${version}, ${w.ids.alice}, 'sample', 'low', '{}'::jsonb, ${text}, now())`);
+    await flag(1, "apricot first wording");
+    await flag(2, "apricot second wording");
+
     expect(await runRetention(db, sevenYears, { orgId: w.org.id })).toEqual({ expired: 1 });
+    const flags = await query<{ content_version: number; text: string }>(db, sql`select content_version, text from supervision_flags where content_id = ${w.a.id} order by content_version`);
+    expect(flags).toEqual([
+      { content_version: 1, text: "" },
+      { content_version: 2, text: "apricot second wording" },
+    ]);
     expect(await versionsOf(w.a.id)).toEqual([
       { version: 1, action: "create", expired: true, text: null },
       { version: 2, action: "edit", expired: false, text: "apricot second wording" },
