@@ -15,7 +15,7 @@ import { deliveredIds, logAttempt, postSigned } from "./signed-http.server";
 // At least once: the outbox retries a failed batch forever (maxAttempts Infinity) with
 // backoff capped at a minute. In order per conversation: the consumer is exclusive (one batch
 // in flight), a batch is sent one event at a time in outbox order and stops at the first
-// failure, and a batch never goes out while an earlier event of this stream is still pending
+// failure, and a batch never goes out while an earlier event of its organisation's stream is still pending
 // (it waits behind it). Events a retried batch already delivered are skipped (the log says so).
 
 export const ARCHIVE_CONSUMER = "archive-stream";
@@ -146,10 +146,14 @@ export async function deliverArchiveStream(events: OutboxEvent[], ctx: DeliverCo
   if (!url || !secret) return; // no archive configured: nothing to stream
   const first = events[0]?.id;
   if (first === undefined) return;
-  // order: an earlier event of this stream still pending (backing off) goes first
+  // order: an earlier event of the same organisation's stream still pending (backing off) goes
+  // first; another organisation's stuck event never holds this one's back
+  const orgs = [...new Set(events.map((e) => e.orgId))];
   const [earlier] = await query<{ event_id: string | number }>(
     ctx.db,
-    sql`select event_id from outbox_deliveries where consumer = ${ARCHIVE_CONSUMER} and status = 'pending' and event_id < ${first} limit 1`,
+    sql`select d.event_id from outbox_deliveries d join outbox_events e on e.id = d.event_id
+        where d.consumer = ${ARCHIVE_CONSUMER} and d.status = 'pending' and d.event_id < ${first}
+          and e.org_id in (${sql.join(orgs.map((o) => sql`${o}`), sql`, `)}) limit 1`,
   );
   if (earlier) throw new Error(`archive stream: waiting behind event ${earlier.event_id}`);
   const done = await deliveredIds(ctx.db, ARCHIVE_TARGET, events.map((e) => e.id));

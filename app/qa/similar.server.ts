@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb, query, type Db } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
-import { contentFactsOfRow } from "~/policy/facts.server";
+import { CONTENT_FACTS_COLUMNS, CONTENT_FACTS_JOINS, contentFactsOfRow, type ContentFactRow } from "~/policy/facts.server";
 import { can, type Viewer } from "~/policy/policy";
 import { contentSearchFilter } from "~/policy/search-filter";
 import { readableContentCondition } from "~/policy/scopes.server";
@@ -77,11 +77,12 @@ export async function similarQuestions(viewer: Viewer, raw: string, opts: { excl
   // One round trip: the policy's facts, the title and the Q&A state of every id.
   const ids = [...new Set(candidates.flatMap((c) => [c.hitId, c.questionId]))];
   if (!ids.length) return { items: [], degraded };
-  const rows = await query<Parameters<typeof contentFactsOfRow>[0] & { title: string; first_answer_at: unknown; status: string | null }>(
+  const rows = await query<ContentFactRow & { title: string; first_answer_at: unknown; status: string | null }>(
     d,
-    sql`select c.id, c.org_id, c.kind, c.author_id, au.department as author_department, c.deleted_at, (c.hidden_at is not null) as hidden, c.space_id, s.visibility, s.allowed_departments,
-          c.title, q.first_answer_at, q.status
-        from content c join users au on au.id = c.author_id left join spaces s on s.id = c.space_id left join qa_questions q on q.content_id = c.id
+    // the policy's own fact columns (CONTENT_FACTS_COLUMNS): a hand-written list missed the
+    // pre-approval state once, and the fail-closed hold then hid every question
+    sql`select ${CONTENT_FACTS_COLUMNS}, c.title, q.first_answer_at, q.status
+        from content c ${CONTENT_FACTS_JOINS} left join qa_questions q on q.content_id = c.id
         where c.id = any(${textArray(ids)})`,
   );
   const byId = new Map(rows.map((r) => [r.id, { facts: contentFactsOfRow(r), row: r }]));

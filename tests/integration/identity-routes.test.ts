@@ -49,9 +49,9 @@ describe("login", () => {
 
   it("shows the form to visitors with a validated redirectTo, and sends signed-in users home", async () => {
     const page = await callRoute(login.loader, getRequest("/login?redirectTo=https%3A%2F%2Fevil.example"));
-    expect(await readJson(page)).toEqual({ redirectTo: "/" });
+    expect(await readJson(page)).toMatchObject({ redirectTo: "/", sso: false });
     const kept = await callRoute(login.loader, getRequest("/login?redirectTo=%2Fspaces%3Fa%3D1"));
-    expect(await readJson(kept)).toEqual({ redirectTo: "/spaces?a=1" });
+    expect(await readJson(kept)).toMatchObject({ redirectTo: "/spaces?a=1" });
 
     const { token } = await signedIn();
     const res = await callRoute(login.loader, getRequest("/login", { token }));

@@ -116,7 +116,7 @@ describe('startMeilisearch', () => {
     const content = await client.index(indexUid('content')).getSettings();
     expect(content.searchableAttributes).toEqual(['title', 'text', 'tags', 'cashtags', 'authorName']);
     expect(sorted(content.filterableAttributes)).toEqual(
-      sorted(['orgId', 'spaceId', 'visibility', 'authorId', 'authorDepartment', 'rootAuthorDepartment', 'spaceDepartments', 'topics', 'deleted', 'hidden', 'hiddenVisibleTo', 'kind', 'tags', 'cashtags', 'createdDay', 'accepted']),
+      sorted(['orgId', 'spaceId', 'visibility', 'authorId', 'authorDepartment', 'rootAuthorDepartment', 'spaceDepartments', 'topics', 'deleted', 'held', 'heldFor', 'hidden', 'hiddenVisibleTo', 'kind', 'tags', 'cashtags', 'createdDay', 'accepted']),
     );
     expect(content.sortableAttributes).toEqual(['createdAt']);
     // Q&A content health ranks just before exactness
