@@ -16,7 +16,9 @@ type Kind = "post" | "comment" | "edit";
 
 async function run(databaseUrl: string | null) {
   const mode = databaseUrl ? "postgres" : "pglite";
-  const server = startServer({ port, databaseUrl });
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the server, to find what runs on the request path
+  const prof = process.env.BENCH_CPU_PROF;
+  const server = startServer({ port, databaseUrl, nodeArgs: prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [] });
   try {
     return await scenario(server, mode);
   } finally {
