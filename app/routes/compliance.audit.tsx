@@ -1,24 +1,23 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Time } from "~/components/time";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AuditNotice, ComplianceNav } from "~/components/compliance-nav";
 import { DataTable } from "~/components/data-table";
 import { PageHeader } from "~/components/ui";
 import { auditTrail } from "~/compliance/review.server";
-import { formatDateTime, metaTitle, useT } from "~/i18n";
+import { metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "compliance.audit.title");
 
-const WHEN: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC", timeZoneName: "short" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { viewer, locale } = await requireViewer(request);
+  const { viewer } = await requireViewer(request);
   const rows = await auditTrail(viewer);
   return json({
     records: rows.map((r) => ({
       seq: Number(r.seq),
       at: new Date(r.at).toISOString(),
-      when: formatDateTime(locale, r.at, WHEN),
       actor: r.actor,
       action: r.action,
       targetKind: r.target_kind,
@@ -51,7 +50,7 @@ export default function AuditTrailPage() {
           <tr key={r.seq} className="align-top">
             <td className="px-4 py-3 text-slate-500 tabular-nums">{r.seq}</td>
             <td className="px-4 py-3 whitespace-nowrap text-slate-600">
-              <time dateTime={r.at}>{r.when}</time>
+              <Time value={r.at} style="datetime" />
             </td>
             <td className="px-4 py-3 text-slate-900">{r.actor ?? t("compliance.audit.system")}</td>
             <td className="px-4 py-3">
