@@ -82,7 +82,7 @@ describe("home feed: posting", () => {
     const shell = (await (root.loader as RouteFunction)({ request: getRequest("/", { token: tokens.bob }), params: {}, context: {} })) as { unread: number };
     expect(shell.unread).toBe(before + 1);
     const page = await readJson(await callRoute(notificationsPage.loader, getRequest("/notifications", { token: tokens.bob })));
-    expect(page.items.some((n: { kind: string; postId: string; unread: boolean }) => n.kind === "mention" && n.postId === created.id && n.unread)).toBe(true);
+    expect(page.groups.some((n: { kind: string; postId: string; unread: boolean }) => n.kind === "mention" && n.postId === created.id && n.unread)).toBe(true);
     const marked = await callRoute(notificationsPage.action, postRequest("/notifications", { intent: "markAllRead" }, { token: tokens.bob }));
     expect(marked.status).toBe(200);
     expect(await unreadCount(w.users.bob.id)).toBe(0);
