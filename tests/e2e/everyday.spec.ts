@@ -27,17 +27,17 @@ test("opening a notification marks it read and clears its badge", async ({ asUse
   let before = 0;
   await expect(async () => {
     await ivan.goto("/notifications");
-    await expect(ivan.getByRole("button", { name: new RegExp(`Deal pipeline review ${stamp}`) })).toBeVisible({ timeout: 1_000 });
+    await expect(ivan.getByRole("button", { name: new RegExp(`Looks right to me ${stamp}`) })).toBeVisible({ timeout: 1_000 });
     before = await unreadOf(ivan);
     expect(before).toBeGreaterThan(0);
   }).toPass({ timeout: 20_000 });
-  await ivan.getByRole("button", { name: new RegExp(`Deal pipeline review ${stamp}`) }).click();
+  await ivan.getByRole("button", { name: new RegExp(`Looks right to me ${stamp}`) }).click();
   await expect(ivan).toHaveURL(new RegExp(`${postPath}`));
   await expect(ivan.getByText(`Looks right to me ${stamp}`)).toBeVisible();
   expect(await unreadOf(ivan)).toBe(before - 1);
   // and on the list it is read now
   await ivan.goto("/notifications");
-  const item = ivan.getByRole("button", { name: new RegExp(`Deal pipeline review ${stamp}`) });
+  const item = ivan.getByRole("button", { name: new RegExp(`Looks right to me ${stamp}`) });
   await expect(item.getByText("Unread")).toHaveCount(0);
 });
 
