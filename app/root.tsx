@@ -1,12 +1,14 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRevalidator, useRouteLoaderData } from "@remix-run/react";
+import { useEffect, type ReactNode } from "react";
 import { noteActive } from "~/analytics/activity.server";
 import { AppShell, type ShellUser } from "~/components/app-shell";
 import { errorMessageKeys, errorStatus, GeneralErrorBoundary } from "~/components/error-boundary";
 import { unreadCount } from "~/notifications/notifications.server";
 import { I18nProvider, resolveLocale, translate, useLocaleWithFallback } from "~/i18n";
 import { getCurrentUser } from "~/identity/session.server";
+import { timeZoneFor } from "~/identity/preferences.server";
+import { TimeProvider, TZ_COOKIE } from "~/i18n/time";
 import { shellMenu } from "~/identity/account-menu.server";
 import { useNonce } from "~/utils/nonce";
 import { getViewer } from "~/identity/request.server";
@@ -47,7 +49,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       }
     : null;
   const unread = current ? await unreadCount(current.id, undefined, await getViewer(request)) : 0;
-  return { user, locale, unread };
+  // times render in the viewer's zone, against the same "now" on the server and at hydration
+  return { user, locale, unread, timeZone: timeZoneFor(request, current), timeZoneSaved: !!current?.timeZone, now: Date.now() };
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -64,7 +67,9 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body className="h-full">
-        <I18nProvider locale={locale}>{children}</I18nProvider>
+        <I18nProvider locale={locale}>
+          <TimeProvider value={{ timeZone: data?.timeZone ?? "UTC", now: data?.now ?? 0 }}>{children}</TimeProvider>
+        </I18nProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -73,7 +78,15 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  const { user, unread } = useLoaderData<typeof loader>();
+  const { user, unread, timeZone, timeZoneSaved } = useLoaderData<typeof loader>();
+  const { revalidate } = useRevalidator();
+  useEffect(() => {
+    // the browser's zone is the default until the person saves one (settings → preferences)
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!tz || document.cookie.includes(`${TZ_COOKIE}=${encodeURIComponent(tz)}`)) return;
+    document.cookie = `${TZ_COOKIE}=${encodeURIComponent(tz)}; path=/; max-age=31536000; samesite=lax`;
+    if (!timeZoneSaved && tz !== timeZone) revalidate();
+  }, [timeZone, timeZoneSaved, revalidate]);
   return (
     <AppShell user={user} unread={unread}>
       <Outlet />

@@ -1,5 +1,6 @@
 import { Form, Link, NavLink, useLocation, useSearchParams } from "@remix-run/react";
 import { Hash } from "lucide-react";
+import { LanguageSwitch } from "./language-switch";
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n";
@@ -53,7 +54,7 @@ export function AppShell({
       </a>
 
       <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/90 backdrop-blur supports-[backdrop-filter]:bg-white/75">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2.5 sm:px-6">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2.5 sm:px-6 xl:max-w-7xl xl:flex-nowrap">
           {user ? (
             <button
               ref={mobileNav.buttonRef}
@@ -197,7 +198,7 @@ function Wordmark() {
 
 function desktopNavClass({ isActive }: { isActive: boolean }) {
   return cx(
-    "inline-flex h-9 items-center rounded-lg px-3 text-sm font-medium transition-colors",
+    "inline-flex h-9 items-center rounded-lg px-2.5 text-sm font-medium whitespace-nowrap transition-colors",
     isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
   );
 }
@@ -349,6 +350,7 @@ function UserMenu({ user }: { user: ShellUser }) {
           </ul>
         </nav>
         <div className="border-t border-slate-100 pt-1">
+          <LanguageSwitch />
           <Form method="post" action="/logout">
             <button type="submit" className={menuItemClass({ isActive: false })}>
               {t("user.signOut")}

@@ -1,9 +1,10 @@
 import { Link, useFetcher, useNavigate } from "@remix-run/react";
 import { CircleHelp, HandHelping, Lightbulb, PartyPopper, ThumbsUp, type LucideIcon } from "lucide-react";
-import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
+import { Time } from "./time";
+import { useEffect, useRef, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
 import type { ReactionKind } from "~/content/content.server";
 import type { PostView } from "~/content/hydrate.server";
-import { formatDateTime, pluralRules, relativeTimeFormat, useT, type Locale, type MessageKey } from "~/i18n";
+import { pluralRules, useT, type Locale, type MessageKey } from "~/i18n";
 import { Avatar, Card, cx } from "./ui";
 
 // Same order as REACTIONS in content.server (a browser module cannot import it). SVG icons,
@@ -273,35 +274,7 @@ function ReactionButton(props: { postId: string; kind: ReactionKind; Icon: Lucid
   );
 }
 
-function relativeTime(locale: Locale, iso: string, now: number): string {
-  const diff = (new Date(iso).getTime() - now) / 1000;
-  const rtf = relativeTimeFormat(locale, { numeric: "auto" });
-  const abs = Math.abs(diff);
-  if (abs < 45) return rtf.format(0, "second");
-  if (abs < 3600) return rtf.format(Math.round(diff / 60), "minute");
-  if (abs < 86_400) return rtf.format(Math.round(diff / 3600), "hour");
-  if (abs < 7 * 86_400) return rtf.format(Math.round(diff / 86_400), "day");
-  return formatDateTime(locale, iso, { dateStyle: "medium" });
-}
-
-/**
- * Server and hydration render the same locale-free UTC text ("2025-03-04 09:30 UTC";
- * ICU data differs between Node and browsers), then relative ("5 minutes ago") with
- * the local absolute time as a tooltip.
- */
-export function PostTime({ iso, locale }: { iso: string; locale: Locale }) {
-  const [now, setNow] = useState<number | null>(null);
-  useEffect(() => {
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 60_000);
-    return () => clearInterval(timer);
-  }, []);
-  if (now === null) {
-    return <time dateTime={iso}>{`${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`}</time>;
-  }
-  return (
-    <time dateTime={iso} title={formatDateTime(locale, iso)}>
-      {relativeTime(locale, iso, now)}
-    </time>
-  );
+/** The one time component (components/time.tsx); `locale` is the page's, kept for callers. */
+export function PostTime({ iso }: { iso: string; locale?: Locale }) {
+  return <Time value={iso} />;
 }

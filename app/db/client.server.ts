@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { dataDir, env } from "~/env.server";
+import { gated } from "./priority.server";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -113,11 +114,12 @@ export function noteQueryOk() {
   alive.at = Date.now();
 }
 
+// Also where background work yields to requests on PGlite's single connection (priority.server.ts).
 function noteQueriesOf(client: PGlite) {
   for (const name of ["query", "exec", "transaction"] as const) {
     const original = (client[name] as (...a: unknown[]) => Promise<unknown>).bind(client);
     (client as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
-      const r = await original(...args);
+      const r = await gated(() => original(...args));
       alive.at = Date.now();
       return r;
     };

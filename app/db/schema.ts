@@ -43,6 +43,8 @@ export const users = pgTable(
     bio: text("bio").notNull().default(""),
     profileVersion: integer("profile_version").notNull().default(0),
     locale: text("locale"),
+    // IANA zone the person reads times in (null: the browser's, sent as a cookie)
+    timeZone: text("time_zone"),
     roles: text("roles").array().notNull().default(sql`'{member}'::text[]`),
     passwordHash: text("password_hash"),
     status: text("status").notNull().default("active"), // active | deactivated

@@ -49,6 +49,16 @@ export const en = {
   "user.signOut": "Sign out",
   "user.signedInAs": "Signed in as {name}",
   "user.signIn": "Sign in",
+  "user.language": "Language",
+  "user.preferences": "Language and time zone",
+  "prefs.title": "Language and time zone",
+  "prefs.intro": "How Atrium speaks to you and shows times.",
+  "prefs.language": "Language",
+  "prefs.timeZone": "Time zone",
+  "prefs.browserZone": "Same as this browser ({zone})",
+  "prefs.save": "Save",
+  "prefs.saved": "Saved.",
+  "prefs.badZone": "Choose a time zone from the list.",
 
   // Search
   "search.label": "Search",

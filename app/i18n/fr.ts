@@ -33,7 +33,7 @@ export const fr: Record<MessageKey, string> = {
   "shell.accountLinks": "Compte",
 
   // Navigation
-  "nav.feed": "Fil d’actualité",
+  "nav.feed": "Fil",
   "nav.questions": "Questions",
   "nav.experts": "Experts",
   "nav.bestPractices": "Bonnes pratiques",
@@ -50,6 +50,16 @@ export const fr: Record<MessageKey, string> = {
   "user.signOut": "Se déconnecter",
   "user.signedInAs": "Connecté en tant que {name}",
   "user.signIn": "Se connecter",
+  "user.language": "Langue",
+  "user.preferences": "Langue et fuseau horaire",
+  "prefs.title": "Langue et fuseau horaire",
+  "prefs.intro": "La langue d’Atrium et l’heure affichée pour vous.",
+  "prefs.language": "Langue",
+  "prefs.timeZone": "Fuseau horaire",
+  "prefs.browserZone": "Celui de ce navigateur ({zone})",
+  "prefs.save": "Enregistrer",
+  "prefs.saved": "Enregistré.",
+  "prefs.badZone": "Choisissez un fuseau horaire dans la liste.",
 
   // Search
   "search.label": "Rechercher",

@@ -19,6 +19,7 @@ const GATED: { to: string; label: MessageKey; action: OrgAction }[] = [
 export function shellMenu(viewer: Viewer): MenuLink[] {
   const links: MenuLink[] = [
     ...(viewer.id ? [{ to: `/people/${viewer.id}`, label: "nav.myProfile" as const }] : []),
+    { to: "/settings/preferences", label: "user.preferences" },
     { to: "/settings/sessions", label: "user.mySessions" },
     { to: "/settings/notifications", label: "nav.notificationSettings" },
     { to: "/settings/watchlist", label: "nav.watchlist" },

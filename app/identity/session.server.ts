@@ -17,6 +17,7 @@ export type CurrentUser = {
   email: string;
   name: string;
   locale: string | null;
+  timeZone: string | null;
   roles: OrgRole[];
   department: string;
   sessionId: string;
@@ -84,6 +85,7 @@ export async function validateSessionToken(token: string): Promise<CurrentUser |
     email: row.u.email,
     name: row.u.name,
     locale: row.u.locale,
+    timeZone: row.u.timeZone,
     roles: row.u.roles as OrgRole[],
     department: row.u.department,
     sessionId: row.s.id,

@@ -64,27 +64,109 @@ export async function notifyFromEvents(events: OutboxEvent[], tx: Tx) {
   }
 }
 
-export async function listNotifications(userId: string, db?: Db) {
+type NotificationRow = { id: string; kind: NotificationKind; subject_id: string; actor_id: string | null; actor_name: string | null; created_at: string | Date; read_at: string | Date | null; post_id: string; thread_kind: "post" | "question"; excerpt: string };
+
+export const NOTIFICATION_PAGE = 50;
+
+/** Cursor of a page: the last row's (created_at, id), so paging never skips or repeats a row. */
+const encodeCursor = (r: { created_at: string | Date; id: string }) => Buffer.from(`${new Date(r.created_at).toISOString()}|${r.id}`).toString("base64url");
+function decodeCursor(raw: string | null | undefined): { at: string; id: string } | null {
+  if (!raw) return null;
+  const [at, id] = Buffer.from(raw, "base64url").toString("utf8").split("|");
+  return at && id && !Number.isNaN(Date.parse(at)) && id.length <= 64 ? { at: new Date(at).toISOString(), id } : null;
+}
+
+/** One page (newest first) of what the person may still read, and the cursor of the next page. */
+export async function listNotifications(userId: string, opts: { before?: string | null; limit?: number } = {}, db?: Db) {
   const d = db ?? (await getDb());
-  const rows = await query<{ id: string; kind: NotificationKind; subject_id: string; actor_name: string | null; created_at: string; read_at: string | null; post_id: string; thread_kind: "post" | "question"; excerpt: string }>(
+  const limit = opts.limit ?? NOTIFICATION_PAGE;
+  const before = decodeCursor(opts.before);
+  const rows = await query<NotificationRow>(
     d,
-    sql`select n.id, n.kind, n.subject_id, a.name as actor_name, n.created_at, n.read_at,
+    sql`select n.id, n.kind, n.subject_id, n.actor_id, a.name as actor_name, n.created_at, n.read_at,
           coalesce(c.root_id, c.id) as post_id,
           case when (select r.kind from content r where r.id = coalesce(c.root_id, c.id)) = 'question' then 'question' else 'post' end as thread_kind,
           left(case when c.kind = 'question' then c.title else c.body_text end, 140) as excerpt
         from notifications n left join users a on a.id = n.actor_id join content c on c.id = n.subject_id
         where n.user_id = ${userId} and c.deleted_at is null
-        order by n.created_at desc limit 50`,
+          ${before ? sql`and (n.created_at, n.id) < (${before.at}::timestamptz, ${before.id})` : sql``}
+        order by n.created_at desc, n.id desc limit ${limit + 1}`,
   );
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
   // Permissions may have changed since the notification was made (a barrier, a
   // space turned private, the post deleted): show only what the policy allows today,
   // judged on the whole thread, so no excerpt outlives the viewer's right to read it.
   const viewer = await loadViewer(d, userId);
-  const facts = await loadContentFacts(d, rows.map((r) => r.subject_id));
-  return rows.filter((r) => {
+  const facts = await loadContentFacts(d, page.map((r) => r.subject_id));
+  const items = page.filter((r) => {
     const f = facts.get(r.subject_id);
     return !!f && can(viewer, "read", f);
   });
+  return { items, nextCursor: more ? encodeCursor(page[page.length - 1]) : null };
+}
+
+export type NotificationGroup = {
+  ids: string[];
+  kind: NotificationKind;
+  postId: string;
+  subjectId: string;
+  threadKind: "post" | "question";
+  actorName: string | null;
+  /** other distinct people in the group ("Bob and 3 others reacted") */
+  others: number;
+  unread: boolean;
+  at: string;
+  excerpt: string;
+};
+
+// Kinds that pile up on one item: reactions on the same post or comment, replies and answers in one thread.
+const GROUPED: Partial<Record<NotificationKind, (r: NotificationRow) => string>> = {
+  reaction: (r) => `reaction:${r.subject_id}`,
+  reply: (r) => `reply:${r.post_id}`,
+  answer: (r) => `answer:${r.post_id}`,
+};
+
+/** Groups a page of notifications, newest first; a group is unread while any of its notifications is. */
+export function groupNotifications(rows: NotificationRow[]): NotificationGroup[] {
+  const groups: NotificationGroup[] = [];
+  const byKey = new Map<string, { g: NotificationGroup; actors: Set<string> }>();
+  for (const r of rows) {
+    const key = GROUPED[r.kind]?.(r) ?? `one:${r.id}`;
+    const unread = r.read_at === null;
+    const actor = r.actor_id ?? `?${r.id}`;
+    const known = byKey.get(key);
+    if (known) {
+      known.g.ids.push(r.id);
+      known.g.unread ||= unread;
+      if (!known.actors.has(actor)) {
+        known.actors.add(actor);
+        known.g.others++;
+      }
+      continue;
+    }
+    const g: NotificationGroup = {
+      ids: [r.id],
+      kind: r.kind,
+      postId: r.post_id,
+      subjectId: r.subject_id, // the newest item of the group
+      threadKind: r.thread_kind,
+      actorName: r.actor_name,
+      others: 0,
+      unread,
+      at: new Date(r.created_at).toISOString(),
+      excerpt: r.excerpt,
+    };
+    groups.push(g);
+    byKey.set(key, { g, actors: new Set([actor]) });
+  }
+  return groups;
+}
+
+/** Where opening a notification goes: the thread, at the item it is about. */
+export function notificationHref(g: Pick<NotificationGroup, "threadKind" | "postId" | "subjectId">) {
+  const base = g.threadKind === "question" ? "/questions" : "/posts";
+  return g.subjectId === g.postId ? `${base}/${g.postId}` : `${base}/${g.postId}#post-${g.subjectId}`;
 }
 
 /** Unread notifications the person may still read (the same rule as the list). */

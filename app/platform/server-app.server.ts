@@ -2,6 +2,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type RequestHandler } from "express";
 import { compression } from "./compression.server";
+import { beginForeground } from "~/db/priority.server";
 import { bodyLimit, originCheck, privateByDefault, securityHeaders } from "./http.server";
 import { runInRequestScope } from "./request-scope.server";
 
@@ -35,6 +36,13 @@ export function createServerApp(o: ServerAppOptions) {
   app.use(privateByDefault);
   app.use(bodyLimit(o.maxBodyBytes));
   app.use(originCheck(o.allowedOrigins));
+  // pages in flight hold background work back (app/db/priority.server.ts)
+  app.use((_req, res, next) => {
+    const end = beginForeground();
+    res.once("finish", end);
+    res.once("close", end);
+    next();
+  });
   const fixed = o.build ? remixHandler(o.build, o.mode ?? "production") : null;
   app.all("*", (req, res, next) => {
     const pages = fixed ?? o.pages?.() ?? null;

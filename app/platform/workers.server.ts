@@ -1,4 +1,5 @@
 import { getDb, type Db } from "~/db/client.server";
+import { foregroundQuiet, inBackground } from "~/db/priority.server";
 import { consumers, drainConsumer, logLine, onOutboxNudge, type Consumer } from "./outbox.server";
 
 // A generic runner for background loops. It knows nothing about capabilities: the boot
@@ -20,8 +21,10 @@ const state: State = (((globalThis as Record<string, unknown>).__atriumWorkers ?
 function loop(job: PeriodicJob) {
   const tick = async () => {
     if (state.stopped) return;
-    const p = getDb()
-      .then((db) => job.run(db))
+    const p = inBackground(async () => {
+      await foregroundQuiet();
+      return job.run(await getDb());
+    })
       // a query error's reason is in its cause (drizzle wraps it as "Failed query: …")
       .catch((e) => logLine("error", { msg: "job failed", worker: job.name, error: (e as Error).message, cause: ((e as Error).cause as Error | undefined)?.message }));
     state.running.add(p);
@@ -45,17 +48,21 @@ function drainLane(c: Consumer) {
     return;
   }
   const l = lane;
-  l.running = (async () => {
+  // background work: requests go first (app/db/priority.server.ts), between batches too
+  l.running = inBackground(async () => {
     do {
       l.again = false;
       try {
         const db = await getDb();
-        while (!state.stopped && (await drainConsumer(db, c)) > 0);
+        for (;;) {
+          await foregroundQuiet();
+          if (state.stopped || (await drainConsumer(db, c)) === 0) break;
+        }
       } catch (e) {
         logLine("error", { msg: "outbox drain failed", consumer: c.name, error: (e as Error).message });
       }
     } while (l.again && !state.stopped);
-  })().finally(() => (l.running = null));
+  }).finally(() => (l.running = null));
 }
 
 function drainNow() {

@@ -1,4 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
+import { Time } from "~/components/time";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { AuditNotice, ComplianceNav } from "~/components/compliance-nav";
@@ -6,7 +7,7 @@ import { DataTable } from "~/components/data-table";
 import { Button, Card, EmptyState, Input, PageHeader } from "~/components/ui";
 import { checkpointPublicKey, requireComplianceViewer, reviewSearch, verifyFromApp } from "~/compliance/review.server";
 import type { VerifyReason } from "~/compliance/verify.server";
-import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
+import { metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { badRequest, fieldErrors, parseForm } from "~/utils/forms.server";
 
@@ -14,7 +15,6 @@ export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "complianc
 
 const DAY_MS = 86_400_000;
 // Formatted on the server in UTC, zone named, so server and browser render the same text.
-const WHEN: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" };
 const LIMIT = 200;
 const isDay = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 const dayField = z.string().trim().max(10, "compliance.search.error.date").refine((v) => v === "" || isDay(v), "compliance.search.error.date").default("");
@@ -75,7 +75,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
       deleted: h.deleted,
       versions: Number(h.version),
       at: new Date(h.createdAt).toISOString(),
-      when: formatDateTime(locale, h.createdAt, WHEN),
       excerpt: h.text.length > 240 ? `${h.text.slice(0, 240).trimEnd()}…` : h.text,
     })),
   });
@@ -200,7 +199,7 @@ function Results({ hits }: { hits: Hit[] }) {
         return (
           <tr key={h.id} className="align-top">
             <td className="px-4 py-3 whitespace-nowrap text-slate-600">
-              <time dateTime={h.at}>{h.when}</time>
+              <Time value={h.at} style="datetime" />
             </td>
             <td className="px-4 py-3">
               <span className="font-medium text-slate-900">{h.author}</span>

@@ -5,13 +5,13 @@ import { DataTable } from "~/components/data-table";
 import { Button, buttonClasses, Card, Input, PageHeader, Select } from "~/components/ui";
 import { AuditFilter, readAuditTrail } from "~/compliance/audit-trail.server";
 import { requireComplianceViewer } from "~/compliance/review.server";
-import { formatDateTime, metaTitle, useT } from "~/i18n";
+import { metaTitle, useT } from "~/i18n";
+import { Time } from "~/components/time";
 import { requireViewer } from "~/identity/request.server";
 import { fieldErrors } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "compliance.audit.title");
 
-const WHEN: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC", timeZoneName: "short" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     total: trail.total,
     page: trail.page,
     pages: trail.pages,
-    records: trail.entries.map((r) => ({ ...r, when: formatDateTime(locale, r.at, WHEN) })),
+    records: trail.entries,
   });
 }
 
@@ -74,7 +74,7 @@ export default function AuditTrailPage() {
           <tr key={r.seq} className="align-top">
             <td className="px-4 py-3 text-slate-500 tabular-nums">{r.seq}</td>
             <td className="px-4 py-3 whitespace-nowrap text-slate-600">
-              <time dateTime={r.at}>{r.when}</time>
+              <Time value={r.at} style="datetime" />
             </td>
             <td className="px-4 py-3 text-slate-900">
               {r.targetKind === "content" ? (

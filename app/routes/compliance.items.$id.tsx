@@ -1,18 +1,18 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Time } from "~/components/time";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AuditNotice, ComplianceNav } from "~/components/compliance-nav";
 import { buttonClasses, Card, cx, PageHeader } from "~/components/ui";
 import { reviewItem } from "~/compliance/review.server";
-import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
+import { metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { idParam } from "~/utils/path-params.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "compliance.item.title");
 
-const WHEN: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC", timeZoneName: "short" };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { viewer, locale } = await requireViewer(request);
+  const { viewer } = await requireViewer(request);
   const item = await reviewItem(viewer, idParam(params));
   const versions = item.versions.map((v) => {
     const data = (typeof v.data === "string" ? JSON.parse(v.data) : v.data) as Record<string, unknown>;
@@ -24,7 +24,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       action: v.action,
       actor: v.actor,
       at: new Date(v.at).toISOString(),
-      when: formatDateTime(locale, v.at, WHEN),
       title: typeof data.title === "string" ? data.title : "",
       // Content versions carry their text; other records (reactions) are shown as recorded.
       text: typeof data.text === "string" ? data.text : null,
@@ -112,9 +111,7 @@ export default function ComplianceItemPage() {
                   <span className="font-semibold text-slate-900">{t("compliance.item.versionHeading", { version: v.version })}</span>
                   <span className="text-slate-700">{t(ACTIONS[v.action] ?? "compliance.action.other")}</span>
                   <span className="text-slate-500">{t("compliance.item.by", { name: v.actor })}</span>
-                  <time dateTime={v.at} className="text-slate-500">
-                    {v.when}
-                  </time>
+                  <Time value={v.at} style="datetime" className="text-slate-500" />
                   <span className="text-slate-400">{t("compliance.item.record", { seq: v.seq })}</span>
                 </h3>
                 {v.text !== null ? (

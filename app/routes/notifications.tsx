@@ -1,53 +1,55 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { plural } from "~/components/post-card";
+import { Time } from "~/components/time";
 import { Button, Card, cx, EmptyState, PageHeader } from "~/components/ui";
 import { NOTIFICATION_TEXT } from "~/notifications/kinds";
-import { listNotifications, markRead } from "~/notifications/notifications.server";
-import { formatDateTime, metaTitle, useT } from "~/i18n";
-import { requireUser } from "~/identity/session.server";
-import { resolveLocale } from "~/i18n";
+import { groupNotifications, listNotifications, markRead, notificationHref } from "~/notifications/notifications.server";
+import { metaTitle, useT } from "~/i18n";
+import { requireViewer } from "~/identity/request.server";
+import { safeRedirect } from "~/utils/safe-redirect";
 import { badRequest, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "notifications.title");
 
-const MarkForm = z.object({ intent: z.literal("markAllRead") });
+const ids = z
+  .string()
+  .max(2000)
+  .transform((s) => s.split(",").filter(Boolean))
+  .pipe(z.array(z.string().min(1).max(64)).min(1).max(100));
+
+const NotificationAction = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("markAllRead") }),
+  z.object({ intent: z.literal("markRead"), ids }),
+  // opening a notification marks it (and its group) read, then goes to what it is about
+  z.object({ intent: z.literal("open"), ids, to: z.string().max(500) }),
+]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  const locale = resolveLocale(user.locale, request.headers.get("Accept-Language"));
-  const rows = await listNotifications(user.id);
-  return json({
-    items: rows.map((n) => ({
-      id: n.id,
-      kind: n.kind,
-      actorName: n.actor_name,
-      postId: n.post_id,
-      base: n.thread_kind === "question" ? "/questions" : "/posts",
-      subjectId: n.subject_id,
-      excerpt: n.excerpt,
-      unread: n.read_at === null,
-      at: new Date(n.created_at).toISOString(),
-      when: formatDateTime(locale, n.created_at, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" }),
-    })),
-  });
+  const { user } = await requireViewer(request);
+  const before = new URL(request.url).searchParams.get("before");
+  const page = await listNotifications(user.id, { before: before && before.length <= 200 ? before : null });
+  const groups = groupNotifications(page.items).map((g) => ({ ...g, href: notificationHref(g) }));
+  return json({ groups, nextCursor: page.nextCursor, paged: !!before });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  const locale = resolveLocale(user.locale, request.headers.get("Accept-Language"));
-  const parsed = await parseForm(request, MarkForm, locale);
+  const { user, locale } = await requireViewer(request);
+  const parsed = await parseForm(request, NotificationAction, locale);
   if (!parsed.ok) return badRequest(parsed);
-  await markRead(user.id, "all");
+  const input = parsed.data;
+  // only the person's own notifications are touched (markRead filters on the user)
+  await markRead(user.id, input.intent === "markAllRead" ? "all" : input.ids);
+  if (input.intent === "open") return redirect(safeRedirect(input.to, "/notifications"));
   return json({ ok: true as const });
 }
 
-
 export default function NotificationsPage() {
-  const { items } = useLoaderData<typeof loader>();
-  const { t } = useT();
+  const { groups, nextCursor, paged } = useLoaderData<typeof loader>();
+  const { t, locale } = useT();
   const busy = useNavigation().state === "submitting";
-  const anyUnread = items.some((n) => n.unread);
+  const anyUnread = groups.some((n) => n.unread);
   return (
     <div className="mx-auto max-w-2xl">
       <PageHeader
@@ -63,37 +65,62 @@ export default function NotificationsPage() {
           ) : null
         }
       />
-      {items.length === 0 ? (
+      {groups.length === 0 ? (
         <EmptyState title={t("notifications.emptyTitle")} description={t("notifications.emptyBody")} />
       ) : (
         <ul className="space-y-2">
-          {items.map((n) => {
-            const href = n.subjectId === n.postId ? `${n.base}/${n.postId}` : `${n.base}/${n.postId}#post-${n.subjectId}`;
+          {groups.map((n) => {
+            const who = n.actorName ?? t("notifications.someone");
+            const name = n.others > 0 ? t(plural(locale, n.others, "notifications.others.one", "notifications.others.other"), { name: who, count: n.others }) : who;
             return (
-              <li key={n.id}>
-                <Card className={cx("p-0", n.unread && "border-brand-200 bg-brand-50/40")}>
-                  <Link to={href} className="block space-y-1 px-4 py-3 hover:bg-slate-50">
-                    <p className="flex items-center gap-2 text-sm text-slate-900">
-                      {n.unread ? (
-                        <span className="size-2 shrink-0 rounded-full bg-brand-600">
-                          <span className="sr-only">{t("notifications.unread")}</span>
-                        </span>
-                      ) : null}
-                      <span className={cx(n.unread && "font-semibold")}>
-                        {t(NOTIFICATION_TEXT[n.kind] ?? "notifications.mention", { name: n.actorName ?? t("notifications.someone") })}
+              <li key={n.ids[0]}>
+                <Card className={cx("flex items-start gap-2 p-0", n.unread && "border-brand-200 bg-brand-50/40")}>
+                  <Form method="post" className="min-w-0 flex-1">
+                    <input type="hidden" name="intent" value="open" />
+                    <input type="hidden" name="ids" value={n.ids.join(",")} />
+                    <input type="hidden" name="to" value={n.href} />
+                    <button type="submit" className="block w-full space-y-1 px-4 py-3 text-left hover:bg-slate-50" data-notification={n.ids[0]}>
+                      <span className="flex items-center gap-2 text-sm text-slate-900">
+                        {n.unread ? (
+                          <span className="size-2 shrink-0 rounded-full bg-brand-600">
+                            <span className="sr-only">{t("notifications.unread")}</span>
+                          </span>
+                        ) : null}
+                        <span className={cx(n.unread && "font-semibold")}>{t(NOTIFICATION_TEXT[n.kind] ?? "notifications.mention", { name })}</span>
+                        <Time value={n.at} className="ml-auto shrink-0 text-xs text-slate-500" />
                       </span>
-                      <time dateTime={n.at} className="ml-auto shrink-0 text-xs text-slate-500">
-                        {n.when}
-                      </time>
-                    </p>
-                    {n.excerpt ? <p className="line-clamp-2 text-sm text-slate-600">{n.excerpt}</p> : null}
-                  </Link>
+                      {n.excerpt ? <span className="line-clamp-2 block text-sm text-slate-600">{n.excerpt}</span> : null}
+                    </button>
+                  </Form>
+                  {n.unread ? (
+                    <Form method="post" className="shrink-0 px-2 py-2">
+                      <input type="hidden" name="intent" value="markRead" />
+                      <input type="hidden" name="ids" value={n.ids.join(",")} />
+                      <Button type="submit" variant="ghost" size="sm" disabled={busy}>
+                        {t("notifications.markRead")}
+                      </Button>
+                    </Form>
+                  ) : null}
                 </Card>
               </li>
             );
           })}
         </ul>
       )}
+      <nav className="mt-4 flex justify-between text-sm">
+        {paged ? (
+          <Link to="/notifications" className="text-brand-700 hover:underline">
+            {t("notifications.newest")}
+          </Link>
+        ) : (
+          <span />
+        )}
+        {nextCursor ? (
+          <Link to={`/notifications?before=${encodeURIComponent(nextCursor)}`} className="text-brand-700 hover:underline">
+            {t("notifications.older")}
+          </Link>
+        ) : null}
+      </nav>
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Time } from "~/components/time";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Card, cx, PageHeader } from "~/components/ui";
 import { postHistory } from "~/content/history.server";
-import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
+import { metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { idParam } from "~/utils/path-params.server";
 
@@ -11,14 +12,9 @@ import { idParam } from "~/utils/path-params.server";
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "history.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { viewer, locale } = await requireViewer(request);
+  const { viewer } = await requireViewer(request);
   const history = await postHistory(viewer, idParam(params));
-  // Formatted on the server (with the zone named) so server and browser render the same text.
-  const versions = history.versions.map((v) => ({
-    ...v,
-    when: formatDateTime(locale, v.at, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" }),
-  }));
-  return json({ item: history.item, reviewing: history.reviewing, versions });
+  return json({ item: history.item, reviewing: history.reviewing, versions: history.versions });
 }
 
 const ACTIONS: Record<string, MessageKey> = {
@@ -54,9 +50,7 @@ export default function HistoryPage() {
                 <span className="font-semibold text-slate-900">{t("history.version", { n: v.version })}</span>
                 <span className="text-slate-700">{t(ACTIONS[v.action] ?? "history.action.other")}</span>
                 <span className="text-slate-500">{t("history.by", { name: v.actorName ?? t("history.unknownAuthor") })}</span>
-                <time dateTime={v.at} className="text-slate-500">
-                  {v.when}
-                </time>
+                <Time value={v.at} style="datetime" className="text-slate-500" />
               </h2>
               {v.tombstone ? <p className="mt-2 text-sm font-medium text-red-800">{t("history.tombstone")}</p> : null}
               {v.text ? <p className="mt-2 text-sm whitespace-pre-wrap text-slate-800">{v.text}</p> : null}

@@ -32,7 +32,7 @@ export type ServerChild = {
  * Starts `node build/server.js`. `databaseUrl` null: the embedded PGlite in `dataDir`.
  * Meilisearch: the embedded child under `dataDir` (the defaults) unless `meiliUrl` is given.
  */
-export function startServer(opts: { port: number; dataDir?: string; databaseUrl: string | null; meiliUrl?: string; meiliKey?: string; env?: Record<string, string> }): ServerChild {
+export function startServer(opts: { port: number; dataDir?: string; databaseUrl: string | null; meiliUrl?: string; meiliKey?: string; env?: Record<string, string>; nodeArgs?: string[] }): ServerChild {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "atrium-srv-"));
   const base = `http://127.0.0.1:${opts.port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", PORT: String(opts.port), ATRIUM_DATA_DIR: dataDir, PUBLIC_URL: base, ...opts.env };
@@ -42,7 +42,7 @@ export function startServer(opts: { port: number; dataDir?: string; databaseUrl:
   if (opts.meiliKey) env.MEILI_MASTER_KEY = opts.meiliKey;
   let output = "";
   const spawnedAt = performance.now();
-  const proc = spawn(process.execPath, ["build/server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), "build/server.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
   proc.stdout!.on("data", (d) => (output += d));
   proc.stderr!.on("data", (d) => (output += d));
   return {

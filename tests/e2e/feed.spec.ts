@@ -49,9 +49,9 @@ test("alice posts with a mention, a hashtag and a cashtag; bob is notified and r
   // the mention reached him as a notification (the outbox worker runs in the background)
   await expect(async () => {
     await bob.goto("/notifications");
-    await expect(bob.getByRole("link", { name: new RegExp(`Rates briefing ${stamp}`) }).first()).toBeVisible({ timeout: 1_000 });
+    await expect(bob.getByRole("button", { name: new RegExp(`Rates briefing ${stamp}`) }).first()).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
-  await bob.getByRole("link", { name: new RegExp(`Rates briefing ${stamp}`) }).first().click();
+  await bob.getByRole("button", { name: new RegExp(`Rates briefing ${stamp}`) }).first().click();
   await expect(bob).toHaveURL(/\/posts\//);
   const reply = await editor(bob);
   await reply.pressSequentially(`Thanks Alice, very useful ${stamp}`);

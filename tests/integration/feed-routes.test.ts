@@ -74,7 +74,7 @@ describe("home feed: posting", () => {
     expect((await tagFeed(await w.viewer(w.users.alice.id), "$BNP", null)).posts.map((p) => p.id)).toContain(created.id);
 
     await drainAll();
-    const notes = await listNotifications(w.users.bob.id);
+    const notes = (await listNotifications(w.users.bob.id)).items;
     expect(notes.some((n) => n.kind === "mention" && n.post_id === created.id)).toBe(true);
     expect(await unreadCount(w.users.bob.id)).toBe(before + 1);
 
@@ -82,7 +82,7 @@ describe("home feed: posting", () => {
     const shell = (await (root.loader as RouteFunction)({ request: getRequest("/", { token: tokens.bob }), params: {}, context: {} })) as { unread: number };
     expect(shell.unread).toBe(before + 1);
     const page = await readJson(await callRoute(notificationsPage.loader, getRequest("/notifications", { token: tokens.bob })));
-    expect(page.items.some((n: { kind: string; postId: string; unread: boolean }) => n.kind === "mention" && n.postId === created.id && n.unread)).toBe(true);
+    expect(page.groups.some((n: { kind: string; postId: string; unread: boolean }) => n.kind === "mention" && n.postId === created.id && n.unread)).toBe(true);
     const marked = await callRoute(notificationsPage.action, postRequest("/notifications", { intent: "markAllRead" }, { token: tokens.bob }));
     expect(marked.status).toBe(200);
     expect(await unreadCount(w.users.bob.id)).toBe(0);
@@ -141,10 +141,10 @@ describe("post page", () => {
     for (const c of page2.comments.filter((c: Post) => c.text !== "Bob replies")) expect(c.parentId).toBe(bobComment.id);
 
     await drainAll();
-    const aliceNotes = await listNotifications(w.users.alice.id);
+    const aliceNotes = (await listNotifications(w.users.alice.id)).items;
     expect(aliceNotes.some((n) => n.kind === "reply" && n.subject_id === bobComment.id && n.post_id === target.id)).toBe(true);
     // A reply to a comment links to the post, not to the comment.
-    const bobNotes = await listNotifications(w.users.bob.id);
+    const bobNotes = (await listNotifications(w.users.bob.id)).items;
     expect(bobNotes.filter((n) => n.kind === "reply" && n.post_id === target.id).length).toBeGreaterThanOrEqual(2);
 
     const blank = await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "comment", formId: "comment", bodyText: "" }, { token: tokens.bob, lang: "fr" }), { id: target.id });

@@ -121,7 +121,7 @@ describe("a held post", () => {
     const space = await spaceFeed(v.bob, spaceId, null);
     const tag = await tagPage(v.bob, "hashtag", MARK, null);
     const search = await searchPage(v.bob, { q: MARK });
-    const notes = await listNotifications(u.bob.id);
+    const notes = (await listNotifications(u.bob.id)).items;
     const raw = await query<{ n: number }>(db, sql`select count(*)::int as n from notifications where user_id = ${u.bob.id} and subject_id = ${postId}`);
     return {
       page: (await status(getPostPage(v.bob, postId))) === 200,
@@ -199,7 +199,7 @@ describe("a held post", () => {
 
     expect(await decideApproval(v.t2, postId, { decision: "approve" })).toEqual({ state: "published" });
     expect(await bobSees()).toEqual({ page: true, feed: true, space: true, tag: true, search: true, notified: true });
-    const kinds = (await listNotifications(u.bob.id)).filter((n) => n.subject_id === postId).map((n) => n.kind).sort();
+    const kinds = (await listNotifications(u.bob.id)).items.filter((n) => n.subject_id === postId).map((n) => n.kind).sort();
     expect(kinds).toEqual(["mention", "watch"]);
     // carol, outside the space but in the org, reads the open space's post now
     expect(await status(getPostPage(v.carol, postId))).toBe(200);

@@ -204,7 +204,7 @@ describe("watchlist", () => {
     const hidden = await createPost(await w.viewer(w.users.alice.id), { spaceId: w.spaces.priv.id, body: paragraph("Private #zephyrnews") });
     const listening = consumers().find((c) => c.name === "listening")!;
     while ((await drainConsumer(w.db, listening)) > 0);
-    const carols = (await listNotifications(w.users.carol.id)).filter((n) => n.kind === ("watch" as never));
+    const carols = (await listNotifications(w.users.carol.id)).items.filter((n) => n.kind === ("watch" as never));
     expect(carols.map((n) => n.subject_id)).toContain(visible.id);
     expect(carols.map((n) => n.subject_id)).not.toContain(hidden.id);
   });

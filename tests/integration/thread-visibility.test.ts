@@ -220,7 +220,7 @@ describe(`thread visibility (seed ${SEED})`, () => {
       expect(raw.length).toBeLessThanOrEqual(50); // within one page of the list
       const expected = raw.filter((n) => visible(byId(n.subject_id)));
       dropped += raw.length - expected.length;
-      const listed = await listNotifications(v.id);
+      const listed = (await listNotifications(v.id)).items;
       expect(listed.map((n) => n.subject_id).sort(), `${name} notifications`).toEqual(expected.map((n) => n.subject_id).sort());
       for (const n of listed) expect(n.post_id).toBe(byId(n.subject_id).rootId ?? n.subject_id);
       expect(await unreadCount(v.id), `${name} unread`).toBe(expected.filter((n) => n.read_at === null).length);

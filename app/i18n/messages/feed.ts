@@ -120,6 +120,12 @@ export const feedEn = {
   "notifications.reaction": "{name} reacted to your post",
   "notifications.someone": "Someone",
   "notifications.unread": "Unread",
+  "notifications.others.one": "{name} and 1 other",
+  "notifications.others.other": "{name} and {count} others",
+  "notifications.markRead": "Mark as read",
+  "notifications.older": "Older notifications",
+  "notifications.newest": "Back to the newest",
+  "notifications.open": "Open",
 } as const;
 
 // `satisfies`, not a plain Record: keeps each message's placeholders checked against English.
@@ -242,4 +248,10 @@ export const feedFr = {
   "notifications.reaction": "{name} a réagi à votre publication",
   "notifications.someone": "Quelqu’un",
   "notifications.unread": "Non lue",
+  "notifications.others.one": "{name} et 1\u00a0autre personne",
+  "notifications.others.other": "{name} et {count}\u00a0autres personnes",
+  "notifications.markRead": "Marquer comme lue",
+  "notifications.older": "Notifications plus anciennes",
+  "notifications.newest": "Revenir aux plus récentes",
+  "notifications.open": "Ouvrir",
 } satisfies Pick<Translation, keyof typeof feedEn>;

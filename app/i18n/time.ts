@@ -1,0 +1,58 @@
+import { createContext, createElement, useContext, type ReactNode } from "react";
+import type { Locale } from "./index";
+
+// One way to show time (issue 14): relative for recent moments, then a localized date in the
+// viewer's time zone and language, the exact time on hover. The server renders with the viewer's
+// zone (saved on their profile, else the browser's cookie) and the same "now" the browser hydrates
+// with, so both renders agree.
+
+/** Cookie the shell sets from the browser (Intl's resolved zone) until a zone is saved. */
+export const TZ_COOKIE = "atrium_tz";
+
+export function isTimeZone(tz: string): boolean {
+  if (!tz || tz.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type TimeStyle = "auto" | "date" | "datetime";
+const RECENT_MS = 7 * 86_400_000;
+
+/** The visible text and the hover title of a moment, for a viewer in `timeZone` at `now`. */
+export function formatWhen(locale: Locale, value: string | Date | number, opts: { timeZone: string; now: number; style?: TimeStyle }) {
+  const at = new Date(value);
+  const { timeZone } = opts;
+  const title = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: "short" }).format(at);
+  const date = (withYear: boolean) => new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", ...(withYear ? { year: "numeric" } : {}), timeZone }).format(at);
+  const style = opts.style ?? "auto";
+  if (style === "datetime") return { text: title, title };
+  const diff = at.getTime() - opts.now;
+  if (style === "auto" && Math.abs(diff) < RECENT_MS) {
+    const rtf = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+    const s = diff / 1000;
+    const abs = Math.abs(s);
+    let text: string;
+    if (abs < 45) text = rtf.format(0, "second");
+    else if (abs < 3600) text = rtf.format(Math.round(s / 60), "minute");
+    else if (abs < 86_400) text = rtf.format(Math.round(s / 3600), "hour");
+    else text = rtf.format(Math.round(s / 86_400), "day");
+    return { text, title };
+  }
+  const year = (d: Date) => new Intl.DateTimeFormat("en", { year: "numeric", timeZone }).format(d);
+  return { text: date(style === "date" || year(at) !== year(new Date(opts.now))), title };
+}
+
+export type TimeSettings = { timeZone: string; now: number };
+const TimeContext = createContext<TimeSettings>({ timeZone: "UTC", now: 0 });
+
+export function TimeProvider({ value, children }: { value: TimeSettings; children?: ReactNode }) {
+  return createElement(TimeContext.Provider, { value }, children);
+}
+
+export function useTimeSettings(): TimeSettings {
+  return useContext(TimeContext);
+}
