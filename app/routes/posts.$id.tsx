@@ -117,6 +117,8 @@ export default function PostPage() {
           ← {t("error.backToFeed")}
         </Link>
       </p>
+      {/* the page's one heading: the card's byline is a paragraph, as in every feed */}
+      <h1 className="sr-only">{t("post.byline", { name: post.author.name })}</h1>
       {toDelete?.can.delete ? <DeleteConfirm target={toDelete} postId={post.id} /> : null}
       <ApprovalBadge approval={discovery.approval} />
       <PostCard post={post} showCommentLink={false} />
