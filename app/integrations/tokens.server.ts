@@ -13,9 +13,9 @@ import { notFound } from "~/utils/http.server";
 // only its SHA-256 is kept. A token acts as its owner's viewer, narrowed by its scopes: without
 // `admin` the owner's organisation roles are dropped, so a token never reads more than its owner.
 
-export const TOKEN_KINDS = ["personal", "service", "scim"] as const;
+import { API_SCOPES, TOKEN_KINDS } from "./token-kinds";
+export { API_SCOPES, TOKEN_KINDS };
 export type TokenKind = (typeof TOKEN_KINDS)[number];
-export const API_SCOPES = ["read", "write", "admin"] as const;
 export type TokenScope = (typeof API_SCOPES)[number] | "scim";
 
 // "atr_" + 24-character id + "_" + two 24-character secrets (240 bits).

@@ -6,7 +6,8 @@ import { custodianId, type ArchiveSearch } from "./search.server";
 
 const DAY_MS = 86_400_000;
 const day = z.union([z.literal(""), calendarDay]).default("");
-export const ARCHIVE_KINDS = ["post", "comment", "question", "answer", "reaction", "profile"] as const;
+import { ARCHIVE_KINDS } from "./archive-kinds";
+export { ARCHIVE_KINDS };
 
 /** One schema for the archive search form (GET) and the export request (POST). */
 export const ArchiveSearchForm = z

@@ -6,7 +6,8 @@ import { PostButton } from "~/components/post-button";
 import { Button, Card, cx, Input, PageHeader, Select, SuccessNotice } from "~/components/ui";
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
-import { API_SCOPES, createApiToken, listApiTokens, revokeApiToken, TOKEN_KINDS, TokenInputError, tokenOwners } from "~/integrations/tokens.server";
+import { createApiToken, listApiTokens, revokeApiToken, TokenInputError, tokenOwners } from "~/integrations/tokens.server";
+import { API_SCOPES, TOKEN_KINDS } from "~/integrations/token-kinds";
 import { authorizeOrg } from "~/policy/authorize.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 

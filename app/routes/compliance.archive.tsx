@@ -7,7 +7,8 @@ import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { recordsFailure } from "~/records/errors.server";
 import { requestExport } from "~/records/export.server";
-import { ARCHIVE_KINDS, ArchiveSearchForm, toArchiveSearch } from "~/records/search-form.server";
+import { ArchiveSearchForm, toArchiveSearch } from "~/records/search-form.server";
+import { ARCHIVE_KINDS } from "~/records/archive-kinds";
 import { recordSpaces, searchArchive } from "~/records/search.server";
 import { fieldErrors, formToObject } from "~/utils/forms.server";
 

@@ -6,7 +6,8 @@ import { Button, Card, Input, PageHeader, Select, SuccessNotice, Textarea } from
 import { requireComplianceViewer } from "~/compliance/review.server";
 import { metaTitle, translate, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
-import { listPolicies, listSampling, PolicyInput, SamplingInput, savePolicy, setSampling, SEVERITIES } from "~/supervision/policies.server";
+import { listPolicies, listSampling, PolicyInput, SamplingInput, savePolicy, setSampling } from "~/supervision/policies.server";
+import { SEVERITIES } from "~/supervision/vocabulary";
 import { queueFilterOptions } from "~/supervision/queue.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 

@@ -5,8 +5,8 @@ import { Button, Card, EmptyState, FormError, Input, PageHeader, Select, Success
 import { formatDateTime, metaTitle, translate, useT, type MessageKey } from "~/i18n";
 import { requireComplianceViewer } from "~/compliance/review.server";
 import { requireViewer } from "~/identity/request.server";
-import { Decision, decide, FLAG_STATES, listFlags, queueFilterOptions, QueueFilter } from "~/supervision/queue.server";
-import { SEVERITIES } from "~/supervision/policies.server";
+import { Decision, decide, listFlags, queueFilterOptions, QueueFilter } from "~/supervision/queue.server";
+import { FLAG_STATES, SEVERITIES } from "~/supervision/vocabulary";
 import { badRequest, fieldErrors, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "supervision.review.title");

@@ -14,7 +14,8 @@ import { newSeed, seedFingerprint } from "./sampling.server";
 // Lexicon policies and sampling settings: set by compliance officers (the `compliance` org
 // action; 404 to anyone else), every change in the audit chain with its full new state.
 
-export const SEVERITIES = ["low", "medium", "high"] as const;
+import { SEVERITIES } from "./vocabulary";
+export { SEVERITIES };
 export type Severity = (typeof SEVERITIES)[number];
 
 /** One entry per line; blank lines dropped, duplicates folded. */

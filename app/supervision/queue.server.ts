@@ -17,7 +17,8 @@ import { SEVERITIES } from "./policies.server";
 // and every decision is in the audit chain. Nobody reviews their own content: it is left
 // out of their queue and any decision on it is refused.
 
-export const FLAG_STATES = ["open", "escalated", "reviewed", "hidden"] as const;
+import { FLAG_STATES } from "./vocabulary";
+export { FLAG_STATES };
 export type FlagState = (typeof FLAG_STATES)[number];
 
 export const QueueFilter = z.object({

@@ -84,13 +84,14 @@ test("carol gets a 404 for a post in a private space and never sees it in a feed
   await expect(carol.getByText(`Advisory only ${stamp}`)).toHaveCount(0);
   await carol.goto(`/tags/wealthonly${stamp}`);
   await expect(carol.getByText(`Advisory only ${stamp}`)).toHaveCount(0);
-  // search echoes the query, so look at the hits only
-  await carol.goto(`/search?q=${encodeURIComponent(`Advisory ${stamp}`)}`);
+  // search echoes the query, so look at the hits only; the stamp alone (the demo's posts to
+  // "advisers" are legitimate typo-tolerant hits for "Advisory")
+  await carol.goto(`/search?q=${encodeURIComponent(stamp)}`);
   await expect(carol.locator("main mark")).toHaveCount(0);
   await expect(carol.locator('main a[href^="/posts/"]')).toHaveCount(0);
   // alice, a member, does find it (the search itself works)
   await expect(async () => {
-    await alice.goto(`/search?q=${encodeURIComponent(`Advisory ${stamp}`)}`);
+    await alice.goto(`/search?q=${encodeURIComponent(stamp)}`);
     await expect(alice.locator('main a[href^="/posts/"]').first()).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
 });
