@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, openEditor, test } from "./fixtures";
 
 // Issue 16: a pre-approval space. Alice posts in Client Communications (two tiers: the
 // curator, then compliance) mentioning Bob; Bob sees nothing of it (space feed, post page,
@@ -10,9 +10,7 @@ const SPACE = "/spaces/client-communications";
 test("a post in a pre-approval space reaches bob only after every tier approves", async ({ asUser }) => {
   const alice = await asUser("alice");
   await alice.goto(SPACE);
-  const box = alice.locator(".ProseMirror").first();
-  await expect(box).toBeVisible({ timeout: 15_000 });
-  await box.click();
+  const box = await openEditor(alice);
   await box.pressSequentially(`Client letter draft ${stamp} for `);
   await box.pressSequentially("@Bob");
   await expect(alice.getByRole("option", { name: /Bob Carter/ })).toBeVisible();
@@ -59,6 +57,6 @@ test("a post in a pre-approval space reaches bob only after every tier approves"
   expect((await bob.goto(postUrl!))!.status()).toBe(200);
   await expect(async () => {
     await bob.goto("/notifications");
-    await expect(bob.getByRole("link", { name: new RegExp(`Client letter draft ${stamp}`) }).first()).toBeVisible({ timeout: 1_000 });
+    await expect(bob.getByRole("button", { name: new RegExp(`Client letter draft ${stamp}`) }).first()).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
 });

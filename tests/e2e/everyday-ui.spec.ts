@@ -56,6 +56,7 @@ test("reactions and the editor toolbar are SVG icons, avatars are initials; no e
 });
 
 test("the composer works by keyboard: tab to it, type, submit; the editor is not downloaded before", async ({ asUser }) => {
+  test.setTimeout(90_000); // dozens of key presses, each a round trip to the browser
   const alice = await asUser("alice");
   const scripts: string[] = [];
   alice.on("request", (r) => {
@@ -65,10 +66,11 @@ test("the composer works by keyboard: tab to it, type, submit; the editor is not
   await alice.waitForLoadState("networkidle");
   expect(scripts.filter((u) => /editor\.client/.test(u))).toEqual([]);
   const stamp = `kbd-${Date.now().toString(36)}`;
-  const field = alice.locator('textarea[name="bodyText"]').first();
-  // keyboard only: tab until the writing field has the focus
-  for (let i = 0; i < 60 && !(await field.evaluate((el) => el === document.activeElement).catch(() => false)); i++) await alice.keyboard.press("Tab");
-  await expect(field).toBeFocused();
+  // keyboard only: tab until the writing field has the focus. Asked of the page, not of the
+  // field: the field is replaced by the editor the moment it takes the focus.
+  const onComposer = () => alice.evaluate(() => !!document.activeElement?.matches('textarea[name="bodyText"], .ProseMirror'));
+  for (let i = 0; i < 60 && !(await onComposer()); i++) await alice.keyboard.press("Tab");
+  expect(await onComposer()).toBe(true);
   // the editor replaces the field and keeps the focus
   const box = alice.locator(".ProseMirror").first();
   await expect(box).toBeFocused({ timeout: 15_000 });

@@ -46,3 +46,15 @@ export const test = base.extend<Fixtures>({
 });
 
 export { expect };
+
+/** The composer's rich editor: it loads on intent, so focusing the plain field brings it in, with the focus. */
+export async function openEditor(page: Page) {
+  const box = page.locator(".ProseMirror").first();
+  await expect(async () => {
+    const field = page.locator('textarea[name="bodyText"]').first();
+    if (await field.count()) await field.focus();
+    await expect(box).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
+  await box.click();
+  return box;
+}
