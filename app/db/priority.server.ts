@@ -17,7 +17,11 @@ const state = (((globalThis as Record<string, unknown>).__atriumPriority ??= {
   waiting: 0,
 }) as State);
 
-const background = (((globalThis as Record<string, unknown>).__atriumBackgroundAls ??= new AsyncLocalStorage<boolean>()) as AsyncLocalStorage<boolean>);
+// Each background run carries a waiting budget: its operations yield to requests until it is spent,
+// then only queue behind other background work. Without it a job of a few hundred small queries
+// (an export) crawled while a page polled its progress: up to maxWaitMs per query.
+type Run = { budgetMs: number };
+const background = (((globalThis as Record<string, unknown>).__atriumBackgroundRun ??= new AsyncLocalStorage<Run>()) as AsyncLocalStorage<Run>);
 
 export const GATE = { quietMs: 60, maxWaitMs: 1_000 };
 
@@ -40,11 +44,11 @@ export function foregroundInFlight() {
 
 /** Runs `fn` as background work: its PGlite operations wait at the gate (see above). */
 export function inBackground<T>(fn: () => Promise<T>): Promise<T> {
-  return background.run(true, fn);
+  return background.run({ budgetMs: GATE.maxWaitMs }, fn);
 }
 
 export function isBackground() {
-  return background.getStore() === true;
+  return background.getStore() !== undefined;
 }
 
 /** Resolves once no request is in flight and the last one ended `quietMs` ago, or after `maxWaitMs`. */
@@ -66,14 +70,19 @@ export async function foregroundQuiet(opts: { quietMs?: number; maxWaitMs?: numb
  * before it, and after requests have gone quiet. Foreground callers run `op` at once.
  */
 export async function gated<T>(op: () => Promise<T>): Promise<T> {
-  if (!isBackground()) return op();
+  const run = background.getStore();
+  if (!run) return op();
   const prev = state.slot;
   let release!: () => void;
   state.slot = new Promise<void>((r) => (release = r));
   state.waiting++;
   try {
     await prev;
-    await foregroundQuiet();
+    if (run.budgetMs > 0) {
+      const t0 = Date.now();
+      await foregroundQuiet({ maxWaitMs: run.budgetMs });
+      run.budgetMs -= Date.now() - t0;
+    }
     return await op();
   } finally {
     state.waiting--;
