@@ -60,12 +60,16 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 type Finding = { persona: Persona; path: string; problem: string };
 
 async function check(page: Page, persona: Persona, path: string, findings: Finding[]) {
-  const res = await page.goto(path);
+  console.log(`[a11y] ${persona} ${path}`);
+  const res = await page.goto(path, { timeout: 30_000 });
   const status = res?.status() ?? 0;
   if (status === 404 && path !== "/no/such/page") return false;
   const h1 = await page.locator("h1").count();
   if (h1 !== 1) findings.push({ persona, path, problem: `${h1} <h1> elements` });
-  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const result = await Promise.race([
+    new AxeBuilder({ page }).withTags(TAGS).analyze(),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`axe did not finish on ${path} in 60 s`)), 60_000)),
+  ]);
   for (const v of result.violations) {
     console.log(`[a11y] ${persona} ${path}: ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
     findings.push({ persona, path, problem: `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}` });
@@ -77,8 +81,8 @@ async function check(page: Page, persona: Persona, path: string, findings: Findi
 async function discovered(page: Page) {
   const found: string[] = [];
   const first = async (from: string, selector: string) => {
-    await page.goto(from);
-    const href = await page.locator(selector).first().getAttribute("href").catch(() => null);
+    await page.goto(from, { timeout: 30_000 });
+    const href = await page.locator(selector).first().getAttribute("href", { timeout: 10_000 }).catch(() => null);
     if (href) found.push(href);
   };
   await first("/", 'main a[href^="/posts/"]');
