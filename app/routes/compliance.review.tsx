@@ -44,6 +44,7 @@ const SEVERITY_STYLE: Record<string, string> = { high: "bg-red-100 text-red-800"
 
 export default function ReviewQueue() {
   const { filter, options, items, total, page, pages } = useLoaderData<typeof loader>();
+  const decided = useActionData<typeof action>();
   const { t } = useT();
   const query = (p: number) => `?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, String(v)])), page: String(p) })}`;
   return (
@@ -51,6 +52,12 @@ export default function ReviewQueue() {
       <PageHeader title={t("supervision.review.title")} description={t("supervision.review.description")} />
       <ComplianceNav />
       <AuditNotice />
+      {/* at the page's top: a decided item often leaves the filtered queue, and its card with it */}
+      {decided?.ok ? (
+        <SuccessNotice className="mb-4">
+          {decided.message}
+        </SuccessNotice>
+      ) : null}
       <Card className="mb-6 p-6">
         <h2 className="text-base font-semibold text-slate-900">{t("supervision.filter.heading")}</h2>
         <Form method="get" className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
@@ -193,7 +200,6 @@ function FlagCard({ item }: { item: Item }) {
         <Textarea label={t("supervision.decide.note")} name="note" rows={2} errors={mine ? undefined : errors?.note} />
         <Input label={t("supervision.decide.reason")} name="reason" hint={t("supervision.decide.reasonHint")} errors={errors?.reason} />
         <FormError className="sm:col-span-2">{errors?._form}</FormError>
-        {mine && result.ok ? <SuccessNotice className="sm:col-span-2">{result.message}</SuccessNotice> : null}
         <div className="flex flex-wrap gap-2 sm:col-span-2">
           {item.state !== "hidden" ? (
             <>
