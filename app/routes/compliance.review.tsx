@@ -1,8 +1,9 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AuditNotice, ComplianceNav } from "~/components/compliance-nav";
-import { Button, Card, EmptyState, FormError, Input, PageHeader, Select, SuccessNotice, Textarea } from "~/components/ui";
-import { formatDateTime, metaTitle, translate, useT, type MessageKey } from "~/i18n";
+import { FlagCard } from "~/components/review-queue";
+import { Button, Card, EmptyState, Input, PageHeader, Select, SuccessNotice } from "~/components/ui";
+import { formatDateTime, metaTitle, translate, useT } from "~/i18n";
 import { requireComplianceViewer } from "~/compliance/review.server";
 import { requireViewer } from "~/identity/request.server";
 import { Decision, decide, listFlags, queueFilterOptions, QueueFilter } from "~/supervision/queue.server";
@@ -39,12 +40,10 @@ export async function action({ request }: ActionFunctionArgs) {
   return json({ ok: true as const, flagId: parsed.data.flagId, state, message: translate(locale, "supervision.decide.done") });
 }
 
-const KIND: Record<string, MessageKey> = { post: "compliance.kind.post", comment: "compliance.kind.comment", question: "compliance.kind.question", answer: "compliance.kind.answer" };
-const SEVERITY_STYLE: Record<string, string> = { high: "bg-red-100 text-red-800", medium: "bg-amber-100 text-amber-900", low: "bg-slate-100 text-slate-700" };
-
 export default function ReviewQueue() {
   const { filter, options, items, total, page, pages } = useLoaderData<typeof loader>();
   const decided = useActionData<typeof action>();
+  const lastSubmit = decided && !decided.ok ? decided : null;
   const { t } = useT();
   const query = (p: number) => `?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, String(v)])), page: String(p) })}`;
   return (
@@ -108,7 +107,7 @@ export default function ReviewQueue() {
         <ol className="space-y-4">
           {items.map((item) => (
             <li key={item.id}>
-              <FlagCard item={item} />
+              <FlagCard item={item} failure={lastSubmit} />
             </li>
           ))}
         </ol>
@@ -121,108 +120,5 @@ export default function ReviewQueue() {
         </nav>
       ) : null}
     </>
-  );
-}
-
-type Item = SerializeFrom<typeof loader>["items"][number];
-
-/** The flagged text with each matched span in <mark>: plain strings sliced by offsets, escaped by React. */
-function Highlighted({ text, spans }: { text: string; spans: Item["spans"] }) {
-  const parts: React.ReactNode[] = [];
-  let at = 0;
-  spans.forEach((s, i) => {
-    if (s.start > at) parts.push(text.slice(at, s.start));
-    parts.push(
-      <mark key={i} title={s.term} className="rounded bg-yellow-200 px-0.5 text-slate-900">
-        {text.slice(s.start, s.end)}
-      </mark>,
-    );
-    at = s.end;
-  });
-  if (at < text.length) parts.push(text.slice(at));
-  return <p className="mt-3 whitespace-pre-wrap break-words text-slate-800">{parts}</p>;
-}
-
-function FlagCard({ item }: { item: Item }) {
-  const { t } = useT();
-  const result = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const busy = navigation.state === "submitting" && navigation.formData?.get("flagId") === item.id;
-  const mine = result && "flagId" in result && result.flagId === item.id;
-  const errors = result && !result.ok && navigation.state === "idle" ? result.errors : null;
-  const kind = t(KIND[item.contentKind] ?? "compliance.kind.other");
-  return (
-    <Card className="p-5" aria-labelledby={`flag-${item.id}`}>
-      <div className="flex flex-wrap items-start justify-between gap-2">
-        <div>
-          <h2 id={`flag-${item.id}`} className="font-semibold text-slate-900">
-            {t("supervision.item.heading", { kind, author: item.author })}
-          </h2>
-          <p className="text-sm text-slate-600">
-            {t("supervision.item.meta", { space: item.space ?? t("supervision.item.orgWide"), when: item.when, version: item.contentVersion })}
-          </p>
-        </div>
-        <div className="flex gap-2 text-xs font-medium">
-          <span className={`rounded-full px-2 py-0.5 ${SEVERITY_STYLE[item.severity] ?? ""}`}>{t(`supervision.severity.${item.severity as "low"}`)}</span>
-          <span className="rounded-full bg-brand-50 px-2 py-0.5 text-brand-700" data-testid="flag-state">
-            {t(`supervision.state.${item.state}`)}
-          </span>
-        </div>
-      </div>
-      <p className="mt-2 text-sm text-slate-700">
-        {item.sample
-          ? t("supervision.item.sampled", { percent: Math.round(item.sample.rate * 10000) / 100, draw: item.sample.draw.toFixed(6), seed: item.sample.seedFingerprint })
-          : t("supervision.item.matched", { policy: item.policy ?? "?" })}
-      </p>
-      <Highlighted text={item.text} spans={item.spans} />
-      {item.currentVersion > item.contentVersion ? <p className="mt-2 text-sm text-slate-500">{t("supervision.item.newerVersion", { version: item.currentVersion })}</p> : null}
-      {item.hiddenReason ? <p className="mt-2 text-sm text-red-800">{t("supervision.item.hiddenReason", { reason: item.hiddenReason })}</p> : null}
-      {item.decidedBy ? <p className="mt-1 text-xs text-slate-500">{t("supervision.item.decidedBy", { name: item.decidedBy })}</p> : null}
-      <p className="mt-2 text-sm">
-        <Link to={`/compliance/items/${item.contentId}`} className="text-brand-700 hover:underline">
-          {t("supervision.item.open")}
-        </Link>
-      </p>
-      {item.notes.length ? (
-        <section className="mt-3">
-          <h3 className="text-sm font-semibold text-slate-900">{t("supervision.item.notes")}</h3>
-          <ul className="mt-1 space-y-1 text-sm text-slate-700">
-            {item.notes.map((n, i) => (
-              <li key={i}>
-                <span className="font-medium">{n.author}</span> · <time dateTime={n.at}>{n.when}</time>: {n.body}
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      <Form method="post" className="mt-4 grid gap-3 sm:grid-cols-2">
-        <input type="hidden" name="flagId" value={item.id} />
-        <Textarea label={t("supervision.decide.note")} name="note" rows={2} errors={mine ? undefined : errors?.note} />
-        <Input label={t("supervision.decide.reason")} name="reason" hint={t("supervision.decide.reasonHint")} errors={errors?.reason} />
-        <FormError className="sm:col-span-2">{errors?._form}</FormError>
-        <div className="flex flex-wrap gap-2 sm:col-span-2">
-          {item.state !== "hidden" ? (
-            <>
-              <Button type="submit" name="intent" value="reviewed" variant="secondary" disabled={busy}>
-                {t("supervision.decide.reviewed")}
-              </Button>
-              <Button type="submit" name="intent" value="escalate" variant="secondary" disabled={busy}>
-                {t("supervision.decide.escalate")}
-              </Button>
-              <Button type="submit" name="intent" value="hide" variant="danger" disabled={busy}>
-                {t("supervision.decide.hide")}
-              </Button>
-            </>
-          ) : (
-            <Button type="submit" name="intent" value="unhide" variant="secondary" disabled={busy}>
-              {t("supervision.decide.unhide")}
-            </Button>
-          )}
-          <Button type="submit" name="intent" value="note" variant="ghost" disabled={busy}>
-            {t("supervision.decide.addNote")}
-          </Button>
-        </div>
-      </Form>
-    </Card>
   );
 }
