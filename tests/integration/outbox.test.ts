@@ -31,10 +31,10 @@ async function emitMany(n: number, orgId: string) {
   return ids;
 }
 
-function runWorker(): Promise<number> {
+function runWorker(orgId: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "tests/support/drain-worker.ts"], {
-      env: { ...process.env, OUTBOX_BACKOFF_MS: "1" },
+      env: { ...process.env, OUTBOX_BACKOFF_MS: "1", OUTBOX_TEST_ORG: orgId },
       stdio: ["ignore", "inherit", "inherit"],
     });
     child.on("error", reject);
@@ -49,13 +49,14 @@ describe("outbox", () => {
     const ids = await emitMany(400, orgId);
     if (usingPostgres()) {
       // two real processes against one database, racing on the same deliveries
-      const codes = await Promise.all([runWorker(), runWorker()]);
+      const codes = await Promise.all([runWorker(orgId), runWorker(orgId)]);
       expect(codes).toEqual([0, 0]);
     } else {
       // PGlite admits one process per database: race two drain loops in this one
       const loop = async () => {
         for (let k = 0; k < 500; k++) if ((await drainAll(db)) === 0) {
-          const [r] = await query<{ n: number }>(db, sql`select count(*)::int as n from outbox_deliveries where consumer like 'test-%' and status = 'pending'`);
+          const [r] = await query<{ n: number }>(db, sql`select count(*)::int as n from outbox_deliveries d join outbox_events e on e.id = d.event_id
+                 where e.org_id = ${orgId} and d.consumer in ('test-steady', 'test-flaky') and d.status = 'pending'`);
           if (!r.n) break;
         }
       };
