@@ -15,6 +15,7 @@ import { getViewer } from "~/identity/request.server";
 import { mySpaces } from "~/spaces/spaces.server";
 // Classic compiler: a plain .css import yields the built file's URL (run through PostCSS).
 import stylesheet from "~/styles/app.css";
+import { IconSprite } from "~/components/icons";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -38,17 +39,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (current) await noteActive(current);
   const locale = resolveLocale(current?.locale, request.headers.get("Accept-Language"));
   // Only what the shell renders goes to the browser (no session id, no org id).
-  const user: ShellUser | null = current
-    ? {
-        id: current.id,
-        name: current.name,
-        email: current.email,
-        orgName: current.orgName,
-        menu: shellMenu(await getViewer(request)),
-        spaces: (await mySpaces(await getViewer(request))).map((s) => ({ slug: s.slug, name: s.name })),
-      }
-    : null;
-  const unread = current ? await unreadCount(current.id, undefined, await getViewer(request)) : 0;
+  // The rail's spaces and the badge are independent reads: one round trip's wait, not two.
+  const viewer = current ? await getViewer(request) : null;
+  const [spaces, unread] = viewer ? await Promise.all([mySpaces(viewer), unreadCount(viewer.id!, undefined, viewer)]) : [[], 0];
+  const user: ShellUser | null =
+    current && viewer
+      ? { id: current.id, name: current.name, email: current.email, orgName: current.orgName, menu: shellMenu(viewer), spaces: spaces.map((s) => ({ slug: s.slug, name: s.name })) }
+      : null;
   // times render in the viewer's zone, against the same "now" on the server and at hydration
   return { user, locale, unread, timeZone: timeZoneFor(request, current), timeZoneSaved: !!current?.timeZone, now: Date.now() };
 }
@@ -67,6 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body className="h-full">
+        <IconSprite />
         <I18nProvider locale={locale}>
           <TimeProvider value={{ timeZone: data?.timeZone ?? "UTC", now: data?.now ?? 0 }}>{children}</TimeProvider>
         </I18nProvider>

@@ -1,11 +1,11 @@
 import { Form, Link, NavLink, useLocation, useSearchParams } from "@remix-run/react";
-import { Hash } from "lucide-react";
 import { LanguageSwitch } from "./language-switch";
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n";
 import { SearchSuggestInput } from "./search-suggest";
 import { cx } from "./ui";
+import { Icon } from "./icons";
 
 /** What the shell needs to know about the viewer; the root loader sends no more than this. */
 export type ShellUser = {
@@ -156,7 +156,7 @@ function SpacesRail({ spaces }: { spaces: ShellUser["spaces"] }) {
                   )
                 }
               >
-                <Hash aria-hidden="true" className="size-3.5 shrink-0 text-slate-400" />
+                <Icon name="hash" className="size-3.5 shrink-0 text-slate-400" />
                 <span className="truncate">{s.name}</span>
               </NavLink>
             </li>

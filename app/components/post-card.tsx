@@ -1,5 +1,5 @@
 import { Link, useFetcher, useNavigate } from "@remix-run/react";
-import { CircleHelp, HandHelping, Lightbulb, PartyPopper, ThumbsUp, type LucideIcon } from "lucide-react";
+import { Icon, type SpriteIcon } from "./icons";
 import { Time } from "./time";
 import { useEffect, useRef, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
 import type { ReactionKind } from "~/content/content.server";
@@ -9,22 +9,17 @@ import { Avatar, Card, cx } from "./ui";
 
 // Same order as REACTIONS in content.server (a browser module cannot import it). SVG icons,
 // not emoji: many corporate desktops have no colour emoji font and show empty boxes.
-const REACTION_KINDS: ReadonlyArray<{ kind: ReactionKind; Icon: LucideIcon; label: MessageKey }> = [
-  { kind: "like", Icon: ThumbsUp, label: "reaction.like" },
-  { kind: "celebrate", Icon: PartyPopper, label: "reaction.celebrate" },
-  { kind: "insightful", Icon: Lightbulb, label: "reaction.insightful" },
-  { kind: "helpful", Icon: HandHelping, label: "reaction.helpful" },
-  { kind: "curious", Icon: CircleHelp, label: "reaction.curious" },
+// Drawn from the page's icon sprite (./icons): five icons per post, defined once per page.
+const REACTION_KINDS: ReadonlyArray<{ kind: ReactionKind; icon: SpriteIcon; label: MessageKey }> = [
+  { kind: "like", icon: "thumbs-up", label: "reaction.like" },
+  { kind: "celebrate", icon: "party-popper", label: "reaction.celebrate" },
+  { kind: "insightful", icon: "lightbulb", label: "reaction.insightful" },
+  { kind: "helpful", icon: "hand-helping", label: "reaction.helpful" },
+  { kind: "curious", icon: "circle-help", label: "reaction.curious" },
 ];
 
 /** Styles for the server-rendered, sanitised body HTML (and the entity spans in it). */
-export const richTextClasses =
-  "space-y-2 text-sm leading-relaxed break-words text-slate-800 [&_a]:text-brand-700 [&_a]:underline " +
-  "[&_blockquote]:border-l-4 [&_blockquote]:border-slate-300 [&_blockquote]:pl-3 [&_blockquote]:text-slate-600 " +
-  "[&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_h2]:text-base [&_h2]:font-semibold [&_h3]:font-semibold " +
-  "[&_ol]:list-decimal [&_ol]:pl-6 [&_pre]:overflow-x-auto [&_pre]:rounded [&_pre]:bg-slate-100 [&_pre]:p-2 " +
-  "[&_ul]:list-disc [&_ul]:pl-6 [&_span[data-type]]:cursor-pointer [&_span[data-type]]:font-medium " +
-  "[&_span[data-type]]:text-brand-700 [&_span[data-type]]:hover:underline";
+export const richTextClasses = "rich-text"; // app/styles/app.css
 
 /** Where a hashtag, cashtag or mention span in rendered HTML leads. */
 function entityHref(el: HTMLElement): string | null {
@@ -226,7 +221,7 @@ function ReactionBar({ post }: { post: PostView }) {
           key={r.kind}
           postId={post.id}
           kind={r.kind}
-          Icon={r.Icon}
+          icon={r.icon}
           label={t(r.label)}
           count={post.reactions[r.kind] ?? 0}
           mine={post.myReactions.includes(r.kind)}
@@ -238,7 +233,7 @@ function ReactionBar({ post }: { post: PostView }) {
 }
 
 /** One toggle per reaction, each with its own fetcher so quick clicks on two reactions both show. */
-function ReactionButton(props: { postId: string; kind: ReactionKind; Icon: LucideIcon; label: string; count: number; mine: boolean; disabled: boolean }) {
+function ReactionButton(props: { postId: string; kind: ReactionKind; icon: SpriteIcon; label: string; count: number; mine: boolean; disabled: boolean }) {
   const { t } = useT();
   const fetcher = useFetcher({ key: `react-${props.postId}-${props.kind}` });
   // Optimistic: while the toggle is in flight, show the state it asks for.
@@ -262,12 +257,9 @@ function ReactionButton(props: { postId: string; kind: ReactionKind; Icon: Lucid
         aria-label={t("post.reactLabel", { reaction: props.label, count })}
         title={props.label}
         disabled={props.disabled}
-        className={cx(
-          "inline-flex h-7 items-center gap-1 rounded-full border px-2 text-xs font-medium transition-colors disabled:opacity-50",
-          mine ? "border-brand-300 bg-brand-50 text-brand-800" : "border-slate-200 bg-white text-slate-600 hover:bg-slate-50",
-        )}
+        className="reaction-toggle"
       >
-        <props.Icon aria-hidden="true" className="size-3.5" strokeWidth={2} />
+        <Icon name={props.icon} className="size-3.5" />
         {count > 0 ? <span aria-hidden="true">{count}</span> : null}
       </button>
     </fetcher.Form>

@@ -3,6 +3,7 @@ import { getDb, query, type Db, type Tx } from "~/db/client.server";
 import { notifications } from "~/db/schema";
 import type { OutboxEvent } from "~/platform/outbox.server";
 import { loadContentFacts } from "~/policy/facts.server";
+import { readableContentCondition } from "~/policy/scopes.server";
 import { can, threadHeld, type Viewer } from "~/policy/policy";
 import { loadViewer } from "~/policy/viewer.server";
 import { now } from "~/utils/clock.server";
@@ -169,20 +170,22 @@ export function notificationHref(g: Pick<NotificationGroup, "threadKind" | "post
   return g.subjectId === g.postId ? `${base}/${g.postId}` : `${base}/${g.postId}#post-${g.subjectId}`;
 }
 
-/** Unread notifications the person may still read (the same rule as the list). */
+/**
+ * Unread notifications the person may still read (the content `read` rule in its SQL form, as the
+ * list's facts are judged by can()): one round trip, since every signed-in page shows the badge.
+ */
 export async function unreadCount(userId: string, db?: Db, viewerFacts?: Viewer) {
   const d = db ?? (await getDb());
   const viewer = viewerFacts ?? (await loadViewer(d, userId));
-  const rows = await query<{ subject_id: string }>(
+  const [r] = await query<{ n: number }>(
     d,
-    sql`select n.subject_id from notifications n join content c on c.id = n.subject_id
-        where n.user_id = ${userId} and n.read_at is null and c.deleted_at is null order by n.created_at desc limit 100`,
+    sql`select count(*)::int as n from (
+          select n.subject_id from notifications n join content c on c.id = n.subject_id
+          where n.user_id = ${userId} and n.read_at is null and c.deleted_at is null order by n.created_at desc limit 100
+        ) x join content c on c.id = x.subject_id
+        where ${readableContentCondition(viewer, sql.raw("c"))}`,
   );
-  const facts = await loadContentFacts(d, [...new Set(rows.map((r) => r.subject_id))]);
-  return rows.filter((r) => {
-    const f = facts.get(r.subject_id);
-    return !!f && can(viewer, "read", f);
-  }).length;
+  return Number(r?.n ?? 0);
 }
 
 export async function markRead(userId: string, ids: string[] | "all", db?: Db) {

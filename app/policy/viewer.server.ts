@@ -1,41 +1,59 @@
-import { and, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { query, type DbOrTx } from "~/db/client.server";
-import { spaceApprovers, spaceMembers, users } from "~/db/schema";
 import type { OrgRole } from "~/policy/roles";
 import type { Viewer } from "./policy";
 import { ANONYMOUS, approverKey } from "./policy";
 
-/** Resolves the viewer's facts once per request: roles, memberships and barrier side. */
+type ViewerRow = {
+  id: string;
+  org_id: string;
+  department: string;
+  roles: string[];
+  status: string;
+  spaces: { s: string; r: string }[] | null;
+  blocked: string[] | null;
+  seats: { s: string; t: number }[] | null;
+};
+
+/**
+ * Resolves the viewer's facts once per request — roles, memberships, barrier side and approval
+ * seats — in one round trip: every signed-in page pays for it, so it is one statement, not four.
+ */
 export async function loadViewer(db: DbOrTx, userId: string | null | undefined): Promise<Viewer> {
   if (!userId) return ANONYMOUS;
-  const [u] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+  const [u] = await query<ViewerRow>(
+    db,
+    sql`select u.id, u.org_id, u.department, u.roles, u.status,
+          (select json_agg(json_build_object('s', m.space_id, 'r', m.role)) from space_members m where m.user_id = u.id) as spaces,
+          (${blockedSql(sql`u.org_id`, sql`u.department`)}) as blocked,
+          (select json_agg(json_build_object('s', a.space_id, 't', a.tier)) from space_approvers a where a.user_id = u.id) as seats
+        from users u where u.id = ${userId}`,
+  );
   if (!u || u.status !== "active") return ANONYMOUS;
-  const memberships = await db
-    .select({ spaceId: spaceMembers.spaceId, role: spaceMembers.role })
-    .from(spaceMembers)
-    .where(and(eq(spaceMembers.userId, userId)));
-  const blocked = await blockedDepartments(db, u.orgId, u.department);
-  const seats = await db.select({ spaceId: spaceApprovers.spaceId, tier: spaceApprovers.tier }).from(spaceApprovers).where(eq(spaceApprovers.userId, userId));
+  const spaces = u.spaces ?? [];
   return {
     id: u.id,
-    orgId: u.orgId,
+    orgId: u.org_id,
     department: u.department,
     roles: new Set(u.roles as OrgRole[]),
-    memberSpaceIds: new Set(memberships.map((m) => m.spaceId)),
-    adminSpaceIds: new Set(memberships.filter((m) => m.role === "admin").map((m) => m.spaceId)),
-    blockedDepartments: blocked,
-    approverTiers: new Set(seats.map((s) => approverKey(s.spaceId, s.tier))),
+    memberSpaceIds: new Set(spaces.map((m) => m.s)),
+    adminSpaceIds: new Set(spaces.filter((m) => m.r === "admin").map((m) => m.s)),
+    blockedDepartments: (u.blocked ?? []).filter((d) => d !== u.department),
+    approverTiers: new Set((u.seats ?? []).map((s) => approverKey(s.s, Number(s.t)))),
   };
 }
 
-/** Departments on the far side of every information barrier the department stands on. */
+/** The departments on the far side of every barrier `department` stands on, sorted, as one array (SQL). */
+function blockedSql(orgId: ReturnType<typeof sql>, department: ReturnType<typeof sql>) {
+  return sql`select array_agg(distinct d order by d) from barriers b,
+               unnest(case when ${department} = any(b.side_a) then b.side_b else b.side_a end) as d
+             where ${department} <> '' and b.org_id = ${orgId}
+               and (${department} = any(b.side_a) or ${department} = any(b.side_b))`;
+}
+
+/** Departments on the far side of every information barrier the department stands on (the same SQL as loadViewer). */
 export async function blockedDepartments(db: DbOrTx, orgId: string, department: string): Promise<string[]> {
   if (!department) return [];
-  const rows = await query<{ dept: string }>(
-    db,
-    sql`select distinct unnest(case when ${department} = any(side_a) then side_b else side_a end) as dept
-        from barriers
-        where org_id = ${orgId} and (${department} = any(side_a) or ${department} = any(side_b))`,
-  );
-  return rows.map((r) => r.dept).filter((d) => d !== department).sort();
+  const [r] = await query<{ blocked: string[] | null }>(db, sql`select (${blockedSql(sql`${orgId}`, sql`${department}`)}) as blocked`);
+  return (r?.blocked ?? []).filter((d) => d !== department);
 }
