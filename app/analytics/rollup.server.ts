@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { query, type Db, type DbOrTx, type Tx } from "~/db/client.server";
 import { now } from "~/utils/clock.server";
 import { analyticsSettingsFor } from "./settings.server";
@@ -80,6 +80,12 @@ function personGroups(p: Person | undefined): [Dim, string][] {
   return [["org", "all"], ["department", p.department], ["region", p.region], ...p.lines.map((l): [Dim, string] => ["line", l])];
 }
 
+/** The TTA_BUCKETS index of a time to first answer in minutes (SQL), −1 when unanswered. */
+function ttaBucketSql(minutes: SQL) {
+  const edges = TTA_BUCKETS.slice(0, -1).map((edge, i) => sql`when ${minutes} <= ${edge} then ${i}`);
+  return sql`(case when ${minutes} is null then -1 ${sql.join(edges, sql` `)} else ${TTA_BUCKETS.length - 1} end)::int`;
+}
+
 /** Computes every cell of one week from the source tables (no writes). */
 export async function computeWeek(db: DbOrTx, orgId: string, week: string): Promise<CellRow[]> {
   const start = parseDay(week);
@@ -95,26 +101,36 @@ export async function computeWeek(db: DbOrTx, orgId: string, week: string): Prom
       db,
       sql`select user_id, day::text as day from analytics_activity where org_id = ${orgId} and day >= ${s28.slice(0, 10)}::date and day < ${e.slice(0, 10)}::date`,
     ),
-    // live content written this week, with the author of what it replies to
-    query<{ kind: string; author_id: string; space_id: string | null; parent_author: string | null }>(
+    // live content written this week, with the author of what it replies to — counted per
+    // (kind, author, space, replied-to author) in SQL: a busy week is 10^5 rows, its groups far fewer
+    query<{ kind: string; author_id: string; space_id: string | null; parent_author: string | null; n: number }>(
       db,
-      sql`select c.kind, c.author_id, c.space_id, p.author_id as parent_author
+      sql`select c.kind, c.author_id, c.space_id, p.author_id as parent_author, count(*)::int as n
           from content c left join content p on p.id = c.parent_id
-          where c.org_id = ${orgId} and c.created_at >= ${s}::timestamptz and c.created_at < ${e}::timestamptz and c.deleted_at is null`,
+          where c.org_id = ${orgId} and c.created_at >= ${s}::timestamptz and c.created_at < ${e}::timestamptz and c.deleted_at is null
+          group by 1, 2, 3, 4`,
     ),
-    query<{ user_id: string; author_id: string; space_id: string | null }>(
+    query<{ user_id: string; author_id: string; space_id: string | null; n: number }>(
       db,
-      sql`select r.user_id, c.author_id, c.space_id from reactions r join content c on c.id = r.content_id
-          where r.created_at >= ${s}::timestamptz and r.created_at < ${e}::timestamptz and c.org_id = ${orgId} and c.deleted_at is null`,
+      sql`select r.user_id, c.author_id, c.space_id, count(*)::int as n from reactions r join content c on c.id = r.content_id
+          where r.created_at >= ${s}::timestamptz and r.created_at < ${e}::timestamptz and c.org_id = ${orgId} and c.deleted_at is null
+          group by 1, 2, 3`,
     ),
-    // the week's questions (a cohort): first live answer and whether one was accepted, as known now
-    query<{ id: string; author_id: string; space_id: string | null; created_at: string | Date; first_answer: string | Date | null; accepted: boolean }>(
+    // the week's questions (a cohort): first live answer and whether one was accepted, as known now,
+    // counted per (asker, space, answer-time bucket, accepted)
+    query<{ author_id: string; space_id: string | null; bucket: number; in_target: boolean; accepted: boolean; n: number }>(
       db,
-      sql`select q.id, q.author_id, q.space_id, q.created_at,
-            (select min(a.created_at) from content a where a.parent_id = q.id and a.kind = 'answer' and a.deleted_at is null) as first_answer,
-            exists (select 1 from analytics_accepted x where x.question_id = q.id) as accepted
-          from content q
-          where q.org_id = ${orgId} and q.kind = 'question' and q.created_at >= ${s}::timestamptz and q.created_at < ${e}::timestamptz and q.deleted_at is null`,
+      sql`select author_id, space_id, bucket, in_target, accepted, count(*)::int as n from (
+            select q.author_id, q.space_id, ${ttaBucketSql(sql.raw("f.minutes"))} as bucket,
+              coalesce(f.minutes <= ${settings.answerTargetMinutes}, false) as in_target,
+              exists (select 1 from analytics_accepted x where x.question_id = q.id) as accepted
+            from content q
+            left join lateral (select min(a.created_at) as first_answer from content a
+              where a.parent_id = q.id and a.kind = 'answer' and a.deleted_at is null) fa on true
+            -- at the millisecond, as the dates were compared before (JavaScript Dates)
+            cross join lateral (select extract(epoch from date_trunc('milliseconds', fa.first_answer) - date_trunc('milliseconds', q.created_at)) / 60 as minutes) f
+            where q.org_id = ${orgId} and q.kind = 'question' and q.created_at >= ${s}::timestamptz and q.created_at < ${e}::timestamptz and q.deleted_at is null
+          ) x group by 1, 2, 3, 4, 5`,
     ),
     query<{ author_id: string }>(
       db,
@@ -166,13 +182,13 @@ export async function computeWeek(db: DbOrTx, orgId: string, week: string): Prom
 
   // contributions and interactions
   const metricOf: Record<string, string> = { post: "posts", comment: "comments", question: "questions", answer: "answers" };
-  const interact = (actor: string, target: string | null) => {
+  const interact = (actor: string, target: string | null, n: number) => {
     if (!target || target === actor) return;
     const a = who.get(actor);
     const t = who.get(target);
     if (!a || !t) return;
     const key = `${a.department}\u0001${t.department}`;
-    cells.add("matrix", key, "interactions", actor);
+    cells.add("matrix", key, "interactions", actor, n);
     // the targets count too: a cell needs K people on both sides (see rows())
     cells.person("matrix", key, "targets", target);
   };
@@ -182,17 +198,17 @@ export async function computeWeek(db: DbOrTx, orgId: string, week: string): Prom
     const groups = groupsOf(c.author_id);
     if (c.space_id) groups.push(["space", c.space_id]);
     for (const [dim, grp] of groups) {
-      cells.add(dim, grp, metric, c.author_id);
-      cells.add(dim, grp, "contributions", c.author_id);
+      cells.add(dim, grp, metric, c.author_id, c.n);
+      cells.add(dim, grp, "contributions", c.author_id, c.n);
       cells.person(dim, grp, "contributors", c.author_id);
     }
-    if (c.kind === "comment" || c.kind === "answer") interact(c.author_id, c.parent_author);
+    if (c.kind === "comment" || c.kind === "answer") interact(c.author_id, c.parent_author, c.n);
   }
   for (const r of reacts) {
     const groups = groupsOf(r.user_id);
     if (r.space_id) groups.push(["space", r.space_id]);
-    for (const [dim, grp] of groups) cells.add(dim, grp, "reactions", r.user_id);
-    interact(r.user_id, r.author_id);
+    for (const [dim, grp] of groups) cells.add(dim, grp, "reactions", r.user_id, r.n);
+    interact(r.user_id, r.author_id, r.n);
   }
   for (const w of writers28) for (const [dim, grp] of groupsOf(w.author_id)) cells.person(dim, grp, "contributors28", w.author_id);
 
@@ -200,15 +216,14 @@ export async function computeWeek(db: DbOrTx, orgId: string, week: string): Prom
   for (const q of questions) {
     const groups = groupsOf(q.author_id);
     if (q.space_id) groups.push(["space", q.space_id]);
-    const minutes = q.first_answer ? (new Date(q.first_answer).getTime() - new Date(q.created_at).getTime()) / 60_000 : null;
+    const answered = q.bucket >= 0;
     for (const [dim, grp] of groups) {
-      if (minutes !== null) {
-        cells.add(dim, grp, "q_answered", q.author_id);
-        if (minutes <= settings.answerTargetMinutes) cells.add(dim, grp, "q_in_target", q.author_id);
-        const b = TTA_BUCKETS.findIndex((edge) => minutes <= edge);
-        cells.add(dim, grp, `tta_${b}`, q.author_id);
+      if (answered) {
+        cells.add(dim, grp, "q_answered", q.author_id, q.n);
+        if (q.in_target) cells.add(dim, grp, "q_in_target", q.author_id, q.n);
+        cells.add(dim, grp, `tta_${q.bucket}`, q.author_id, q.n);
       }
-      if (q.accepted) cells.add(dim, grp, "q_accepted", q.author_id);
+      if (q.accepted) cells.add(dim, grp, "q_accepted", q.author_id, q.n);
     }
   }
 
