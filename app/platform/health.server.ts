@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { dbReady, getDb, lastQueryOkAt, noteQueryOk } from "~/db/client.server";
 import { searchHealth } from "../../search/client";
 import { outboxBacklog, type Backlog } from "./outbox.server";
+import { jobsRunning } from "./workers.server";
 
 const version: string = (() => {
   try {
@@ -60,6 +61,8 @@ export async function checkHealth() {
     version,
     ...(db.busy ? { dbBusy: true } : {}),
     ...(db.error ? { dbError: db.error } : {}),
+    // periodic jobs running in this instance now (a benchmark waits for the start-up runs to end)
+    jobs: jobsRunning(),
     // from the last probe that finished (a busy database answers with the previous figures)
     backlog: probe.backlog ? { ...probe.backlog, asOfSeconds: Math.round((Date.now() - probe.backlogAt) / 100) / 10 } : null,
   };

@@ -18,9 +18,18 @@ const state: State = (((globalThis as Record<string, unknown>).__atriumWorkers ?
   stopped: true,
 }) as State);
 
+// Periodic jobs running now, by name (shown by /healthz: a benchmark waits for the start-up runs).
+const runningJobs = (((globalThis as Record<string, unknown>).__atriumRunningJobs ??= new Map<string, number>()) as Map<string, number>);
+
+/** Names of the periodic jobs running in this process now (the outbox drain excluded). */
+export function jobsRunning(): string[] {
+  return [...runningJobs].filter(([name, n]) => n > 0 && name !== "outbox").map(([name]) => name).sort();
+}
+
 function loop(job: PeriodicJob) {
   const tick = async () => {
     if (state.stopped) return;
+    runningJobs.set(job.name, (runningJobs.get(job.name) ?? 0) + 1);
     const p = inBackground(async () => {
       await foregroundQuiet();
       return job.run(await getDb());
@@ -30,6 +39,7 @@ function loop(job: PeriodicJob) {
     state.running.add(p);
     await p;
     state.running.delete(p);
+    runningJobs.set(job.name, (runningJobs.get(job.name) ?? 1) - 1);
     if (!state.stopped) state.timers.push(setTimeout(tick, job.everyMs));
   };
   state.timers.push(setTimeout(tick, 0));
