@@ -207,6 +207,10 @@ export const content = pgTable(
     index("content_feed_question_space_idx")
       .on(t.spaceId, t.createdAt.desc(), t.id.desc())
       .where(sql`kind = 'question' and deleted_at is null`),
+    // /questions: the org's questions, newest first (without it the scan walks every post of the org)
+    index("content_org_question_idx")
+      .on(t.orgId, t.createdAt.desc(), t.id.desc())
+      .where(sql`kind = 'question' and deleted_at is null`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "content_org_question_idx" ON "content" USING btree ("org_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE kind = 'question' and deleted_at is null;
