@@ -255,6 +255,8 @@ export async function carryOutErasure(viewer: Viewer, id: string, db?: Db): Prom
   const orgId = requireEraser(viewer);
   return withRetentionPurge(d, async (cmd) => {
     const { tx } = cmd;
+    // the retention job's lock: the two never remove the same versions at once (the job skips the org meanwhile)
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`atrium.retention:${orgId}`}))`);
     const req = await openRequest(tx, orgId, id);
     const [person] = await query<{ name: string; email: string }>(tx, sql`select name, email from users where id = ${req.user_id} for update`);
     const at = now();
