@@ -3,7 +3,7 @@ import type { DbOrTx } from "~/db/client.server";
 import { now } from "~/utils/clock.server";
 import { advanceHead, canonicalAt, chainHash, lockHead, nextId } from "./chain.server";
 
-export type ArchiveAction = "create" | "edit" | "delete" | "restore" | "react" | "unreact" | "moderate" | "expire" | "vote" | "accept" | "close" | "verify" | "approve" | "reject" | "resubmit";
+export type ArchiveAction = "create" | "edit" | "delete" | "restore" | "react" | "unreact" | "moderate" | "expire" | "vote" | "accept" | "close" | "verify" | "approve" | "reject" | "resubmit" | "request" | "erase" | "decline";
 
 export type ArchiveEntry = {
   orgId: string;

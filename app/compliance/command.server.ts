@@ -40,7 +40,7 @@ export async function runCommand<T>(db: Db, fn: (c: Command) => Promise<T>): Pro
  * The retention purge path, the one way past the append-only triggers on archive_records,
  * audit_log, checkpoints and chain_heads (drizzle/0002_archive_integrity.sql): a command whose
  * transaction may UPDATE or DELETE them, and which must itself record an `expire` entry in the
- * archive chain, or it rolls back. The retention job (issue 15) is its only intended caller; the
+ * archive chain, or it rolls back. The retention job and erasure (issue 15) are its only intended callers; the
  * runtime database role should hold no DELETE privilege on these tables at all (docs/archive.md).
  */
 export async function withRetentionPurge<T>(db: Db, fn: (c: Command) => Promise<T>): Promise<T> {
@@ -50,11 +50,11 @@ export async function withRetentionPurge<T>(db: Db, fn: (c: Command) => Promise<
     const result = await fn({
       ...c,
       archive: (entry) => {
-        if (entry.action === "expire") expired = true;
+        if (entry.action === "expire" || entry.action === "erase") expired = true;
         return c.archive(entry);
       },
     });
-    if (!expired) throw new Error("a retention purge must record an `expire` entry in the archive");
+    if (!expired) throw new Error("a retention purge must record an `expire` (or `erase`) entry in the archive");
     await c.tx.execute(sql`select set_config('atrium.retention_purge', 'off', true)`);
     return result;
   });

@@ -75,7 +75,8 @@ export function recomputeHash(chain: ChainName, prev: string, r: StoredRow): str
  * Its hash can no longer be recomputed, so the `expire` record, itself chained after it, carries
  * for each removed version its envelope (every column but data), prev_hash, hash and the data's
  * SHA-256. A removed row stands when all of those match what is stored; the expire record's
- * own hash is checked like any other row's.
+ * own hash is checked like any other row's. An erasure (app/records/erasure.server.ts) removes data
+ * the same way, vouched for by its `erase` record.
  */
 export const EXPIRED_KEY = "$expired";
 
@@ -111,7 +112,7 @@ export async function expiredRowHash(db: DbOrTx, r: StoredRow, cache: ExpireCach
       db,
       sql`select seq, org_id, action, data from archive_records where id = ${marker.by}`,
     );
-    const items = e && e.action === "expire" ? ((toJson(e.data) as { items?: ExpiredEntry[] }).items ?? []) : null;
+    const items = e && (e.action === "expire" || e.action === "erase") ? ((toJson(e.data) as { items?: ExpiredEntry[] }).items ?? []) : null;
     cache.set(marker.by, items ? { seq: Number(e.seq), orgId: e.org_id, entries: new Map(items.map((i) => [Number(i.id), i])) } : null);
   }
   const exp = cache.get(marker.by);

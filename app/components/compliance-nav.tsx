@@ -8,6 +8,7 @@ const LINKS: Array<{ to: string; label: MessageKey; end?: boolean }> = [
   { to: "/compliance/holds", label: "compliance.nav.holds" },
   { to: "/compliance/retention", label: "compliance.nav.retention" },
   { to: "/compliance/exports", label: "compliance.nav.exports" },
+  { to: "/compliance/erasure", label: "compliance.nav.erasure" },
   { to: "/compliance/review", label: "compliance.nav.review" },
   { to: "/compliance/lexicon", label: "compliance.nav.lexicon" },
   { to: "/compliance/audit", label: "compliance.nav.audit" },

@@ -873,6 +873,34 @@ export const recordExports = pgTable(
   (t) => [index("record_exports_org_idx").on(t.orgId, t.createdAt), index("record_exports_status_idx").on(t.status, t.claimedUntil)],
 );
 
+// Erasure requests (GDPR art. 17): filed (open), then carried out (done) or declined. A done request
+// holds the pseudonym the person now goes by, what was erased and what was kept and why; the real
+// name and email stay here (kept_identity, compliance only) only while a hold or retention keeps records.
+export const erasureRequests = pgTable(
+  "erasure_requests",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull().references(() => orgs.id),
+    userId: text("user_id").notNull().references(() => users.id),
+    reason: text("reason").notNull().default(""),
+    status: text("status").notNull().default("open"), // open | done | declined
+    requestedBy: text("requested_by").notNull(),
+    requestedAt: ts("requested_at").notNull(),
+    decidedBy: text("decided_by"),
+    decidedAt: ts("decided_at"),
+    decisionNote: text("decision_note"),
+    pseudonym: text("pseudonym"),
+    outcome: jsonb("outcome"),
+    keptIdentity: jsonb("kept_identity"),
+  },
+  (t) => [
+    index("erasure_requests_org_idx").on(t.orgId, t.requestedAt),
+    // one open request per person, and a person is erased once
+    uniqueIndex("erasure_requests_open_key").on(t.userId).where(sql`status = 'open'`),
+    uniqueIndex("erasure_requests_done_key").on(t.userId).where(sql`status = 'done'`),
+  ],
+);
+
 // ---------- integrations (API and SCIM tokens) ----------
 
 // Bearer tokens the org admin creates: "atr_<id>_<secret>", only SHA-256(secret) is stored.

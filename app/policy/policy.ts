@@ -145,6 +145,7 @@ export type OrgAction =
   | "manage_skills"
   | "manage_integrations"
   | "curate"
+  | "erase_person"
   | "create_space";
 
 export type ActionFor<R extends Resource> = R extends SpaceFacts
@@ -355,6 +356,8 @@ function orgRules(v: Viewer, action: OrgAction, o: OrgFacts): boolean {
       return has(v, "hr") || has(v, "admin");
     case "curate":
       return has(v, "curator") || has(v, "admin");
+    case "erase_person": // GDPR art. 17 requests: compliance officers and org admins
+      return has(v, "compliance") || has(v, "admin");
     case "manage_analytics": // the measurement's settings, K among them: HR analysts and admins
       return has(v, "hr") || has(v, "admin");
     case "create_space":

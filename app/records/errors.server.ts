@@ -12,7 +12,10 @@ export type RecordsErrorCode =
   | "unknownCustodian"
   | "unknownSpace"
   | "retentionBelowMinimum"
-  | "erasureHeld";
+  | "unknownPerson"
+  | "alreadyErased"
+  | "erasureOpen"
+  | "erasureDecided";
 
 export class RecordsInputError extends Error {
   constructor(

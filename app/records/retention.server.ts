@@ -86,7 +86,7 @@ export async function setMinimumRetention(viewer: Viewer, days: number, db?: Db)
 function pastWhere(orgId: string, at: Date, settings: Awaited<ReturnType<typeof retentionSettings>>) {
   const floor = Math.max(settings.minDays, Math.min(settings.defaultDays, ...settings.spaces.map((s) => s.days)));
   const t = at.toISOString();
-  return sql`r.org_id = ${orgId} and r.action <> 'expire' and r.subject_kind <> 'retention' and not (r.data ? ${EXPIRED_KEY})
+  return sql`r.org_id = ${orgId} and r.action not in ('expire', 'erase') and r.subject_kind <> 'retention' and not (r.data ? ${EXPIRED_KEY})
     and r.at < ${t}::timestamptz - make_interval(days => ${floor}::int)
     and r.at < ${t}::timestamptz - make_interval(days => greatest(${settings.minDays}::int, coalesce(
           (select p.days from retention_policies p where p.org_id = r.org_id and p.space_id = coalesce(r.data->>'spaceId', c.space_id)),

@@ -271,6 +271,7 @@ const ORG_ROWS: Row[] = [
   ["org", "view_audit", ["compliance"]],
   ["org", "view_analytics", ["hr", "admin"]],
   ["org", "curate", ["curator", "admin"]],
+  ["org", "erase_person", ["admin", "compliance"]],
   ["org", "create_space", ORG],
 ];
 

@@ -7,8 +7,9 @@ import * as holdsPage from "../../app/routes/compliance.holds";
 import * as retentionPage from "../../app/routes/compliance.retention";
 import * as exportsPage from "../../app/routes/compliance.exports";
 import * as exportDownload from "../../app/routes/compliance.exports.$id";
+import * as erasurePage from "../../app/routes/compliance.erasure";
 import { buildWorld, doc, type World } from "../fixtures/world";
-import { callRoute, getRequest, postRequest, readJson, sessionsFor, type RequestOptions } from "../support/remix";
+import { callRoute, getRequest, postRequest, readJson, renderRoute, sessionsFor, type RequestOptions } from "../support/remix";
 
 let w: World;
 let tokens: Record<string, string>;
@@ -17,7 +18,7 @@ const holdsOf = async () => (await query<{ n: number }>(await getDb(), sql`selec
 
 beforeAll(async () => {
   w = await buildWorld();
-  tokens = await sessionsFor(w, ["alice", "admin", "compliance"]);
+  tokens = await sessionsFor(w, ["alice", "bob", "admin", "compliance"]);
   await editContent(await w.viewer(w.users.alice.id), w.posts.openByAlice.id, doc("Open post by Alice, reworded"));
 });
 
@@ -80,5 +81,60 @@ describe("records pages", () => {
     expect(ok.status).toBe(200);
     const dry = await readJson(await callRoute(retentionPage.action, postRequest("/compliance/retention", { intent: "dryrun" }, tok("compliance"))));
     expect(dry.plan).toMatchObject({ versions: 0 });
+  });
+});
+
+describe("erasure page", () => {
+  const requests = async () => (await query<{ n: number }>(await getDb(), sql`select count(*)::int as n from erasure_requests where org_id = ${w.org.id}`))[0].n;
+  const post = (who: string, fields: Record<string, string>, lang?: string) => callRoute(erasurePage.action, postRequest("/compliance/erasure", fields, tok(who, lang)));
+
+  it("is 404 to a member on the page and on every action, valid input or not", async () => {
+    const fake = "00000000-0000-4000-8000-000000000000";
+    for (const who of ["alice", "bob"]) {
+      const statuses = [
+        (await callRoute(erasurePage.loader, getRequest("/compliance/erasure", tok(who)))).status,
+        (await post(who, { intent: "file", email: w.users.carol.email, reason: "x" })).status,
+        (await post(who, { intent: "file", email: "not an email" })).status,
+        (await post(who, { intent: "carry-out", id: fake })).status,
+        (await post(who, { intent: "decline", id: fake, note: "x" })).status,
+      ];
+      expect(statuses, who).toEqual(Array(statuses.length).fill(404));
+    }
+    expect(await requests()).toBe(0);
+  });
+
+  it("bad input is a clear 4xx in English and French and stores nothing; compliance and admins file and decide", async () => {
+    const bad = await post("compliance", { intent: "file", email: "not an email" });
+    expect(bad.status).toBe(400);
+    expect((await readJson(bad)).errors.email).toBeTruthy();
+    const unknown = await post("compliance", { intent: "file", email: "nobody@nowhere.test" }, "fr");
+    expect(unknown.status).toBe(400);
+    expect((await readJson(unknown)).errors.email).toBe("Personne dans votre organisation n’a l’adresse nobody@nowhere.test.");
+    expect((await post("compliance", { intent: "carry-out", id: "not-an-id" })).status).toBe(400);
+    expect((await post("compliance", { intent: "decline", id: "00000000-0000-4000-8000-000000000000", note: "" })).status).toBe(400);
+    expect((await post("compliance", { intent: "carry-out", id: "00000000-0000-4000-8000-000000000000" })).status).toBe(404);
+    expect(await requests()).toBe(0);
+
+    expect((await post("admin", { intent: "file", email: w.users.carol.email, reason: "Her request" })).status).toBe(200);
+    const open = await post("compliance", { intent: "file", email: w.users.carol.email });
+    expect(open.status).toBe(409);
+    expect((await readJson(open)).errors.email).toBe("An erasure request for this person is already open.");
+    expect(await requests()).toBe(1);
+    const page = await renderRoute(erasurePage, getRequest("/compliance/erasure", tok("compliance")));
+    expect(page).toContain(w.users.carol.name);
+    expect(page).toContain("Carry out");
+    const [{ id }] = await query<{ id: string }>(await getDb(), sql`select id from erasure_requests where org_id = ${w.org.id}`);
+    const done = await post("compliance", { intent: "carry-out", id });
+    expect(done.status).toBe(200);
+    const { pseudonym } = await readJson(done);
+    expect(pseudonym).toMatch(/^Former employee /);
+    const again = await post("admin", { intent: "file", email: w.users.carol.email });
+    expect(again.status).toBe(400); // her email is gone: nobody has it any more
+    const after = await renderRoute(erasurePage, getRequest("/compliance/erasure", tok("admin")));
+    expect(after).toContain(pseudonym);
+    expect(after).toContain("Carried out");
+    // her one post is the record in use and inside the org's retention: kept, and the page says until when
+    expect(after).toMatch(/1 versions kept: retention of 2600 days \(org default\) until /);
+    expect(after).not.toContain(w.users.carol.name);
   });
 });
