@@ -21,6 +21,8 @@ export type LoadOptions = {
   pid?: number;
   orgId?: string;
   seed?: number;
+  /** one unmeasured request of each kind per person first (default true) */
+  warmup?: boolean;
   log?: (s: string) => void;
 };
 
@@ -109,7 +111,8 @@ export async function runLoad(db: Db, o: LoadOptions): Promise<LoadReport> {
       method: "GET" as const,
       path: "/",
       setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
-        const plan: Planned = k === o.writeEvery - 1 ? write() : reads[(k + c) % reads.length]();
+        // each connection writes at its own place in the cycle: short runs still write
+        const plan: Planned = k === c % o.writeEvery ? write() : reads[(k + c) % reads.length]();
         context.plan = plan;
         context.started = performance.now();
         if (plan.ack) sent++;
@@ -137,6 +140,17 @@ export async function runLoad(db: Db, o: LoadOptions): Promise<LoadReport> {
     }));
   };
 
+  // warm-up, not measured: every kind of page once per person (a cold server renders slowly at first)
+  if (o.warmup !== false) {
+    await Promise.all(
+      people.map(async (p) => {
+        for (const path of ["/", `/spaces/${world.spaceSlugs.get(p.spaces[0] ?? [...world.spaceSlugs.keys()][0])}`, `/search?q=${encodeURIComponent(pick(WORDS))}`]) {
+          const res = await fetch(o.base + path, { headers: { cookie: p.cookie }, signal: AbortSignal.timeout(120_000) }).catch(() => null);
+          await res?.body?.cancel().catch(() => undefined);
+        }
+      }),
+    );
+  }
   log(`[load] ${people.length} connections for ${o.durationSeconds} s, one write in ${o.writeEvery} requests (marker ${marker})`);
   let client = 0;
   const result = await autocannon({
