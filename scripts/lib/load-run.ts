@@ -199,7 +199,7 @@ export function printLoadReport(r: LoadReport, print: (s: string) => void = cons
       ...Object.entries(r.byKind).map(([k, v]) => `    ${k.padEnd(15)} n=${v.n} p50 ${v.p50} ms p95 ${v.p95} ms`),
       `  status: 2xx ${r.status["2xx"]}, 3xx ${r.status["3xx"]}, 4xx ${r.status["4xx"]}, 5xx ${r.status["5xx"]} (server errors; target 0); transport errors ${r.transportErrors}, timeouts ${r.timeouts}`,
       `  app peak memory (RSS): ${r.peakRssMb ?? "n/a"} MB (target ≤ 300 MB)`,
-      `  writes: ${r.writes.sent} sent, ${r.writes.acknowledged} acknowledged`,
+      `  writes: ${r.writes.sent} sent (those still in flight when the run stopped are not acknowledged), ${r.writes.acknowledged} acknowledged`,
       `    content ${c.content.acknowledged}: in PostgreSQL ${c.content.inDatabase}, in the archive chain ${c.content.inArchive}, in the index ${c.content.inIndex} (index waited ${c.indexWaitSeconds} s)`,
       `    reactions ${c.reactions.acknowledged}: in PostgreSQL ${c.reactions.inDatabase}, in the archive chain ${c.reactions.inArchive}`,
       `  lost writes: ${c.lost.database.length + c.lost.archive.length + c.lost.index.length} (target 0)${c.lost.database.length ? `; not in the database: ${c.lost.database.slice(0, 5).join(", ")}` : ""}${c.lost.archive.length ? `; not in the archive: ${c.lost.archive.slice(0, 5).join(", ")}` : ""}${c.lost.index.length ? `; not in the index: ${c.lost.index.slice(0, 5).join(", ")}` : ""}`,

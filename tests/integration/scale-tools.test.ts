@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyArchive } from "../../app/compliance/verify.server";
 import { getDb, query } from "../../app/db/client.server";
@@ -78,6 +79,7 @@ describe.skipIf(!process.env.DATABASE_URL)("load and chaos, end to end on Postgr
       expect(lostCount(r.check)).toBe(0);
     } finally {
       await server.stop();
+      fs.rmSync(server.dataDir, { recursive: true, force: true });
     }
   }, 600_000);
 
