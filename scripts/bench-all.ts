@@ -119,11 +119,13 @@ if (!url) {
   process.exit(2);
 }
 const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, BENCH_DATABASE_URL: url };
+process.env.DATABASE_URL = url; // the data size below is read from the same database
 const started = new Date();
 const machine = machineInfo();
 const size = await dataSize();
 const timeoutMs = Number(process.env.BENCH_PART_TIMEOUT_MIN ?? 60) * 60_000;
 const outcomes: Outcome[] = [];
+fs.writeFileSync(out, renderMarkdown(outcomes, machine, size, started));
 for (const p of parts) {
   console.log(`\n=== ${p.name}: tsx ${p.script}`);
   outcomes.push(await runPart(p, env, timeoutMs));
