@@ -1,0 +1,136 @@
+// npm run bench [-- --only feed,search] [--skip page,fault] [--dry-run] [--out docs/benchmarks.md]
+// One command for every benchmark (issue 18): runs the bench:* parts, then `load` and `chaos`,
+// one after another as child processes on BENCH_DATABASE_URL (default DATABASE_URL), and writes
+// docs/benchmarks.md: the machine (with its load average before and after each part, since a busy
+// machine makes every figure pessimistic), the data size, and for each part its target beside the
+// figures it printed, its exit status and its duration. A part that fails or times out is
+// reported as such; the run goes on. BENCH_PART_TIMEOUT_MIN (default 60) bounds each part.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import { sql } from "drizzle-orm";
+import { closeDb, getDb, query } from "../app/db/client.server";
+import { machineInfo } from "./lib/server-process";
+import { argValue } from "./cli";
+
+type Part = { name: string; script: string; args?: string[]; target: string; keep: RegExp };
+
+// The figures each part prints are kept verbatim (the lines matching `keep`), beside the target.
+const FIGURES = /p50|p95|p99|target|documents\/s|docs\/s|requests\/s|PASS|FAIL|lost|converged|MB|→|transferred|export:|rollup/i;
+const PARTS: Part[] = [
+  { name: "feed", script: "bench/feed.ts", target: "home feed query p95 ≤ 5 ms; whole signed-in page p95 ≤ 30 ms", keep: FIGURES },
+  { name: "render", script: "bench/render.ts", target: "CPU ms per signed-in page (bounds throughput)", keep: FIGURES },
+  { name: "search", script: "bench/search.ts", target: "app search p95 ≤ 30 ms (ratio to the raw engine); commit → searchable p50 ≤ 300 ms, p95 ≤ 1.2 s; reindex vs raw bulk indexing", keep: FIGURES },
+  { name: "similar", script: "bench/similar.ts", target: "similar-questions endpoint p95 ≤ 50 ms", keep: FIGURES },
+  { name: "library", script: "bench/library.ts", target: "Best practices library page p95 ≤ 50 ms", keep: FIGURES },
+  { name: "analytics", script: "bench/analytics.ts", target: "dashboard p95 ≤ 200 ms; a day's rollup ≤ 60 s", keep: FIGURES },
+  { name: "archive-search", script: "bench/archive-search.ts", target: "archive search p95 ≤ 500 ms", keep: FIGURES },
+  { name: "export", script: "bench/export.ts", target: "eDiscovery export of 10,000 items ≤ 60 s", keep: FIGURES },
+  { name: "write", script: "bench/write.ts", target: "submit → visible, server answering while the outbox runs", keep: FIGURES },
+  { name: "start", script: "bench/start.ts", target: "start-to-ready after kill -9", keep: FIGURES },
+  { name: "fault", script: "bench/fault.ts", target: "Meilisearch SIGSTOP 60 s: write p95 ≤ 500 ms, nothing lost, index converges", keep: FIGURES },
+  { name: "page", script: "bench/page.ts", target: "home page JS ≤ 250 KB, LCP ≤ 1.0 s", keep: FIGURES },
+  { name: "load", script: "scripts/load.ts", target: "≥ 300 requests/s on the feed mix, 0 server errors, 0 lost writes, app memory ≤ 300 MB", keep: FIGURES },
+  { name: "chaos", script: "scripts/chaos.ts", target: "0 lost writes, archive verifies, index converges ≤ 60 s", keep: FIGURES },
+];
+
+type Outcome = { part: Part; code: number | null; seconds: number; figures: string[]; loadBefore: number[]; loadAfter: number[]; timedOut: boolean };
+
+function runPart(p: Part, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Outcome> {
+  const loadBefore = os.loadavg().map((l) => Number(l.toFixed(2)));
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", p.script, ...(p.args ?? [])], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      process.stdout.write(`[${p.name}] ${d}`);
+    });
+    child.stderr.on("data", (d) => (out += d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGTERM");
+    }, timeoutMs);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      const figures = out
+        .split(/\r?\n|\r/)
+        .map((l) => l.trimEnd())
+        .filter((l) => l.trim() && p.keep.test(l) && !/^\s*at /.test(l))
+        .slice(-40);
+      resolve({ part: p, code, seconds: Math.round((performance.now() - t0) / 1000), figures, loadBefore, loadAfter: os.loadavg().map((l) => Number(l.toFixed(2))), timedOut });
+    });
+  });
+}
+
+async function dataSize() {
+  try {
+    const db = await getDb();
+    const count = async (table: string) => Number((await query<{ n: string }>(db, sql.raw(`select count(*) as n from ${table}`)))[0].n);
+    const r = { users: await count("users"), spaces: await count("spaces"), content: await count("content"), reactions: await count("reactions"), archive: await count("archive_records") };
+    await closeDb();
+    return r;
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+function renderMarkdown(outcomes: Outcome[], machine: ReturnType<typeof machineInfo>, size: Record<string, unknown>, started: Date) {
+  const status = (o: Outcome) => (o.timedOut ? "timed out" : o.code === 0 ? "ran (exit 0)" : `exit ${o.code}`);
+  const lines = [
+    "# Benchmarks",
+    "",
+    `Written by \`npm run bench\` (scripts/bench-all.ts) on ${started.toISOString()}. Every figure below is what the part printed, verbatim, beside its target.`,
+    "",
+    "## Machine and data",
+    "",
+    `- CPU: ${machine.cpu}, ${machine.cores} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB memory; Node ${machine.node}; load average at the start ${machine.loadAverage.join(" / ")}`,
+    `- Database: ${process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL ? "PostgreSQL" : "none given"}; rows when the run started: ${Object.entries(size).map(([k, v]) => `${k} ${typeof v === "number" ? v.toLocaleString("en") : v}`).join(", ")}`,
+    "",
+    "## Summary",
+    "",
+    "| part | target | status | time | load before → after |",
+    "|---|---|---|---|---|",
+    ...outcomes.map((o) => `| ${o.part.name} | ${o.part.target} | ${status(o)} | ${o.seconds} s | ${o.loadBefore[0]} → ${o.loadAfter[0]} |`),
+    "",
+    "A part that exits non-zero missed a target it checks itself or failed to run; its figures say which. Where a target",
+    "is missed, the reason belongs under the part (edit this file after the run: the figures stay as measured).",
+    "",
+  ];
+  for (const o of outcomes) {
+    lines.push(`## ${o.part.name}`, "", `\`tsx ${o.part.script}${o.part.args?.length ? ` ${o.part.args.join(" ")}` : ""}\` — target: ${o.part.target}. ${status(o)} in ${o.seconds} s, load ${o.loadBefore.join("/")} → ${o.loadAfter.join("/")}.`, "", "```", ...(o.figures.length ? o.figures : ["(no figures printed)"]), "```", "");
+  }
+  return lines.join("\n");
+}
+
+const only = argValue("--only")?.split(",");
+const skip = argValue("--skip")?.split(",") ?? [];
+const parts = PARTS.filter((p) => (!only || only.includes(p.name)) && !skip.includes(p.name));
+const out = argValue("--out") ?? "docs/benchmarks.md";
+const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+if (process.argv.includes("--dry-run")) {
+  for (const p of parts) console.log(`${p.name.padEnd(15)} tsx ${p.script}  — target: ${p.target}`);
+  console.log(`→ ${out}${url ? "" : " (set BENCH_DATABASE_URL or DATABASE_URL first)"}`);
+  process.exit(0);
+}
+if (!url) {
+  console.error("npm run bench needs BENCH_DATABASE_URL (or DATABASE_URL): a PostgreSQL database the parts may fill (seed it first: npm run seed:scale).");
+  process.exit(2);
+}
+const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, BENCH_DATABASE_URL: url };
+process.env.DATABASE_URL = url; // the data size below is read from the same database
+const started = new Date();
+const machine = machineInfo();
+const size = await dataSize();
+const timeoutMs = Number(process.env.BENCH_PART_TIMEOUT_MIN ?? 60) * 60_000;
+const outcomes: Outcome[] = [];
+fs.writeFileSync(out, renderMarkdown(outcomes, machine, size, started));
+for (const p of parts) {
+  console.log(`\n=== ${p.name}: tsx ${p.script}`);
+  outcomes.push(await runPart(p, env, timeoutMs));
+  // written after every part: a long run interrupted still leaves what it measured
+  fs.writeFileSync(out, renderMarkdown(outcomes, machine, size, started));
+}
+console.log(`\nWrote ${out}: ${outcomes.filter((o) => o.code === 0).length}/${outcomes.length} parts exited 0.`);
+process.exit(outcomes.every((o) => o.code === 0) ? 0 : 1);
