@@ -75,8 +75,15 @@ export function consumers(): Consumer[] {
 export const MAX_ATTEMPTS = 8;
 /** default deadline of a consumer's network phase */
 export const DELIVER_TIMEOUT_MS = 10_000;
-/** A lease outlives the deadline, so only a crashed (or frozen) worker's lease ever lapses. */
-export const leaseMs = (c: Consumer) => 2 * (c.timeoutMs ?? DELIVER_TIMEOUT_MS) + 5_000;
+/**
+ * A claim's lease, renewed every LEASE_BEAT_MS while its worker is in the network phase: a live
+ * worker keeps its batch until its deadline, a killed one loses it within this time. (A lease that
+ * had to outlive the 60 s search deadline held a SIGKILLed instance's search batch for two minutes,
+ * and the exclusive search consumer with it: `npm run chaos`.)
+ */
+export const LEASE_MS = 15_000;
+export const LEASE_BEAT_MS = 5_000;
+export const leaseMs = (_c: Consumer) => LEASE_MS;
 /** Who claims: this process; a random suffix per claim tells two batches of one process apart. */
 export const WORKER_ID = `${hostname()}:${process.pid}`;
 /** base, 2×base, 4×base … capped at 10 min (base: OUTBOX_BACKOFF_MS, default 1 s). */
@@ -220,13 +227,23 @@ async function drainWithLease(db: Db, consumer: Consumer, workerId: string): Pro
   const { rows, events } = batch;
   const ids = events.map((e) => e.id);
 
-  // (2) the network phase, outside any transaction, with a deadline
+  // (2) the network phase, outside any transaction, with a deadline; the lease is renewed meanwhile
+  const beat = setInterval(() => {
+    const until = ts(new Date(now().getTime() + leaseMs(consumer)));
+    db.execute(
+      sql`update outbox_deliveries set claimed_until = ${until}, next_attempt_at = ${until}
+          where consumer = ${consumer.name} and claimed_by = ${token} and status = 'pending'`,
+    ).catch(() => undefined); // a missed beat only shortens the lease: delivery is at least once
+  }, LEASE_BEAT_MS);
+  beat.unref();
   try {
     await withDeadline((signal) => consumer.deliver!(events, { db, signal }), timeoutMs, `${consumer.name}: delivery timed out after ${timeoutMs} ms`);
   } catch (err) {
+    clearInterval(beat);
     await recordFailure(db, consumer, rows.map((r) => ({ eventId: Number(r.event_id), attempts: r.attempts })), events, err, token);
     return 0;
   }
+  clearInterval(beat);
 
   // (3) record: only rows this claim still holds (a lapsed lease may have passed them on)
   try {
