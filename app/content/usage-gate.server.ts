@@ -1,14 +1,15 @@
 import { sql } from "drizzle-orm";
 import { query, type Db, type Tx } from "~/db/client.server";
 import type { Viewer } from "~/policy/policy";
+import { USAGE_POLICY_PATH, USAGE_POLICY_REFUSAL } from "./usage-gate";
+
+export { USAGE_POLICY_PATH, USAGE_POLICY_REFUSAL };
 
 // The usage-policy gate on every content write (createContent, editContent): once the org has
 // published a social-media usage policy, a person must have acknowledged its current version
 // before they post, comment, ask or answer. No policy published: no gate. The policy itself
 // (publishing, acknowledging, reminders) lives in app/supervision/usage-policy.server.ts.
 
-import { USAGE_POLICY_PATH, USAGE_POLICY_REFUSAL } from "./usage-gate";
-export { USAGE_POLICY_PATH, USAGE_POLICY_REFUSAL };
 
 const REFUSAL_HEADER = "X-Atrium-Refusal";
 
