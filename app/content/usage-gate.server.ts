@@ -10,7 +10,6 @@ export { USAGE_POLICY_PATH, USAGE_POLICY_REFUSAL };
 // before they post, comment, ask or answer. No policy published: no gate. The policy itself
 // (publishing, acknowledging, reminders) lives in app/supervision/usage-policy.server.ts.
 
-
 const REFUSAL_HEADER = "X-Atrium-Refusal";
 
 export type UsageGate = { version: number; acknowledged: boolean } | null;

@@ -202,9 +202,10 @@ describe("a published policy", () => {
     const res = await callRoute(compliancePage.loader, getRequest("/compliance/usage-policy", tok("compliance")));
     expect(res.status).toBe(200);
     const report = await readJson(res);
-    const byId = new Map(report.people.map((p: { id: string }) => [p.id, p]));
+    type Person = { id: string; version: number | null; at: string | null; current: boolean };
+    const byId = new Map((report.people as Person[]).map((p) => [p.id, p]));
     expect(byId.get(w.users.alice.id)).toMatchObject({ version: 1, current: true });
-    expect(byId.get(w.users.alice.id).at).toBeTruthy();
+    expect(byId.get(w.users.alice.id)?.at).toBeTruthy();
     expect(byId.get(w.users.carol.id)).toMatchObject({ version: null, current: false, at: null });
     // dave is deactivated: not listed; the other firm's people never are
     expect(byId.has(w.users.dave.id)).toBe(false);
