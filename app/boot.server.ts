@@ -30,7 +30,7 @@ import { getSearchService } from "../search/client";
 
 /** Registers every production outbox consumer (idempotent). Servers, scripts and tests call it before writing. */
 export function registerConsumers() {
-  registerConsumer({ name: "notifications", topics: ["content.created", "content.published", "reaction.added", "qa.question.", "qa.answer."], handle: notifyFromEvents });
+  registerConsumer({ name: "notifications", topics: ["content.created", "content.published", "content.approval", "reaction.added", "qa.question.", "qa.answer."], handle: notifyFromEvents });
   registerSearchConsumer();
   registerListeningConsumer();
   registerConsumer({

@@ -21,6 +21,7 @@ import { setSaved } from "../app/discovery/saves.server";
 import { recordView } from "../app/discovery/signals.server";
 import { seedAnalyticsBackfill } from "./seed-analytics";
 import { savePolicy, setSampling } from "../app/supervision/policies.server";
+import { acknowledgeUsagePolicy, publishUsagePolicy } from "../app/supervision/usage-policy.server";
 
 export const DEMO_PERSONAS: { email: string; name: string; roles: OrgRole[]; title: string; department: string; region: string; languages: string[]; locale: string | null }[] = [
   { email: "admin@demo.test", name: "Adèle Martin", roles: ["admin", "member"], title: "Head of Digital Workplace", department: "IT", region: "Paris", languages: ["fr", "en"], locale: null },
@@ -163,8 +164,38 @@ export async function seedDemo(password = env().DEMO_PASSWORD): Promise<boolean>
   for (const [who, space, text] of DEMO_FLAGGED) await createPost(await cv(who), { spaceId: spaces[space as keyof typeof spaces].id, body: toDoc([text], {}) });
   // colleagues, a reporting line under Carol and five weeks of activity for the analytics dashboards
   await seedAnalyticsBackfill(db, org.id, ids, { open: openSpaces.map((k) => spaces[k].id), research: spaces.research.id });
+  // the usage policy, published last (it gates every write from now on): every persona has
+  // accepted it but hr@demo.test, who is asked to before their first post (tests/e2e/usage-policy.spec.ts)
+  const { version } = await publishUsagePolicy(await cv("admin"), { title: DEMO_USAGE_POLICY_TITLE, body: JSON.stringify(DEMO_USAGE_POLICY) });
+  for (const who of Object.keys(ids)) if (who !== DEMO_UNACKNOWLEDGED) await acknowledgeUsagePolicy(await cv(who), version);
   return true;
 }
+
+/** The demo persona who has not accepted the usage policy yet. */
+export const DEMO_UNACKNOWLEDGED = "hr";
+export const DEMO_USAGE_POLICY_TITLE = "Social media at Demo Bank / Les réseaux sociaux à Demo Bank";
+const li = (text: string) => ({ type: "listItem", content: [{ type: "paragraph", content: [{ type: "text", text }] }] });
+const DEMO_USAGE_POLICY = {
+  type: "doc",
+  content: [
+    { type: "paragraph", content: [{ type: "text", text: "Everything you write on Atrium is archived and may be reviewed by Compliance. / Tout ce que vous écrivez sur Atrium est archivé et peut être revu par la Conformité." }] },
+    { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Do not / À ne pas faire" }] },
+    {
+      type: "bulletList",
+      content: [
+        li("Promise or guarantee returns, or call a product risk-free. / Promettre ou garantir un rendement, dire qu’un produit est sans risque."),
+        li("Name clients or share their data. / Nommer des clients ou partager leurs données."),
+        li("Move client conversations to WhatsApp, Telegram or other unarchived apps. / Déplacer les échanges clients vers WhatsApp, Telegram ou d’autres applications non archivées."),
+        li("Share material non-public information across the Research / Investment Banking wall. / Partager des informations privilégiées à travers la muraille Recherche / Banque d’investissement."),
+      ],
+    },
+    { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Do / À faire" }] },
+    {
+      type: "bulletList",
+      content: [li("Ask Compliance when in doubt. / En cas de doute, demandez à la Conformité."), li("Use the Client Communications space for client-facing wording. / Utilisez l’espace Client Communications pour les textes destinés aux clients.")],
+    },
+  ],
+};
 
 /** Posts the demo's lexicon policy flags for the review queue (tests/e2e/supervision.spec.ts). */
 export const DEMO_FLAGGED = [

@@ -11,6 +11,7 @@ const LINKS: Array<{ to: string; label: MessageKey; end?: boolean }> = [
   { to: "/compliance/erasure", label: "compliance.nav.erasure" },
   { to: "/compliance/review", label: "compliance.nav.review" },
   { to: "/compliance/lexicon", label: "compliance.nav.lexicon" },
+  { to: "/compliance/usage-policy", label: "compliance.nav.usagePolicy" },
   { to: "/compliance/audit", label: "compliance.nav.audit" },
   { to: "/compliance/barriers", label: "compliance.nav.barriers" },
   { to: "/compliance/archive-stream", label: "compliance.nav.archiveStream" },

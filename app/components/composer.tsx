@@ -1,14 +1,15 @@
 import { useActionData, useFetcher } from "@remix-run/react";
 import type { JSONContent } from "@tiptap/core";
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type ComponentType, type RefObject } from "react";
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type ComponentType, type ReactNode, type RefObject } from "react";
 import type { RichTextEditorLabels, RichTextEditorProps } from "~/content/editor.client";
 import type { PostableSpace } from "~/content/composer.server";
 import { plainTextToDoc } from "~/content/plain-text";
 import { useT } from "~/i18n";
 import { Button, cx } from "./ui";
+import { UsagePolicyLink } from "./usage-policy-link";
 
 /** What an action answers a composer with: nothing useful on success (or a redirect), field errors on 400. */
-export type ComposerResult = { ok: true } | { ok: false; errors: Record<string, string>; formError?: string; values: Record<string, string> };
+export type ComposerResult = { ok: true } | { ok: false; errors: Record<string, string>; formError?: string; formLink?: string; values: Record<string, string> };
 
 export const MENTION_SEARCH_URL = "/api/mentions";
 
@@ -88,6 +89,8 @@ export type ComposerProps = {
   spaces?: readonly PostableSpace[] | null;
   defaultSpaceId?: string;
   hiddenFields?: Record<string, string>;
+  /** Visible fields above the body (e.g. a title), reset with it after a successful submit. */
+  extraFields?: ReactNode;
   /** Edit: the current document, and its plain text for the no-JavaScript textarea. */
   initialDoc?: JSONContent | null;
   initialText?: string;
@@ -154,6 +157,7 @@ export function Composer(props: ComposerProps) {
       {Object.entries(props.hiddenFields ?? {}).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
+      {props.extraFields ? <div key={`extra-${resetKey}`}>{props.extraFields}</div> : null}
 
       <div className="space-y-1.5" onPointerEnter={want} onFocus={want} onTouchStart={want}>
         <label htmlFor={fieldId} className={cx("block font-medium text-slate-800", props.compact ? "text-xs" : "text-sm")}>
@@ -235,7 +239,7 @@ export function Composer(props: ComposerProps) {
       </div>
       {otherError ? (
         <p role="alert" className="text-sm text-red-700">
-          {otherError}
+          {otherError} <UsagePolicyLink href={failure?.formLink} />
         </p>
       ) : null}
     </fetcher.Form>

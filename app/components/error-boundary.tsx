@@ -2,6 +2,7 @@ import { isRouteErrorResponse, Link, useRouteError, type ErrorResponse } from "@
 import { useEffect, type ReactNode } from "react";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n";
+import { usageRefusalLink } from "~/content/usage-gate";
 import { buttonClasses } from "./ui";
 
 type StatusHandler = (info: { error: ErrorResponse }) => ReactNode;
@@ -35,7 +36,9 @@ export function GeneralErrorBoundary({
 
   if (isRouteErrorResponse(error)) {
     const custom = statusHandlers?.[error.status];
-    return custom ? <>{custom({ error })}</> : <ErrorPage status={error.status} />;
+    if (custom) return <>{custom({ error })}</>;
+    const policy = error.status === 403 ? usageRefusalLink(error.data) : null;
+    return policy ? <UsagePolicyRefusal href={policy} /> : <ErrorPage status={error.status} />;
   }
   return unexpectedErrorHandler ? <>{unexpectedErrorHandler(error)}</> : <ErrorPage status={500} />;
 }
@@ -65,6 +68,23 @@ export function ErrorPage({ status }: { status: number }) {
       <p className="mt-3 text-base text-pretty text-slate-600">{body}</p>
       <Link to="/" className={buttonClasses({ className: "mt-8" })}>
         {t("error.backToFeed")}
+      </Link>
+    </section>
+  );
+}
+
+/** The usage-policy gate's refusal (a 403 from any content write): what to do, and the way there. */
+function UsagePolicyRefusal({ href }: { href: string }) {
+  const { t } = useT();
+  return (
+    <section aria-labelledby="error-title" className="mx-auto flex max-w-xl flex-col items-center py-16 text-center">
+      <p className="text-sm font-semibold tracking-wide text-brand-600">{t("error.status", { status: 403 })}</p>
+      <h1 id="error-title" className="mt-3 text-3xl font-semibold tracking-tight text-balance text-slate-900">
+        {t("usagePolicy.refusedTitle")}
+      </h1>
+      <p className="mt-3 text-base text-pretty text-slate-600">{t("usagePolicy.required")}</p>
+      <Link to={href} className={buttonClasses({ className: "mt-8" })}>
+        {t("usagePolicy.readLink")}
       </Link>
     </section>
   );

@@ -1,4 +1,5 @@
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { UsagePolicyLink } from "./usage-policy-link";
 import { Check } from "lucide-react";
 import type { ReactNode } from "react";
 import type { PostView } from "~/content/hydrate.server";
@@ -171,7 +172,7 @@ function HealthForms({ answerId }: { answerId: string }) {
 
 export function QuestionThread({ question, answers }: { question: Question; answers: Answer[] }) {
   const { t } = useT();
-  const result = useActionData<{ errors?: Record<string, string> }>();
+  const result = useActionData<{ errors?: Record<string, string>; formLink?: string }>();
   const errors = result?.errors ?? {};
   const busy = useNavigation().state === "submitting";
   return (
@@ -181,7 +182,11 @@ export function QuestionThread({ question, answers }: { question: Question; answ
           ← {t("qa.back")}
         </Link>
       </p>
-      {Object.values(errors).length ? <FormError>{Object.values(errors).join(" ")}</FormError> : null}
+      {Object.values(errors).length ? (
+        <FormError>
+          {Object.values(errors).join(" ")} <UsagePolicyLink href={result?.formLink} />
+        </FormError>
+      ) : null}
       <article id={`post-${question.id}`} aria-labelledby="question-title">
         <Card className="flex gap-3 p-5">
           <Votes target={question.id} score={question.score} mine={question.myVote} enabled={question.can.vote} />

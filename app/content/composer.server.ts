@@ -1,3 +1,4 @@
+import { json } from "@remix-run/node";
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb, type Db } from "~/db/client.server";
 import { content, spaces } from "~/db/schema";
@@ -8,6 +9,7 @@ import { badRequest } from "~/utils/forms.server";
 import { notFound } from "~/utils/http.server";
 import { plainTextToDoc } from "./plain-text";
 import { createComment, createPost, editPost, InputError } from "./posts.server";
+import { isUsageRefusal, USAGE_POLICY_PATH } from "./usage-gate.server";
 
 // The composer's side of posting: which spaces it offers, how a submitted form
 // becomes a document (editor JSON, or the no-JavaScript textarea's plain text),
@@ -83,8 +85,19 @@ export function inputErrorKey(message: string): MessageKey {
 
 /** An InputError as a 400 with a per-field translated message; anything else is rethrown. */
 export function inputErrorResponse(error: unknown, locale: Locale, values: Record<string, string>) {
+  if (isUsageRefusal(error)) return usageRefusalResponse(locale, values);
   if (!(error instanceof InputError)) throw error;
   // Echo what was typed, so the form keeps it; never echo large JSON back needlessly.
   const kept = Object.fromEntries(Object.entries(values).filter(([, v]) => v.length <= 200_000));
   return badRequest({ errors: { [error.field]: translate(locale, inputErrorKey(error.message)) }, values: kept });
+}
+
+/**
+ * The usage-policy gate's refusal (usage-gate.server.ts) answered to a form: 403, the message
+ * in the viewer's language and the policy page's link, which composers show under the form.
+ */
+export function usageRefusalResponse(locale: Locale, values: Record<string, string>) {
+  const message = translate(locale, "usagePolicy.required");
+  const kept = Object.fromEntries(Object.entries(values).filter(([, v]) => v.length <= 200_000));
+  return json({ ok: false as const, errors: { _form: message }, formError: message, formLink: USAGE_POLICY_PATH, values: kept }, { status: 403 });
 }

@@ -10,6 +10,7 @@ import { loadContentFacts, loadSpaceFacts } from "~/policy/facts.server";
 import { now } from "~/utils/clock.server";
 import { notFound, forbidden } from "~/utils/http.server";
 import { newId } from "~/utils/ids";
+import { requireUsageAcknowledged } from "./usage-gate.server";
 
 // Content commands: each one asks the policy, then writes the current row, its
 // archive version and its outbox event in one transaction. Nothing is updated
@@ -90,6 +91,9 @@ export async function createContent(
     // a pre-approval space holds every new thread until each tier approves (policy.ts holdAllows)
     held = (space.approvalTiers ?? 0) > 0;
   }
+  // every kind (post, comment, question, answer, share) is written here: one gate for all,
+  // after the policy (what the viewer may not see stays a 404)
+  await requireUsageAcknowledged(d, viewer);
   const t = now();
   return runCommand(d, async (c) => {
     const tx = c.tx;
@@ -123,6 +127,7 @@ export async function editContent(viewer: Viewer, id: string, body: ContentBody,
   const d = db ?? (await getDb());
   const facts = await factsOrNotFound(d, id);
   authorize(viewer, "edit", facts);
+  await requireUsageAcknowledged(d, viewer);
   return runCommand(d, async (c) => {
     const tx = c.tx;
     const cur = await lockRow(tx, id);

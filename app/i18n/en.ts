@@ -13,6 +13,7 @@ import { recordsEn } from "./messages/records";
 import { spacesEn } from "./messages/spaces";
 import { approvalsEn } from "./messages/approvals";
 import { webhooksEn } from "./messages/webhooks";
+import { usagePolicyEn } from "./messages/usage-policy";
 
 // English is the source catalogue: every key lives here first, and its
 // `{placeholder}` names are the contract the French catalogue is checked against.
@@ -261,6 +262,7 @@ export const en = {
   ...integrationsEn,
   ...peopleEn,
   ...webhooksEn,
+  ...usagePolicyEn,
   ...analyticsEn,
 } as const;
 

@@ -14,6 +14,7 @@ import { recordsFr } from "./messages/records";
 import { spacesFr } from "./messages/spaces";
 import { approvalsFr } from "./messages/approvals";
 import { webhooksFr } from "./messages/webhooks";
+import { usagePolicyFr } from "./messages/usage-policy";
 
 // French typography: a non-breaking space (\u00a0) inside « » and before : ; ? !
 // `satisfies Translation` fails typecheck if a message drops one of its English placeholders.
@@ -262,5 +263,6 @@ export const fr: Record<MessageKey, string> = {
   ...integrationsFr,
   ...peopleFr,
   ...webhooksFr,
+  ...usagePolicyFr,
   ...analyticsFr,
 } satisfies Translation;

@@ -10,6 +10,7 @@ const GATED: { to: string; label: MessageKey; action: OrgAction }[] = [
   { to: "/admin/outbox", label: "nav.outbox", action: "view_dead_letters" },
   { to: "/admin/integrations", label: "nav.integrations", action: "manage_integrations" },
   { to: "/admin/webhooks", label: "webhooks.title", action: "manage_webhooks" },
+  { to: "/admin/usage-policy", label: "nav.usagePolicyAdmin", action: "manage_usage_policy" },
   { to: "/compliance", label: "nav.compliance", action: "compliance" },
   { to: "/analytics", label: "nav.analytics", action: "view_analytics" },
   { to: "/best-practices/review", label: "nav.review", action: "curate" },
@@ -24,6 +25,7 @@ export function shellMenu(viewer: Viewer): MenuLink[] {
     { to: "/settings/notifications", label: "nav.notificationSettings" },
     { to: "/settings/watchlist", label: "nav.watchlist" },
     { to: "/saved", label: "nav.saved" },
+    { to: "/policy", label: "nav.usagePolicy" },
     { to: "/analytics/me", label: "nav.myAnalytics" },
   ];
   if (!viewer.orgId) return links;

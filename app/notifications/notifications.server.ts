@@ -9,7 +9,7 @@ import { loadViewer } from "~/policy/viewer.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids";
 
-import type { NotificationKind } from "./kinds";
+import { NON_CONTENT_KINDS, type NotificationKind } from "./kinds";
 export type { NotificationKind } from "./kinds";
 
 // Q&A events whose payload names the people to tell (the Q&A clock chose them under the policy).
@@ -49,10 +49,15 @@ export async function notifyFromEvents(events: OutboxEvent[], tx: Tx) {
     } else if (e.topic === "reaction.added") {
       if (p.authorId) targets.push({ userId: p.authorId, kind: "reaction", actorId: p.userId ?? null });
     }
-    if (!targets.length) continue;
+    // pre-approval: the approvers of the tier it waits at, and the author of the outcome
+    const approval = await approvalTargets(tx, e);
+    if (!targets.length && !approval.length) continue;
     const facts = (await loadContentFacts(tx, [e.subjectId])).get(e.subjectId);
-    // held by pre-approval: nobody is told before every tier approves (content.published then)
-    if (!facts || threadHeld(facts)) continue;
+    if (!facts) continue;
+    // held by pre-approval: nobody but its approvers and author is told before every tier
+    // approves (content.published then); the read check below keeps a moved-on tier out
+    if (threadHeld(facts)) targets.length = 0;
+    targets.push(...approval);
     for (const t of targets) {
       if (t.userId === t.actorId) continue;
       const recipient = await loadViewer(tx, t.userId);
@@ -63,6 +68,26 @@ export async function notifyFromEvents(events: OutboxEvent[], tx: Tx) {
         .onConflictDoNothing();
     }
   }
+}
+
+const APPROVAL_OUTCOME: Record<string, NotificationKind> = { published: "approval_approved", rejected: "approval_rejected" };
+
+/** Who a pre-approval event concerns: a thread held at a tier (new, advanced, resubmitted), or its outcome. */
+async function approvalTargets(tx: Tx, e: OutboxEvent): Promise<{ userId: string; kind: NotificationKind; actorId: string | null }[]> {
+  const p = e.payload as { held?: boolean; authorId?: string; actorId?: string; tier?: number; decision?: string; state?: string };
+  let waitingTier: number | null = null;
+  if (e.topic === "content.created" && p.held) waitingTier = 1;
+  else if (e.topic === "content.approval" && p.state === "pending") waitingTier = p.decision === "resubmit" ? 1 : Number(p.tier ?? 0) + 1;
+  else if (e.topic === "content.approval" && p.state && APPROVAL_OUTCOME[p.state] && p.authorId) {
+    return [{ userId: p.authorId, kind: APPROVAL_OUTCOME[p.state], actorId: p.actorId ?? null }];
+  }
+  if (waitingTier === null) return [];
+  const approvers = await query<{ user_id: string }>(
+    tx,
+    sql`select a.user_id from space_approvers a join content c on c.space_id = a.space_id
+        where c.id = ${e.subjectId} and a.tier = ${waitingTier} order by a.user_id`,
+  );
+  return approvers.map((a) => ({ userId: a.user_id, kind: "approval_requested" as const, actorId: p.authorId ?? null }));
 }
 
 type NotificationRow = { id: string; kind: NotificationKind; subject_id: string; actor_id: string | null; actor_name: string | null; created_at: string | Date; read_at: string | Date | null; post_id: string; thread_kind: "post" | "question"; excerpt: string };
@@ -85,11 +110,12 @@ export async function listNotifications(userId: string, opts: { before?: string 
   const rows = await query<NotificationRow>(
     d,
     sql`select n.id, n.kind, n.subject_id, n.actor_id, a.name as actor_name, n.created_at, n.read_at,
-          coalesce(c.root_id, c.id) as post_id,
+          coalesce(c.root_id, c.id, n.subject_id) as post_id,
           case when (select r.kind from content r where r.id = coalesce(c.root_id, c.id)) = 'question' then 'question' else 'post' end as thread_kind,
-          left(case when c.kind = 'question' then c.title else c.body_text end, 140) as excerpt
-        from notifications n left join users a on a.id = n.actor_id join content c on c.id = n.subject_id
-        where n.user_id = ${userId} and c.deleted_at is null
+          case when n.kind = 'usage_policy' then (select left(p.title, 140) from usage_policies p where p.org_id = n.org_id and p.version::text = n.subject_id)
+               else left(case when c.kind = 'question' then c.title else c.body_text end, 140) end as excerpt
+        from notifications n left join users a on a.id = n.actor_id left join content c on c.id = n.subject_id
+        where n.user_id = ${userId} and (n.kind = 'usage_policy' or (c.id is not null and c.deleted_at is null))
           ${before ? sql`and (n.created_at, n.id) < (${before.at}::timestamptz, ${before.id})` : sql``}
         order by n.created_at desc, n.id desc limit ${limit + 1}`,
   );
@@ -99,8 +125,9 @@ export async function listNotifications(userId: string, opts: { before?: string 
   // space turned private, the post deleted): show only what the policy allows today,
   // judged on the whole thread, so no excerpt outlives the viewer's right to read it.
   const viewer = await loadViewer(d, userId);
-  const facts = await loadContentFacts(d, page.map((r) => r.subject_id));
+  const facts = await loadContentFacts(d, page.filter((r) => !NON_CONTENT_KINDS.includes(r.kind)).map((r) => r.subject_id));
   const items = page.filter((r) => {
+    if (NON_CONTENT_KINDS.includes(r.kind)) return true; // about the person themselves
     const f = facts.get(r.subject_id);
     return !!f && can(viewer, "read", f);
   });
@@ -165,7 +192,8 @@ export function groupNotifications(rows: NotificationRow[]): NotificationGroup[]
 }
 
 /** Where opening a notification goes: the thread, at the item it is about. */
-export function notificationHref(g: Pick<NotificationGroup, "threadKind" | "postId" | "subjectId">) {
+export function notificationHref(g: Pick<NotificationGroup, "threadKind" | "postId" | "subjectId"> & { kind?: NotificationKind }) {
+  if (g.kind === "usage_policy") return "/policy";
   const base = g.threadKind === "question" ? "/questions" : "/posts";
   return g.subjectId === g.postId ? `${base}/${g.postId}` : `${base}/${g.postId}#post-${g.subjectId}`;
 }
@@ -177,13 +205,15 @@ export function notificationHref(g: Pick<NotificationGroup, "threadKind" | "post
 export async function unreadCount(userId: string, db?: Db, viewerFacts?: Viewer) {
   const d = db ?? (await getDb());
   const viewer = viewerFacts ?? (await loadViewer(d, userId));
+  const nonContent = sql.join(NON_CONTENT_KINDS.map((k) => sql`${k}`), sql`, `);
   const [r] = await query<{ n: number }>(
     d,
     sql`select count(*)::int as n from (
-          select n.subject_id from notifications n join content c on c.id = n.subject_id
-          where n.user_id = ${userId} and n.read_at is null and c.deleted_at is null order by n.created_at desc limit 100
-        ) x join content c on c.id = x.subject_id
-        where ${readableContentCondition(viewer, sql.raw("c"))}`,
+          select n.subject_id, n.kind from notifications n left join content c on c.id = n.subject_id
+          where n.user_id = ${userId} and n.read_at is null and (n.kind in (${nonContent}) or (c.id is not null and c.deleted_at is null))
+          order by n.created_at desc limit 100
+        ) x left join content c on c.id = x.subject_id
+        where x.kind in (${nonContent}) or (c.id is not null and ${readableContentCondition(viewer, sql.raw("c"))})`,
   );
   return Number(r?.n ?? 0);
 }

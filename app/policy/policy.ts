@@ -144,6 +144,7 @@ export type OrgAction =
   | "view_archive_stream"
   | "manage_skills"
   | "manage_integrations"
+  | "manage_usage_policy"
   | "curate"
   | "erase_person"
   | "create_space";
@@ -346,6 +347,7 @@ function orgRules(v: Viewer, action: OrgAction, o: OrgFacts): boolean {
     case "manage_webhooks":
     case "manage_skills":
     case "manage_integrations": // API and SCIM tokens
+    case "manage_usage_policy": // the social-media usage policy's versions
       return has(v, "admin");
     case "compliance":
     case "manage_barriers":

@@ -1,5 +1,6 @@
 import { json } from "@remix-run/node";
-import { bodyFromForm, inputErrorKey, type BodyFields } from "~/content/composer.server";
+import { bodyFromForm, inputErrorKey, usageRefusalResponse, type BodyFields } from "~/content/composer.server";
+import { isUsageRefusal } from "~/content/usage-gate.server";
 import { InputError } from "~/content/posts.server";
 import { en } from "~/i18n/en";
 import { translate, type Locale, type MessageKey } from "~/i18n";
@@ -21,6 +22,7 @@ function messageKey(error: InputError): MessageKey {
 
 /** InputError → 400 on its field; QaStateError → 409; anything else is rethrown. */
 export function qaErrorResponse(error: unknown, locale: Locale, values: Record<string, string> = {}) {
+  if (isUsageRefusal(error)) return usageRefusalResponse(locale, values);
   if (error instanceof InputError) {
     const kept = Object.fromEntries(Object.entries(values).filter(([, v]) => v.length <= 200_000));
     return badRequest({ errors: { [error.field]: translate(locale, messageKey(error)) }, values: kept });

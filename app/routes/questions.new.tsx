@@ -7,6 +7,7 @@ import { postableSpaces } from "~/content/composer.server";
 import { metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { qaErrorResponse, submitQuestion } from "~/qa/forms.server";
+import { UsagePolicyLink } from "~/components/usage-policy-link";
 import { badRequest, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "qa.askTitle");
@@ -55,7 +56,11 @@ export default function AskPage() {
       <PageHeader title={t("qa.askTitle")} description={t("qa.askDescription")} />
       <Card className="p-5">
         <Form method="post" className="space-y-4">
-          {errors._form ? <FormError>{errors._form}</FormError> : null}
+          {errors._form ? (
+            <FormError>
+              {errors._form} <UsagePolicyLink href={result && "formLink" in result ? (result.formLink as string) : null} />
+            </FormError>
+          ) : null}
           <SimilarQuestions defaultValue={values.title ?? ""} error={errors.title} />
           <Textarea id="q-body" name="bodyText" rows={6} label={t("qa.field.body")} defaultValue={values.bodyText ?? ""} errors={errors.body} />
           <Input id="q-tags" name="tags" label={t("qa.field.tags")} hint={t("qa.field.tagsHint")} defaultValue={values.tags ?? ""} errors={errors.tags} />

@@ -136,7 +136,7 @@ export async function decideApproval(viewer: Viewer, contentId: string, input: D
     }
     await recordDecision(c, facts.orgId, contentId, tier, input.decision, viewer.id!, input.decision === "reject" ? input.reason.trim() : "", at);
     // content.* re-indexes the item with its new hold facts
-    await c.emit({ orgId: facts.orgId, topic: "content.approval", subjectId: contentId, payload: { kind: row.kind, tier, decision: input.decision, state: result.state, authorId: row.author_id } });
+    await c.emit({ orgId: facts.orgId, topic: "content.approval", subjectId: contentId, payload: { kind: row.kind, tier, decision: input.decision, state: result.state, authorId: row.author_id, actorId: viewer.id } });
     if (result.state === "published") {
       // news only now: mentions and watchers are told (notifications, listening), webhooks fire
       const mentioned = await tx.select({ userId: mentions.userId }).from(mentions).where(eq(mentions.contentId, contentId));
@@ -161,7 +161,7 @@ export async function resubmitHeld(viewer: Viewer, contentId: string, db?: Db) {
     if (!row || row.approval !== "rejected") throw new Response("Already resubmitted", { status: 409 });
     await c.tx.update(content).set({ approval: "pending", approvalTier: 1 }).where(eq(content.id, contentId));
     await recordDecision(c, facts.orgId, contentId, 1, "resubmit", viewer.id!, "", now());
-    await c.emit({ orgId: facts.orgId, topic: "content.approval", subjectId: contentId, payload: { kind: row.kind, tier: 1, decision: "resubmit", state: "pending", authorId: facts.authorId } });
+    await c.emit({ orgId: facts.orgId, topic: "content.approval", subjectId: contentId, payload: { kind: row.kind, tier: 1, decision: "resubmit", state: "pending", authorId: facts.authorId, actorId: viewer.id } });
   });
 }
 
