@@ -4,42 +4,24 @@
 // Prints, side by side: the raw engine (processingTimeMs and HTTP round trip) and the app's
 // signed-in search (policy filter + hydrate + re-check); reindex throughput against raw bulk
 // indexing of the same documents; and commit-to-searchable freshness of a new post.
-import fs from "node:fs";
 import { sql } from "drizzle-orm";
+import { benchViewer, fmt, resetBenchOrg, startSearchBench, useBenchDatabase } from "./lib/search-bench";
 
-const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
-if (!url) {
-  console.error("Set BENCH_DATABASE_URL (or DATABASE_URL) to a PostgreSQL database the benchmark may fill.");
-  process.exit(2);
-}
-process.env.DATABASE_URL = url;
+const url = useBenchDatabase();
 process.env.MEILI_INDEX_PREFIX ??= "bench";
 process.env.OUTBOX_BACKOFF_MS ??= "50";
 const DOCS = Number(process.env.BENCH_DOCS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 
-const { getDb, query, closeDb } = await import("../app/db/client.server");
-const { startMeilisearch } = await import("../search/process");
-const { getSearchService, stopSearchService } = await import("../search/client");
+const { query } = await import("../app/db/client.server");
 const { indexUid } = await import("../search/settings");
 const { reindexAll } = await import("../app/knowledge/indexer.server");
 const { searchContent } = await import("../app/knowledge/search.server");
 const { contentSearchFilter } = await import("../app/policy/search-filter");
-const { loadViewer } = await import("../app/policy/viewer.server");
 const { allContentDocuments } = await import("../app/knowledge/search-docs.server");
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms  p95 ${pct(xs, 95).toFixed(2)} ms`;
-
-let child: Awaited<ReturnType<typeof startMeilisearch>> | null = null;
-if (!process.env.MEILI_URL) {
-  fs.mkdirSync("data/bench-meili-search", { recursive: true });
-  child = await startMeilisearch({ dataDir: "data/bench-meili-search" });
-  process.env.MEILI_URL = child.url;
-  process.env.MEILI_MASTER_KEY = child.masterKey;
-}
-const service = (await getSearchService())!;
-const db = await getDb();
+const bench = await startSearchBench("data/bench-meili-search");
+const { service, db } = bench;
 const prefix = `search${DOCS}`;
 const org = `${prefix}-org`;
 
@@ -47,18 +29,7 @@ const org = `${prefix}-org`;
 const [{ n }] = await query<{ n: number }>(db, sql`select count(*)::int as n from content where org_id = ${org}`);
 if (n !== DOCS) {
   console.log(`Loading ${DOCS.toLocaleString()} documents into PostgreSQL (once)…`);
-  await db.execute(sql`delete from space_members where space_id like ${prefix + "-%"}`);
-  await db.execute(sql`delete from content where org_id = ${org}`);
-  await db.execute(sql`delete from spaces where org_id = ${org}`);
-  await db.execute(sql`delete from users where org_id = ${org}`);
-  await db.execute(sql`delete from orgs where id = ${org}`);
-  await db.execute(sql`insert into orgs (id, name) values (${org}, 'Search bench')`);
-  await db.execute(sql`insert into users (id, org_id, email, name, department)
-    select ${prefix} || '-u' || g, ${org}, ${prefix} || g || '@bench.test', 'Person ' || g, (array['Sales','Research','Operations','Wealth','Compliance'])[1 + g % 5]
-    from generate_series(1, 2000) g`);
-  await db.execute(sql`insert into spaces (id, org_id, slug, name, visibility, created_by)
-    select ${prefix} || '-s' || g, ${org}, 's' || g, 'Space ' || g, (array['open','open','private','secret'])[1 + g % 4], ${prefix} || '-u1'
-    from generate_series(1, 400) g`);
+  await resetBenchOrg(db, prefix, "Search bench");
   // Text is generated here and streamed with COPY (~100k rows/s), not built row by row in SQL.
   const postgres = (await import("postgres")).default;
   const { pipeline } = await import("node:stream/promises");
@@ -110,11 +81,7 @@ if (n !== DOCS) {
   console.log(`  copied ${DOCS} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   await db.execute(sql`analyze content`);
 }
-const me = `${prefix}-u1`;
-await db.execute(sql`delete from space_members where user_id = ${me}`);
-await db.execute(sql`insert into space_members (space_id, user_id) select ${prefix} || '-s' || g, ${me} from generate_series(1, 200) g`);
-const viewer = await loadViewer(db, me);
-console.log(`Viewer in ${viewer.memberSpaceIds.size} spaces; filter ${contentSearchFilter(viewer).length} characters`);
+const { id: me, viewer } = await benchViewer(db, prefix);
 
 // --- index: reindex from Postgres when the index is not complete
 const index = service.client.index(indexUid("content"));
@@ -225,6 +192,4 @@ console.log(`app signed-in search:         ${fmt(app)}   (target p95 ≤ 30 ms)`
   console.log(`commit → searchable (app):    ${fmt(lat)}   (target p50 ≤ 300 ms, p95 ≤ 1.2 s)`);
 }
 
-await stopSearchService();
-await child?.stop();
-await closeDb();
+await bench.stop();

@@ -3,44 +3,28 @@
 // process with data in ./data/bench-meili-similar (kept between runs, so the index is built once).
 // Prints the machine, then side by side: the raw engine (processingTimeMs, HTTP round trip) and the
 // endpoint as a browser calls it (session cookie → viewer → policy filter → engine → re-check → titles).
-import fs from "node:fs";
 import os from "node:os";
 import { sql } from "drizzle-orm";
+import { benchViewer, fmt as fmtMs, resetBenchOrg, startSearchBench, useBenchDatabase } from "./lib/search-bench";
 
-const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
-if (!url) {
-  console.error("Set BENCH_DATABASE_URL (or DATABASE_URL) to a PostgreSQL database the benchmark may fill.");
-  process.exit(2);
-}
-process.env.DATABASE_URL = url;
+useBenchDatabase();
 process.env.MEILI_INDEX_PREFIX ??= "benchsim";
 const DOCS = Number(process.env.BENCH_DOCS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
 
-const { getDb, query, closeDb } = await import("../app/db/client.server");
-const { startMeilisearch } = await import("../search/process");
-const { getSearchService, stopSearchService } = await import("../search/client");
+const { query } = await import("../app/db/client.server");
 const { indexUid } = await import("../search/settings");
 const { contentSearchFilter } = await import("../app/policy/search-filter");
-const { loadViewer } = await import("../app/policy/viewer.server");
 const { createSession } = await import("../app/identity/session.server");
 const { SIMILAR_FILTER } = await import("../app/qa/similar.server");
 const route = await import("../app/routes/api.questions.similar");
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms  p95 ${pct(xs, 95).toFixed(2)} ms  max ${Math.max(...xs).toFixed(2)} ms`;
+const fmt = (xs: number[]) => fmtMs(xs, { max: true });
 
-let child: Awaited<ReturnType<typeof startMeilisearch>> | null = null;
-if (!process.env.MEILI_URL) {
-  fs.mkdirSync("data/bench-meili-similar", { recursive: true });
-  child = await startMeilisearch({ dataDir: "data/bench-meili-similar" });
-  process.env.MEILI_URL = child.url;
-  process.env.MEILI_MASTER_KEY = child.masterKey;
-}
-const service = (await getSearchService())!;
+const bench = await startSearchBench("data/bench-meili-similar");
+const { service, db } = bench;
 const version = await service.client.getVersion().then((v) => v.pkgVersion).catch(() => "?");
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; node ${process.version}; Meilisearch ${version}`);
-const db = await getDb();
 const prefix = `similar${DOCS}`;
 const org = `${prefix}-org`;
 
@@ -48,20 +32,7 @@ const org = `${prefix}-org`;
 const [{ n }] = await query<{ n: number }>(db, sql`select count(*)::int as n from content where org_id = ${org}`);
 if (n !== DOCS) {
   console.log(`Loading ${DOCS.toLocaleString()} documents into PostgreSQL (once)…`);
-  await db.execute(sql`delete from qa_questions where org_id = ${org}`);
-  await db.execute(sql`delete from space_members where space_id like ${prefix + "-%"}`);
-  await db.execute(sql`delete from sessions where user_id like ${prefix + "-%"}`);
-  await db.execute(sql`delete from content where org_id = ${org}`);
-  await db.execute(sql`delete from spaces where org_id = ${org}`);
-  await db.execute(sql`delete from users where org_id = ${org}`);
-  await db.execute(sql`delete from orgs where id = ${org}`);
-  await db.execute(sql`insert into orgs (id, name) values (${org}, 'Similar bench')`);
-  await db.execute(sql`insert into users (id, org_id, email, name, department)
-    select ${prefix} || '-u' || g, ${org}, ${prefix} || g || '@bench.test', 'Person ' || g, (array['Sales','Research','Operations','Wealth','Compliance'])[1 + g % 5]
-    from generate_series(1, 2000) g`);
-  await db.execute(sql`insert into spaces (id, org_id, slug, name, visibility, created_by)
-    select ${prefix} || '-s' || g, ${org}, 's' || g, 'Space ' || g, (array['open','open','private','secret'])[1 + g % 4], ${prefix} || '-u1'
-    from generate_series(1, 400) g`);
+  await resetBenchOrg(db, prefix, "Similar bench", [sql`delete from qa_questions where org_id = ${org}`, sql`delete from sessions where user_id like ${prefix + "-%"}`]);
   // Rows are generated inside PostgreSQL (a client-side COPY stream stalled on this machine).
   // Titles come from banking vocabulary (what people really ask); bodies from a Zipf-like vocabulary.
   const TOPICS = ["kyc", "aml", "onboarding", "mortgage", "liquidity", "sanctions", "treasury", "custody", "payroll", "fx", "fraud", "complaints", "suitability", "mifid", "gdpr", "pension", "card", "loan", "deposit", "audit"];
@@ -112,11 +83,7 @@ if (n !== DOCS) {
   console.log(`  rebuilt content_fts_idx in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
   await db.execute(sql`analyze content`);
 }
-const me = `${prefix}-u1`;
-await db.execute(sql`delete from space_members where user_id = ${me}`);
-await db.execute(sql`insert into space_members (space_id, user_id) select ${prefix} || '-s' || g, ${me} from generate_series(1, 200) g`);
-const viewer = await loadViewer(db, me);
-console.log(`Viewer in ${viewer.memberSpaceIds.size} spaces; filter ${contentSearchFilter(viewer).length} characters`);
+const { id: me, viewer } = await benchViewer(db, prefix);
 
 // --- index: this corpus only (the database may also hold other benches' orgs, e.g. bench:library's
 // 1M posts), streamed from PostgreSQL in keyset pages when the index is not complete
@@ -194,6 +161,4 @@ console.log(`engine processingTimeMs:      ${fmt(engine)}`);
 console.log(`engine HTTP round trip:       ${fmt(rtt)}`);
 console.log(`similar-questions endpoint:   ${fmt(endpoint)}   (target p95 ≤ 50 ms; ${(found / RUNS).toFixed(1)} suggestions a call)`);
 
-await stopSearchService();
-await child?.stop();
-await closeDb();
+await bench.stop();

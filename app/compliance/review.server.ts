@@ -26,6 +26,24 @@ async function requireCompliance(viewer: Viewer) {
 
 export type ReviewHit = { id: string; kind: string; author: string; authorDepartment: string; space: string | null; text: string; createdAt: string; deleted: boolean; version: number };
 
+/** The console shows at most this many items (newest first) and says so when it is reached. */
+export const REVIEW_LIMIT = 200;
+
+/** A console row: the item's facts and a 240-character excerpt (not the whole text) for the page. */
+export function reviewRows(hits: ReviewHit[]) {
+  return hits.map((h) => ({
+    id: h.id,
+    kind: h.kind,
+    author: h.author,
+    authorDepartment: h.authorDepartment,
+    space: h.space,
+    deleted: h.deleted,
+    versions: Number(h.version),
+    at: new Date(h.createdAt).toISOString(),
+    excerpt: h.text.length > 240 ? `${h.text.slice(0, 240).trimEnd()}…` : h.text,
+  }));
+}
+
 /** Full-text search over every item of the org, deleted ones included (audited). */
 export async function reviewSearch(
   viewer: Viewer,
@@ -55,7 +73,7 @@ export async function reviewSearch(
             ${p.from ? sql`and c.created_at >= ${p.from.toISOString()}::timestamptz` : sql``}
             ${p.to ? sql`and c.created_at < ${p.to.toISOString()}::timestamptz` : sql``}
             ${p.includeDeleted === false ? sql`and c.deleted_at is null` : sql``}
-          order by c.created_at desc limit 200`,
+          order by c.created_at desc limit ${REVIEW_LIMIT}`,
     );
   });
 }

@@ -19,10 +19,9 @@ export const MENTION_SEARCH_URL = "/api/mentions";
  * does not download it. `eager` loads at once (editing a document, autofocus); otherwise
  * `want()` is called on the first sign of intent (pointer over the field, focus). Until it
  * arrives the composer is a plain labelled textarea (and stays one without JavaScript).
- * `focused` says whether the textarea had the focus when the editor replaced it.
  */
 function useClientEditor(eager: boolean, textarea: RefObject<HTMLTextAreaElement | null>) {
-  const [state, setState] = useState<{ Editor: ComponentType<RichTextEditorProps>; focused: boolean } | null>(null);
+  const [state, setState] = useState<{ Editor: ComponentType<RichTextEditorProps> } | null>(null);
   const [wanted, setWanted] = useState(eager);
   useEffect(() => {
     // focused before the page was hydrated: the focus event was not seen
@@ -32,7 +31,7 @@ function useClientEditor(eager: boolean, textarea: RefObject<HTMLTextAreaElement
     if (!wanted) return;
     let live = true;
     import("~/content/editor.client").then(
-      (m) => live && setState({ Editor: m.RichTextEditor, focused: !!textarea.current && document.activeElement === textarea.current }),
+      (m) => live && setState({ Editor: m.RichTextEditor }),
       () => {}, // keep the textarea if the chunk cannot load
     );
     return () => {
@@ -40,7 +39,7 @@ function useClientEditor(eager: boolean, textarea: RefObject<HTMLTextAreaElement
     };
   }, [wanted, textarea]);
   const want = useCallback(() => setWanted(true), []);
-  return { Editor: state?.Editor ?? null, focused: state?.focused ?? false, want };
+  return { Editor: state?.Editor ?? null, want };
 }
 
 export function useEditorLabels(label: string): RichTextEditorLabels {
@@ -111,7 +110,12 @@ export function Composer(props: ComposerProps) {
   const actionData = useActionData<ComposerResult>();
   const pageFailure = actionData && !actionData.ok && actionData.values?.formId === props.formId ? actionData : null;
   const textareaRef = useRef<HTMLTextAreaElement>(null);
-  const { Editor, focused, want } = useClientEditor(!!props.initialDoc || !!props.autoFocus || !!pageFailure?.values?.body, textareaRef);
+  const { Editor, want } = useClientEditor(!!props.initialDoc || !!props.autoFocus || !!pageFailure?.values?.body, textareaRef);
+  // Asked in the render that swaps the field for the editor (the same task as the commit and the
+  // editor's focus): a keyboard user who tabbed to the field and types on keeps the focus, and no
+  // keystroke falls between the two.
+  const handOff = useRef<boolean | null>(null);
+  if (Editor && handOff.current === null) handOff.current = !!textareaRef.current && document.activeElement === textareaRef.current;
 
   const [failure, setFailure] = useState<Extract<ComposerResult, { ok: false }> | null>(pageFailure);
   const [resetKey, setResetKey] = useState(0);
@@ -171,7 +175,7 @@ export function Composer(props: ComposerProps) {
             labels={labels}
             mentionSearchUrl={MENTION_SEARCH_URL}
             initialContent={initialContent}
-            autoFocus={props.autoFocus || focused}
+            autoFocus={props.autoFocus || !!handOff.current}
             disabled={busy}
             aria-invalid={bodyError ? true : undefined}
             aria-describedby={bodyError ? errorId : undefined}

@@ -2,6 +2,7 @@ import { Form, Link, useNavigation } from "@remix-run/react";
 import type { PostView } from "~/content/hydrate.server";
 import { useT } from "~/i18n";
 import { PostCard } from "./post-card";
+import { useWhen } from "./time";
 import { Button, Card, Input, Select, SuccessNotice, Textarea } from "./ui";
 
 // Pieces of the discovery loop shown on posts and feeds. The loader decides what the
@@ -131,8 +132,9 @@ export type LibraryRowProps = {
     comments: number;
     topic: string;
     entryKind: string;
-    approvedLabel: string;
-    reverifyLabel: string;
+    approvedAt: string;
+    /** a calendar day (UTC midnight) */
+    reverifyAt: string;
     ownerName: string;
     viewers: number;
   };
@@ -141,6 +143,7 @@ export type LibraryRowProps = {
 /** One approved item in the library: what it is about, who stands behind it, how far it reached. */
 export function LibraryRow({ entry: e }: LibraryRowProps) {
   const { t } = useT();
+  const when = useWhen();
   return (
     <article aria-labelledby={`bp-${e.id}`} className="rounded-xl border border-slate-200 bg-white p-4 shadow-xs">
       <p className="mb-1 flex flex-wrap gap-x-3 text-xs text-slate-600">
@@ -148,7 +151,7 @@ export function LibraryRow({ entry: e }: LibraryRowProps) {
           {e.entryKind === "faq" ? `${t("bestPractices.faq")} · ` : ""}
           {e.topic}
         </span>
-        <span>{t("bestPractices.approvedOn", { date: e.approvedLabel, reverify: e.reverifyLabel })}</span>
+        <span>{t("bestPractices.approvedOn", { date: when(e.approvedAt, "date"), reverify: when(e.reverifyAt, "day") })}</span>
         {e.ownerName ? <span>{t("bestPractices.owner", { name: e.ownerName })}</span> : null}
       </p>
       <h2 id={`bp-${e.id}`} className="text-base font-semibold text-slate-900">

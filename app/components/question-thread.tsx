@@ -3,9 +3,10 @@ import { UsagePolicyLink } from "./usage-policy-link";
 import { Check } from "lucide-react";
 import type { ReactNode } from "react";
 import type { PostView } from "~/content/hydrate.server";
-import { formatDateTime, useT } from "~/i18n";
+import { useT } from "~/i18n";
 import { PostTime, richTextClasses } from "./post-card";
 import { ClockBadge, type ClockView } from "./question-list";
+import { useWhen } from "./time";
 import { Button, Card, cx, FormError, Input, Textarea } from "./ui";
 
 // The question page: the question with its clock, votes, follow and duplicate links;
@@ -126,11 +127,12 @@ function ItemActions({ item, children }: { item: PostView; children?: ReactNode 
 }
 
 function HealthNote({ health }: { health: Health }) {
-  const { t, locale } = useT();
+  const { t } = useT();
+  const when = useWhen();
   if (!health) return null;
   return health.status === "verified" ? (
     <p className="mt-2 rounded bg-emerald-50 px-2 py-1 text-xs text-emerald-800" data-health="verified">
-      <Check aria-hidden="true" className="inline size-3.5 align-[-2px]" /> {t("qa.health.verified", { name: health.markedBy, date: health.reverifyAt ? formatDateTime(locale, health.reverifyAt, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }) : "" })}
+      <Check aria-hidden="true" className="inline size-3.5 align-[-2px]" /> {t("qa.health.verified", { name: health.markedBy, date: health.reverifyAt ? when(health.reverifyAt, "day") : "" })}
     </p>
   ) : (
     <p className="mt-2 rounded bg-slate-100 px-2 py-1 text-xs text-slate-700" data-health="obsolete">

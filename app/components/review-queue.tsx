@@ -1,6 +1,7 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useT, type MessageKey } from "~/i18n";
+import { Time, useWhen } from "./time";
 import { Button, Card, FormError, Input, Textarea } from "./ui";
 
 // The compliance review queue's item card: the flagged text with its matches, the decision form.
@@ -8,7 +9,7 @@ import { Button, Card, FormError, Input, Textarea } from "./ui";
 const KIND: Record<string, MessageKey> = { post: "compliance.kind.post", comment: "compliance.kind.comment", question: "compliance.kind.question", answer: "compliance.kind.answer" };
 const SEVERITY_STYLE: Record<string, string> = { high: "bg-red-100 text-red-800", medium: "bg-amber-100 text-amber-900", low: "bg-slate-100 text-slate-700" };
 
-/** One queue item as the review page's loader sends it (app/supervision/queue.server.ts, dates formatted). */
+/** One queue item as the review page's loader sends it (app/supervision/queue.server.ts; dates in ISO). */
 export type FlagItem = {
   id: string;
   contentId: string;
@@ -17,7 +18,7 @@ export type FlagItem = {
   currentVersion: number;
   author: string;
   space: string | null;
-  when: string;
+  createdAt: string;
   severity: string;
   state: "open" | "escalated" | "reviewed" | "hidden";
   policy: string | null;
@@ -26,7 +27,7 @@ export type FlagItem = {
   spans: { start: number; end: number; term: string }[];
   hiddenReason: string | null;
   decidedBy: string | null;
-  notes: { author: string; at: string; when: string; body: string }[];
+  notes: { author: string; at: string; body: string }[];
 };
 
 /** What the page's action answered: bad input is shown on the card it was submitted from. */
@@ -51,6 +52,7 @@ function Highlighted({ text, spans }: { text: string; spans: FlagItem["spans"] }
 
 export function FlagCard({ item, failure }: { item: FlagItem; failure: DecisionFailure }) {
   const { t } = useT();
+  const when = useWhen();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("flagId") === item.id;
   const errors = failure && failure.values?.flagId === item.id && navigation.state === "idle" ? failure.errors ?? null : null;
@@ -63,7 +65,7 @@ export function FlagCard({ item, failure }: { item: FlagItem; failure: DecisionF
             {t("supervision.item.heading", { kind, author: item.author })}
           </h2>
           <p className="text-sm text-slate-600">
-            {t("supervision.item.meta", { space: item.space ?? t("supervision.item.orgWide"), when: item.when, version: item.contentVersion })}
+            {t("supervision.item.meta", { space: item.space ?? t("supervision.item.orgWide"), when: when(item.createdAt), version: item.contentVersion })}
           </p>
         </div>
         <div className="flex gap-2 text-xs font-medium">
@@ -93,7 +95,7 @@ export function FlagCard({ item, failure }: { item: FlagItem; failure: DecisionF
           <ul className="mt-1 space-y-1 text-sm text-slate-700">
             {item.notes.map((n, i) => (
               <li key={i}>
-                <span className="font-medium">{n.author}</span> · <time dateTime={n.at}>{n.when}</time>: {n.body}
+                <span className="font-medium">{n.author}</span> · <Time value={n.at} style="datetime" />: {n.body}
               </li>
             ))}
           </ul>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useT } from "~/i18n";
 import { formatWhen, useTimeSettings, type TimeStyle } from "~/i18n/time";
 
@@ -24,5 +24,19 @@ export function Time({ value, style = "auto", className }: { value: string | Dat
     <time dateTime={iso} title={title} className={className} suppressHydrationWarning>
       {text}
     </time>
+  );
+}
+
+/**
+ * The same text as `<Time>`, as a string, for a moment inside a sentence or a label
+ * (an aria-label, a translated message). Follows the viewer's zone and language; relative
+ * texts use the render's "now" (no ticking).
+ */
+export function useWhen() {
+  const { locale } = useT();
+  const { timeZone, now } = useTimeSettings();
+  return useCallback(
+    (value: string | Date, style: TimeStyle = "datetime") => formatWhen(locale, value, { timeZone, now: now || Date.now(), style }).text,
+    [locale, timeZone, now],
   );
 }

@@ -161,9 +161,13 @@ export function RichTextEditor({
   const editor = useEditor({
     extensions,
     content: initialContent ?? EMPTY_DOC,
-    immediatelyRender: false,
+    // This module only ever runs in the browser (loaded on demand after hydration): the editor is
+    // built during this render, so it enters the page in the same commit as the plain field leaves.
+    immediatelyRender: true,
     editable: !disabled,
-    autofocus: autoFocus ? "end" : false,
+    // Taken below in the same task, not on Tiptap's timer (setTimeout, then a frame): in between,
+    // the focus would sit on the page, and a key pressed then is lost or moves on past the field.
+    autofocus: false,
     editorProps: {
       attributes: {
         id: editorId,
@@ -186,6 +190,15 @@ export function RichTextEditor({
   useEffect(() => {
     editor?.setEditable(!disabled);
   }, [editor, disabled]);
+
+  // Runs after EditorContent has put the writing area in the page (a child's layout effect runs first).
+  const focusTaken = useRef(false);
+  useLayoutEffect(() => {
+    if (!autoFocus || !editor || focusTaken.current) return;
+    focusTaken.current = true;
+    editor.commands.setTextSelection(editor.state.doc.content.size); // the caret after what was typed
+    editor.view.focus();
+  }, [editor, autoFocus]);
 
   // The writing area points at the listbox and its active option while suggestions are open.
   // ProseMirror only manages the attributes it set itself, so these survive updates.

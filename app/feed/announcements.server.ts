@@ -21,6 +21,17 @@ export async function pinAnnouncement(viewer: Viewer, contentId: string, endsAt:
   });
 }
 
+/**
+ * Pins until the end of a calendar day (UTC) the pinner chose, or with no end. A day already over
+ * is refused before anything is written.
+ */
+export async function pinUntilDay(viewer: Viewer, contentId: string, day: string | undefined): Promise<{ ok: true } | { ok: false; field: "endsAt"; error: "post.error.pinPast" }> {
+  const endsAt = day ? new Date(`${day}T23:59:59.999Z`) : null;
+  if (endsAt && (Number.isNaN(endsAt.getTime()) || endsAt <= now())) return { ok: false, field: "endsAt", error: "post.error.pinPast" };
+  await pinAnnouncement(viewer, contentId, endsAt);
+  return { ok: true };
+}
+
 export async function unpinAnnouncement(viewer: Viewer, contentId: string, db?: Db) {
   const d = db ?? (await getDb());
   const facts = (await loadContentFacts(d, [contentId])).get(contentId);

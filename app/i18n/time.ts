@@ -1,5 +1,5 @@
 import { createContext, createElement, useContext, type ReactNode } from "react";
-import type { Locale } from "./index";
+import { dateTimeFormat, relativeTimeFormat, type Locale } from "./index";
 
 // One way to show time (issue 14): relative for recent moments, then a localized date in the
 // viewer's time zone and language, the exact time on hover. The server renders with the viewer's
@@ -19,20 +19,29 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-export type TimeStyle = "auto" | "date" | "datetime";
+/**
+ * "auto": relative for the last week, then a date; "date": a date with its year; "datetime": date and
+ * time with the zone named; "day": a calendar day chosen as a day (a hold's range, a re-verify date),
+ * stored as UTC midnight and shown as that day whatever the viewer's zone.
+ */
+export type TimeStyle = "auto" | "date" | "datetime" | "day";
 const RECENT_MS = 7 * 86_400_000;
 
 /** The visible text and the hover title of a moment, for a viewer in `timeZone` at `now`. */
 export function formatWhen(locale: Locale, value: string | Date | number, opts: { timeZone: string; now: number; style?: TimeStyle }) {
   const at = new Date(value);
+  if (opts.style === "day") {
+    const day = (options: Intl.DateTimeFormatOptions) => dateTimeFormat(locale, { ...options, timeZone: "UTC" }).format(at);
+    return { text: day({ year: "numeric", month: "short", day: "numeric" }), title: day({ dateStyle: "full" }) };
+  }
   const { timeZone } = opts;
-  const title = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: "short" }).format(at);
-  const date = (withYear: boolean) => new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", ...(withYear ? { year: "numeric" } : {}), timeZone }).format(at);
+  const title = dateTimeFormat(locale, { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: "short" }).format(at);
+  const date = (withYear: boolean) => dateTimeFormat(locale, { day: "numeric", month: "short", ...(withYear ? { year: "numeric" } : {}), timeZone }).format(at);
   const style = opts.style ?? "auto";
   if (style === "datetime") return { text: title, title };
   const diff = at.getTime() - opts.now;
   if (style === "auto" && Math.abs(diff) < RECENT_MS) {
-    const rtf = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+    const rtf = relativeTimeFormat(locale, { numeric: "auto" });
     const s = diff / 1000;
     const abs = Math.abs(s);
     let text: string;
@@ -42,7 +51,7 @@ export function formatWhen(locale: Locale, value: string | Date | number, opts: 
     else text = rtf.format(Math.round(s / 86_400), "day");
     return { text, title };
   }
-  const year = (d: Date) => new Intl.DateTimeFormat("en", { year: "numeric", timeZone }).format(d);
+  const year = (d: Date) => dateTimeFormat("en", { year: "numeric", timeZone }).format(d);
   return { text: date(style === "date" || year(at) !== year(new Date(opts.now))), title };
 }
 

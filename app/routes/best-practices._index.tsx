@@ -6,7 +6,7 @@ import { LibraryRow } from "~/components/discovery";
 import { Button, buttonClasses, cx, EmptyState, PageHeader } from "~/components/ui";
 import { decodeLibraryCursor, library, libraryRow } from "~/discovery/library.server";
 import { isFollowingTopic, setFollow } from "~/feed/follows.server";
-import { formatDateTime, metaTitle, useT } from "~/i18n";
+import { metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { orgAbilities } from "~/policy/authorize.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
@@ -24,14 +24,13 @@ const LibraryQuery = z.object({
 const FollowForm = z.object({ intent: z.enum(["follow", "unfollow"]), topic: z.string().trim().toLowerCase().min(1).max(40) });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { viewer, locale } = await requireViewer(request);
+  const { viewer } = await requireViewer(request);
   const sp = new URL(request.url).searchParams;
   const q = LibraryQuery.parse({ q: sp.get("q") ?? "", topic: sp.get("topic") ?? "", kind: sp.get("kind") ?? undefined, cursor: sp.get("cursor") });
   const [{ entries, topics, nextCursor }, following] = await Promise.all([
     library(viewer, { q: q.q, topic: q.topic || undefined, kind: q.kind, cursor: decodeLibraryCursor(q.cursor) }),
     q.topic ? isFollowingTopic(viewer, q.topic) : false,
   ]);
-  const fmt = (iso: string) => formatDateTime(locale, iso, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
   return json({
     q: q.q,
     topic: q.topic,
@@ -39,12 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     topics,
     nextHref: nextCursor ? `?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.topic ? { topic: q.topic } : {}), ...(q.kind ? { kind: q.kind } : {}), cursor: nextCursor })}` : null,
     // a library row, not a whole post: the headline and an excerpt to scan, the full post one click away
-    entries: entries.map(({ post, ...e }) => ({
-      ...e,
-      ...libraryRow(post),
-      approvedLabel: fmt(e.approvedAt),
-      reverifyLabel: fmt(e.reverifyAt),
-    })),
+    entries: entries.map(({ post, ...e }) => ({ ...e, ...libraryRow(post) })),
     can: orgAbilities(viewer, ["curate"]),
   });
 }

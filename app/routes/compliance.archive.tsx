@@ -3,7 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { AuditNotice, ComplianceNav } from "~/components/compliance-nav";
 import { DataTable } from "~/components/data-table";
 import { Button, Card, EmptyState, FormError, Input, PageHeader, Select } from "~/components/ui";
-import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
+import { Time } from "~/components/time";
+import { metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { recordsFailure } from "~/records/errors.server";
 import { requestExport } from "~/records/export.server";
@@ -14,7 +15,6 @@ import { fieldErrors, formToObject } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "records.archive.title");
 
-const WHEN: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" };
 const CONTENT = new Set(["post", "comment", "question", "answer"]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -39,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     spaces,
     values,
     errors: {} as Record<string, string>,
-    hits: hits.map((h) => ({ ...h, when: formatDateTime(locale, h.at, WHEN) })),
+    hits,
   });
 }
 
@@ -149,7 +149,7 @@ function Results({ hits }: { hits: Hit[] }) {
       {hits.map((h) => (
         <tr key={h.id} className="align-top">
           <td className="px-4 py-3 whitespace-nowrap text-slate-600">
-            <time dateTime={h.at}>{h.when}</time>
+            <Time value={h.at} style="datetime" />
           </td>
           <td className="px-4 py-3 font-medium text-slate-900">{h.author}</td>
           <td className="px-4 py-3 text-slate-600">{h.space ?? t("compliance.results.orgWide")}</td>

@@ -7,7 +7,8 @@ import { DataTable } from "~/components/data-table";
 import { PostButton } from "~/components/post-button";
 import { Button, Card, EmptyState, Input, PageHeader, SuccessNotice } from "~/components/ui";
 import { createBarrier, listBarriers, removeBarrier, requireBarrierManager } from "~/compliance/barriers.server";
-import { formatDateTime, metaTitle, useT, type MessageKey } from "~/i18n";
+import { Time } from "~/components/time";
+import { metaTitle, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { badRequest, nameField, parseForm } from "~/utils/forms.server";
 
@@ -32,7 +33,7 @@ const BarrierIntent = z
   });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { viewer, locale } = await requireViewer(request);
+  const { viewer } = await requireViewer(request);
   const rows = await listBarriers(viewer);
   return json({
     barriers: rows.map((b) => ({
@@ -40,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       name: b.name,
       sideA: b.sideA,
       sideB: b.sideB,
-      created: formatDateTime(locale, b.createdAt, { dateStyle: "medium", timeZone: "UTC" }),
+      created: new Date(b.createdAt).toISOString(),
     })),
   });
 }
@@ -136,7 +137,9 @@ export default function BarriersPage() {
               <td className="px-4 py-3 font-medium text-slate-900">{b.name}</td>
               <td className="px-4 py-3 text-slate-600">{b.sideA.join(", ")}</td>
               <td className="px-4 py-3 text-slate-600">{b.sideB.join(", ")}</td>
-              <td className="px-4 py-3 whitespace-nowrap text-slate-600">{b.created}</td>
+              <td className="px-4 py-3 whitespace-nowrap text-slate-600">
+                <Time value={b.created} style="date" />
+              </td>
               <td className="px-4 py-3 text-right">
                 <PostButton
                   fields={{ intent: "remove", id: b.id }}

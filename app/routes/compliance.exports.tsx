@@ -4,34 +4,29 @@ import { useEffect } from "react";
 import { AuditNotice, ComplianceNav } from "~/components/compliance-nav";
 import { DataTable } from "~/components/data-table";
 import { EmptyState, PageHeader, SuccessNotice } from "~/components/ui";
-import { formatDateTime, metaTitle, useT } from "~/i18n";
+import { Time, useWhen } from "~/components/time";
+import { metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { listExports } from "~/records/export.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "records.exports.title");
 
-const WHEN: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" };
+const DAY_MS = 86_400_000;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { viewer, locale } = await requireViewer(request);
+  const { viewer } = await requireViewer(request);
   const rows = await listExports(viewer);
   const queued = new URL(request.url).searchParams.get("queued") === "1";
   return json({
     queued,
-    exports: rows.map((r) => ({
-      ...r,
-      when: formatDateTime(locale, r.createdAt, WHEN),
-      until: r.expiresAt ? formatDateTime(locale, r.expiresAt, WHEN) : null,
-      searchText: [r.search.q && `“${r.search.q}”`, r.custodians.join(", "), r.search.from?.slice(0, 10), r.search.to?.slice(0, 10)]
-        .filter(Boolean)
-        .join(" · "),
-    })),
+    exports: rows,
   });
 }
 
 export default function ExportsPage() {
   const { exports, queued } = useLoaderData<typeof loader>();
   const { t } = useT();
+  const when = useWhen();
   const revalidator = useRevalidator();
   const pending = exports.some((e) => e.status === "queued" || e.status === "running");
   // progress: re-read the list while an export is being built
@@ -58,10 +53,20 @@ export default function ExportsPage() {
           {exports.map((e) => (
             <tr key={e.id} className="align-top" data-testid="export-row">
               <td className="px-4 py-3 whitespace-nowrap text-slate-600">
-                <time dateTime={e.createdAt}>{e.when}</time>
+                <Time value={e.createdAt} style="datetime" />
               </td>
               <td className="px-4 py-3">{e.requestedBy}</td>
-              <td className="px-4 py-3 text-slate-600">{e.searchText}</td>
+              <td className="px-4 py-3 text-slate-600">
+                {[
+                  e.search.q && `“${e.search.q}”`,
+                  e.custodians.join(", "),
+                  e.search.from && when(e.search.from, "day"),
+                  // the search's end is the start of the day after the last one
+                  e.search.to && when(new Date(Date.parse(e.search.to) - DAY_MS), "day"),
+                ]
+                  .filter(Boolean)
+                  .join(" · ")}
+              </td>
               <td className="px-4 py-3" role="status">
                 {e.status === "running" ? (
                   <>
@@ -81,10 +86,10 @@ export default function ExportsPage() {
               <td className="px-4 py-3">
                 {e.status === "done" ? (
                   <>
-                    <a href={`/compliance/exports/${e.id}`} download className="font-medium text-brand-700 hover:underline" aria-label={t("records.exports.downloadLabel", { when: e.when })}>
+                    <a href={`/compliance/exports/${e.id}`} download className="font-medium text-brand-700 hover:underline" aria-label={t("records.exports.downloadLabel", { when: when(e.createdAt) })}>
                       {t("records.exports.download")}
                     </a>
-                    {e.until ? <span className="block text-xs text-slate-500">{t("records.exports.until", { when: e.until })}</span> : null}
+                    {e.expiresAt ? <span className="block text-xs text-slate-500">{t("records.exports.until", { when: when(e.expiresAt) })}</span> : null}
                     {e.sha256 ? <code className="block max-w-48 truncate text-xs text-slate-500" title={e.sha256}>SHA-256 {e.sha256}</code> : null}
                   </>
                 ) : null}

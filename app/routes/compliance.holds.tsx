@@ -4,7 +4,8 @@ import { z } from "zod";
 import { AuditNotice, ComplianceNav } from "~/components/compliance-nav";
 import { DataTable } from "~/components/data-table";
 import { Button, Card, EmptyState, FormError, Input, PageHeader, SuccessNotice, Textarea } from "~/components/ui";
-import { formatDateTime, metaTitle, useT } from "~/i18n";
+import { Time, useWhen } from "~/components/time";
+import { metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { recordsFailure } from "~/records/errors.server";
 import { createHold, listHolds, releaseHold } from "~/records/holds.server";
@@ -16,7 +17,6 @@ import { isId } from "~/utils/ids";
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "records.holds.title");
 
 const DAY_MS = 86_400_000;
-const DAY: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" };
 const day = z.union([z.literal(""), calendarDay]).default("");
 
 const CreateHold = z
@@ -48,17 +48,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     }
   }
   const holds = await listHolds(viewer, { custodianId: custodian });
-  const fmt = (v: string | null) => (v ? formatDateTime(locale, v, DAY) : null);
   return json({
     spaces,
     filter: email,
-    holds: holds.map((h) => ({
-      ...h,
-      fromText: fmt(h.from),
-      // stored exclusive, shown inclusive
-      toText: h.to ? formatDateTime(locale, new Date(Date.parse(h.to) - DAY_MS), DAY) : null,
-      releasedText: fmt(h.releasedAt),
-    })),
+    // the end day is stored exclusive, shown inclusive
+    holds: holds.map((h) => ({ ...h, lastDay: h.to ? new Date(Date.parse(h.to) - DAY_MS).toISOString() : null })),
   });
 }
 
@@ -98,6 +92,7 @@ export default function HoldsPage() {
   const { spaces, holds, filter } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useT();
+  const when = useWhen();
   const busy = useNavigation().state === "submitting";
   const errors = actionData && !actionData.ok ? actionData.errors : {};
   const values = actionData && !actionData.ok ? actionData.values : {};
@@ -161,12 +156,18 @@ export default function HoldsPage() {
               <td className="px-4 py-3 text-slate-700">{h.custodians.map((c) => c.name).join(", ")}</td>
               <td className="px-4 py-3 text-slate-700">{h.spaces.map((s) => s.name).join(", ")}</td>
               <td className="px-4 py-3 whitespace-nowrap text-slate-600">
-                {h.fromText || h.toText ? `${h.fromText ?? "…"} – ${h.toText ?? "…"}` : t("records.holds.anyDate")}
+                {h.from || h.lastDay ? (
+                  <>
+                    {h.from ? <Time value={h.from} style="day" /> : "…"} – {h.lastDay ? <Time value={h.lastDay} style="day" /> : "…"}
+                  </>
+                ) : (
+                  t("records.holds.anyDate")
+                )}
               </td>
               <td className="px-4 py-3 text-slate-700 tabular-nums">{t("records.holds.coverage", { versions: h.versions, items: h.items })}</td>
               <td className="px-4 py-3">
                 {h.releasedAt ? (
-                  <span className="text-slate-600">{t("records.holds.releasedOn", { when: h.releasedText ?? "", reason: h.releaseReason ?? "" })}</span>
+                  <span className="text-slate-600">{t("records.holds.releasedOn", { when: when(h.releasedAt, "date"), reason: h.releaseReason ?? "" })}</span>
                 ) : (
                   <Form method="post" className="flex flex-wrap items-end gap-2">
                     <input type="hidden" name="intent" value="release" />

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AuditNotice, ComplianceNav } from "~/components/compliance-nav";
 import { FlagCard } from "~/components/review-queue";
 import { Button, Card, EmptyState, Input, PageHeader, Select, SuccessNotice } from "~/components/ui";
-import { formatDateTime, metaTitle, translate, useT } from "~/i18n";
+import { metaTitle, translate, useT } from "~/i18n";
 import { requireComplianceViewer } from "~/compliance/review.server";
 import { requireViewer } from "~/identity/request.server";
 import { Decision, decide, listFlags, queueFilterOptions, QueueFilter } from "~/supervision/queue.server";
@@ -11,8 +11,6 @@ import { FLAG_STATES, SEVERITIES } from "~/supervision/vocabulary";
 import { badRequest, fieldErrors, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "supervision.review.title");
-
-const WHEN: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
@@ -27,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     total: queue.total,
     page: queue.page,
     pages: queue.pages,
-    items: queue.items.map((i) => ({ ...i, when: formatDateTime(locale, i.createdAt, WHEN), notes: i.notes.map((n) => ({ ...n, when: formatDateTime(locale, n.at, WHEN) })) })),
+    items: queue.items,
   });
 }
 

@@ -3,7 +3,8 @@ import { authorizeOrg } from "~/policy/authorize.server";
 import { useLoaderData } from "@remix-run/react";
 import { Card, EmptyState, PageHeader } from "~/components/ui";
 import { devMailbox } from "~/platform/mail/mail.server";
-import { formatDateTime, metaTitle, useT } from "~/i18n";
+import { Time } from "~/components/time";
+import { metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { notFound } from "~/utils/http.server";
 
@@ -12,16 +13,12 @@ import { notFound } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "digest.devMail.title");
 
-const WHEN: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC", timeZoneName: "short" };
-
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { viewer, locale } = await requireViewer(request);
+  const { viewer } = await requireViewer(request);
   authorizeOrg(viewer, "admin");
   const messages = devMailbox();
   if (!messages) notFound();
-  return json({
-    messages: messages.map((m) => ({ ...m, when: formatDateTime(locale, m.at, WHEN) })),
-  });
+  return json({ messages });
 }
 
 export default function DevMailPage() {
@@ -41,9 +38,7 @@ export default function DevMailPage() {
                   <summary className="cursor-pointer text-sm">
                     <span className="font-medium text-slate-900">{m.subject}</span>
                     <span className="ml-2 text-slate-600">→ {m.to}</span>
-                    <time dateTime={m.at} className="ml-2 text-xs text-slate-500">
-                      {m.when}
-                    </time>
+                    <Time value={m.at} style="datetime" className="ml-2 text-xs text-slate-500" />
                   </summary>
                   <p className="mt-2 text-xs text-slate-500">{m.file}</p>
                   <pre className="mt-2 overflow-x-auto text-xs whitespace-pre-wrap text-slate-800">{m.text}</pre>

@@ -1,23 +1,21 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { calendarDay } from "~/utils/calendar-day";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { CommentThread } from "~/components/comment-thread";
 import { ApprovalBadge, DiscoveryActions, SharedOriginal } from "~/components/discovery";
 import { PostCard } from "~/components/post-card";
-import { Button, buttonClasses, Card } from "~/components/ui";
+import { DeleteConfirm, PinControls } from "~/components/post-page";
 import { inputErrorResponse, submitComment } from "~/content/composer.server";
 import { deleteContent, REACTIONS, setReaction } from "~/content/content.server";
-import { getPostPage, type PostView } from "~/content/hydrate.server";
-import { pinAnnouncement, unpinAnnouncement } from "~/feed/announcements.server";
+import { getPostPage } from "~/content/hydrate.server";
+import { pinUntilDay, unpinAnnouncement } from "~/feed/announcements.server";
 import { postDiscovery } from "~/discovery/post-page.server";
 import { nominate } from "~/discovery/review.server";
 import { setSaved, sharePost } from "~/discovery/saves.server";
 import { metaTitle, translate, useT } from "~/i18n";
 import { safeRedirect } from "~/utils/safe-redirect";
 import { requireViewer } from "~/identity/request.server";
-import { now } from "~/utils/clock.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
 import { idParam } from "~/utils/path-params.server";
 
@@ -76,12 +74,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await deleteContent(viewer, id);
       return redirect(safeRedirect(input.returnTo, "/"));
     case "pin": {
-      // A date means "until the end of that day" (UTC).
-      const endsAt = input.endsAt ? new Date(`${input.endsAt}T23:59:59.999Z`) : null;
-      if (endsAt && (Number.isNaN(endsAt.getTime()) || endsAt <= now())) {
-        return badRequest({ errors: { endsAt: translate(locale, "post.error.pinPast") }, values: { endsAt: input.endsAt ?? "" } });
-      }
-      await pinAnnouncement(viewer, id, endsAt);
+      const pinned = await pinUntilDay(viewer, id, input.endsAt);
+      if (!pinned.ok) return badRequest({ errors: { [pinned.field]: translate(locale, pinned.error) }, values: { endsAt: input.endsAt ?? "" } });
       return json({ ok: true as const });
     }
     case "unpin":
@@ -109,6 +103,7 @@ export default function PostPage() {
   const [searchParams] = useSearchParams();
   const deleteId = searchParams.get("delete");
   const toDelete = deleteId === post.id ? post : comments.find((c) => c.id === deleteId);
+  const errors: Record<string, string> = result && "errors" in result ? result.errors : {};
 
   return (
     <div className="mx-auto max-w-2xl">
@@ -128,10 +123,10 @@ export default function PostPage() {
         saved={discovery.saved}
         can={discovery.can}
         shareSpaces={discovery.shareSpaces}
-        errors={result && "errors" in result ? result.errors : {}}
+        errors={errors}
         notice={result && "notice" in result ? (result.notice as "saved" | "nominated" | null) : null}
       />
-      {post.can.pin ? <PinControls post={post} /> : null}
+      {post.can.pin ? <PinControls post={post} errors={errors} /> : null}
       {post.can.topics ? (
         <p className="mt-3 text-sm">
           <Link to={`/posts/${post.id}/topics`} className="text-indigo-700 hover:underline">
@@ -141,80 +136,5 @@ export default function PostPage() {
       ) : null}
       <CommentThread post={post} comments={comments} />
     </div>
-  );
-}
-
-function DeleteConfirm({ target, postId }: { target: PostView; postId: string }) {
-  const { t } = useT();
-  const busy = useNavigation().state === "submitting";
-  const headingRef = useRef<HTMLHeadingElement>(null);
-  useEffect(() => headingRef.current?.focus(), []);
-  const isPost = target.id === postId;
-  return (
-    <Card className="mb-4 border-red-200 bg-red-50 p-4" role="region" aria-labelledby="delete-heading">
-      <h2 id="delete-heading" ref={headingRef} tabIndex={-1} className="text-base font-semibold text-red-900 outline-none">
-        {t(isPost ? "post.deleteTitle" : "post.deleteCommentTitle")}
-      </h2>
-      <p className="mt-1 text-sm text-red-800">{t("post.deleteBody")}</p>
-      {isPost ? null : <blockquote className="mt-2 line-clamp-3 border-l-4 border-red-200 pl-3 text-sm text-slate-700">{target.text}</blockquote>}
-      <Form method="post" action={`/posts/${target.id}`} className="mt-3 flex gap-2">
-        <input type="hidden" name="intent" value="delete" />
-        <input type="hidden" name="returnTo" value={isPost ? "/" : `/posts/${postId}#comments`} />
-        <Button type="submit" variant="danger" size="sm" disabled={busy}>
-          {t("post.deleteConfirm")}
-        </Button>
-        <Link to={`/posts/${postId}`} preventScrollReset className={buttonClasses({ variant: "secondary", size: "sm" })}>
-          {t("post.cancel")}
-        </Link>
-      </Form>
-    </Card>
-  );
-}
-
-function PinControls({ post }: { post: PostView }) {
-  const { t } = useT();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string> = result && "errors" in result ? result.errors : {};
-  const busy = useNavigation().state === "submitting";
-  return (
-    <Card className="mt-3 p-4">
-      <h2 className="mb-2 text-sm font-semibold text-slate-900">{t("post.announcementAdmin")}</h2>
-      {post.pinned ? (
-        <Form method="post" preventScrollReset>
-          <input type="hidden" name="intent" value="unpin" />
-          <Button type="submit" variant="secondary" size="sm" disabled={busy}>
-            {t("post.unpin")}
-          </Button>
-        </Form>
-      ) : (
-        <Form method="post" preventScrollReset className="flex flex-wrap items-end gap-3">
-          <input type="hidden" name="intent" value="pin" />
-          <div className="space-y-1">
-            <label htmlFor="pin-ends" className="block text-xs font-medium text-slate-600">
-              {t("post.pinUntil")}
-            </label>
-            <input
-              id="pin-ends"
-              type="date"
-              name="endsAt"
-              aria-describedby={errors.endsAt ? "pin-ends-error pin-ends-hint" : "pin-ends-hint"}
-              aria-invalid={errors.endsAt ? true : undefined}
-              className="h-9 rounded-lg border border-slate-300 px-2 text-sm"
-            />
-          </div>
-          <Button type="submit" size="sm" disabled={busy}>
-            {t("post.pin")}
-          </Button>
-          <p id="pin-ends-hint" className="w-full text-xs text-slate-500">
-            {t("post.pinHint")}
-          </p>
-          {errors.endsAt ? (
-            <p id="pin-ends-error" role="alert" className="w-full text-sm text-red-700">
-              {errors.endsAt}
-            </p>
-          ) : null}
-        </Form>
-      )}
-    </Card>
   );
 }

@@ -2,7 +2,8 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Button, Card, cx, PageHeader, SuccessNotice } from "~/components/ui";
-import { formatDateTime, metaTitle, resolveLocale, useT, type Locale, type MessageKey } from "~/i18n";
+import { Time } from "~/components/time";
+import { metaTitle, resolveLocale, useT, type Locale, type MessageKey } from "~/i18n";
 import {
   clearSessionCookie,
   listActiveSessions,
@@ -19,19 +20,8 @@ const SessionIntent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("revokeOthers") }),
 ]);
 
-// Dates are formatted on the server, so server and browser never disagree about the time zone.
-const DATE_FORMAT: Intl.DateTimeFormatOptions = {
-  year: "numeric",
-  month: "short",
-  day: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZoneName: "short",
-};
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const locale = resolveLocale(user.locale, request.headers.get("Accept-Language"));
   const sessions = await listActiveSessions(user.id);
   return json({
     sessions: sessions.map((s) => ({
@@ -40,8 +30,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       device: summariseUserAgent(s.userAgent),
       userAgent: s.userAgent,
       ip: s.ip,
-      created: formatDateTime(locale, s.createdAt, DATE_FORMAT),
-      lastActive: formatDateTime(locale, s.lastActiveAt, DATE_FORMAT),
+      created: new Date(s.createdAt).toISOString(),
+      lastActive: new Date(s.lastActiveAt).toISOString(),
     })),
   });
 }
@@ -148,9 +138,13 @@ export default function SessionsPage() {
                     <dt className="text-slate-500">{t("sessions.ipAddress")}</dt>
                     <dd>{s.ip || t("sessions.unknownIp")}</dd>
                     <dt className="text-slate-500">{t("sessions.created")}</dt>
-                    <dd>{s.created}</dd>
+                    <dd>
+                      <Time value={s.created} style="datetime" />
+                    </dd>
                     <dt className="text-slate-500">{t("sessions.lastActive")}</dt>
-                    <dd>{s.lastActive}</dd>
+                    <dd>
+                      <Time value={s.lastActive} />
+                    </dd>
                   </dl>
                 </div>
                 <Form method="post">

@@ -1,7 +1,8 @@
 import { useOutletContext } from "@remix-run/react";
 import { VisibilityBadge } from "~/components/space-badges";
 import { Card } from "~/components/ui";
-import { formatDateTime, formatNumber, useT } from "~/i18n";
+import { Time } from "~/components/time";
+import { formatNumber, useT } from "~/i18n";
 import type { SpaceLayoutData } from "./spaces.$slug";
 
 // Everything here comes from the layout loader, which already answered 404 or "about only".
@@ -16,7 +17,7 @@ export default function SpaceAboutTab() {
       value: space.allowedDepartments.length ? space.allowedDepartments.join(", ") : t("spaces.about.allDepartments"),
     },
     { label: t("spaces.about.members"), value: formatNumber(locale, space.members) },
-    { label: t("spaces.about.created"), value: formatDateTime(locale, space.createdAt, { dateStyle: "long", timeZone: "UTC" }) },
+    { label: t("spaces.about.created"), value: <Time value={space.createdAt} style="date" /> },
   ];
   return (
     <Card className="p-6">

@@ -1,31 +1,9 @@
 import fs from "node:fs";
-import yauzl from "yauzl";
 import { expect, PERSONAS, test } from "./fixtures";
+import { readZipEntries } from "../support/zip";
 
 // Records management on the seeded demo: a legal hold, an eDiscovery export of one custodian, and the
 // compliance console's pages that do not exist for anyone else.
-
-function zipEntries(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on("end", () => resolve(out));
-      zip.on("entry", (e: yauzl.Entry) =>
-        zip.openReadStream(e, (er, s) => {
-          if (er || !s) return reject(er);
-          const chunks: Buffer[] = [];
-          s.on("data", (c: Buffer) => chunks.push(c));
-          s.on("end", () => {
-            out.set(e.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        }),
-      );
-      zip.readEntry();
-    });
-  });
-}
 
 test("compliance places a hold on bob, exports bob's posts and downloads the zip", async ({ asUser }) => {
   test.setTimeout(120_000);
@@ -51,7 +29,7 @@ test("compliance places a hold on bob, exports bob's posts and downloads the zip
   await expect(exportRow).toContainText(/Ready: \d+ versions/, { timeout: 60_000 });
   const [download] = await Promise.all([page.waitForEvent("download"), exportRow.getByRole("link", { name: /Download the export/ }).click()]);
   expect(download.suggestedFilename()).toMatch(/^atrium-export-.*\.zip$/);
-  const entries = await zipEntries((await download.path())!);
+  const entries = await readZipEntries((await download.path())!);
   const manifest = JSON.parse(entries.get("manifest.json")!.toString("utf8"));
   expect(manifest.format).toBe("atrium-ediscovery/1");
   expect(manifest.search.kinds).toEqual(["post"]);

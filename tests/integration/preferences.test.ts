@@ -62,4 +62,12 @@ describe("formatWhen: one way to show time", () => {
     expect(title).toMatch(/07:30\s?PM/);
     expect(title).toContain("EDT");
   });
+
+  it("shows a calendar day (a hold's range, a re-verify date) as that day in every zone", () => {
+    // stored as UTC midnight: in New York that moment is still the evening before
+    expect(formatWhen("en", "2026-03-05T00:00:00Z", { timeZone: "America/New_York", now, style: "day" }).text).toBe("Mar 5, 2026");
+    expect(formatWhen("en", "2026-03-05T00:00:00Z", { timeZone: "America/New_York", now, style: "date" }).text).toBe("Mar 4, 2026");
+    expect(formatWhen("fr", "2026-03-05T23:59:59.999Z", { timeZone: "Asia/Tokyo", now, style: "day" }).text).toBe("5 mars 2026");
+    expect(formatWhen("en", "2026-03-05T00:00:00Z", { timeZone: "Asia/Tokyo", now, style: "day" }).title).toBe("Thursday, March 5, 2026");
+  });
 });

@@ -1,38 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDb, type Db } from "../../app/db/client.server";
-import { reindexAll } from "../../app/knowledge/indexer.server";
+import { beforeAll, describe, expect, it } from "vitest";
 import { searchContent } from "../../app/knowledge/search.server";
-import { drainAll } from "../../app/platform/outbox.server";
 import { answerQuestion, askQuestion, setAcceptedAnswer, setAnswerHealth } from "../../app/qa/questions.server";
 import { similarQuestions } from "../../app/qa/similar.server";
 import { paragraphDoc } from "../../scripts/lib/factories";
-import { settle, testMeili } from "../../scripts/lib/meili";
 import { buildWorld, type World } from "../fixtures/world";
+import { useSearchEngine } from "../support/search-engine";
 
 // Q&A through Meilisearch: similar questions (questions and accepted answers, the viewer's
 // scope only), the kind facet, and content health as a ranking rule.
 
-const meili = testMeili();
-let db: Db;
+const engine = useSearchEngine();
+const sync = engine.sync;
 let w: World;
 
 beforeAll(async () => {
-  process.env.OUTBOX_BACKOFF_MS = "5";
-  db = await getDb();
-  await meili.start();
-  await reindexAll(db);
-  await drainAll(db);
   w = await buildWorld();
 }, 90_000);
-afterAll(async () => {
-  await meili.stop();
-  delete process.env.OUTBOX_BACKOFF_MS;
-});
-
-async function sync() {
-  while ((await drainAll(db)) > 0);
-  await settle();
-}
 
 describe("Q&A search", () => {
   it("similar questions come from the engine, match accepted answers, and stay in the viewer's scope", { timeout: 180_000 }, async () => {

@@ -5,7 +5,6 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { simpleParser } from "mailparser";
 import { beforeAll, describe, expect, it } from "vitest";
-import yauzl from "yauzl";
 import { getDb, query, type Db } from "../../app/db/client.server";
 import { createContent, deleteContent, editContent, setReaction } from "../../app/content/content.server";
 import { loadViewer } from "../../app/policy/viewer.server";
@@ -15,33 +14,12 @@ import { verifyExportFile } from "../../app/records/export-verify.server";
 import { now } from "../../app/utils/clock.server";
 import { makeOrg, makeUser } from "../../scripts/lib/factories";
 import { doc } from "../fixtures/world";
+import { readZipEntries } from "../support/zip";
 
 let db: Db;
 beforeAll(async () => {
   db = await getDb();
 });
-
-function unzip(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on("end", () => resolve(out));
-      zip.on("entry", (e: yauzl.Entry) =>
-        zip.openReadStream(e, (er, s) => {
-          if (er || !s) return reject(er);
-          const chunks: Buffer[] = [];
-          s.on("data", (c: Buffer) => chunks.push(c));
-          s.on("end", () => {
-            out.set(e.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        }),
-      );
-      zip.readEntry();
-    });
-  });
-}
 
 async function seed() {
   const org = await makeOrg("Export Bank");
@@ -75,7 +53,7 @@ describe("eDiscovery export", () => {
     expect(job).toMatchObject({ id, status: "done" });
     expect(job.done).toBe(job.total);
     const file = await exportFile(w.officer, id, db);
-    const entries = await unzip(file.path);
+    const entries = await readZipEntries(file.path);
     const manifest = JSON.parse(entries.get("manifest.json")!.toString("utf8"));
 
     // every file listed with its SHA-256, nothing else in the zip

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDb, query, type Db } from "../../app/db/client.server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { query, type Db } from "../../app/db/client.server";
 import { createContent, deleteContent } from "../../app/content/content.server";
 import { reconcile, reindexAll } from "../../app/knowledge/indexer.server";
 import { searchContent, safeHighlight } from "../../app/knowledge/search.server";
@@ -12,29 +12,15 @@ import { getSearchService } from "../../search/client";
 import { indexUid } from "../../search/settings";
 import { buildWorld, doc } from "../fixtures/world";
 import { buildLeakWorld, runLeakCheck } from "../../scripts/lib/leak-check";
-import { settle, testMeili } from "../../scripts/lib/meili";
+import { settle } from "../../scripts/lib/meili";
+import { useSearchEngine } from "../support/search-engine";
 
-const meili = testMeili();
+const engine = useSearchEngine();
+const { meili, sync } = engine;
 let db: Db;
-
-beforeAll(async () => {
-  process.env.OUTBOX_BACKOFF_MS = "5";
-  db = await getDb();
-  await meili.start();
-  // Other files in this worker may have indexed into another engine: start from an
-  // index rebuilt from this database, then let the outbox carry every later write.
-  await reindexAll(db);
-  await drainAll(db);
-}, 60_000);
-afterAll(async () => {
-  await meili.stop();
-  delete process.env.OUTBOX_BACKOFF_MS;
+beforeAll(() => {
+  db = engine.db;
 });
-
-async function sync() {
-  while ((await drainAll(db)) > 0);
-  await settle();
-}
 
 describe("search through Meilisearch", () => {
   it("boosts an approved best practice, and stops when it changes after approval", async () => {
