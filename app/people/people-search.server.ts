@@ -43,6 +43,8 @@ async function hydratePeople(db: Db, viewer: Viewer, ids: string[]): Promise<Per
   return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
 }
 
+// Every word must match (typos tolerated): a person is a short document, and "head of
+// payments" should not bring every head of anything.
 async function searchEngine(db: Db, viewer: Viewer, q: string, offset: number, limit: number): Promise<PeopleResult | null> {
   const service = await getSearchService();
   if (!service) return null;
@@ -54,7 +56,7 @@ async function searchEngine(db: Db, viewer: Viewer, q: string, offset: number, l
   // a hit the re-check drops (a barrier raised since indexing) is replaced by the next one
   for (let round = 0; round < 3 && hits.length < limit; round++) {
     const want = limit - hits.length + 5;
-    const res = await withTimeout(index.search(q, { filter, offset: at, limit: want, attributesToRetrieve: ["id"] }), ENGINE_TIMEOUT_MS);
+    const res = await withTimeout(index.search(q, { filter, offset: at, limit: want, attributesToRetrieve: ["id"], matchingStrategy: "all" }), ENGINE_TIMEOUT_MS);
     if (round === 0) estimatedTotal = res.estimatedTotalHits ?? res.hits.length;
     const found = await hydratePeople(db, viewer, res.hits.map((h) => h.id));
     const byId = new Map(found.map((p) => [p.id, p]));
