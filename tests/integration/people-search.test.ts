@@ -1,6 +1,7 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerConsumers } from "../../app/boot.server";
-import { getDb, type Db } from "../../app/db/client.server";
+import { getDb, query, type Db } from "../../app/db/client.server";
 import { deactivateUser } from "../../app/identity/accounts.server";
 import { createScimUser, replaceScimUser } from "../../app/integrations/scim.server";
 import { reindexAll } from "../../app/knowledge/indexer.server";
@@ -9,6 +10,7 @@ import { searchPeopleIndex } from "../../app/people/people-search.server";
 import { profilePage as profileData, updateProfile } from "../../app/people/profile.server";
 import { addSkill } from "../../app/people/skills.server";
 import { drainAll } from "../../app/platform/outbox.server";
+import { can } from "../../app/policy/policy";
 import { peopleSearchFilter } from "../../app/policy/search-filter";
 import { answerQuestion, askQuestion } from "../../app/qa/questions.server";
 import * as suggestRoute from "../../app/routes/api.search";
@@ -127,7 +129,7 @@ describe("people in search (Meilisearch)", () => {
     // not even admins find deactivated people in search (the admin pages list accounts)
     expect((await searchPeopleIndex(await viewer("admin"), { q: "treasury dealer" })).hits).toEqual([]);
     expect((await searchSuggestions(alice, "treasury dealer")).filter((s) => s.type === "person")).toEqual([]);
-  });
+  }, 120_000);
 
   it("SCIM and profile changes reach the people index through the outbox", async () => {
     const actor = { orgId: w.org.id, actorId: w.users.admin.id };
@@ -156,6 +158,22 @@ describe("people in search (Meilisearch)", () => {
     await updateProfile(await w.viewer(created.id), created.id, { bio: "", languages: [], managerId: null, skillIds: [sanctions] });
     await sync();
     expect(names((await searchPeopleIndex(alice, { q: "sanctions screening" })).hits)).toEqual(["Nadia Kowalczyk", "Rita Okafor"]);
+  }, 120_000);
+});
+
+describe("one truth for page, list and search", () => {
+  it("the engine's people filter finds exactly the active people the policy lets each persona read", async () => {
+    const index = (await getSearchService())!.client.index<PersonDocument>(indexUid("people"));
+    const all = await query<{ id: string; org_id: string; department: string; status: string }>(
+      db,
+      sql`select id, org_id, department, status from users where org_id in (${w.org.id}, ${w.other.id})`,
+    );
+    for (const who of Object.keys(w.users) as (keyof World["users"])[]) {
+      const v = await viewer(who);
+      const res = await index.search("", { filter: [peopleSearchFilter(v), "active = true"], limit: 1000, attributesToRetrieve: ["id"] });
+      const allowed = all.filter((u) => u.status === "active" && can(v, "read", { kind: "user", id: u.id, orgId: u.org_id, department: u.department, active: true }));
+      expect(res.hits.map((h) => h.id).sort(), who).toEqual(allowed.map((u) => u.id).sort());
+    }
   });
 });
 
