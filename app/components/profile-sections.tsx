@@ -1,12 +1,15 @@
 import { Link, useFetcher } from "@remix-run/react";
 import { useT } from "~/i18n";
+import type { ActivityItem, SpaceLink } from "~/people/activity.server";
 import type { ExpertiseLine } from "~/people/expertise.server";
 import { explainExpertise } from "~/people/explain";
 import type { PersonLink, SkillView } from "~/people/profile.server";
+import { Time } from "./time";
 import { Button, Card } from "./ui";
 
 // The sections of a profile page: organisation (manager chain, direct reports),
-// declared skills with endorsements, and inferred expertise explained in words.
+// declared skills with endorsements, inferred expertise explained in words, and the
+// person's recent posts, answers and spaces (as far as the viewer may see them).
 
 function PersonList({ people, empty, label }: { people: PersonLink[]; empty: string; label: string }) {
   if (!people.length) return <p className="text-sm text-slate-500">{empty}</p>;
@@ -115,6 +118,65 @@ export function ExpertiseCard({ lines }: { lines: ExpertiseLine[] }) {
                   <li key={s}>{s}</li>
                 ))}
               </ul>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+/** Recent posts or answers: what the page shows was already trimmed to what the viewer may read. */
+export function ActivityCard({ kind, items }: { kind: "posts" | "answers"; items: ActivityItem[] }) {
+  const { t } = useT();
+  const title = kind === "posts" ? t("profile.recentPosts") : t("profile.recentAnswers");
+  return (
+    <Card className="p-6" data-testid={`profile-${kind}`}>
+      <h2 className="text-base font-semibold text-slate-900">{title}</h2>
+      {items.length === 0 ? (
+        <p className="mt-3 text-sm text-slate-500">{kind === "posts" ? t("profile.noPosts") : t("profile.noAnswers")}</p>
+      ) : (
+        <ul className="mt-4 divide-y divide-slate-100" aria-label={title}>
+          {items.map((item) => (
+            <li key={item.id} className="space-y-1 py-2">
+              <Link to={item.href} className="block text-sm font-medium text-slate-900 hover:underline">
+                {kind === "answers" ? t("profile.answerTo", { question: item.title }) : item.title}
+              </Link>
+              {kind === "answers" && item.excerpt ? <p className="line-clamp-2 text-sm text-slate-600">{item.excerpt}</p> : null}
+              <p className="flex flex-wrap gap-x-1.5 text-xs text-slate-500">
+                {item.space ? (
+                  <Link to={`/spaces/${item.space.slug}`} className="font-medium text-slate-600 hover:underline">
+                    {item.space.name}
+                  </Link>
+                ) : (
+                  <span>{t("search.orgWide")}</span>
+                )}
+                <span aria-hidden="true">·</span>
+                <Time value={item.createdAt} />
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+/** The spaces the person belongs to, among those the viewer may read. */
+export function SpacesCard({ spaces }: { spaces: SpaceLink[] }) {
+  const { t } = useT();
+  return (
+    <Card className="p-6" data-testid="profile-spaces">
+      <h2 className="text-base font-semibold text-slate-900">{t("profile.spaces")}</h2>
+      {spaces.length === 0 ? (
+        <p className="mt-3 text-sm text-slate-500">{t("profile.noSpaces")}</p>
+      ) : (
+        <ul className="mt-4 flex flex-wrap gap-2" aria-label={t("profile.spaces")}>
+          {spaces.map((s) => (
+            <li key={s.id}>
+              <Link to={`/spaces/${s.slug}`} className="inline-flex h-7 items-center rounded-full bg-slate-100 px-3 text-sm font-medium text-slate-700 hover:bg-slate-200">
+                {s.name}
+              </Link>
             </li>
           ))}
         </ul>

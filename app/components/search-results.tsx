@@ -1,8 +1,9 @@
 import { Form, Link, useSubmit } from "@remix-run/react";
-import { SlidersHorizontal } from "lucide-react";
+import { SlidersHorizontal, UserRound } from "lucide-react";
 import { useEffect, useState, type ReactNode } from "react";
 import { numberFormat, useT, type Locale, type MessageKey } from "~/i18n";
 import type { FacetCounts, HitView } from "~/knowledge/search-pages.server";
+import type { PersonHit } from "~/people/people-search.server";
 import { plural, PostTime } from "./post-card";
 import { Button, buttonClasses, Card, cx } from "./ui";
 
@@ -290,5 +291,102 @@ export function MoreResults({ filters, nextOffset }: { filters: SearchFilters; n
         {t("search.more")}
       </Link>
     </div>
+  );
+}
+
+// ---------- people ----------
+
+export type SearchTab = "all" | "people";
+
+/** The /search URL of a tab for query `q` (a tab change starts a new search). */
+export function tabHref(q: string, tab: SearchTab, offset = 0): string {
+  const params = new URLSearchParams();
+  if (q) params.set("q", q);
+  if (tab === "people") params.set("in", "people");
+  if (offset > 0) params.set("offset", String(offset));
+  const qs = params.toString();
+  return qs ? `/search?${qs}` : "/search";
+}
+
+/** "All results" and "People": the People tab pages through every person found. */
+export function SearchTabs({ q, tab, peopleCount }: { q: string; tab: SearchTab; peopleCount: number | null }) {
+  const { t, locale } = useT();
+  const tabs: Array<{ key: SearchTab; label: string }> = [
+    { key: "all", label: t("search.tab.all") },
+    {
+      key: "people",
+      label: peopleCount !== null ? t("search.tab.peopleCount", { count: numberFormat(locale).format(peopleCount) }) : t("search.tab.people"),
+    },
+  ];
+  return (
+    <nav aria-label={t("search.tabs")} className="mb-6 border-b border-slate-200">
+      <ul className="-mb-px flex gap-4">
+        {tabs.map((x) => (
+          <li key={x.key}>
+            <Link
+              to={tabHref(q, x.key)}
+              aria-current={tab === x.key ? "page" : undefined}
+              className={cx(
+                "inline-flex h-9 items-center border-b-2 px-1 text-sm font-medium",
+                tab === x.key ? "border-brand-600 text-brand-800" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900"
+              )}
+            >
+              {x.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+/** One person found: name (to the profile), job title, department and region, declared skills. */
+export function PeopleHits({ people }: { people: PersonHit[] }) {
+  const { t } = useT();
+  return (
+    <ul className="grid gap-3 sm:grid-cols-2" data-testid="people-hits">
+      {people.map((p) => (
+        <li key={p.id}>
+          <Card className="h-full space-y-1.5 p-4">
+            <Link to={`/people/${p.id}`} className="flex items-center gap-1.5 text-sm font-semibold text-slate-900 hover:underline">
+              <UserRound aria-hidden="true" className="size-4 shrink-0 text-slate-500" />
+              {p.name}
+            </Link>
+            {p.title ? <p className="text-sm text-slate-700">{p.title}</p> : null}
+            <p className="text-xs text-slate-500">{[p.department, p.region].filter(Boolean).join(" · ")}</p>
+            {p.skills.length ? (
+              <ul aria-label={t("search.people.skills")} className="flex flex-wrap gap-1 pt-1">
+                {p.skills.slice(0, 6).map((s) => (
+                  <li key={s} className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700">
+                    {s}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </Card>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The first people found, above the content hits on the "All results" tab. */
+export function PeoplePreview({ q, people, total }: { q: string; people: PersonHit[]; total: number }) {
+  const { t, locale } = useT();
+  if (!people.length) return null;
+  return (
+    <section aria-labelledby="search-people-title" className="space-y-3">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id="search-people-title" className="text-sm font-semibold text-slate-900">
+          {t("search.people.title")}
+        </h2>
+        {total > people.length ? (
+          <Link to={tabHref(q, "people")} className="text-sm font-medium text-brand-700 hover:underline">
+            {t(plural(locale, total, "search.people.seeAll.one", "search.people.seeAll.other"), { count: numberFormat(locale).format(total) })}
+          </Link>
+        ) : null}
+      </div>
+      <PeopleHits people={people} />
+    </section>
   );
 }

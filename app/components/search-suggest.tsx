@@ -1,4 +1,5 @@
 import { useLocation, useNavigate } from "@remix-run/react";
+import { UserRound } from "lucide-react";
 import { forwardRef, useCallback, useEffect, useId, useRef, useState, type InputHTMLAttributes, type KeyboardEvent } from "react";
 import { pluralRules, useT } from "~/i18n";
 import { cx } from "./ui";
@@ -7,7 +8,7 @@ import { cx } from "./ui";
 // arrow keys and Enter to open one, Escape to close. Without JavaScript it is the
 // plain input of a GET form to /search.
 
-type Suggestion = { id: string; postId: string; href: string; title: string; highlight: string };
+type Suggestion = { type: "person" | "content"; id: string; postId: string | null; href: string; title: string; highlight: string };
 
 const DEBOUNCE_MS = 150;
 // Kept here rather than imported: the shell is in every page's bundle.
@@ -143,7 +144,7 @@ export const SearchSuggestInput = forwardRef<HTMLInputElement, InputHTMLAttribut
       >
         {items.map((item, i) => (
           <li
-            key={item.id}
+            key={`${item.type}:${item.id}`}
             id={`${listId}-${i}`}
             role="option"
             aria-selected={i === active}
@@ -153,7 +154,11 @@ export const SearchSuggestInput = forwardRef<HTMLInputElement, InputHTMLAttribut
             onClick={() => go(item)}
             className={cx("cursor-pointer rounded-lg px-3 py-2", i === active ? "bg-brand-50" : "hover:bg-slate-50")}
           >
-            <span className="block truncate text-sm font-medium text-slate-900">{item.title}</span>
+            <span className="flex items-center gap-1.5 text-sm font-medium text-slate-900">
+              {item.type === "person" ? <UserRound aria-hidden="true" className="size-4 shrink-0 text-slate-500" /> : null}
+              <span className="truncate">{item.title}</span>
+              {item.type === "person" ? <span className="sr-only">{t("search.suggest.person")}</span> : null}
+            </span>
             {/* Escaped on the server (safeHighlight): text plus our own <mark> tags only. */}
             <span className={cx("line-clamp-2 block text-xs", markClasses)} dangerouslySetInnerHTML={{ __html: item.highlight }} />
           </li>

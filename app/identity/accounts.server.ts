@@ -211,7 +211,7 @@ export async function acceptInvite(input: { token: string; name: string; passwor
   if (await findUserByEmail(found.invite.email)) return { ok: false, reason: "email_taken" };
   const db = await getDb();
   const passwordHash = await hashPassword(input.password);
-  return runCommand(db, async ({ tx }) => {
+  return runCommand(db, async ({ tx, emit }) => {
     const claimed = await tx
       .update(invites)
       .set({ acceptedAt: now() })
@@ -228,6 +228,8 @@ export async function acceptInvite(input: { token: string; name: string; passwor
       roles,
       passwordHash,
     });
+    // the people index gets the new colleague
+    await emit({ orgId: found.invite.orgId, topic: "user.created", subjectId: id });
     return { ok: true, userId: id } as const;
   });
 }

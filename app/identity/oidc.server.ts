@@ -1,5 +1,6 @@
 import * as client from "openid-client";
 import { eq, sql } from "drizzle-orm";
+import { runCommand } from "~/compliance/command.server";
 import { getDb } from "~/db/client.server";
 import { orgs, users } from "~/db/schema";
 import { env, publicOrigin } from "~/env.server";
@@ -138,12 +139,22 @@ export async function finishOidc(request: Request, meta: { ip?: string; userAgen
     if (existing.status !== "active") return { ok: false, reason: "deactivated" };
     userId = existing.id;
     const changes = { ...(department !== undefined ? { department } : {}), ...(title !== undefined ? { title } : {}) };
-    if (Object.keys(changes).length) await db.update(users).set(changes).where(eq(users.id, userId));
+    const changed = (department !== undefined && department !== existing.department) || (title !== undefined && title !== existing.title);
+    if (changed) {
+      // the people index follows the identity provider's title and department
+      await runCommand(db, async ({ tx, emit }) => {
+        await tx.update(users).set(changes).where(eq(users.id, userId));
+        await emit({ orgId, topic: department !== undefined && department !== existing.department ? "user.updated" : "user.profile.updated", subjectId: userId });
+      });
+    }
   } else {
     if (!e.OIDC_JIT) return { ok: false, reason: "no_account" };
     const name = claimText(claims.name) || [claimText(claims.given_name), claimText(claims.family_name)].filter(Boolean).join(" ") || email;
-    const created = await createUser({ orgId, email, name, department: department ?? "", title: title ?? "" });
-    userId = created.id;
+    userId = await runCommand(db, async ({ tx, emit }) => {
+      const created = await createUser({ orgId, email, name, department: department ?? "", title: title ?? "" }, tx);
+      await emit({ orgId, topic: "user.created", subjectId: created.id });
+      return created.id;
+    });
   }
   const session = await createSession(userId, meta);
   return { ok: true, token: session.token, expiresAt: session.expiresAt, redirectTo: flow.r, userId };

@@ -229,6 +229,9 @@ async function setActive(c: Command, actor: Actor, u: UserRow, active: boolean) 
   if (!active) {
     await revokeAllSessions(u.id, c.tx);
     await c.emit({ orgId: actor.orgId, topic: "user.deactivated", subjectId: u.id });
+  } else {
+    // back in the people index
+    await c.emit({ orgId: actor.orgId, topic: "user.reactivated", subjectId: u.id });
   }
   await c.audit({ ...actor, action: active ? "scim.user.reactivate" : "user.deactivate", targetKind: "user", targetId: u.id, data: { via: "scim" } });
 }
@@ -244,6 +247,8 @@ export async function createScimUser(actor: Actor, body: Json, base: string, db?
       .values({ id: newId(), orgId: actor.orgId, ...columns(f), roles: ["member"], status: f.active ? "active" : "deactivated", deactivatedAt: f.active ? null : now() })
       .returning();
     await c.audit({ ...actor, action: "scim.user.create", targetKind: "user", targetId: u.id, data: { userName: f.userName, externalId: f.externalId } });
+    // the people index gets the new person
+    await c.emit({ orgId: actor.orgId, topic: "user.created", subjectId: u.id });
     return u;
   });
   return userResource(row, base);
@@ -266,6 +271,8 @@ export async function replaceScimUser(actor: Actor, id: string, body: Json, base
   await runCommand(d, async (c) => {
     await c.tx.update(users).set(columns(f)).where(eq(users.id, id));
     await c.audit({ ...actor, action: "scim.user.update", targetKind: "user", targetId: id, data: { userName: f.userName, externalId: f.externalId } });
+    // name and title reindex the person; a department change also moves their content documents
+    await c.emit({ orgId: actor.orgId, topic: f.department === u.department ? "user.profile.updated" : "user.updated", subjectId: id });
     await setActive(c, actor, u, f.active);
   });
   return getScimUser(actor.orgId, id, base, d);
@@ -419,7 +426,12 @@ async function memberIds(db: Db, orgId: string, raw: unknown): Promise<string[]>
 
 async function setDepartment(c: Command, actor: Actor, ids: string[], department: string) {
   for (const id of ids) {
-    await c.tx.update(users).set({ department }).where(and(eq(users.id, id), eq(users.orgId, actor.orgId)));
+    const changed = await c.tx
+      .update(users)
+      .set({ department })
+      .where(and(eq(users.id, id), eq(users.orgId, actor.orgId), ne(users.department, department)))
+      .returning({ id: users.id });
+    if (changed.length) await c.emit({ orgId: actor.orgId, topic: "user.updated", subjectId: id });
   }
   if (ids.length) await c.audit({ ...actor, action: "scim.group.members", targetKind: "department", targetId: department || "(none)", data: { users: ids } });
 }
@@ -463,7 +475,12 @@ export async function patchScimGroup(actor: Actor, id: string, body: Json, base:
       } else if (op.op === "replace" && (path.toLowerCase() === "displayname" || (!path && typeof (op.value as Json)?.displayName === "string"))) {
         const name = str(path ? op.value : (op.value as Json).displayName, "displayName", 120);
         if (!name) throw new ScimError(400, "displayName is required.", "invalidValue");
-        await c.tx.update(users).set({ department: name }).where(and(eq(users.orgId, actor.orgId), eq(users.department, department)));
+        const moved = await c.tx
+          .update(users)
+          .set({ department: name })
+          .where(and(eq(users.orgId, actor.orgId), eq(users.department, department)))
+          .returning({ id: users.id });
+        for (const m of moved) await c.emit({ orgId: actor.orgId, topic: "user.updated", subjectId: m.id });
         await c.audit({ ...actor, action: "scim.group.rename", targetKind: "department", targetId: department, data: { to: name } });
         department = name;
       } else {

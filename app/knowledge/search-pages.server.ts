@@ -4,10 +4,11 @@ import { getDb, query, type Db } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
 import { hydratePosts, type PostView } from "~/content/hydrate.server";
 import type { MessageKey } from "~/i18n";
+import { searchPeopleIndex, type PeopleResult } from "~/people/people-search.server";
 import { type Viewer } from "~/policy/policy";
 import { notFound } from "~/utils/http.server";
 import { listSavedSearches, MAX_SAVED, parseWatch, saveSearch, setTopics, topicsOf, topicVocabulary } from "./listening.server";
-import { searchContent, spaceLabels, type SearchParams } from "./search.server";
+import { safeHighlight, searchContent, spaceLabels, type SearchParams } from "./search.server";
 import { normaliseSynonyms, setSynonyms } from "./synonyms.server";
 
 // What the search, watchlist, synonyms and topics pages need beyond the knowledge
@@ -56,10 +57,24 @@ function hitHref(post: PostView, roots: Map<string, { id: string; kind: string }
   return root.kind === "question" ? `/questions/${root.id}#post-${post.id}` : `/posts/${root.id}#post-${post.id}`;
 }
 
-/** The search page: hits trimmed to what the page shows, facet counts with readable space names. */
+/** People shown beside content on the "All" tab; the People tab pages through the rest. */
+export const PEOPLE_PREVIEW = 4;
+
+/** A content search narrowed by a content facet says nothing about people. */
+const narrowedToContent = (p: SearchParams) =>
+  !!(p.kinds?.length || p.spaces?.length || p.tags?.length || p.departments?.length || p.topics?.length || p.since);
+
+/**
+ * The search page: hits trimmed to what the page shows, facet counts with readable space
+ * names, and on the first page of an unnarrowed query the first people found.
+ */
 export async function searchPage(viewer: Viewer, params: SearchParams, db?: Db) {
   const d = db ?? (await getDb());
-  const result = await searchContent(viewer, params, d);
+  const wantPeople = !!params.q.trim() && !params.offset && !narrowedToContent(params);
+  const [result, people] = await Promise.all([
+    searchContent(viewer, params, d),
+    wantPeople ? searchPeopleIndex(viewer, { q: params.q, limit: PEOPLE_PREVIEW }, d) : null,
+  ]);
   const roots = await threadRoots(
     d,
     result.hits.map((h) => h.post)
@@ -86,25 +101,64 @@ export async function searchPage(viewer: Viewer, params: SearchParams, db?: Db) 
     createdAt: post.createdAt,
     highlight,
   }));
-  return { hits, facets, spaceNames, estimatedTotal: result.estimatedTotal, nextOffset: result.nextOffset, degraded: result.degraded };
+  return {
+    hits,
+    facets,
+    spaceNames,
+    estimatedTotal: result.estimatedTotal,
+    nextOffset: result.nextOffset,
+    degraded: result.degraded || !!people?.degraded,
+    people: people ? { hits: people.hits, estimatedTotal: people.estimatedTotal } : null,
+  };
+}
+
+/** The search page's People tab: a page of people the viewer may find. */
+export async function peopleSearchPage(viewer: Viewer, q: string, offset: number, db?: Db): Promise<PeopleResult> {
+  return searchPeopleIndex(viewer, { q, offset }, db);
 }
 
 export const SUGGESTIONS = 6;
+export const PEOPLE_SUGGESTIONS = 3;
 
-/** Search-as-you-type: the first few hits, each with a short title. */
-export async function searchSuggestions(viewer: Viewer, q: string, db?: Db) {
+export type Suggestion = {
+  type: "person" | "content";
+  id: string;
+  /** the post or question a content suggestion opens (null for a person) */
+  postId: string | null;
+  href: string;
+  title: string;
+  /** Escaped server-side; only <mark> is markup. */
+  highlight: string;
+};
+
+/** Search-as-you-type: the first few people (name, title, department), then the first hits, each with a short title. */
+export async function searchSuggestions(viewer: Viewer, q: string, db?: Db): Promise<Suggestion[]> {
   const d = db ?? (await getDb());
   if (!q.trim()) return [];
-  const result = await searchContent(viewer, { q, sort: "relevance" }, d);
+  const [result, people] = await Promise.all([
+    searchContent(viewer, { q, sort: "relevance" }, d),
+    searchPeopleIndex(viewer, { q, limit: PEOPLE_SUGGESTIONS }, d),
+  ]);
   const hits = result.hits.slice(0, SUGGESTIONS);
   const roots = await threadRoots(
     d,
     hits.map((h) => h.post)
   );
-  return hits.map(({ post, highlight }) => {
-    const href = hitHref(post, roots);
-    return { id: post.id, postId: href.replace(/^\/(posts|questions)\//, "").split("#")[0]!, href, title: (post.title || post.text).replace(/\s+/g, " ").trim().slice(0, 80), highlight };
-  });
+  const persons: Suggestion[] = people.hits.map((p) => ({
+    type: "person",
+    id: p.id,
+    postId: null,
+    href: `/people/${p.id}`,
+    title: p.name,
+    highlight: safeHighlight([p.title, p.department].filter(Boolean).join(" · ")),
+  }));
+  return [
+    ...persons,
+    ...hits.map(({ post, highlight }): Suggestion => {
+      const href = hitHref(post, roots);
+      return { type: "content", id: post.id, postId: href.replace(/^\/(posts|questions)\//, "").split("#")[0]!, href, title: (post.title || post.text).replace(/\s+/g, " ").trim().slice(0, 80), highlight };
+    }),
+  ];
 }
 
 // ---------- watchlist ----------

@@ -9,6 +9,7 @@ import { can, type Viewer } from "~/policy/policy";
 import { readableUserCondition } from "~/policy/scopes.server";
 import { now } from "~/utils/clock.server";
 import { notFound } from "~/utils/http.server";
+import { recentAnswers, recentPosts, spacesOf } from "./activity.server";
 import { getProfile } from "./directory.server";
 import { PeopleInputError } from "./errors.server";
 import { userExpertise } from "./expertise.server";
@@ -253,12 +254,15 @@ export async function profileForEdit(viewer: Viewer, userId: string, db?: Db) {
 export async function profilePage(viewer: Viewer, id: string, db?: Db) {
   const d = db ?? (await getDb());
   const profile = await getProfile(viewer, id, d);
-  const [chart, skillList, expertise] = await Promise.all([
+  const [chart, skillList, expertise, posts, answers, memberOf] = await Promise.all([
     orgChart(d, viewer, id),
     skillsOf(d, viewer, id),
     userExpertise(d, profile.person.id ? viewer.orgId! : "", id),
+    recentPosts(d, viewer, id),
+    recentAnswers(d, viewer, id),
+    spacesOf(d, viewer, id),
   ]);
-  return { ...profile, chart, skills: skillList, expertise };
+  return { ...profile, chart, skills: skillList, expertise, posts, answers, spaces: memberOf };
 }
 
 /** People the editor can pick as a manager: visible, active, not the person themselves. */

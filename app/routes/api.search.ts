@@ -3,7 +3,8 @@ import { z } from "zod";
 import { searchSuggestions } from "~/knowledge/search-pages.server";
 import { getViewer } from "~/identity/request.server";
 
-// GET /api/search?q= → { items: [{ id, postId, href, title, highlight }] }: the header's search-as-you-type.
+// GET /api/search?q= → { items: [{ type, id, postId, href, title, highlight }] }: the header's search-as-you-type.
+// People first (type "person": title is the name, highlight "job title · department", postId null), then content.
 // `highlight` is escaped on the server; only <mark> is markup.
 
 const SuggestQuery = z.object({

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { FollowButton } from "~/components/follow-button";
-import { ExpertiseCard, OrgChartCard, SkillsCard } from "~/components/profile-sections";
+import { ActivityCard, ExpertiseCard, OrgChartCard, SkillsCard, SpacesCard } from "~/components/profile-sections";
 import { buttonClasses, Card, PageHeader } from "~/components/ui";
 import { setFollow } from "~/feed/follows.server";
 import { metaTitle, useT } from "~/i18n";
@@ -25,7 +25,7 @@ const ProfileIntent = z.discriminatedUnion("intent", [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
-  const { person, isSelf, canEdit, canEndorse, chart, skills, expertise } = await profilePage(viewer, idParam(params));
+  const { person, isSelf, canEdit, canEndorse, chart, skills, expertise, posts, answers, spaces } = await profilePage(viewer, idParam(params));
   return json({
     person: {
       id: person.id,
@@ -44,6 +44,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     chart,
     skills,
     expertise,
+    posts,
+    answers,
+    spaces,
   });
 }
 
@@ -66,7 +69,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ProfilePage() {
-  const { person, isSelf, canEdit, canEndorse, chart, skills, expertise } = useLoaderData<typeof loader>();
+  const { person, isSelf, canEdit, canEndorse, chart, skills, expertise, posts, answers, spaces } = useLoaderData<typeof loader>();
   const { t } = useT();
   const rows = [
     { label: t("profile.department"), value: person.department },
@@ -118,6 +121,9 @@ export default function ProfilePage() {
         </Card>
         <SkillsCard skills={skills} name={person.name} canEndorse={canEndorse} />
         <ExpertiseCard lines={expertise} />
+        <ActivityCard kind="posts" items={posts} />
+        <ActivityCard kind="answers" items={answers} />
+        <SpacesCard spaces={spaces} />
         <OrgChartCard managers={chart.managers} reports={chart.reports} />
       </div>
     </>

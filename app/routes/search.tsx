@@ -1,21 +1,26 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import {
   ActiveFilters,
   FoldingFilters,
   FACET_NAMES,
   MoreResults,
+  PeopleHits,
+  PeoplePreview,
   ResultCount,
   SEARCH_KINDS,
   SearchHits,
   SearchSidebar,
+  SearchTabs,
   SINCE_PRESETS,
+  tabHref,
   type SearchFilters,
 } from "~/components/search-results";
-import { Button, EmptyState, PageHeader } from "~/components/ui";
-import { metaTitle, translate, useT } from "~/i18n";
-import { addWatch, searchPage } from "~/knowledge/search-pages.server";
+import { plural } from "~/components/post-card";
+import { Button, buttonClasses, EmptyState, PageHeader } from "~/components/ui";
+import { metaTitle, numberFormat, translate, useT } from "~/i18n";
+import { addWatch, peopleSearchPage, searchPage } from "~/knowledge/search-pages.server";
 import { requireViewer } from "~/identity/request.server";
 import { now } from "~/utils/clock.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
@@ -51,6 +56,7 @@ const SearchQuery = z.object({
   since: z.enum(SINCE_PRESETS).nullable().catch(null),
   sort: z.enum(["relevance", "date"]).catch("relevance"),
   offset: z.coerce.number().int().min(0).max(MAX_OFFSET).catch(0),
+  tab: z.enum(["all", "people"]).catch("all"),
 });
 
 function readQuery(url: URL) {
@@ -61,15 +67,21 @@ function readQuery(url: URL) {
     since: p.get("since"),
     sort: p.get("sort"),
     offset: p.get("offset") ?? 0,
+    tab: p.get("in"),
   });
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
-  const { offset, ...filters } = readQuery(new URL(request.url));
+  const { offset, tab, ...filters } = readQuery(new URL(request.url));
+  // The People tab: people found by name, job title, department or skill (content facets do not apply).
+  if (tab === "people") {
+    const people = filters.q ? await peopleSearchPage(viewer, filters.q, offset) : null;
+    return json({ filters: filters satisfies SearchFilters, offset, tab, result: null, people });
+  }
   const narrowed = FACET_NAMES.some((name) => filters[name].length > 0) || filters.since !== null;
   // Nothing asked yet: show the prompt rather than every post.
-  if (!filters.q && !narrowed) return json({ filters: filters satisfies SearchFilters, offset, result: null });
+  if (!filters.q && !narrowed) return json({ filters: filters satisfies SearchFilters, offset, tab, result: null, people: null });
   const result = await searchPage(viewer, {
     q: filters.q,
     kinds: filters.kind,
@@ -81,7 +93,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     sort: filters.sort,
     offset,
   });
-  return json({ filters: filters satisfies SearchFilters, offset, result });
+  return json({ filters: filters satisfies SearchFilters, offset, tab, result, people: null });
 }
 
 const SaveIntent = z.object({ intent: z.literal("save"), q: z.string().trim().min(1).max(MAX_QUERY_LENGTH) });
@@ -96,7 +108,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SearchPage() {
-  const { filters, offset, result } = useLoaderData<typeof loader>();
+  const { filters, offset, tab, result, people } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const { t, locale } = useT();
@@ -126,12 +138,38 @@ export default function SearchPage() {
         </p>
       ) : null}
       <div role="status">
-        {result?.degraded ? (
+        {result?.degraded || people?.degraded ? (
           <p className="mb-6 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{t("search.degraded")}</p>
         ) : null}
       </div>
 
-      {result ? (
+      {q ? <SearchTabs q={q} tab={tab} peopleCount={people ? people.estimatedTotal : result?.people ? result.people.estimatedTotal : null} /> : null}
+
+      {tab === "people" ? (
+        people ? (
+          <section aria-label={t("search.people.title")} className="space-y-4">
+            <p className="text-sm text-slate-600">
+              {t(plural(locale, people.estimatedTotal, "search.people.count.one", "search.people.count.other"), {
+                count: numberFormat(locale).format(people.estimatedTotal),
+              })}
+            </p>
+            {people.hits.length === 0 ? (
+              offset > 0 ? null : <EmptyState title={t("search.people.none", { query: q })} description={t("search.people.noneBody")} headingLevel={3} />
+            ) : (
+              <PeopleHits people={people.hits} />
+            )}
+            {people.nextOffset !== null ? (
+              <div className="flex justify-center">
+                <Link to={tabHref(q, "people", people.nextOffset)} className={buttonClasses({ variant: "secondary" })}>
+                  {t("search.people.more")}
+                </Link>
+              </div>
+            ) : null}
+          </section>
+        ) : (
+          <EmptyState title={t("search.people.promptTitle")} description={t("search.people.promptBody")} />
+        )
+      ) : result ? (
         <div className="grid gap-8 md:grid-cols-[14rem_1fr]">
           <FoldingFilters filters={filters}>
             <SearchSidebar filters={filters} facets={result.facets} spaceNames={result.spaceNames} />
@@ -141,8 +179,9 @@ export default function SearchPage() {
               <ResultCount count={result.estimatedTotal} />
             </div>
             <ActiveFilters filters={filters} spaceNames={result.spaceNames} />
+            {result.people ? <PeoplePreview q={q} people={result.people.hits} total={result.people.estimatedTotal} /> : null}
             {result.hits.length === 0 ? (
-              offset > 0 ? null : (
+              offset > 0 || result.people?.hits.length ? null : (
                 <EmptyState
                   title={q ? t("search.noResultsTitle", { query: q }) : t("search.title")}
                   description={q ? t("search.noResultsBody") : t("search.noFilterResultsBody")}

@@ -27,6 +27,13 @@ export const peopleEn = {
   "profile.expertise": "Expertise",
   "profile.noExpertise": "No expertise inferred yet: it grows with accepted answers, votes on answers and endorsements.",
   "profile.expertiseScore": "score {score}",
+  "profile.recentPosts": "Recent posts",
+  "profile.noPosts": "No posts you can see yet.",
+  "profile.recentAnswers": "Answers",
+  "profile.noAnswers": "No answers you can see yet.",
+  "profile.answerTo": "Answer to: {question}",
+  "profile.spaces": "Spaces",
+  "profile.noSpaces": "No spaces you can see.",
 
   // Expertise explanations
   "expertise.accepted.one": "{count} accepted answer on {tag} in the last {days} days",
@@ -140,6 +147,13 @@ export const peopleFr = {
   "profile.expertise": "Expertise",
   "profile.noExpertise": "Aucune expertise déduite pour l’instant : elle grandit avec les réponses acceptées, les votes sur les réponses et les recommandations.",
   "profile.expertiseScore": "score {score}",
+  "profile.recentPosts": "Publications récentes",
+  "profile.noPosts": "Aucune publication visible pour vous pour l’instant.",
+  "profile.recentAnswers": "Réponses",
+  "profile.noAnswers": "Aucune réponse visible pour vous pour l’instant.",
+  "profile.answerTo": "Réponse à\u00a0: {question}",
+  "profile.spaces": "Espaces",
+  "profile.noSpaces": "Aucun espace visible pour vous.",
 
   "expertise.accepted.one": "{count} réponse acceptée sur {tag} au cours des {days} derniers jours",
   "expertise.accepted.other": "{count} réponses acceptées sur {tag} au cours des {days} derniers jours",

@@ -44,6 +44,24 @@ export const searchEn = {
   "search.suggest.count.one": "{count} suggestion. Use the arrow keys to choose it.",
   "search.suggest.count.other": "{count} suggestions. Use the arrow keys to choose one.",
   "search.suggest.none": "No suggestions.",
+  "search.suggest.person": "(person)",
+
+  // People in search
+  "search.tabs": "Result type",
+  "search.tab.all": "All results",
+  "search.tab.people": "People",
+  "search.tab.peopleCount": "People ({count})",
+  "search.people.title": "People",
+  "search.people.seeAll.one": "See {count} person",
+  "search.people.seeAll.other": "See all {count} people",
+  "search.people.count.one": "{count} person",
+  "search.people.count.other": "{count} people",
+  "search.people.none": "Nobody matches “{query}”.",
+  "search.people.noneBody": "Try a name, a job title, a department or a skill.",
+  "search.people.promptTitle": "Find a colleague",
+  "search.people.promptBody": "Search by name, job title, department or skill.",
+  "search.people.more": "More people",
+  "search.people.skills": "Skills",
 
   // Watchlist
   "nav.watchlist": "Watchlist",
@@ -151,6 +169,24 @@ export const searchFr = {
   "search.suggest.count.one": "{count}\u00a0suggestion. Utilisez les flèches pour la choisir.",
   "search.suggest.count.other": "{count}\u00a0suggestions. Utilisez les flèches pour en choisir une.",
   "search.suggest.none": "Aucune suggestion.",
+  "search.suggest.person": "(personne)",
+
+  // Personnes dans la recherche
+  "search.tabs": "Type de résultat",
+  "search.tab.all": "Tous les résultats",
+  "search.tab.people": "Personnes",
+  "search.tab.peopleCount": "Personnes ({count})",
+  "search.people.title": "Personnes",
+  "search.people.seeAll.one": "Voir {count}\u00a0personne",
+  "search.people.seeAll.other": "Voir les {count}\u00a0personnes",
+  "search.people.count.one": "{count}\u00a0personne",
+  "search.people.count.other": "{count}\u00a0personnes",
+  "search.people.none": "Personne ne correspond à «\u00a0{query}\u00a0».",
+  "search.people.noneBody": "Essayez un nom, un intitulé de poste, un département ou une compétence.",
+  "search.people.promptTitle": "Trouver un collègue",
+  "search.people.promptBody": "Cherchez par nom, intitulé de poste, département ou compétence.",
+  "search.people.more": "Plus de personnes",
+  "search.people.skills": "Compétences",
 
   // Liste de veille
   "nav.watchlist": "Veille",
