@@ -144,6 +144,7 @@ export type OrgAction =
   | "view_archive_stream"
   | "manage_skills"
   | "manage_integrations"
+  | "manage_sso"
   | "curate"
   | "create_space";
 
@@ -345,6 +346,7 @@ function orgRules(v: Viewer, action: OrgAction, o: OrgFacts): boolean {
     case "manage_webhooks":
     case "manage_skills":
     case "manage_integrations": // API and SCIM tokens
+    case "manage_sso": // single sign-on settings
       return has(v, "admin");
     case "compliance":
     case "manage_barriers":

@@ -266,6 +266,7 @@ const ORG_ROWS: Row[] = [
   ["org", "view_archive_stream", ["compliance"]],
   ["org", "manage_skills", ["admin"]],
   ["org", "manage_integrations", ["admin"]],
+  ["org", "manage_sso", ["admin"]],
   ["org", "compliance", ["compliance"]],
   ["org", "manage_barriers", ["compliance"]],
   ["org", "view_audit", ["compliance"]],
