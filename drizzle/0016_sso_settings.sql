@@ -12,6 +12,7 @@ CREATE TABLE "sso_settings" (
 	"title_claim" text,
 	"manager_claim" text,
 	"manager_match" text DEFAULT 'email' NOT NULL,
+	"scim_groups" text DEFAULT 'department' NOT NULL,
 	"updated_by" text,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );

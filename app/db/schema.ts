@@ -892,7 +892,7 @@ export const apiTokens = pgTable(
   (t) => [index("api_tokens_org_idx").on(t.orgId, t.createdAt)],
 );
 
-// Single sign-on settings an org admin keeps on Admin → Single sign-on (environment variables win, field by
+// Identity provider settings (single sign-on, and what SCIM groups map to) an org admin keeps on Admin → Single sign-on (environment variables win, field by
 // field). The client secret is stored encrypted (AES-256-GCM under a key derived from the app secret) and is
 // never shown back. A null claim name: that attribute is not mapped.
 export const ssoSettings = pgTable("sso_settings", {
@@ -909,6 +909,8 @@ export const ssoSettings = pgTable("sso_settings", {
   titleClaim: text("title_claim"),
   managerClaim: text("manager_claim"),
   managerMatch: text("manager_match").notNull().default("email"), // email | external_id
+  // what a SCIM group provisions: a department (its members' department) or a space (its membership set)
+  scimGroups: text("scim_groups").notNull().default("department"), // department | space
   updatedBy: text("updated_by").references(() => users.id),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });

@@ -195,6 +195,12 @@ export function emailDomainAllowed(config: SsoConfig, email: string): boolean {
   return config.emailDomains.includes(domain);
 }
 
+/** What SCIM groups provision in this organisation: departments (the default) or spaces. */
+export async function scimGroupTarget(db: DbOrTx, orgId: string): Promise<"department" | "space"> {
+  const [row] = await db.select({ target: ssoSettings.scimGroups }).from(ssoSettings).where(eq(ssoSettings.orgId, orgId)).limit(1);
+  return row?.target === "space" ? "space" : "department";
+}
+
 // ---------- the admin page ----------
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
@@ -256,6 +262,7 @@ export const SsoSettingsInput = z
     mapManager: checkbox,
     managerClaim: z.string().trim().max(200).optional(),
     managerMatch: z.enum(["email", "external_id"]).default("email"),
+    scimGroups: z.enum(["department", "space"]).default("department"),
   })
   .superRefine((v, ctx) => {
     // a mapping switched on must name its claim
@@ -298,6 +305,7 @@ export async function ssoSettingsPage(viewer: Viewer, db?: Db) {
     enabled: enabled(config),
     servesThisOrg: servedOrg === orgId,
     redirectUri: `${publicOrigin()}/auth/oidc/callback`,
+    scimGroups: row?.scimGroups === "space" ? ("space" as const) : ("department" as const),
     updatedAt: row?.updatedAt.toISOString() ?? null,
   };
 }
@@ -331,6 +339,7 @@ export async function saveSsoSettings(viewer: Viewer, input: SsoSettingsForm, db
       titleClaim: keep("titleClaim", "titleClaim", f.mapTitle ? f.titleClaim! : null),
       managerClaim: keep("managerClaim", "managerClaim", f.mapManager ? f.managerClaim! : null),
       managerMatch: keep("managerMatch", "managerMatch", f.managerMatch),
+      scimGroups: f.scimGroups,
     };
     // judge what sign-in will actually use: the environment's values where set
     const { config } = merge({ orgId, ...next, updatedBy: actorId, updatedAt: now() });

@@ -113,6 +113,8 @@ export default function SsoSettingsPage() {
             ) : (
               <>
                 <Input
+                  // a fresh, empty field after every save: what was typed is not kept in the page either
+                  key={`secret-${page.updatedAt ?? "none"}`}
                   name="clientSecret"
                   type="password"
                   label={t("sso.clientSecret")}
@@ -163,6 +165,22 @@ export default function SsoSettingsPage() {
                 <option value="external_id">{t("sso.managerMatch.external_id")}</option>
               </Select>
             )}
+          </section>
+          <section className="space-y-4" aria-labelledby="sso-scim">
+            <h2 id="sso-scim" className="text-base font-semibold text-slate-900">
+              {t("sso.scim")}
+            </h2>
+            <Select
+              key={`scim-${failed?.values?.scimGroups ?? page.scimGroups}`}
+              name="scimGroups"
+              label={t("sso.scimGroups")}
+              hint={t("sso.scimGroupsHint")}
+              defaultValue={failed?.values?.scimGroups ?? page.scimGroups}
+              errors={err("scimGroups")}
+            >
+              <option value="department">{t("sso.scimGroups.department")}</option>
+              <option value="space">{t("sso.scimGroups.space")}</option>
+            </Select>
           </section>
           <Button type="submit" disabled={busy}>
             {t("sso.save")}
