@@ -96,7 +96,7 @@ describe("SCIM Groups as space memberships", () => {
     expect(await membersOf(spaceId)).toEqual([{ userId: adminId, role: "admin" }, { userId: a.id, role: "member" }].sort((x, y) => x.userId.localeCompare(y.userId)));
 
     const d = await db();
-    const events = await d.select().from(outboxEvents).where(and(eq(outboxEvents.orgId, orgId), eq(outboxEvents.topic, "space.membership"), eq(outboxEvents.subjectId, spaceId)));
+    const events = await d.select().from(outboxEvents).where(and(eq(outboxEvents.orgId, orgId), eq(outboxEvents.topic, "space.membership"), eq(outboxEvents.subjectId, spaceId))).orderBy(outboxEvents.id);
     // a added (create), b added, a removed, b removed, a added
     expect(events.map((e) => (e.payload as { change: string }).change)).toEqual(["add", "add", "remove", "remove", "add"]);
     const audit = await d.select().from(auditLog).where(and(eq(auditLog.orgId, orgId), eq(auditLog.targetId, spaceId), eq(auditLog.actorId, adminId)));
