@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { chromium, defineConfig } from "@playwright/test";
+import { E2E_OIDC_PORT } from "./tests/e2e/oidc-port";
 
 // E2E_PORT lets several checkouts run their journeys side by side.
 const PORT = Number(process.env.E2E_PORT ?? 3311);
@@ -47,16 +48,29 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
-  webServer: {
-    // Its own data directory and port, so it never touches a running demo.
-    command: "node --import tsx tests/e2e/start-server.ts",
-    port: PORT,
-    reuseExistingServer: false,
-    // the demo seed takes ~20 s on a quiet machine, far longer on a busy one: E2E_SERVER_TIMEOUT_MS raises the wait
-    timeout: Number(process.env.E2E_SERVER_TIMEOUT_MS ?? 300_000),
-    stdout: "pipe",
-    stderr: "pipe",
-    // SIGTERM lets the server close PGlite and stop its Meilisearch child.
-    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
-  },
+  webServer: [
+    {
+      // Its own data directory and port, so it never touches a running demo.
+      command: "node --import tsx tests/e2e/start-server.ts",
+      port: PORT,
+      reuseExistingServer: false,
+      // the demo seed takes ~20 s on a quiet machine, far longer on a busy one: E2E_SERVER_TIMEOUT_MS raises the wait
+      timeout: Number(process.env.E2E_SERVER_TIMEOUT_MS ?? 300_000),
+      stdout: "pipe",
+      stderr: "pipe",
+      // SIGTERM lets the server close PGlite and stop its Meilisearch child.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    },
+    {
+      // The OpenID provider the SSO journey signs in through (tests/e2e/sso.spec.ts); the admin points
+      // the app at it on Admin → Single sign-on during the journey.
+      command: "node --import tsx tests/e2e/start-oidc-provider.ts",
+      port: E2E_OIDC_PORT,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+    },
+  ],
 });

@@ -1,6 +1,11 @@
 import path from "node:path";
 import { z } from "zod";
 
+const optionalFlag = z
+  .enum(["true", "false", "1", "0"])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === "true" || v === "1"));
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -13,26 +18,29 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   LOGIN_MAX_PER_IP: z.coerce.number().int().positive().default(30),
-  // OpenID Connect sign-in (docs/integrations.md). Unset OIDC_ISSUER: no SSO button, passwords only.
+  // OpenID Connect sign-in (docs/integrations.md). Also settable on Admin → Single sign-on; a variable set here
+  // wins over the page, field by field (the page shows it as "set by the environment").
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   // The organisation SSO signs people into (default: the only one).
   OIDC_ORG_ID: z.string().min(1).optional(),
-  // Create an account on first sign-in for a verified email nobody has yet.
-  OIDC_JIT: z
-    .enum(["true", "false", "1", "0"])
-    .default("false")
-    .transform((v) => v === "true" || v === "1"),
-  // Password sign-in off, except for the break-glass admin's email.
-  OIDC_REQUIRE_SSO: z
-    .enum(["true", "false", "1", "0"])
-    .default("false")
-    .transform((v) => v === "true" || v === "1"),
+  // Create an account on first sign-in for a verified email nobody has yet (unset: the page's setting, else off).
+  OIDC_JIT: optionalFlag,
+  // Password sign-in off, except for the break-glass admin's email (unset: the page's setting, else off).
+  OIDC_REQUIRE_SSO: optionalFlag,
   OIDC_BREAK_GLASS_EMAIL: z.string().email().optional(),
-  // ID-token claims copied to the profile at each sign-in (empty: not mapped).
-  OIDC_DEPARTMENT_CLAIM: z.string().default("department"),
-  OIDC_TITLE_CLAIM: z.string().default("job_title"),
+  // Comma-separated email domains SSO accepts (unset: the page's list; an empty list accepts any domain).
+  OIDC_EMAIL_DOMAINS: z
+    .string()
+    .regex(/^\s*[a-z0-9.-]+(\s*,\s*[a-z0-9.-]+)*\s*$/i, "comma-separated domains, e.g. bank.example,bank.fr")
+    .optional(),
+  // ID-token claims copied to the profile at each sign-in (unset: the page's mapping, else department / job_title).
+  OIDC_DEPARTMENT_CLAIM: z.string().min(1).optional(),
+  OIDC_TITLE_CLAIM: z.string().min(1).optional(),
+  // The claim naming a person's manager, and how it names them (their email, or their external id from SCIM).
+  OIDC_MANAGER_CLAIM: z.string().min(1).optional(),
+  OIDC_MANAGER_MATCH: z.enum(["email", "external_id"]).optional(),
   // REST API and SCIM: requests per token per minute (RateLimit-* headers, 429 beyond).
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),

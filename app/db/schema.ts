@@ -924,6 +924,29 @@ export const apiTokens = pgTable(
   (t) => [index("api_tokens_org_idx").on(t.orgId, t.createdAt)],
 );
 
+// Identity provider settings (single sign-on, and what SCIM groups map to) an org admin keeps on Admin → Single sign-on (environment variables win, field by
+// field). The client secret is stored encrypted (AES-256-GCM under a key derived from the app secret) and is
+// never shown back. A null claim name: that attribute is not mapped.
+export const ssoSettings = pgTable("sso_settings", {
+  orgId: text("org_id").primaryKey().references(() => orgs.id),
+  issuer: text("issuer"),
+  clientId: text("client_id"),
+  clientSecretEnc: text("client_secret_enc"),
+  secretSetAt: ts("secret_set_at"),
+  emailDomains: text("email_domains").array().notNull().default(sql`'{}'::text[]`),
+  jit: boolean("jit").notNull().default(false),
+  requireSso: boolean("require_sso").notNull().default(false),
+  breakGlassEmail: text("break_glass_email"),
+  departmentClaim: text("department_claim"),
+  titleClaim: text("title_claim"),
+  managerClaim: text("manager_claim"),
+  managerMatch: text("manager_match").notNull().default("email"), // email | external_id
+  // what a SCIM group provisions: a department (its members' department) or a space (its membership set)
+  scimGroups: text("scim_groups").notNull().default("department"), // department | space
+  updatedBy: text("updated_by").references(() => users.id),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
 // ---------- pre-approval ----------
 
 /** Who approves each tier of a pre-approval space (chosen by its admins). */

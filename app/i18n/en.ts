@@ -7,6 +7,7 @@ import { discoveryEn } from "./messages/discovery";
 import { feedEn } from "./messages/feed";
 import { peopleEn } from "./messages/people";
 import { integrationsEn } from "./messages/integrations";
+import { ssoEn } from "./messages/sso";
 import { searchEn } from "./messages/search";
 import { qaEn } from "./messages/qa";
 import { recordsEn } from "./messages/records";
@@ -260,6 +261,7 @@ export const en = {
   ...spacesEn,
   ...approvalsEn,
   ...integrationsEn,
+  ...ssoEn,
   ...peopleEn,
   ...webhooksEn,
   ...usagePolicyEn,

@@ -8,6 +8,7 @@ import { discoveryFr } from "./messages/discovery";
 import { feedFr } from "./messages/feed";
 import { peopleFr } from "./messages/people";
 import { integrationsFr } from "./messages/integrations";
+import { ssoFr } from "./messages/sso";
 import { searchFr } from "./messages/search";
 import { qaFr } from "./messages/qa";
 import { recordsFr } from "./messages/records";
@@ -261,6 +262,7 @@ export const fr: Record<MessageKey, string> = {
   ...spacesFr,
   ...approvalsFr,
   ...integrationsFr,
+  ...ssoFr,
   ...peopleFr,
   ...webhooksFr,
   ...usagePolicyFr,

@@ -9,6 +9,7 @@ const GATED: { to: string; label: MessageKey; action: OrgAction }[] = [
   { to: "/admin/skills", label: "nav.skills", action: "manage_skills" },
   { to: "/admin/outbox", label: "nav.outbox", action: "view_dead_letters" },
   { to: "/admin/integrations", label: "nav.integrations", action: "manage_integrations" },
+  { to: "/admin/sso", label: "nav.sso", action: "manage_sso" },
   { to: "/admin/webhooks", label: "webhooks.title", action: "manage_webhooks" },
   { to: "/admin/usage-policy", label: "nav.usagePolicyAdmin", action: "manage_usage_policy" },
   { to: "/compliance", label: "nav.compliance", action: "compliance" },

@@ -86,7 +86,7 @@ export async function signIn(email: string, password: string, ip: string): Promi
   const pairKey = `login:ip-account:${ip || "unknown"}:${account}`;
   // an organisation that requires SSO takes no passwords (the break-glass admin excepted); checked
   // before the password, so the answer does not depend on whether it was right
-  if (!passwordAllowed(account)) return { ok: false, reason: "sso_required" };
+  if (!(await passwordAllowed(account))) return { ok: false, reason: "sso_required" };
   if (await isLimited(accountKey, e.LOGIN_MAX_PER_ACCOUNT, windowMs)) return { ok: false, reason: "rate_limited" };
   if ((await isLimited(ipKey, e.LOGIN_MAX_PER_IP, windowMs)) && (await isLimited(pairKey, 1, windowMs))) {
     return { ok: false, reason: "rate_limited" };

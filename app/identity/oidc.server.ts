@@ -1,15 +1,15 @@
 import * as client from "openid-client";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { runCommand } from "~/compliance/command.server";
-import { getDb } from "~/db/client.server";
-import { orgs, users } from "~/db/schema";
-import { env, publicOrigin } from "~/env.server";
+import { getDb, type DbOrTx } from "~/db/client.server";
+import { users } from "~/db/schema";
+import { publicOrigin } from "~/env.server";
 import { sign, verify } from "~/platform/secret.server";
 import { now } from "~/utils/clock.server";
 import { safeRedirect } from "~/utils/safe-redirect";
 import { createUser } from "./accounts.server";
 import { createSession } from "./session.server";
-import { oidcEnabled } from "./sso-settings.server";
+import { emailDomainAllowed, oidcEnabled, ssoConfig, type SsoConfig } from "./sso-settings.server";
 
 export { oidcEnabled };
 
@@ -17,7 +17,8 @@ export { oidcEnabled };
 // state and nonce, ID-token validation (signature, issuer, audience, expiry, nonce) by the library.
 // The state, nonce and verifier travel in a short-lived signed cookie; the session made afterwards is
 // ours, exactly as after a password sign-in. Accounts link by verified email; just-in-time creation
-// only where OIDC_JIT allows it; department and title follow the mapped claims at every sign-in.
+// only where the settings allow it (sso-settings.server.ts: the admin page, environment variables first);
+// department, title and manager follow the mapped claims at every sign-in.
 
 const FLOW_COOKIE = "atrium_oidc";
 const FLOW_TTL_MS = 10 * 60_000;
@@ -25,17 +26,16 @@ const CALLBACK = "/auth/oidc/callback";
 
 let cached: { key: string; config: Promise<client.Configuration> } | null = null;
 
-function configuration(): Promise<client.Configuration> {
-  const e = env();
+function configuration(sso: SsoConfig): Promise<client.Configuration> {
   // the ID token's exp/iat are judged on the app's clock (app/utils/clock.server.ts), like sessions
   const skew = Math.round((now().getTime() - Date.now()) / 1000);
-  const key = `${e.OIDC_ISSUER}|${e.OIDC_CLIENT_ID}|${e.OIDC_CLIENT_SECRET}|${skew}`;
+  const key = JSON.stringify([sso.issuer, sso.clientId, sso.clientSecret, skew]);
   if (!cached || cached.key !== key) {
-    const issuer = new URL(e.OIDC_ISSUER!);
+    const issuer = new URL(sso.issuer!);
     // plain http only to a provider on this machine (development, tests)
     const loopback = issuer.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(issuer.hostname);
-    const metadata: Partial<client.ClientMetadata> = { client_secret: e.OIDC_CLIENT_SECRET, [client.clockSkew]: skew };
-    const config = client.discovery(issuer, e.OIDC_CLIENT_ID!, metadata, undefined, loopback ? { execute: [client.allowInsecureRequests] } : undefined);
+    const metadata: Partial<client.ClientMetadata> = { ...(sso.clientSecret ? { client_secret: sso.clientSecret } : {}), [client.clockSkew]: skew };
+    const config = client.discovery(issuer, sso.clientId!, metadata, undefined, loopback ? { execute: [client.allowInsecureRequests] } : undefined);
     config.catch(() => (cached = null)); // a provider down at boot is retried on the next sign-in
     cached = { key, config };
   }
@@ -56,7 +56,7 @@ export const clearFlowCookie = (request: Request) => flowCookie(request, "", 0);
 
 /** Starts a sign-in: the provider's authorization URL and the cookie that remembers this attempt. */
 export async function beginOidc(request: Request, redirectTo: string | null): Promise<{ url: string; cookie: string }> {
-  const config = await configuration();
+  const config = await configuration((await ssoConfig()).config);
   const verifier = client.randomPKCECodeVerifier();
   const flow: Flow = { v: verifier, s: client.randomState(), n: client.randomNonce(), r: safeRedirect(redirectTo, "/"), t: now().getTime() };
   const url = client.buildAuthorizationUrl(config, {
@@ -92,20 +92,34 @@ export type OidcResult =
   | { ok: true; token: string; expiresAt: Date; redirectTo: string; userId: string }
   | { ok: false; reason: "no_flow" | "rejected" | "unverified_email" | "no_account" | "deactivated" };
 
-async function ssoOrgId(): Promise<string | null> {
-  const e = env();
-  if (e.OIDC_ORG_ID) return e.OIDC_ORG_ID;
-  const rows = await (await getDb()).select({ id: orgs.id }).from(orgs).limit(2);
-  return rows.length === 1 ? rows[0].id : null;
-}
-
 const claimText = (v: unknown) => (typeof v === "string" ? v.trim().slice(0, 120) : undefined);
+
+/** The person the manager claim names, in the same organisation: by email or by external id (SCIM's). */
+async function managerFrom(db: DbOrTx, orgId: string, sso: SsoConfig, claims: client.IDToken, selfId: string | null): Promise<string | undefined> {
+  if (!sso.managerClaim) return undefined;
+  const raw = claims[sso.managerClaim];
+  const value = typeof raw === "string" ? raw.trim() : typeof raw === "number" ? String(raw) : "";
+  if (!value || value.length > 254) return undefined;
+  const match = sso.managerMatch === "external_id" ? eq(users.externalId, value) : sql`lower(${users.email}) = ${value.toLowerCase()}`;
+  const [m] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.orgId, orgId), ne(users.status, "deleted"), match))
+    .limit(1);
+  // an unknown manager leaves the line as it is (they may be provisioned later); never oneself
+  if (!m || m.id === selfId) {
+    console.warn(JSON.stringify({ level: "warn", msg: "oidc manager claim names nobody in the organisation", claim: sso.managerClaim }));
+    return undefined;
+  }
+  return m.id;
+}
 
 /** Completes a sign-in from the provider's redirect: validates everything, links or creates, opens our session. */
 export async function finishOidc(request: Request, meta: { ip?: string; userAgent?: string } = {}): Promise<OidcResult> {
   const flow = readFlow(request);
   if (!flow) return { ok: false, reason: "no_flow" };
-  const config = await configuration();
+  const { orgId, config: sso } = await ssoConfig();
+  const config = await configuration(sso);
   // the URL the provider redirected to, as the public origin spells it (behind a proxy too)
   const incoming = new URL(request.url);
   const current = new URL(`${redirectUri()}${incoming.search}`);
@@ -125,37 +139,38 @@ export async function finishOidc(request: Request, meta: { ip?: string; userAgen
   if (!claims) return { ok: false, reason: "rejected" };
   const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : "";
   if (!email || claims.email_verified !== true) return { ok: false, reason: "unverified_email" };
-  const orgId = await ssoOrgId();
-  if (!orgId) return { ok: false, reason: "no_account" };
-  const e = env();
-  const department = e.OIDC_DEPARTMENT_CLAIM ? claimText(claims[e.OIDC_DEPARTMENT_CLAIM]) : undefined;
-  const title = e.OIDC_TITLE_CLAIM ? claimText(claims[e.OIDC_TITLE_CLAIM]) : undefined;
+  if (!orgId || !emailDomainAllowed(sso, email)) return { ok: false, reason: "no_account" };
+  const department = sso.departmentClaim ? claimText(claims[sso.departmentClaim]) : undefined;
+  const title = sso.titleClaim ? claimText(claims[sso.titleClaim]) : undefined;
   const db = await getDb();
   // emails are unique across Atrium: someone of another organisation is not linked here
   const [existing] = await db.select().from(users).where(sql`lower(${users.email}) = ${email}`);
   if (existing && existing.orgId !== orgId) return { ok: false, reason: "no_account" };
-  let userId: string;
-  if (existing) {
-    if (existing.status !== "active") return { ok: false, reason: "deactivated" };
-    userId = existing.id;
-    const changes = { ...(department !== undefined ? { department } : {}), ...(title !== undefined ? { title } : {}) };
-    const changed = (department !== undefined && department !== existing.department) || (title !== undefined && title !== existing.title);
-    if (changed) {
-      // the people index follows the identity provider's title and department
-      await runCommand(db, async ({ tx, emit }) => {
-        await tx.update(users).set(changes).where(eq(users.id, userId));
-        await emit({ orgId, topic: department !== undefined && department !== existing.department ? "user.updated" : "user.profile.updated", subjectId: userId });
-      });
+  if (existing && existing.status !== "active") return { ok: false, reason: "deactivated" };
+  if (!existing && !sso.jit) return { ok: false, reason: "no_account" };
+  const managerId = await managerFrom(db, orgId, sso, claims, existing?.id ?? null);
+  // the profile follows the directory: one command, audited when something changed (department drives barriers)
+  const userId = await runCommand(db, async ({ tx, audit, emit }) => {
+    if (existing) {
+      const changes = {
+        ...(department !== undefined && department !== existing.department ? { department } : {}),
+        ...(title !== undefined && title !== existing.title ? { title } : {}),
+        ...(managerId !== undefined && managerId !== existing.managerId ? { managerId } : {}),
+      };
+      if (Object.keys(changes).length) {
+        await tx.update(users).set(changes).where(eq(users.id, existing.id));
+        await audit({ orgId, actorId: existing.id, action: "sso.profile.sync", targetKind: "user", targetId: existing.id, data: changes });
+        // the people index follows the identity provider (a department change moves barrier facts too)
+        await emit({ orgId, topic: "department" in changes ? "user.updated" : "user.profile.updated", subjectId: existing.id });
+      }
+      return existing.id;
     }
-  } else {
-    if (!e.OIDC_JIT) return { ok: false, reason: "no_account" };
     const name = claimText(claims.name) || [claimText(claims.given_name), claimText(claims.family_name)].filter(Boolean).join(" ") || email;
-    userId = await runCommand(db, async ({ tx, emit }) => {
-      const created = await createUser({ orgId, email, name, department: department ?? "", title: title ?? "" }, tx);
-      await emit({ orgId, topic: "user.created", subjectId: created.id });
-      return created.id;
-    });
-  }
+    const created = await createUser({ orgId, email, name, department: department ?? "", title: title ?? "", managerId: managerId ?? null }, tx);
+    await emit({ orgId, topic: "user.created", subjectId: created.id });
+    await audit({ orgId, actorId: created.id, action: "sso.user.create", targetKind: "user", targetId: created.id, data: { email, department: created.department, title: created.title, managerId: created.managerId } });
+    return created.id;
+  });
   const session = await createSession(userId, meta);
   return { ok: true, token: session.token, expiresAt: session.expiresAt, redirectTo: flow.r, userId };
 }

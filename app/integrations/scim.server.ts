@@ -3,14 +3,17 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import { filter as scimFilter, parse as parseFilter, type Filter } from "scim2-parse-filter";
 import { runCommand, type Command } from "~/compliance/command.server";
 import { getDb, type Db } from "~/db/client.server";
-import { users } from "~/db/schema";
+import { spaceMembers, spaces, users } from "~/db/schema";
 import { revokeAllSessions } from "~/identity/session.server";
+import { scimGroupTarget } from "~/identity/sso-settings.server";
+import { provisionMembership } from "~/spaces/spaces.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids";
 
 // SCIM 2.0 (RFC 7643/7644) provisioning for one organisation: Users are Atrium people (userName,
 // externalId, name, title, emails, active, the enterprise department and manager); Groups are
-// departments (a member's department is the group's name). Deactivation (active=false) revokes every
+// departments (a member's department is the group's name) or, where the admin chose so on Admin → Single
+// sign-on, spaces (a group is an existing space of the same name; its members are the space's plain members). Deactivation (active=false) revokes every
 // session and keeps the person's content; DELETE does the same and hides them from SCIM. Every
 // change is one command with an audit entry and, for deactivation, the user.deactivated event.
 
@@ -390,6 +393,7 @@ async function groupResource(db: Db, orgId: string, department: string, base: st
 
 export async function getScimGroup(orgId: string, id: string, base: string, db?: Db) {
   const d = db ?? (await getDb());
+  if ((await scimGroupTarget(d, orgId)) === "space") return getSpaceGroup(d, orgId, id, base);
   const g = await groupResource(d, orgId, departmentOf(id), base);
   if (!g) throw new ScimError(404, "Group not found.");
   return g;
@@ -399,6 +403,7 @@ export async function listScimGroups(orgId: string, params: URLSearchParams, bas
   const d = db ?? (await getDb());
   const f = parsed(params.get("filter"));
   const { startIndex, count } = paging(params);
+  if ((await scimGroupTarget(d, orgId)) === "space") return listSpaceGroups(d, orgId, f, params, startIndex, count, base);
   const rows = await d
     .selectDistinct({ department: users.department })
     .from(users)
@@ -441,6 +446,7 @@ export async function createScimGroup(actor: Actor, body: Json, base: string, db
   const d = db ?? (await getDb());
   const name = str(body?.displayName, "displayName", 120);
   if (!name) throw new ScimError(400, "displayName is required.", "invalidValue");
+  if ((await scimGroupTarget(d, actor.orgId)) === "space") return createSpaceGroup(d, actor, name, body, base);
   if (await groupResource(d, actor.orgId, name, base)) throw new ScimError(409, "A group with this displayName exists.", "uniqueness");
   const ids = await memberIds(d, actor.orgId, body.members);
   if (ids.length === 0) throw new ScimError(400, "A department exists through its members: give at least one.", "invalidValue");
@@ -450,6 +456,7 @@ export async function createScimGroup(actor: Actor, body: Json, base: string, db
 
 export async function patchScimGroup(actor: Actor, id: string, body: Json, base: string, ifMatch: string | null, db?: Db) {
   const d = db ?? (await getDb());
+  if ((await scimGroupTarget(d, actor.orgId)) === "space") return patchSpaceGroup(d, actor, id, body, base, ifMatch);
   let department = departmentOf(id);
   const current = await groupResource(d, actor.orgId, department, base);
   if (!current) throw new ScimError(404, "Group not found.");
@@ -495,9 +502,101 @@ export async function patchScimGroup(actor: Actor, id: string, body: Json, base:
 /** DELETE /Groups/{id}: the department is cleared from its members (the people stay). */
 export async function deleteScimGroup(actor: Actor, id: string, base: string, db?: Db) {
   const d = db ?? (await getDb());
+  if ((await scimGroupTarget(d, actor.orgId)) === "space") return deleteSpaceGroup(d, actor, id, base);
   const g = await groupResource(d, actor.orgId, departmentOf(id), base);
   if (!g) throw new ScimError(404, "Group not found.");
   await runCommand(d, (c) => setDepartment(c, actor, g.members.map((m: Json) => m.value as string), ""));
+}
+
+// ---------- groups = spaces (the admin's choice) ----------
+
+// A group is an existing space of the same name (the identity provider cannot create spaces: their
+// visibility and barriers are decided in Atrium); its members are the space's plain members, so space
+// admins are never removed by the directory. Each change is a membership command (event + audit).
+
+async function spaceGroupResource(db: Db, orgId: string, spaceId: string, base: string): Promise<Json | null> {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(spaceId)) return null;
+  const [space] = await db.select().from(spaces).where(and(eq(spaces.id, spaceId), eq(spaces.orgId, orgId)));
+  if (!space) return null;
+  const members = await db
+    .select({ id: users.id, name: users.name })
+    .from(spaceMembers)
+    .innerJoin(users, eq(users.id, spaceMembers.userId))
+    .where(and(eq(spaceMembers.spaceId, space.id), eq(spaceMembers.role, "member"), ne(users.status, "deleted")))
+    .orderBy(users.name, users.id);
+  const r = { schemas: [SCIM_GROUP], id: space.id, displayName: space.name, members: members.map((m) => ({ value: m.id, display: m.name, $ref: `${base}/Users/${m.id}` })) };
+  return withMeta(r, "Group", space.id, space.createdAt, base);
+}
+
+async function getSpaceGroup(db: Db, orgId: string, id: string, base: string) {
+  const g = await spaceGroupResource(db, orgId, id, base);
+  if (!g) throw new ScimError(404, "Group not found.");
+  return g;
+}
+
+async function listSpaceGroups(db: Db, orgId: string, f: Filter | null, params: URLSearchParams, startIndex: number, count: number, base: string) {
+  const rows = await db.select({ id: spaces.id }).from(spaces).where(eq(spaces.orgId, orgId)).orderBy(spaces.name, spaces.id);
+  let groups = (await Promise.all(rows.map((r) => spaceGroupResource(db, orgId, r.id, base)))).filter((g): g is Json => g !== null);
+  if (f) {
+    try {
+      groups = groups.filter(scimFilter(f));
+    } catch {
+      throw new ScimError(400, "The filter cannot be applied.", "invalidFilter");
+    }
+  }
+  if (params.get("excludedAttributes") === "members") groups = groups.map(({ members: _m, ...g }) => g);
+  return listResponse(groups, startIndex, count);
+}
+
+async function setSpaceMembers(c: Command, actor: Actor, spaceId: string, ids: string[], member: boolean) {
+  for (const id of ids) await provisionMembership(c, actor.orgId, spaceId, id, member, actor.actorId);
+}
+
+/** POST /Groups: the space of that name, its members added (the space must exist in Atrium). */
+async function createSpaceGroup(db: Db, actor: Actor, name: string, body: Json, base: string) {
+  const [space] = await db.select({ id: spaces.id }).from(spaces).where(and(eq(spaces.orgId, actor.orgId), sql`lower(${spaces.name}) = ${name.toLowerCase()}`));
+  if (!space) throw new ScimError(400, `No space is named ${name}: groups map to spaces, create the space in Atrium first.`, "invalidValue");
+  const ids = await memberIds(db, actor.orgId, body.members);
+  await runCommand(db, (c) => setSpaceMembers(c, actor, space.id, ids, true));
+  return getSpaceGroup(db, actor.orgId, space.id, base);
+}
+
+async function patchSpaceGroup(db: Db, actor: Actor, id: string, body: Json, base: string, ifMatch: string | null) {
+  const current = await getSpaceGroup(db, actor.orgId, id, base);
+  checkVersion(current, ifMatch);
+  const ops = operations(body);
+  const present = (m: string) => current.members.some((x: Json) => x.value === m);
+  await runCommand(db, async (c) => {
+    for (const op of ops) {
+      const path = (op.path ?? "").trim();
+      const memberFilter = /^members\[value eq "([^"]{1,64})"\]$/i.exec(path);
+      if (op.op === "add" && (path.toLowerCase() === "members" || (!path && (op.value as Json)?.members))) {
+        await setSpaceMembers(c, actor, id, await memberIds(db, actor.orgId, path ? op.value : (op.value as Json).members), true);
+      } else if (op.op === "remove" && memberFilter) {
+        await setSpaceMembers(c, actor, id, [memberFilter[1]].filter(present), false);
+      } else if (op.op === "remove" && path.toLowerCase() === "members") {
+        const ids = op.value === undefined ? current.members.map((m: Json) => m.value as string) : (await memberIds(db, actor.orgId, op.value)).filter(present);
+        await setSpaceMembers(c, actor, id, ids, false);
+      } else if (op.op === "replace" && path.toLowerCase() === "members") {
+        const ids = await memberIds(db, actor.orgId, op.value);
+        await setSpaceMembers(c, actor, id, current.members.map((m: Json) => m.value as string).filter((m: string) => !ids.includes(m)), false);
+        await setSpaceMembers(c, actor, id, ids, true);
+      } else if (op.op === "replace" && (path.toLowerCase() === "displayname" || (!path && (op.value as Json)?.displayName !== undefined))) {
+        const name = str(path ? op.value : (op.value as Json).displayName, "displayName", 120);
+        // a space is renamed in Atrium, not by the directory; the same name is accepted (Entra ID resends it)
+        if (name !== current.displayName) throw new ScimError(400, "A space's name is changed in Atrium, not through SCIM.", "mutability");
+      } else {
+        throw new ScimError(400, `Unsupported operation ${op.op} ${path}.`, "invalidPath");
+      }
+    }
+  });
+  return getSpaceGroup(db, actor.orgId, id, base);
+}
+
+/** DELETE /Groups/{id}: the group's members leave the space; the space, its admins and its content stay. */
+async function deleteSpaceGroup(db: Db, actor: Actor, id: string, base: string) {
+  const g = await getSpaceGroup(db, actor.orgId, id, base);
+  await runCommand(db, (c) => setSpaceMembers(c, actor, id, g.members.map((m: Json) => m.value as string), false));
 }
 
 // ---------- discovery (RFC 7644 §4) ----------

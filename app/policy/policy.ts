@@ -145,6 +145,7 @@ export type OrgAction =
   | "manage_skills"
   | "manage_integrations"
   | "manage_usage_policy"
+  | "manage_sso"
   | "curate"
   | "erase_person"
   | "create_space";
@@ -348,6 +349,7 @@ function orgRules(v: Viewer, action: OrgAction, o: OrgFacts): boolean {
     case "manage_skills":
     case "manage_integrations": // API and SCIM tokens
     case "manage_usage_policy": // the social-media usage policy's versions
+    case "manage_sso": // single sign-on settings
       return has(v, "admin");
     case "compliance":
     case "manage_barriers":

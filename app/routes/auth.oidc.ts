@@ -4,7 +4,7 @@ import { notFound } from "~/utils/http.server";
 
 // GET /auth/oidc?redirectTo=: off to the identity provider (authorization code + PKCE, state, nonce).
 export async function loader({ request }: LoaderFunctionArgs) {
-  if (!oidcEnabled()) notFound();
+  if (!(await oidcEnabled())) notFound();
   const { url, cookie } = await beginOidc(request, new URL(request.url).searchParams.get("redirectTo"));
   return redirect(url, { headers: { "Set-Cookie": cookie } });
 }

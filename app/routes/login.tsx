@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
   const ssoError = url.searchParams.get("sso") ? ("login.ssoFailed" as const) : null;
-  return json({ redirectTo, sso: oidcEnabled(), ssoError });
+  return json({ redirectTo, sso: await oidcEnabled(), ssoError });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

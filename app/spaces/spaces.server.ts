@@ -122,6 +122,28 @@ async function membershipChanged({ emit, audit }: Command, orgId: string, spaceI
   }
 }
 
+/**
+ * Provisioning from the identity provider (SCIM groups mapped to spaces), inside the caller's command: adds
+ * or removes one plain member, with the same event and audit as a space admin's change. Space admins are left
+ * alone (they manage the space, the directory does not). Returns whether anything changed.
+ */
+export async function provisionMembership(c: Command, orgId: string, spaceId: string, userId: string, member: boolean, actorId: string): Promise<boolean> {
+  if (member) {
+    const added = await c.tx.insert(spaceMembers).values({ spaceId, userId, role: "member" }).onConflictDoNothing().returning({ userId: spaceMembers.userId });
+    if (!added.length) return false;
+    await c.tx.delete(spaceJoinRequests).where(and(eq(spaceJoinRequests.spaceId, spaceId), eq(spaceJoinRequests.userId, userId)));
+  } else {
+    const removed = await c.tx
+      .delete(spaceMembers)
+      .where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId), eq(spaceMembers.role, "member")))
+      .returning({ userId: spaceMembers.userId });
+    if (!removed.length) return false;
+    await c.tx.delete(spaceApprovers).where(and(eq(spaceApprovers.spaceId, spaceId), eq(spaceApprovers.userId, userId)));
+  }
+  await membershipChanged(c, orgId, spaceId, userId, member ? "add" : "remove", actorId);
+  return true;
+}
+
 export async function joinSpace(viewer: Viewer, spaceId: string, db?: Db) {
   const d = db ?? (await getDb());
   const { space, abilities } = await getSpace(viewer, { id: spaceId }, d);

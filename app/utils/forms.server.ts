@@ -62,7 +62,7 @@ export async function parseForm<S extends z.ZodTypeAny>(
   const raw = formToObject(form);
   const parsed = schema.safeParse(raw);
   const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) if (!/password|token/i.test(k)) values[k] = Array.isArray(v) ? v.join(",") : v;
+  for (const [k, v] of Object.entries(raw)) if (!/password|token|secret/i.test(k)) values[k] = Array.isArray(v) ? v.join(",") : v;
   if (!parsed.success) return { ok: false, errors: fieldErrors(locale, parsed.error), values };
   return { ok: true, data: parsed.data, form };
 }

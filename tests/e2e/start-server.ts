@@ -19,6 +19,8 @@ process.env.NODE_ENV = "production";
 // The Origin check allows PUBLIC_URL's origin only: it must be Playwright's baseURL exactly.
 process.env.PUBLIC_URL = `http://localhost:${E2E_PORT}`;
 delete process.env.TRUSTED_ORIGINS;
+// The SSO journey's OpenID provider runs on a loopback port over plain http (tests/e2e/start-oidc-provider.ts).
+process.env.INTEGRATIONS_ALLOW_HTTP_LOOPBACK = "true";
 // Never seed into a database the environment points at: the e2e run owns its data.
 delete process.env.DATABASE_URL;
 delete process.env.ATRIUM_PGLITE_MEMORY;

@@ -267,6 +267,7 @@ const ORG_ROWS: Row[] = [
   ["org", "manage_skills", ["admin"]],
   ["org", "manage_integrations", ["admin"]],
   ["org", "manage_usage_policy", ["admin"]],
+  ["org", "manage_sso", ["admin"]],
   ["org", "compliance", ["compliance"]],
   ["org", "manage_barriers", ["compliance"]],
   ["org", "view_audit", ["compliance"]],
