@@ -373,31 +373,33 @@ export async function retryDead(eventId: number, consumer: string, db?: DbOrTx) 
   );
 }
 
-export type ConsumerBacklog = { pending: number; oldestPendingSeconds: number | null; dead: number };
-export type Backlog = { pending: number; oldestPendingSeconds: number | null; dead: number; consumers: Record<string, ConsumerBacklog> };
+export type ConsumerBacklog = { pending: number; /** pending and due now or in flight (not waiting for a later retry) */ due: number; oldestPendingSeconds: number | null; dead: number };
+export type Backlog = { pending: number; due: number; oldestPendingSeconds: number | null; dead: number; consumers: Record<string, ConsumerBacklog> };
 
 /**
  * Pending deliveries per consumer, the age of the oldest, and dead letters: for /healthz.
  * Reads only the partial indexes on pending and dead rows, never the (large) done history.
  */
 export async function outboxBacklog(db: DbOrTx): Promise<Backlog> {
-  const rows = await query<{ consumer: string; pending: number; dead: number; oldest_at: string | Date | null }>(
+  const rows = await query<{ consumer: string; pending: number; due: number; dead: number; oldest_at: string | Date | null }>(
     db,
-    sql`with p as (select consumer, count(*)::int as pending, min(event_id) as oldest
+    sql`with p as (select consumer, count(*)::int as pending, min(event_id) as oldest,
+                     count(*) filter (where next_attempt_at <= ${ts(now())} or claimed_by is not null)::int as due
                    from outbox_deliveries where status = 'pending' group by consumer),
              d as (select consumer, count(*)::int as dead from outbox_deliveries where status = 'dead' group by consumer)
-        select coalesce(p.consumer, d.consumer) as consumer, coalesce(p.pending, 0)::int as pending, coalesce(d.dead, 0)::int as dead,
+        select coalesce(p.consumer, d.consumer) as consumer, coalesce(p.pending, 0)::int as pending, coalesce(p.due, 0)::int as due, coalesce(d.dead, 0)::int as dead,
                e.created_at as oldest_at
         from p full join d on d.consumer = p.consumer
           left join outbox_events e on e.id = p.oldest`,
   );
   const at = now().getTime();
-  const out: Backlog = { pending: 0, oldestPendingSeconds: null, dead: 0, consumers: {} };
-  for (const c of consumers()) out.consumers[c.name] = { pending: 0, oldestPendingSeconds: null, dead: 0 };
+  const out: Backlog = { pending: 0, due: 0, oldestPendingSeconds: null, dead: 0, consumers: {} };
+  for (const c of consumers()) out.consumers[c.name] = { pending: 0, due: 0, oldestPendingSeconds: null, dead: 0 };
   for (const r of rows) {
     const age = r.oldest_at ? Math.max(0, Math.round((at - new Date(r.oldest_at).getTime()) / 100) / 10) : null;
-    out.consumers[r.consumer] = { pending: Number(r.pending), oldestPendingSeconds: age, dead: Number(r.dead) };
+    out.consumers[r.consumer] = { pending: Number(r.pending), due: Number(r.due), oldestPendingSeconds: age, dead: Number(r.dead) };
     out.pending += Number(r.pending);
+    out.due += Number(r.due);
     out.dead += Number(r.dead);
     if (age !== null && (out.oldestPendingSeconds === null || age > out.oldestPendingSeconds)) out.oldestPendingSeconds = age;
   }

@@ -187,12 +187,19 @@ describe("outbox leases", () => {
     testClock.advance(30_000);
     let h = await checkHealth();
     expect(h.db).toBe("ok");
-    expect(h.backlog!.consumers["lease-backlog"]).toEqual({ pending: 3, oldestPendingSeconds: 30, dead: 0 });
+    expect(h.backlog!.consumers["lease-backlog"]).toEqual({ pending: 3, due: 3, oldestPendingSeconds: 30, dead: 0 });
+    // a delivery scheduled for later (a retry's backoff, or a frozen test clock's future) is pending, not due
+    const [later] = await emitFor(failing, 1);
+    await db.execute(sql`update outbox_deliveries set next_attempt_at = ${new Date("2033-06-08T09:00:00Z").toISOString()}::timestamptz
+      where consumer = ${failing.name} and event_id = ${later}`);
+    h = await checkHealth();
+    expect(h.backlog!.consumers["lease-backlog"]).toMatchObject({ pending: 4, due: 3 });
+    await db.execute(sql`update outbox_deliveries set status = 'done' where consumer = ${failing.name} and event_id = ${later}`);
     expect(h.backlog!.pending).toBeGreaterThanOrEqual(3);
     // one attempt allowed: the batch is dead-lettered
     expect(await drainConsumer(db, failing)).toBe(0);
     h = await checkHealth();
-    expect(h.backlog!.consumers["lease-backlog"]).toEqual({ pending: 0, oldestPendingSeconds: null, dead: 3 });
+    expect(h.backlog!.consumers["lease-backlog"]).toEqual({ pending: 0, due: 0, oldestPendingSeconds: null, dead: 3 });
     expect(h.backlog!.dead).toBeGreaterThanOrEqual(3);
   });
 

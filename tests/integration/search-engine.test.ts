@@ -178,7 +178,7 @@ describe("search through Meilisearch", () => {
     const service = (await getSearchService())!;
     // corrupt the document's permission facts: pretend it is open to everyone
     const t = await service.client.index(indexUid("content")).updateDocuments([{ id: p.id, visibility: "open", spaceId: null }]);
-    await service.client.tasks.waitForTask(t.taskUid);
+    await service.client.tasks.waitForTask(t.taskUid, { timeout: 60_000 }); // a loaded CI machine: the 5 s default is not enough
     const before = await reconcile(db, { fix: true });
     expect(before.stale).toBeGreaterThanOrEqual(1);
     const after = await reconcile(db, { fix: false });
