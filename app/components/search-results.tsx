@@ -340,13 +340,17 @@ export function SearchTabs({ q, tab, peopleCount }: { q: string; tab: SearchTab;
   );
 }
 
-/** One person found: name (to the profile), job title, department and region, declared skills. */
-export function PeopleHits({ people }: { people: PersonHit[] }) {
+/**
+ * One person found: name (to the profile), job title, department and region, declared skills.
+ * `phoneLimit`: on a phone only the first few show (the content results stay on the first
+ * screen; the People tab, with its count, lists everyone).
+ */
+export function PeopleHits({ people, phoneLimit }: { people: PersonHit[]; phoneLimit?: number }) {
   const { t } = useT();
   return (
     <ul className="grid gap-3 sm:grid-cols-2" data-testid="people-hits">
-      {people.map((p) => (
-        <li key={p.id}>
+      {people.map((p, i) => (
+        <li key={p.id} className={phoneLimit !== undefined && i >= phoneLimit ? "hidden sm:block" : undefined}>
           <Card className="h-full space-y-1.5 p-4">
             <Link to={`/people/${p.id}`} className="flex items-center gap-1.5 text-sm font-semibold text-slate-900 hover:underline">
               <UserRound aria-hidden="true" className="size-4 shrink-0 text-slate-500" />
@@ -386,7 +390,7 @@ export function PeoplePreview({ q, people, total }: { q: string; people: PersonH
           </Link>
         ) : null}
       </div>
-      <PeopleHits people={people} />
+      <PeopleHits people={people} phoneLimit={2} />
     </section>
   );
 }
