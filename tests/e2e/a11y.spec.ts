@@ -36,7 +36,12 @@ const STABLE = [
   "/admin/skills",
   "/admin/synonyms",
   "/admin/outbox",
+  "/admin/sso",
+  "/admin/usage-policy",
+  "/policy",
   "/compliance",
+  "/compliance/erasure",
+  "/compliance/usage-policy",
   "/compliance/audit",
   "/compliance/barriers",
   "/no/such/page",
@@ -46,8 +51,8 @@ const STABLE = [
 // or changes (the rest render the same shell and components for everyone), to keep it fast.
 const ROLE_PAGES: Record<Persona, string[] | "all"> = {
   alice: "all",
-  admin: ["/", "/admin/users", "/admin/skills", "/admin/synonyms", "/admin/outbox", "/spaces/markets-pulse/settings", "/notifications"],
-  compliance: ["/", "/compliance", "/compliance/audit", "/compliance/barriers", "/search?q=compliance", "/notifications"],
+  admin: ["/", "/admin/users", "/admin/skills", "/admin/synonyms", "/admin/outbox", "/admin/sso", "/admin/usage-policy", "/spaces/markets-pulse/settings", "/notifications"],
+  compliance: ["/", "/compliance", "/compliance/audit", "/compliance/barriers", "/compliance/erasure", "/compliance/usage-policy", "/search?q=compliance", "/notifications"],
   hr: ["/", "/analytics", "/analytics/me", "/analytics/team", "/notifications"],
   curator: ["/", "/best-practices", "/best-practices/review", "/best-practices/measures", "/notifications"],
   bob: [],
