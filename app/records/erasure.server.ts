@@ -8,6 +8,7 @@ import { revokeAllSessions } from "~/identity/session.server";
 import { authorizeOrg } from "~/policy/authorize.server";
 import { can, orgFacts, type Viewer } from "~/policy/policy";
 import { now } from "~/utils/clock.server";
+import { removeVersionData } from "./retention.server";
 import { notFound } from "~/utils/http.server";
 import { newId } from "~/utils/ids";
 import { RecordsInputError } from "./errors.server";
@@ -286,28 +287,7 @@ export async function carryOutErasure(viewer: Viewer, id: string, db?: Db): Prom
       at,
     });
     if (items.length) {
-      for (let i = 0; i < items.length; i += 500) {
-        const chunk = items.slice(i, i + 500);
-        const values = sql.join(
-          chunk.map((e) => sql`(${e.id}::bigint, ${JSON.stringify({ [EXPIRED_KEY]: { by: Number(rec.id), sha256: e.sha256 } })}::jsonb)`),
-          sql`, `,
-        );
-        await tx.execute(sql`update archive_records r set data = v.data from (values ${values}) as v(id, data) where r.id = v.id`);
-        const versions = sql.join(chunk.map((e) => sql`(${e.subjectId}, ${e.version}::int)`), sql`, `);
-        await tx.execute(
-          sql`update supervision_flags f set text = '', detail = '{"erased": true}'::jsonb
-              from (values ${versions}) as v(content_id, version) where f.content_id = v.content_id and f.content_version = v.version`,
-        );
-      }
-      // a deleted item whose every version is now removed: the live row keeps no copy either
-      const gone = [...new Set(erasable.filter((r) => r.deleted_subject).map((r) => r.subject_id))];
-      if (gone.length) {
-        await tx.execute(
-          sql`update content c set title = '', body_text = '', body_html = '', body_json = '{"type":"doc","content":[]}'::jsonb
-              where c.id = any(${textArray(gone)}) and c.deleted_at is not null
-                and not exists (select 1 from archive_records r where r.subject_id = c.id and r.org_id = c.org_id and r.action not in ('expire', 'erase') and not (r.data ? ${EXPIRED_KEY}))`,
-        );
-      }
+      await removeVersionData(tx, Number(rec.id), items, erasable.filter((r) => r.deleted_subject).map((r) => r.subject_id), "erased");
     }
     await pseudonymise(cmd, viewer.id!, orgId, req.user_id, pseudonym, at);
     const outcome = { erased: items.length, kept };

@@ -172,26 +172,7 @@ async function expireBatch(db: Db, orgId: string, at: Date): Promise<number> {
         },
         at: now(),
       });
-      const values = sql.join(
-        items.map((i) => sql`(${i.id}::bigint, ${JSON.stringify({ [EXPIRED_KEY]: { by: Number(rec.id), sha256: i.sha256 } })}::jsonb)`),
-        sql`, `,
-      );
-      await tx.execute(sql`update archive_records r set data = v.data from (values ${values}) as v(id, data) where r.id = v.id`);
-      // the supervision queue keeps a copy of the flagged version's text: it expires with that version
-      const versions = sql.join(items.map((i) => sql`(${i.subjectId}, ${i.version}::int)`), sql`, `);
-      await tx.execute(
-        sql`update supervision_flags f set text = '', detail = '{"expired": true}'::jsonb
-            from (values ${versions}) as v(content_id, version) where f.content_id = v.content_id and f.content_version = v.version`,
-      );
-      // a deleted item whose last words just expired: the live row keeps no copy of them either
-      const gone = [...new Set(rows.filter((r) => r.deleted_subject).map((r) => r.subject_id))];
-      if (gone.length) {
-        await tx.execute(
-          sql`update content c set title = '', body_text = '', body_html = '', body_json = '{"type":"doc","content":[]}'::jsonb
-              where c.id in (${sql.join(gone.map((g) => sql`${g}`), sql`, `)}) and c.deleted_at is not null
-                and not exists (select 1 from archive_records r where r.subject_id = c.id and r.org_id = c.org_id and r.action <> 'expire' and not (r.data ? ${EXPIRED_KEY}))`,
-        );
-      }
+      await removeVersionData(tx, Number(rec.id), items, rows.filter((r) => r.deleted_subject).map((r) => r.subject_id), "expired");
       return items.length;
     });
   } catch (e) {
@@ -216,4 +197,36 @@ export async function runRetention(db: Db, at: Date, opts: { orgId?: string; max
     }
   }
   return { expired };
+}
+
+type RemovedVersion = { id: number | string; sha256: string; subjectId: string; version: number };
+
+/**
+ * Removes the data of archived versions on the purge path (retention expiry and erasure): each row
+ * keeps only a marker naming the record that vouches for it and its hash; the supervision queue's
+ * copy of a removed version's text goes too; a deleted item whose every version is removed keeps no
+ * copy in its live row either. Runs inside `withRetentionPurge`, after the vouching record is appended.
+ */
+export async function removeVersionData(tx: DbOrTx, byRecordId: number, items: RemovedVersion[], deletedSubjectIds: string[], reason: "expired" | "erased") {
+  for (let i = 0; i < items.length; i += 500) {
+    const chunk = items.slice(i, i + 500);
+    const values = sql.join(
+      chunk.map((e) => sql`(${e.id}::bigint, ${JSON.stringify({ [EXPIRED_KEY]: { by: byRecordId, sha256: e.sha256 } })}::jsonb)`),
+      sql`, `,
+    );
+    await tx.execute(sql`update archive_records r set data = v.data from (values ${values}) as v(id, data) where r.id = v.id`);
+    const versions = sql.join(chunk.map((e) => sql`(${e.subjectId}, ${e.version}::int)`), sql`, `);
+    await tx.execute(
+      sql`update supervision_flags f set text = '', detail = ${JSON.stringify({ [reason]: true })}::jsonb
+          from (values ${versions}) as v(content_id, version) where f.content_id = v.content_id and f.content_version = v.version`,
+    );
+  }
+  const gone = [...new Set(deletedSubjectIds)];
+  if (!gone.length) return;
+  await tx.execute(
+    sql`update content c set title = '', body_text = '', body_html = '', body_json = '{"type":"doc","content":[]}'::jsonb
+        where c.id in (${sql.join(gone.map((g) => sql`${g}`), sql`, `)}) and c.deleted_at is not null
+          and not exists (select 1 from archive_records r where r.subject_id = c.id and r.org_id = c.org_id
+            and r.action not in ('expire', 'erase') and not (r.data ? ${EXPIRED_KEY}))`,
+  );
 }
