@@ -3,9 +3,9 @@ import { SlidersHorizontal, UserRound } from "lucide-react";
 import { useEffect, useState, type ReactNode } from "react";
 import { numberFormat, useT, type Locale, type MessageKey } from "~/i18n";
 import type { FacetCounts, HitView } from "~/knowledge/search-pages.server";
-import type { PersonHit } from "~/people/people-search.server";
+import type { PeopleResult, PersonHit } from "~/people/people-search.server";
 import { plural, PostTime } from "./post-card";
-import { Button, buttonClasses, Card, cx } from "./ui";
+import { Button, buttonClasses, Card, cx, EmptyState } from "./ui";
 
 // The search page's pieces: facet sidebar (a GET form, so it works without
 // JavaScript), sort and date switches, active filters, and the hit list.
@@ -391,6 +391,32 @@ export function PeoplePreview({ q, people, total }: { q: string; people: PersonH
         ) : null}
       </div>
       <PeopleHits people={people} phoneLimit={2} />
+    </section>
+  );
+}
+
+/** The People tab: how many, one page of people, and the next page. */
+export function PeopleTab({ q, people, offset }: { q: string; people: Omit<PeopleResult, "degraded">; offset: number }) {
+  const { t, locale } = useT();
+  return (
+    <section aria-label={t("search.people.title")} className="space-y-4">
+      <p className="text-sm text-slate-600">
+        {t(plural(locale, people.estimatedTotal, "search.people.count.one", "search.people.count.other"), {
+          count: numberFormat(locale).format(people.estimatedTotal),
+        })}
+      </p>
+      {people.hits.length === 0 ? (
+        offset > 0 ? null : <EmptyState title={t("search.people.none", { query: q })} description={t("search.people.noneBody")} headingLevel={3} />
+      ) : (
+        <PeopleHits people={people.hits} />
+      )}
+      {people.nextOffset !== null ? (
+        <div className="flex justify-center">
+          <Link to={tabHref(q, "people", people.nextOffset)} className={buttonClasses({ variant: "secondary" })}>
+            {t("search.people.more")}
+          </Link>
+        </div>
+      ) : null}
     </section>
   );
 }

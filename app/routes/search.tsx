@@ -1,25 +1,23 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import {
   ActiveFilters,
   FoldingFilters,
   FACET_NAMES,
   MoreResults,
-  PeopleHits,
   PeoplePreview,
+  PeopleTab,
   ResultCount,
   SEARCH_KINDS,
   SearchHits,
   SearchSidebar,
   SearchTabs,
   SINCE_PRESETS,
-  tabHref,
   type SearchFilters,
 } from "~/components/search-results";
-import { plural } from "~/components/post-card";
-import { Button, buttonClasses, EmptyState, PageHeader } from "~/components/ui";
-import { metaTitle, numberFormat, translate, useT } from "~/i18n";
+import { Button, EmptyState, PageHeader } from "~/components/ui";
+import { metaTitle, translate, useT } from "~/i18n";
 import { addWatch, peopleSearchPage, searchPage } from "~/knowledge/search-pages.server";
 import { requireViewer } from "~/identity/request.server";
 import { now } from "~/utils/clock.server";
@@ -147,25 +145,7 @@ export default function SearchPage() {
 
       {tab === "people" ? (
         people ? (
-          <section aria-label={t("search.people.title")} className="space-y-4">
-            <p className="text-sm text-slate-600">
-              {t(plural(locale, people.estimatedTotal, "search.people.count.one", "search.people.count.other"), {
-                count: numberFormat(locale).format(people.estimatedTotal),
-              })}
-            </p>
-            {people.hits.length === 0 ? (
-              offset > 0 ? null : <EmptyState title={t("search.people.none", { query: q })} description={t("search.people.noneBody")} headingLevel={3} />
-            ) : (
-              <PeopleHits people={people.hits} />
-            )}
-            {people.nextOffset !== null ? (
-              <div className="flex justify-center">
-                <Link to={tabHref(q, "people", people.nextOffset)} className={buttonClasses({ variant: "secondary" })}>
-                  {t("search.people.more")}
-                </Link>
-              </div>
-            ) : null}
-          </section>
+          <PeopleTab q={q} people={people} offset={offset} />
         ) : (
           <EmptyState title={t("search.people.promptTitle")} description={t("search.people.promptBody")} />
         )
