@@ -90,6 +90,13 @@ const schema = z.object({
     .default(""),
   // Apply pending migrations when the database opens (start, scripts). "false" for a runtime role that owns
   // nothing (docs/sql/role-split.sql): migrations then run separately as the owner (npm run db:migrate).
+  // Server-side prepared statements for reads (PostgreSQL): parsed once per connection, and planned once
+  // when a generic plan is as good. "false" behind a pooler in transaction mode (PgBouncer), which
+  // cannot keep a statement across transactions.
+  DATABASE_PREPARE: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
   ATRIUM_MIGRATE: z
     .enum(["true", "false", "1", "0"])
     .default("true")

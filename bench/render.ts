@@ -45,6 +45,28 @@ const { runInRequestScope } = await import("../app/platform/request-scope.server
 const { token } = await createSession(user);
 const headers = { Cookie: `atrium_session=${token}`, "Accept-Language": "en" };
 
+// PostgreSQL's own CPU for the requests: the backends serving this process (found by their client
+// port), read from /proc when the server runs on this machine; otherwise not shown
+const { getDb, query } = await import("../app/db/client.server");
+const { sql } = await import("drizzle-orm");
+const clk = 100; // USER_HZ: /proc/<pid>/stat times are in 1/100 s on Linux
+async function backendPids(): Promise<number[]> {
+  const rows = await query<{ pid: number }>(await getDb(), sql`select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'`);
+  return rows.map((r) => r.pid).filter((pid) => fs.existsSync(`/proc/${pid}/stat`));
+}
+function procCpuMs(pids: number[]): number {
+  let t = 0;
+  for (const pid of pids) {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      t += ((Number(f[11]) + Number(f[12])) * 1000) / clk;
+    } catch {
+      // the backend ended
+    }
+  }
+  return t;
+}
+
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 async function once(p: string) {
   // as the HTTP stack does (app/platform/server-app.server.ts): one scope per read request
@@ -55,7 +77,7 @@ async function once(p: string) {
 }
 
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; Node ${process.version}`);
-console.log(`${"page".padEnd(28)} ${"CPU/req".padStart(9)} ${"wall p50".padStart(9)} ${"wall p95".padStart(9)} ${"HTML".padStart(9)}`);
+console.log(`${"page".padEnd(28)} ${"CPU/req".padStart(9)} ${"PG CPU/req".padStart(10)} ${"wall p50".padStart(9)} ${"wall p95".padStart(9)} ${"HTML".padStart(9)}`);
 const session = profile ? new inspector.Session() : null;
 if (session) {
   session.connect();
@@ -66,6 +88,8 @@ for (const p of paths) {
   if (session) await session.post("Profiler.start");
   const walls: number[] = [];
   let bytes = 0;
+  const pids = await backendPids(); // other databases' and processes' backends are not counted
+  const pg0 = procCpuMs(pids);
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
@@ -74,7 +98,8 @@ for (const p of paths) {
   }
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000 / runs;
-  console.log(`${p.padEnd(28)} ${cpuMs.toFixed(2).padStart(6)} ms ${pct(walls, 50).toFixed(2).padStart(6)} ms ${pct(walls, 95).toFixed(2).padStart(6)} ms ${(bytes / 1024).toFixed(1).padStart(6)} KB`);
+  const pgMs = pids.length ? ((procCpuMs(pids) - pg0) / runs).toFixed(2).padStart(7) + " ms" : "       n/a";
+  console.log(`${p.padEnd(28)} ${cpuMs.toFixed(2).padStart(6)} ms ${pgMs} ${pct(walls, 50).toFixed(2).padStart(6)} ms ${pct(walls, 95).toFixed(2).padStart(6)} ms ${(bytes / 1024).toFixed(1).padStart(6)} KB`);
   if (session) {
     const { profile: prof } = await session.post("Profiler.stop");
     const dir = path.resolve("data/profiles");

@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { getDb, query, type Db } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
 import { CONTENT_FACTS_COLUMNS, CONTENT_FACTS_JOINS, contentFactsOfRow, type ContentFactRow } from "~/policy/facts.server";
-import { readableContentCondition, userNotBlockedCondition } from "~/policy/scopes.server";
+import { readableInReadableThreadCondition, userNotBlockedCondition } from "~/policy/scopes.server";
 import { can, type Viewer } from "~/policy/policy";
 import { now } from "~/utils/clock.server";
 import { notFound } from "~/utils/http.server";
@@ -37,14 +37,17 @@ export type PostView = {
 /**
  * Comments under an item that the viewer may read (the SQL form of the same rule):
  * for a root, its whole thread; for a comment, its replies. Hidden activity is not counted.
+ * The item itself is re-checked by the policy after loading (a count under an item the viewer
+ * may not read is never shown), so its thread's root is readable and each comment is judged on
+ * its own facts only (readableInReadableThreadCondition).
  */
 function visibleCommentCount(viewer: Viewer): SQL {
   const k = sql.raw("k");
   return sql`(case when c.root_id is null
-      then (select count(*)::int from content k where k.root_id = c.id and k.kind = 'comment' and ${readableContentCondition(viewer, k)})
-      else (select count(*)::int from content k where k.parent_id = c.id and k.kind = 'comment' and ${readableContentCondition(viewer, k)})
+      then (select count(*)::int from content k where k.root_id = c.id and k.kind = 'comment' and ${readableInReadableThreadCondition(viewer, k)})
+      else (select count(*)::int from content k where k.parent_id = c.id and k.kind = 'comment' and ${readableInReadableThreadCondition(viewer, k)})
         + (select count(*)::int from content p join content k on k.parent_id = p.id
-           where p.parent_id = c.id and p.kind = 'comment' and k.kind = 'comment' and ${readableContentCondition(viewer, k)}) end)`;
+           where p.parent_id = c.id and p.kind = 'comment' and k.kind = 'comment' and ${readableInReadableThreadCondition(viewer, k)}) end)`;
 }
 
 /** Loads ids in one round of queries, re-checks each with the policy, keeps the given order. */

@@ -23,7 +23,7 @@ export type DbHandle = {
 };
 
 export type OpenOptions =
-  | { kind: "postgres"; url: string; max?: number }
+  | { kind: "postgres"; url: string; max?: number; /** named statements; default DATABASE_PREPARE */ prepare?: boolean }
   | { kind: "pglite"; dir: string | null /* null = in memory */ };
 
 const migrationsFolder = () => path.resolve(env().ATRIUM_MIGRATIONS_DIR);
@@ -62,11 +62,25 @@ function claimDataDir(dir: string) {
   };
 }
 
+/**
+ * drizzle's execute() sends every statement unnamed, so PostgreSQL parses and plans it again on
+ * every request: at 1,000,000 posts the hydration query's planning alone cost more than its
+ * execution. Named statements (postgres.js keeps one per query text and connection) are parsed
+ * once, and PostgreSQL's plan cache switches to a generic plan when it is as good. Statements
+ * inside transactions (client.begin) stay unnamed.
+ */
+function preparedStatements(client: postgres.Sql) {
+  const unsafe = client.unsafe.bind(client);
+  (client as { unsafe: typeof client.unsafe }).unsafe = ((q: string, args?: never[], o?: { prepare?: boolean }) =>
+    unsafe(q, args, { ...o, prepare: true })) as typeof client.unsafe;
+}
+
 export async function openDatabase(opts: OpenOptions & { migrate?: boolean }): Promise<DbHandle> {
   if (opts.kind === "postgres") {
     // JIT off: our queries are short and index-driven, but a generous cost estimate (a partial
     // index on a big table) made PostgreSQL spend ~3 s compiling a plan that runs in 0.1 ms.
     const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, connection: { jit: "off" } });
+    if (opts.prepare ?? env().DATABASE_PREPARE) preparedStatements(client);
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     // A runtime role without DDL rights cannot run the migrator (it creates its schema first).
     if (opts.migrate ?? env().ATRIUM_MIGRATE) await migratePostgres(db as never, { migrationsFolder: migrationsFolder() });

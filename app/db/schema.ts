@@ -632,6 +632,9 @@ export const bestPractices = pgTable(
     // title, text and topic of the approved version (set on approval): the library's search reads
     // one GIN index instead of building a tsvector for every approved item
     searchText: text("search_text").notNull().default(""),
+    // the item's space, copied from content by a trigger on insert (a post never changes space):
+    // the home feed's featured cards filter on it before reading any content row
+    spaceId: text("space_id"),
     createdAt: ts("created_at").notNull(),
   },
   (t) => [

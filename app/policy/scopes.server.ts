@@ -87,6 +87,17 @@ export function readableContentCondition(v: Viewer, c = sql.raw("c")): SQL {
     and ${holdAllowsCondition(v, c)} and ${threadReadableCondition(v, c)})`;
 }
 
+/**
+ * The content `read` rule for an item of a thread whose root the viewer can read (counts under
+ * an item already re-checked): the thread part is the root's, already true, so it is left out.
+ * Same answer as readableContentCondition there, at a fraction of its planning cost.
+ */
+export function readableInReadableThreadCondition(v: Viewer, c = sql.raw("c")): SQL {
+  if (!v.id || !v.orgId) return sql`false`;
+  return sql`(${c}.org_id = ${v.orgId} and ${c}.deleted_at is null and ${notHiddenFromCondition(v, c)} and ${authorNotBlockedCondition(v, c)}
+    and ${holdAllowsCondition(v, c)})`;
+}
+
 /** People the viewer can see (the user `read` rule), as a condition on alias `u`. */
 export function readableUserCondition(v: Viewer, u = sql.raw("u")): SQL {
   if (!v.id || !v.orgId) return sql`false`;
