@@ -212,10 +212,16 @@ function PostMenu({ post, postId }: { post: PostView; postId: string }) {
   );
 }
 
+/**
+ * The reaction toggles: one plain form per post (a button per reaction names it; without
+ * JavaScript the server toggles), with JavaScript each button submits through its own fetcher
+ * with the state it asks for, so quick clicks on two reactions both show.
+ */
 function ReactionBar({ post }: { post: PostView }) {
   const { t } = useT();
   return (
-    <div role="group" aria-label={t("post.reactions")} className="flex flex-wrap gap-1">
+    <form method="post" action={`/posts/${post.id}`} role="group" aria-label={t("post.reactions")} className="flex flex-wrap gap-1">
+      <input type="hidden" name="intent" value="react" />
       {REACTION_KINDS.map((r) => (
         <ReactionButton
           key={r.kind}
@@ -228,11 +234,10 @@ function ReactionBar({ post }: { post: PostView }) {
           disabled={!post.can.react}
         />
       ))}
-    </div>
+    </form>
   );
 }
 
-/** One toggle per reaction, each with its own fetcher so quick clicks on two reactions both show. */
 function ReactionButton(props: { postId: string; kind: ReactionKind; icon: SpriteIcon; label: string; count: number; mine: boolean; disabled: boolean }) {
   const { t } = useT();
   const fetcher = useFetcher({ key: `react-${props.postId}-${props.kind}` });
@@ -247,22 +252,23 @@ function ReactionButton(props: { postId: string; kind: ReactionKind; icon: Sprit
     }
   }
   return (
-    <fetcher.Form method="post" action={`/posts/${props.postId}`}>
-      <input type="hidden" name="intent" value="react" />
-      <input type="hidden" name="reaction" value={props.kind} />
-      <input type="hidden" name="on" value={mine ? "false" : "true"} />
-      <button
-        type="submit"
-        aria-pressed={mine}
-        aria-label={t("post.reactLabel", { reaction: props.label, count })}
-        title={props.label}
-        disabled={props.disabled}
-        className="reaction-toggle"
-      >
-        <Icon name={props.icon} className="size-3.5" />
-        {count > 0 ? <span aria-hidden="true">{count}</span> : null}
-      </button>
-    </fetcher.Form>
+    <button
+      type="submit"
+      name="reaction"
+      value={props.kind}
+      aria-pressed={mine}
+      aria-label={t("post.reactLabel", { reaction: props.label, count })}
+      title={props.label}
+      disabled={props.disabled}
+      className="reaction-toggle"
+      onClick={(event) => {
+        event.preventDefault();
+        fetcher.submit({ intent: "react", reaction: props.kind, on: mine ? "false" : "true" }, { method: "post", action: `/posts/${props.postId}` });
+      }}
+    >
+      <Icon name={props.icon} className="size-3.5" />
+      {count > 0 ? <span aria-hidden="true">{count}</span> : null}
+    </button>
   );
 }
 

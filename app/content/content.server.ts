@@ -207,7 +207,8 @@ export async function setContentHidden(viewer: Viewer, id: string, reason: strin
   });
 }
 
-export async function setReaction(viewer: Viewer, id: string, kind: ReactionKind, on: boolean, db?: Db) {
+/** Sets the viewer's reaction on or off; "toggle" flips what is stored (the form without JavaScript). */
+export async function setReaction(viewer: Viewer, id: string, kind: ReactionKind, want: boolean | "toggle", db?: Db) {
   const d = db ?? (await getDb());
   const facts = await factsOrNotFound(d, id);
   authorize(viewer, "react", facts);
@@ -215,6 +216,10 @@ export async function setReaction(viewer: Viewer, id: string, kind: ReactionKind
   return runCommand(d, async (c) => {
     const tx = c.tx;
     const t = now();
+    const on =
+      want === "toggle"
+        ? (await query(tx, sql`select 1 from reactions where content_id = ${id} and user_id = ${viewer.id} and kind = ${kind} for update`)).length === 0
+        : want;
     const changed = on
       ? await tx
           .insert(reactions)

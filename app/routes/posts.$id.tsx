@@ -40,7 +40,8 @@ const intentSchema = () =>
       body: z.string().max(1_000_000).optional(),
       bodyText: z.string().max(60_000).optional(),
     }),
-    z.object({ intent: z.literal("react"), reaction: z.enum(REACTIONS), on: z.enum(["true", "false"]) }),
+    // `on` is the state asked for (the page's script sends it); without it (no JavaScript) the reaction toggles
+    z.object({ intent: z.literal("react"), reaction: z.enum(REACTIONS), on: z.enum(["true", "false"]).optional() }),
     z.object({ intent: z.literal("delete"), returnTo: z.string().max(500).optional() }),
     z.object({ intent: z.literal("pin"), endsAt: z.union([z.literal(""), calendarDay]).optional() }),
     z.object({ intent: z.literal("unpin") }),
@@ -68,7 +69,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return redirect(`/posts/${id}#post-${commentId}`);
     }
     case "react":
-      await setReaction(viewer, id, input.reaction, input.on === "true");
+      await setReaction(viewer, id, input.reaction, input.on === undefined ? "toggle" : input.on === "true");
       return json({ ok: true as const });
     case "delete":
       await deleteContent(viewer, id);

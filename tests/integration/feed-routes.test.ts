@@ -163,6 +163,14 @@ describe("post page", () => {
     view = (await readJson(await callRoute(postPage.loader, getRequest(`/posts/${target.id}`, { token: tokens.bob }), { id: target.id }))).post as Post;
     expect(view.reactions.insightful).toBe(0);
 
+    // the form without JavaScript names only the reaction: each press flips what is stored
+    for (const expected of [1, 0, 1]) {
+      expect((await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "react", reaction: "like" }, { token: tokens.bob }), { id: target.id })).status).toBe(200);
+      view = (await readJson(await callRoute(postPage.loader, getRequest(`/posts/${target.id}`, { token: tokens.bob }), { id: target.id }))).post as Post;
+      expect(view.reactions.like).toBe(expected);
+    }
+    expect((await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "react", reaction: "like", on: "maybe" }, { token: tokens.bob }), { id: target.id })).status).toBe(400);
+
     expect((await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "explode" }, { token: tokens.bob }), { id: target.id })).status).toBe(400);
     expect((await callRoute(postPage.action, postRequest(`/posts/${target.id}`, { intent: "react", reaction: "angry", on: "true" }, { token: tokens.bob }), { id: target.id })).status).toBe(400);
 
