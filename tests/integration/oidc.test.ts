@@ -1,6 +1,3 @@
-import type { AddressInfo } from "node:net";
-import { createServer, type Server } from "node:http";
-import Provider from "oidc-provider";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { signIn } from "../../app/identity/accounts.server";
 import { validateSessionToken } from "../../app/identity/session.server";
@@ -8,44 +5,24 @@ import * as callback from "../../app/routes/auth.oidc.callback";
 import * as start from "../../app/routes/auth.oidc";
 import { makeOrg, makeUser } from "../../scripts/lib/factories";
 import { callRoute, ORIGIN } from "../support/remix";
+import { startOidcProvider, TEST_CLIENT, walkProvider, type TestProvider } from "../support/test-oidc-provider";
 
 // OpenID Connect end to end against a real provider (oidc-provider) on a loopback port: the app's
 // routes start and finish the flow; the provider's own login form is posted like a browser would.
 
-let server: Server;
+let provider: TestProvider;
 let issuer: string;
 let orgId: string;
 let tag: string;
-const accounts = new Map<string, Record<string, unknown>>();
+let accounts: TestProvider["accounts"];
 
 beforeAll(async () => {
   tag = Math.random().toString(36).slice(2, 8);
-  server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const provider = new Provider(issuer, {
-    clients: [{ client_id: "atrium", client_secret: "atrium-secret-atrium-secret-0123", redirect_uris: [`${ORIGIN}/auth/oidc/callback`], grant_types: ["authorization_code"], response_types: ["code"] }],
-    pkce: { required: () => true },
-    // scope claims in the ID token itself, as Entra ID and Okta send them
-    conformIdTokenClaims: false,
-    // a code that outlives its ID token, so the expired-token test reaches the client's own check
-    ttl: { AuthorizationCode: 3600, IdToken: 60, AccessToken: 3600, Interaction: 3600, Session: 3600, Grant: 3600 },
-    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "department", "job_title"] },
-    findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub, ...(accounts.get(sub) ?? {}) }) }),
-    // consent granted up front: the test signs in, it does not click through consent
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    loadExistingGrant: async (ctx: any) => {
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
-      grant.addOIDCScope("openid email profile");
-      grant.addOIDCClaims(["email", "email_verified", "name", "department", "job_title"]);
-      await grant.save();
-      return grant;
-    },
-  });
-  server.on("request", provider.callback());
+  provider = await startOidcProvider({ redirectUris: [`${ORIGIN}/auth/oidc/callback`] });
+  ({ issuer, accounts } = provider);
   const org = await makeOrg("SSO Bank");
   orgId = org.id;
-  Object.assign(process.env, { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: "atrium", OIDC_CLIENT_SECRET: "atrium-secret-atrium-secret-0123", OIDC_ORG_ID: orgId, PUBLIC_URL: ORIGIN });
+  Object.assign(process.env, { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: TEST_CLIENT.id, OIDC_CLIENT_SECRET: TEST_CLIENT.secret, OIDC_ORG_ID: orgId, PUBLIC_URL: ORIGIN });
 });
 
 afterEach(() => {
@@ -56,21 +33,8 @@ afterEach(() => {
 
 afterAll(async () => {
   for (const k of ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ORG_ID", "PUBLIC_URL"]) delete process.env[k];
-  await new Promise((r) => server.close(r));
+  await provider.close();
 });
-
-/** A browser's cookie jar for the provider's origin. */
-class Jar {
-  cookies = new Map<string, string>();
-  take(res: Response) {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const i = pair.indexOf("=");
-      this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-  }
-  header = () => [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-}
 
 /** Runs the flow up to the provider's redirect back to us: the callback URL and our flow cookie. */
 async function authorize(sub: string, opts: { tamper?: (url: URL) => void } = {}) {
@@ -80,25 +44,8 @@ async function authorize(sub: string, opts: { tamper?: (url: URL) => void } = {}
   const authUrl = new URL(begin.headers.get("Location")!);
   expect(authUrl.searchParams.get("code_challenge_method")).toBe("S256");
   opts.tamper?.(authUrl);
-  const jar = new Jar();
-  let url = authUrl.href;
-  for (let hop = 0; hop < 10; hop++) {
-    const res = await fetch(url, { redirect: "manual", headers: { Cookie: jar.header() } });
-    jar.take(res);
-    const location = res.headers.get("Location");
-    if (res.status === 200 && /\/interaction\//.test(url)) {
-      // the provider's development login form: any password, the login is the subject
-      const post = await fetch(url, { method: "POST", redirect: "manual", headers: { Cookie: jar.header(), "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ prompt: "login", login: sub, password: "x" }) });
-      jar.take(post);
-      url = new URL(post.headers.get("Location")!, issuer).href;
-      continue;
-    }
-    if (!location) throw new Error(`provider answered ${res.status} at ${url}: ${(await res.text()).slice(0, 300)}`);
-    const next = new URL(location, url);
-    if (next.href.startsWith(`${ORIGIN}/auth/oidc/callback`)) return { callbackUrl: next, flowCookie };
-    url = next.href;
-  }
-  throw new Error("too many redirects");
+  const callbackUrl = await walkProvider(issuer, authUrl.href, sub, `${ORIGIN}/auth/oidc/callback`);
+  return { callbackUrl, flowCookie };
 }
 
 const finish = (callbackUrl: URL, flowCookie: string) =>
