@@ -33,7 +33,7 @@ const plans: [string, SQL][] = [
       order by bp.rank desc nulls last, bp.content_id limit 31`,
   ],
   [
-    "review queue, Rising source",
+    "review queue, Rising source (one statement: the shape risingIds avoids)",
     sql`select e.content_id from engagement e join content c on c.id = e.content_id
       where e.org_id = ${v.orgId} and e.kind in ('post', 'answer') and e.rank >= ${candidateRankFloor(at)} and ${readable}
         and not exists (select 1 from best_practices bp where bp.content_id = e.content_id)

@@ -7,7 +7,7 @@ import { library, whatsWorking } from "../../app/discovery/library.server";
 import { funnel, reachOf } from "../../app/discovery/measures.server";
 import { decide, expireDue, nominate, reviewQueue } from "../../app/discovery/review.server";
 import { savedList, setSaved, shareCards, sharePost } from "../../app/discovery/saves.server";
-import { CANDIDATE_THRESHOLD, recordView, risingItems } from "../../app/discovery/signals.server";
+import { CANDIDATE_THRESHOLD, HALF_LIFE_HOURS, recordView, risingItems } from "../../app/discovery/signals.server";
 import { featuredCards } from "../../app/feed/featured.server";
 import { setFollow } from "../../app/feed/follows.server";
 import { contentDocuments } from "../../app/knowledge/search-docs.server";
@@ -315,6 +315,29 @@ describe("the shapes that keep the library and the queue fast", () => {
     expect(rising).toContain(hot.id); // 6 × 2 = 12, an hour old: ≥ threshold
     expect(rising).not.toContain(old.id); // 12, halved over 5 days: below
     expect(rising).not.toContain(cold.id);
+    testClock.reset();
+  });
+
+  it("Rising looks past a first window of candidates the curator may not read", async () => {
+    const at = new Date(T0.getTime() + 402 * DAY);
+    testClock.freeze(at);
+    const visible = await createContent(v.alice, { kind: "post", spaceId: w.spaces.open.id, ...doc("Rising past the window") });
+    const hidden: string[] = [];
+    for (let i = 0; i < 201; i++) hidden.push((await createContent(v.bob, { kind: "post", spaceId: w.spaces.secret.id, ...doc(`Secret rising ${i}`) })).id);
+    // ranks set directly: the 201 secret posts (the curator is not in that space) above the visible one, all above the threshold
+    const floor = Math.log2(CANDIDATE_THRESHOLD) + at.getTime() / 1000 / (HALF_LIFE_HOURS * 3600);
+    const rows = [...hidden.map((id, i) => [id, floor + 10 + i] as const), [visible.id, floor + 1] as const];
+    for (const [id, rank] of rows) {
+      await w.db.execute(sql`insert into engagement (content_id, org_id, kind, score, score_at, rank) values (${id}, ${w.org.id}, 'post', 100, ${at.toISOString()}::timestamptz, ${rank})
+        on conflict (content_id) do update set rank = excluded.rank`);
+    }
+    const rising = (await reviewQueue(v.curator, w.db)).filter((i) => i.reason === "rising").map((i) => i.id);
+    expect(rising).toContain(visible.id);
+    expect(rising.some((id) => hidden.includes(id))).toBe(false);
+    // bob, in the space, sees the top of the list (the first RISING_LIMIT of his readable candidates)
+    const bobs = (await reviewQueue({ ...v.bob, roles: new Set([...v.bob.roles, "curator"]) }, w.db)).filter((i) => i.reason === "rising").map((i) => i.id);
+    expect(bobs).toContain(hidden[200]);
+    await w.db.execute(sql`delete from engagement where content_id = any(${`{${rows.map((r) => r[0]).join(",")}}`}::text[])`);
     testClock.reset();
   });
 
