@@ -9,8 +9,11 @@ import { RecordsInputError } from "./errors.server";
 // Archive search: every version of every item (edited-out wording, deleted items), read
 // from archive_records through one GIN index, never from the live rows.
 
-/** The indexed text of a version: must match archive_records_text_idx exactly (drizzle/0011_records.sql). */
-export const ARCHIVE_TEXT = sql.raw(`to_tsvector('simple', coalesce(r.data->>'title', '') || ' ' || coalesce(r.data->>'text', ''))`);
+/**
+ * The indexed words of a version: archive_records.search_tsv, which PostgreSQL derives from the
+ * version's title and text (a stored generated column, drizzle/0019): GIN archive_records_tsv_idx.
+ */
+export const ARCHIVE_TEXT = sql.raw(`r.search_tsv`);
 
 export type ArchiveSearch = {
   q: string;
@@ -46,7 +49,7 @@ export type ArchiveHit = {
 
 export const SEARCH_LIMIT = 100;
 
-/** The WHERE clause of a search over archive_records r (joined to content c), shared by search and export. */
+/** The WHERE clause of a search over archive_records r (reads no other alias), shared by search and export. */
 export function searchWhere(orgId: string, s: ArchiveSearch): SQL {
   const q = cleanQuery(s.q ?? "");
   const parts: SQL[] = [sql`r.org_id = ${orgId}`, sql`r.action <> 'expire'`];
@@ -55,33 +58,41 @@ export function searchWhere(orgId: string, s: ArchiveSearch): SQL {
     const ids = sql.join(s.custodianIds.map((i) => sql`${i}`), sql`, `);
     parts.push(sql`(r.actor_id in (${ids}) or r.data->>'authorId' in (${ids}))`);
   }
-  if (s.spaceId) parts.push(sql`coalesce(r.data->>'spaceId', c.space_id) = ${s.spaceId}`);
+  // the item's live row, read per candidate (no join: the first step of a search orders and limits archive rows only)
+  if (s.spaceId) parts.push(sql`coalesce(r.data->>'spaceId', (select c0.space_id from content c0 where c0.id = r.subject_id)) = ${s.spaceId}`);
   if (s.from) parts.push(sql`r.at >= ${s.from.toISOString()}::timestamptz`);
   if (s.to) parts.push(sql`r.at < ${s.to.toISOString()}::timestamptz`);
   if (s.kinds?.length) parts.push(sql`r.subject_kind in (${sql.join(s.kinds.map((k) => sql`${k}`), sql`, `)})`);
-  if (s.includeDeleted === false) parts.push(sql`c.deleted_at is null and r.action <> 'delete'`);
+  if (s.includeDeleted === false)
+    parts.push(sql`r.action <> 'delete' and not exists (select 1 from content c0 where c0.id = r.subject_id and c0.deleted_at is not null)`);
   return sql.join(parts, sql` and `);
 }
 
-/** Runs the search in the given transaction (no audit): the page and the export share it. */
+/**
+ * Runs the search in the given transaction (no audit): the page and the export share it.
+ * Two steps: the page's ids (archive rows only: the GIN index or the org's newest-first index,
+ * whichever the planner prefers, never a join per candidate), then their details and text.
+ */
 export async function findVersions(tx: DbOrTx, orgId: string, s: ArchiveSearch, limit = SEARCH_LIMIT): Promise<ArchiveHit[]> {
   const q = cleanQuery(s.q ?? "");
+  const page = await query<{ id: string | number }>(
+    tx,
+    sql`select r.id from archive_records r where ${searchWhere(orgId, s)} order by r.at desc, r.id desc limit ${limit}`,
+  );
+  if (!page.length) return [];
+  const ids = sql.join(page.map((p) => sql`${p.id}::bigint`), sql`, `);
   const rows = await query<Omit<ArchiveHit, "excerpt" | "at"> & { at: Date | string; plain: string | null }>(
     tx,
-    sql`select x.id, x.seq, x."subjectKind", x."subjectId", x.version, x.action, x."actorId", coalesce(u.name, x."actorId") as author,
-          x."spaceId", s.name as space, x.at, x.deleted, x.expired, x.plain
-        from (
-          select r.id, r.seq, r.subject_kind as "subjectKind", r.subject_id as "subjectId", r.version, r.action, r.actor_id as "actorId",
-            coalesce(r.data->>'authorId', r.actor_id) as author_id, coalesce(r.data->>'spaceId', c.space_id) as "spaceId", r.at,
-            (c.deleted_at is not null or r.action = 'delete') as deleted, (r.data ? '$expired') as expired,
-            left(trim(coalesce(r.data->>'title', '') || ' ' || coalesce(r.data->>'text', '')), 20000) as plain
-          from archive_records r left join content c on c.id = r.subject_id
-          where ${searchWhere(orgId, s)}
-          order by r.at desc, r.id desc limit ${limit}
-        ) x
-        left join users u on u.id = x.author_id
-        left join spaces s on s.id = x."spaceId"
-        order by x.at desc, x.id desc`,
+    sql`select r.id, r.seq, r.subject_kind as "subjectKind", r.subject_id as "subjectId", r.version, r.action, r.actor_id as "actorId",
+          coalesce(u.name, r.actor_id) as author, coalesce(r.data->>'spaceId', c.space_id) as "spaceId", s.name as space, r.at,
+          (c.deleted_at is not null or r.action = 'delete') as deleted, (r.data ? '$expired') as expired,
+          left(trim(coalesce(r.data->>'title', '') || ' ' || coalesce(r.data->>'text', '')), 20000) as plain
+        from archive_records r
+        left join content c on c.id = r.subject_id
+        left join users u on u.id = coalesce(r.data->>'authorId', r.actor_id)
+        left join spaces s on s.id = coalesce(r.data->>'spaceId', c.space_id)
+        where r.id in (${ids})
+        order by r.at desc, r.id desc`,
   );
   const words = q ? await queryWords(tx, q) : new Set<string>();
   return rows.map(({ plain, ...r }) => ({
