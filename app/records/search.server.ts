@@ -68,17 +68,17 @@ export function searchWhere(orgId: string, s: ArchiveSearch): SQL {
   return sql.join(parts, sql` and `);
 }
 
+/** Rows of the org, newest first, a word search reads before it asks the GIN index (see pageIds). */
+export const PROBE_ROWS = 10_000;
+
 /**
  * Runs the search in the given transaction (no audit): the page and the export share it.
- * Two steps: the page's ids (archive rows only: the GIN index or the org's newest-first index,
- * whichever the planner prefers, never a join per candidate), then their details and text.
+ * Two steps: the page's ids (archive rows only, no join per candidate: pageIds), then their
+ * details and text (a page at most).
  */
-export async function findVersions(tx: DbOrTx, orgId: string, s: ArchiveSearch, limit = SEARCH_LIMIT): Promise<ArchiveHit[]> {
+export async function findVersions(tx: DbOrTx, orgId: string, s: ArchiveSearch, limit = SEARCH_LIMIT, probeRows = PROBE_ROWS): Promise<ArchiveHit[]> {
   const q = cleanQuery(s.q ?? "");
-  const page = await query<{ id: string | number }>(
-    tx,
-    sql`select r.id from archive_records r where ${searchWhere(orgId, s)} order by r.at desc, r.id desc limit ${limit}`,
-  );
+  const page = await pageIds(tx, orgId, s, limit, probeRows);
   if (!page.length) return [];
   const ids = sql.join(page.map((p) => sql`${p.id}::bigint`), sql`, `);
   const rows = await query<Omit<ArchiveHit, "excerpt" | "at"> & { at: Date | string; plain: string | null }>(
@@ -103,6 +103,41 @@ export async function findVersions(tx: DbOrTx, orgId: string, s: ArchiveSearch, 
     at: new Date(r.at).toISOString(),
     excerpt: highlight(plain ?? "", words),
   }));
+}
+
+/**
+ * The ids of the newest `limit` versions matching the search, newest first.
+ *
+ * A word search has two plans and the planner cannot tell which is cheap (it misjudges how many
+ * versions hold a phrase or a common word): walking the org's versions newest first until the page
+ * is full (cheap when matches are common, a scan of everything when they are rare), or taking every
+ * match from the GIN index and sorting them (cheap when rare, a heap fetch per match when common).
+ * So it first reads the org's PROBE_ROWS (probeRows) newest versions (inside the date range): if they hold a full
+ * page, that page is the answer (every version outside them is older). Otherwise matches are rarer
+ * than limit / PROBE_ROWS, and it takes them all from the indexes (materialized, so no ordered walk)
+ * and sorts them. A custodian's versions come from their own indexes; no words and no custodian is
+ * the org's newest versions (an ordered walk).
+ */
+async function pageIds(tx: DbOrTx, orgId: string, s: ArchiveSearch, limit: number, probeRows: number): Promise<Array<{ id: string | number }>> {
+  const where = searchWhere(orgId, s);
+  const q = cleanQuery(s.q ?? "");
+  if (!q || s.custodianIds?.length)
+    return query(tx, sql`select r.id from archive_records r where ${where} order by r.at desc, r.id desc limit ${limit}`);
+  const range = [
+    s.from ? sql` and at >= ${s.from.toISOString()}::timestamptz` : sql``,
+    s.to ? sql` and at < ${s.to.toISOString()}::timestamptz` : sql``,
+  ];
+  const newest = await query<{ id: string | number }>(
+    tx,
+    sql`select r.id from (select * from archive_records where org_id = ${orgId}${range[0]}${range[1]} order by at desc, id desc limit ${probeRows}) r
+        where ${where} order by r.at desc, r.id desc limit ${limit}`,
+  );
+  if (newest.length >= limit) return newest;
+  return query(
+    tx,
+    sql`with m as materialized (select r.id, r.at from archive_records r where ${where})
+        select id from m order by at desc, id desc limit ${limit}`,
+  );
 }
 
 /** Compliance archive search over every version (audited in the same transaction as the read). */
