@@ -113,9 +113,9 @@ export async function findVersions(tx: DbOrTx, orgId: string, s: ArchiveSearch, 
  * is full (cheap when matches are common, a scan of everything when they are rare), or taking every
  * match from the GIN index and sorting them (cheap when rare, a heap fetch per match when common).
  * So it first reads the org's PROBE_ROWS (probeRows) newest versions (inside the date range): if they hold a full
- * page, that page is the answer (every version outside them is older). Otherwise matches are rarer
- * than limit / PROBE_ROWS, and it takes them all from the indexes (materialized, so no ordered walk)
- * and sorts them. A custodian's versions come from their own indexes; no words and no custodian is
+ * page, that page is the answer (every version outside them is older); if they hold some, it reads as many
+ * more as the rate seen needs (up to 4 × PROBE_ROWS). Otherwise matches are rare, and it takes them all
+ * from the indexes (materialized, so never an ordered walk, whatever the planner guesses) and sorts them. A custodian's versions come from their own indexes; no words and no custodian is
  * the org's newest versions (an ordered walk).
  */
 async function pageIds(tx: DbOrTx, orgId: string, s: ArchiveSearch, limit: number, probeRows: number): Promise<Array<{ id: string | number }>> {
@@ -127,12 +127,23 @@ async function pageIds(tx: DbOrTx, orgId: string, s: ArchiveSearch, limit: numbe
     s.from ? sql` and at >= ${s.from.toISOString()}::timestamptz` : sql``,
     s.to ? sql` and at < ${s.to.toISOString()}::timestamptz` : sql``,
   ];
-  const newest = await query<{ id: string | number }>(
-    tx,
-    sql`select r.id from (select * from archive_records where org_id = ${orgId}${range[0]}${range[1]} order by at desc, id desc limit ${probeRows}) r
-        where ${where} order by r.at desc, r.id desc limit ${limit}`,
-  );
-  if (newest.length >= limit) return newest;
+  const newest = (rows: number) =>
+    query<{ id: string | number }>(
+      tx,
+      sql`select r.id from (select * from archive_records where org_id = ${orgId}${range[0]}${range[1]} order by at desc, id desc limit ${rows}) r
+          where ${where} order by r.at desc, r.id desc limit ${limit}`,
+    );
+  const first = await newest(probeRows);
+  if (first.length >= limit) return first;
+  // some matches but no full page: when they are still common (the page within 4 × probeRows at the rate
+  // seen), walking further is cheaper than fetching every match from the heap
+  if (first.length) {
+    const rows = Math.ceil((1.5 * limit * probeRows) / first.length);
+    if (rows <= 4 * probeRows) {
+      const second = await newest(rows);
+      if (second.length >= limit) return second;
+    }
+  }
   return query(
     tx,
     sql`with m as materialized (select r.id, r.at from archive_records r where ${where})
