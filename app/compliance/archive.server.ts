@@ -17,7 +17,7 @@ export type ArchiveEntry = {
   at?: Date;
 };
 
-/** What the hash covers: every stored column but the hashes themselves (prev_hash is chained in). */
+/** What the hash covers: every stored column but the hashes themselves (prev_hash is chained in) and search_tsv (derived from data). */
 export function archiveRecord(r: Omit<ArchiveEntry, "at"> & { id: number; seq: number; at: Date | string }) {
   return {
     id: r.id,

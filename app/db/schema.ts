@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   date,
   doublePrecision,
   index,
@@ -16,6 +17,7 @@ import {
 } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 // ---------- identity ----------
 
@@ -252,15 +254,18 @@ export const archiveRecords = pgTable(
     data: jsonb("data").notNull(), // full content of this version
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
+    // records (issue 15): the version's words with their positions, derived from data by PostgreSQL on
+    // every insert and on the purge path's update (expiry/erasure empty it with the data). Not part of
+    // the hashed record: the chain covers data, this is an index of it (docs/records.md).
+    searchTsv: tsvector("search_tsv").generatedAlwaysAs(
+      sql`to_tsvector('simple'::regconfig, coalesce(data->>'title', '') || ' ' || coalesce(data->>'text', ''))`,
+    ),
   },
   (t) => [
     uniqueIndex("archive_records_org_seq_key").on(t.orgId, t.seq),
     index("archive_records_subject_idx").on(t.subjectId, t.version),
-    // records (issue 15): every version's words, one GIN index (ARCHIVE_TEXT in app/records/search.server.ts)
-    index("archive_records_text_idx").using(
-      "gin",
-      sql`to_tsvector('simple', coalesce(${t.data}->>'title', '') || ' ' || coalesce(${t.data}->>'text', ''))`,
-    ),
+    // every version's words, one GIN index on the stored column (a phrase's recheck reads positions, never re-parses the JSON)
+    index("archive_records_tsv_idx").using("gin", t.searchTsv),
     // archive search pages (newest first), retention and exports read an org's versions by time
     index("archive_records_org_at_idx").on(t.orgId, t.at, t.id),
     // a custodian's versions: as actor, or as the author the version records

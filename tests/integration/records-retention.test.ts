@@ -60,6 +60,10 @@ const versionsOf = (subjectId: string) =>
     sql`select version, action, (data ? '$expired') as expired, data->>'text' as text from archive_records where subject_id = ${subjectId} order by version`,
   );
 
+/** The stored words (search_tsv) of each version of an item, as text. */
+const wordsOf = async (subjectId: string) =>
+  (await query<{ w: string }>(db, sql`select search_tsv::text as w from archive_records where subject_id = ${subjectId} order by version`)).map((r) => r.w);
+
 describe("retention and legal holds", () => {
   it("expires exactly what is past retention and not held; the chain still verifies and a changed byte is caught", async () => {
     const w = await seed();
@@ -75,6 +79,9 @@ describe("retention and legal holds", () => {
     expect(plan.bytes).toBeGreaterThan(0);
     // the dry run changed nothing
     expect((await versionsOf(w.a.id)).map((r) => r.expired)).toEqual([false, false]);
+    // every new version's words are stored beside it (search_tsv, generated from its data), positions included
+    expect(await wordsOf(w.a.id)).toEqual(["'apricot':1 'first':2 'wording':3", "'apricot':1 'second':2 'wording':3"]);
+    expect((await searchArchive(w.officer, { q: '"apricot first"' }, db)).map((h) => h.version)).toEqual([1]);
 
     // the supervision queue flagged alice's first wording and her second: only the expired one's copy goes
     const flag = (version: number, text: string) =>
@@ -95,8 +102,10 @@ describe("retention and legal holds", () => {
     ]);
     expect((await versionsOf(w.b.id)).map((r) => r.expired)).toEqual([false, false]);
     expect((await versionsOf(w.c.id)).map((r) => r.expired)).toEqual([false, false]);
-    // the expired words are gone from the archive search; the live ones are found
+    // the expired words are gone from the archive search (their stored words emptied with the data); the live ones are found
+    expect(await wordsOf(w.a.id)).toEqual(["", "'apricot':1 'second':2 'wording':3"]);
     expect(await searchArchive(w.officer, { q: "first" }, db)).toEqual([]);
+    expect(await searchArchive(w.officer, { q: '"apricot first"' }, db)).toEqual([]);
     expect((await searchArchive(w.officer, { q: "apricot" }, db)).map((h) => h.version)).toEqual([2]);
 
     // the expire record vouches for what was removed: the chain verifies
@@ -115,9 +124,9 @@ describe("retention and legal holds", () => {
     expect((await verifyArchive(db, { orgId: w.org.id })).problem).toMatchObject({ id: Number(victim.id), reason: "expire mismatch" });
     await asTableOwner(db, (tx) => tx.execute(sql`update archive_records set actor_id = left(actor_id, -1) where id = ${victim.id}`));
     expect((await verifyArchive(db, { orgId: w.org.id })).ok).toBe(true);
-    // ... and in the expire record itself
+    // ... and in the expire record itself (a different first digit: placing the same one would change nothing)
     await asTableOwner(db, (tx) =>
-      tx.execute(sql`update archive_records set data = jsonb_set(data, '{items,0,sha256}', to_jsonb(overlay(data#>>'{items,0,sha256}' placing '0' from 1 for 1))) where id = ${exp.id}`),
+      tx.execute(sql`update archive_records set data = jsonb_set(data, '{items,0,sha256}', to_jsonb(overlay(data#>>'{items,0,sha256}' placing (case when left(data#>>'{items,0,sha256}', 1) = '0' then '1' else '0' end) from 1 for 1))) where id = ${exp.id}`),
     );
     const bad = await verifyArchive(db, { orgId: w.org.id });
     expect(bad.ok).toBe(false);
@@ -133,6 +142,8 @@ describe("retention and legal holds", () => {
     expect((await versionsOf(w.b.id)).map((r) => r.expired)).toEqual([true, true]);
     const [row] = await query<{ body_text: string }>(db, sql`select body_text from content where id = ${w.b.id}`);
     expect(row.body_text).toBe("");
+    expect(await wordsOf(w.b.id)).toEqual(["", ""]);
+    expect(await searchArchive(w.officer, { q: "blueberry" }, db)).toEqual([]);
     expect((await verifyArchive(db, { orgId: w.org.id })).ok).toBe(true);
     const [released] = await query<{ action: string; data: { reason: string } }>(
       db,

@@ -34,8 +34,15 @@ export async function restoreOrg(db: Db, snap: OrgSnapshot) {
     for (const t of PROTECTED) {
       await tx.execute(sql`delete from ${sql.raw(t)} where org_id = ${snap.orgId}`);
       if (snap.tables[t].length === 0) continue;
+      // every stored column but the generated ones (archive_records.search_tsv), which PostgreSQL fills again
+      const cols = await query<{ c: string }>(
+        tx,
+        sql`select column_name as c from information_schema.columns
+            where table_schema = current_schema() and table_name = ${t} and is_generated = 'NEVER' order by ordinal_position`,
+      );
+      const list = sql.raw(cols.map((c) => `"${c.c}"`).join(", "));
       await tx.execute(
-        sql`insert into ${sql.raw(t)} select * from jsonb_populate_recordset(null::${sql.raw(t)}, ${JSON.stringify(snap.tables[t])}::jsonb)`,
+        sql`insert into ${sql.raw(t)} (${list}) select ${list} from jsonb_populate_recordset(null::${sql.raw(t)}, ${JSON.stringify(snap.tables[t])}::jsonb)`,
       );
     }
   });
