@@ -76,7 +76,21 @@ async function dataSize() {
   }
 }
 
-function renderMarkdown(outcomes: Outcome[], machine: ReturnType<typeof machineInfo>, size: Record<string, unknown>, started: Date) {
+// Figures measured outside this command (the full-size seed:scale, load and chaos runs) live
+// below this line in docs/benchmarks.md; a run rewrites everything above it and keeps the rest.
+const KEPT_MARKER = "<!-- npm run bench keeps everything below this line -->";
+
+function keptSection(file: string) {
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    const at = text.indexOf(KEPT_MARKER);
+    return at < 0 ? "" : text.slice(at + KEPT_MARKER.length).replace(/^\n+/, "");
+  } catch {
+    return "";
+  }
+}
+
+function renderMarkdown(outcomes: Outcome[], machine: ReturnType<typeof machineInfo>, size: Record<string, unknown>, started: Date, kept: string) {
   const status = (o: Outcome) => (o.timedOut ? "timed out" : o.code === 0 ? "ran (exit 0)" : `exit ${o.code}`);
   const lines = [
     "# Benchmarks",
@@ -101,6 +115,7 @@ function renderMarkdown(outcomes: Outcome[], machine: ReturnType<typeof machineI
   for (const o of outcomes) {
     lines.push(`## ${o.part.name}`, "", `\`tsx ${o.part.script}${o.part.args?.length ? ` ${o.part.args.join(" ")}` : ""}\` — target: ${o.part.target}. ${status(o)} in ${o.seconds} s, load ${o.loadBefore.join("/")} → ${o.loadAfter.join("/")}.`, "", "```", ...(o.figures.length ? o.figures : ["(no figures printed)"]), "```", "");
   }
+  lines.push(KEPT_MARKER, "", kept || "## Measured outside `npm run bench`\n\n(none yet)\n");
   return lines.join("\n");
 }
 
@@ -125,12 +140,13 @@ const machine = machineInfo();
 const size = await dataSize();
 const timeoutMs = Number(process.env.BENCH_PART_TIMEOUT_MIN ?? 60) * 60_000;
 const outcomes: Outcome[] = [];
-fs.writeFileSync(out, renderMarkdown(outcomes, machine, size, started));
+const kept = keptSection(out);
+fs.writeFileSync(out, renderMarkdown(outcomes, machine, size, started, kept));
 for (const p of parts) {
   console.log(`\n=== ${p.name}: tsx ${p.script}`);
   outcomes.push(await runPart(p, env, timeoutMs));
   // written after every part: a long run interrupted still leaves what it measured
-  fs.writeFileSync(out, renderMarkdown(outcomes, machine, size, started));
+  fs.writeFileSync(out, renderMarkdown(outcomes, machine, size, started, kept));
 }
 console.log(`\nWrote ${out}: ${outcomes.filter((o) => o.code === 0).length}/${outcomes.length} parts exited 0.`);
 process.exit(outcomes.every((o) => o.code === 0) ? 0 : 1);

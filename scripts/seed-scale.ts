@@ -1,7 +1,11 @@
-// npm run seed:scale [-- --preset small|full] [--users N --spaces N --posts N --weeks N --seed N] [--no-index] [--no-rollup]
+// npm run seed:scale [-- --preset small|full] [--users N --spaces N --posts N --weeks N --seed N] [--chunk N] [--no-index] [--no-rollup] [--bulk|--no-bulk]
 // A whole bank bulk-loaded (scripts/lib/scale-seed.ts), then the search index rebuilt (the
-// app's reindexAll, as `npm run search:reindex`); prints each stage's time and the total.
+// app's reindexAll, as `npm run search:reindex`, beside the activity days and the rollups);
+// prints each stage's time, the load average and the total.
 // Sign in as user<n>@<domain> (printed) with SCALE_PASSWORD (default: the demo password).
+import os from "node:os";
+import path from "node:path";
+import { env } from "../app/env.server";
 import { seedScale, PRESETS } from "./lib/scale-seed";
 import { argValue, progressBar, withDb } from "./cli";
 
@@ -26,46 +30,63 @@ const opts = {
   posts: num("--posts", preset.posts),
   weeks: num("--weeks", preset.weeks),
   seed: num("--seed", 18),
-  chunk: num("--chunk", 500),
+  chunk: argValue("--chunk") === undefined ? undefined : num("--chunk", 2000),
+  bulk: process.argv.includes("--no-bulk") ? false : process.argv.includes("--bulk") ? true : undefined,
   password: process.env.SCALE_PASSWORD ?? process.env.DEMO_PASSWORD ?? "atrium-scale-demo",
   rollup: !process.argv.includes("--no-rollup"),
 };
 const index = !process.argv.includes("--no-index");
 
 const started = performance.now();
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(" / ");
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 console.log(`Seeding ${opts.users} users, ${opts.spaces} spaces, ${opts.posts} posts over ${opts.weeks} weeks (seed ${opts.seed})…`);
 const bars = new Map<string, ReturnType<typeof progressBar>>();
 let current = "";
 const report = await withDb(async (db) => {
-  const r = await seedScale(db, {
-    ...opts,
-    onProgress: (stage, done, total) => {
-      if (stage !== current) {
-        bars.get(current)?.done();
-        current = stage;
-        bars.set(stage, progressBar(stage.padEnd(18)));
-      }
-      bars.get(stage)!.update(done, total);
-    },
-  });
-  bars.get(current)?.done();
-  if (index) {
+  let indexed: { documents: number; docsPerSecond: number } | null = null;
+  // The search index is rebuilt by the app's reindexAll once the content is in, beside the
+  // activity days and the rollups (Meilisearch works in its own process meanwhile).
+  const reindex = async () => {
     const { reindexAll } = await import("../app/knowledge/indexer.server");
     const { pushSynonyms } = await import("../app/knowledge/synonyms.server");
-    const { stopSearchService } = await import("../search/client");
-    const t0 = performance.now();
-    const bar = progressBar("search index".padEnd(18));
-    try {
-      const x = await reindexAll(db, (d, t) => bar.update(d, t));
-      bar.done();
-      await pushSynonyms(db);
-      console.log(`Indexed ${x.documents} documents (${Math.round(x.docsPerSecond)} documents/s).`);
-    } finally {
+    let last = 0;
+    const x = await reindexAll(db, (d, t) => {
+      if (Date.now() - last > 10_000 || d === t) {
+        last = Date.now();
+        process.stderr.write(`search index        ${d}/${t} documents sent (load ${loadAverage()})\n`);
+      }
+    });
+    await pushSynonyms(db);
+    indexed = x;
+  };
+  try {
+    const r = await seedScale(db, {
+      ...opts,
+      indexStateFile: path.resolve(env().ATRIUM_DATA_DIR, "scale-seed-dropped-indexes.json"),
+      alongside: index ? reindex : undefined,
+      onProgress: (stage, done, total) => {
+        if (stage !== current) {
+          bars.get(current)?.done();
+          if (current) console.log(`  ${current} done at ${elapsed()} (load ${loadAverage()})`);
+          current = stage;
+          bars.set(stage, progressBar(stage.padEnd(18)));
+        }
+        bars.get(stage)!.update(done, total);
+      },
+    });
+    bars.get(current)?.done();
+    if (indexed) {
+      const x = indexed as { documents: number; docsPerSecond: number };
+      console.log(`Indexed ${x.documents} documents (${Math.round(x.docsPerSecond)} documents/s, beside the activity and rollups).`);
+    }
+    return r;
+  } finally {
+    if (index) {
+      const { stopSearchService } = await import("../search/client");
       await stopSearchService();
     }
-    r.seconds.index = Math.round((performance.now() - t0) / 100) / 10;
   }
-  return r;
 });
 const total = (performance.now() - started) / 1000;
 const c = report.content;
@@ -75,6 +96,6 @@ console.log(
     `  ${c.posts} posts, ${c.questions} questions, ${c.answers} answers, ${c.comments} comments, ${report.reactions} reactions, ${report.bestPractices} best practices,`,
     `  ${report.archiveRecords} archive versions in the hash chain, ${report.activityDays} activity days.`,
     `Time by stage (s): ${Object.entries(report.seconds).map(([k, v]) => `${k} ${v}`).join(", ")}`,
-    `Total: ${total.toFixed(1)} s (${(total / 60).toFixed(1)} min). Check with: npm run archive:verify`,
+    `Total: ${total.toFixed(1)} s (${(total / 60).toFixed(1)} min), load average now ${loadAverage()} on ${os.cpus().length} cores. Check with: npm run archive:verify`,
   ].join("\n"),
 );

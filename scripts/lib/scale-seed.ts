@@ -2,12 +2,16 @@
 // comments, reactions, best practices, activity days) bulk-loaded, yet valid for the app:
 // every content row and reaction has its archive version in the org's hash chain (hashed with
 // the app's own archiveRecord/canonicalJson, checked against chainHash), the chain head moved
-// through its guard one step at a time, no outbox events for the bulk (the search index is
-// rebuilt and the analytics rolled up afterwards by the app's own code).
+// to the last record in the same transaction, no outbox events for the bulk (the search index
+// is rebuilt and the analytics rolled up afterwards by the app's own code).
 //
 // PostgreSQL: COPY through postgres.js in one transaction per chunk (a crash leaves a valid
-// prefix). PGlite (tests without TEST_DATABASE_URL): multi-row INSERTs, same rows.
+// prefix), Node building and hashing the next chunk while PostgreSQL writes the previous one;
+// at scale, bulk mode (ScaleOptions.bulk). PGlite (tests without TEST_DATABASE_URL):
+// multi-row INSERTs, same rows.
 import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { Sql, TransactionSql } from "postgres";
 import type { PGlite, Transaction as PgliteTx } from "@electric-sql/pglite";
@@ -45,6 +49,17 @@ export type ScaleOptions = {
   questionsPerPost?: number;
   bestPractices?: number;
   rollup?: boolean;
+  /**
+   * PostgreSQL bulk mode (default: on from 20,000 posts, when the role is a superuser): secondary
+   * indexes dropped during the content load and rebuilt after, triggers (foreign keys, the chain
+   * head's guard, content_set_root) off in the load's transactions with the same facts checked per
+   * set afterwards. Not for a database serving people: the DDL locks the tables.
+   */
+  bulk?: boolean;
+  /** where the dropped indexes' definitions are kept until rebuilt (a crashed run rebuilds them first) */
+  indexStateFile?: string;
+  /** started once the content is loaded (the search reindex), awaited at the end: it overlaps the activity and rollups */
+  alongside?: () => Promise<unknown>;
   onProgress?: (stage: string, done: number, total: number) => void;
 };
 
@@ -119,10 +134,130 @@ function pgliteLoader(tx: PgliteTx): Loader {
   };
 }
 
-async function inTransaction(db: Db, fn: (l: Loader) => Promise<void>) {
+async function inTransactionResult<T>(db: Db, fn: (l: Loader) => Promise<T>, o: { replica?: boolean } = {}): Promise<T> {
   const client = (db as unknown as { $client: Sql | PGlite }).$client;
-  if ("begin" in client) await client.begin(async (tx) => fn(pgLoader(tx)));
-  else await (client as PGlite).transaction(async (tx) => fn(pgliteLoader(tx)));
+  if ("begin" in client) {
+    return (await client.begin(async (tx) => {
+      // the seed's own transactions only: a crash loses at most the last chunks, never a valid prefix
+      await tx.unsafe(`set local synchronous_commit = off`);
+      if (o.replica) await tx.unsafe(`set local session_replication_role = replica`);
+      return fn(pgLoader(tx));
+    })) as T;
+  }
+  return (client as PGlite).transaction(async (tx) => {
+    if (o.replica) await tx.query(`set local session_replication_role = replica`);
+    return fn(pgliteLoader(tx));
+  });
+}
+
+async function inTransaction(db: Db, fn: (l: Loader) => Promise<void>, o: { replica?: boolean } = {}) {
+  await inTransactionResult(db, fn, o);
+}
+
+const isPostgres = (db: Db) => "begin" in (db as unknown as { $client: object }).$client;
+
+/**
+ * Moves the chain head past `count` appended records to `hash`. The head's guard allows one
+ * record per update: as a superuser the loader moves it once with triggers off for that
+ * statement (as pg_restore --disable-triggers would); otherwise it steps it, each step on the
+ * row version the previous one wrote (by ctid: an update by key would walk the transaction's
+ * ever longer chain of versions).
+ */
+async function moveHead(l: Loader, orgId: string, count: number, hash: string, superuser: boolean) {
+  if (!count) return;
+  if (superuser) {
+    await l.q(`set local session_replication_role = replica`);
+    await l.q(`update chain_heads set seq = seq + $2::int, hash = $3 where org_id = $1 and chain = 'archive'`, [orgId, count, hash]);
+    await l.q(`set local session_replication_role = origin`);
+    return;
+  }
+  if (!/^[0-9a-f-]{36}$/.test(orgId)) throw new Error("unexpected org id");
+  if (count > 1) {
+    await l.q(
+      `do $$ declare c tid; begin
+         select ctid into c from chain_heads where org_id = '${orgId}' and chain = 'archive';
+         for i in 1..${count - 1} loop update chain_heads set seq = seq + 1 where ctid = c returning ctid into c; end loop;
+       end $$`,
+    );
+  }
+  await l.q(`update chain_heads set seq = seq + 1, hash = $2 where org_id = $1 and chain = 'archive'`, [orgId, hash]);
+}
+
+// ---------- bulk mode: secondary indexes off during the load, rebuilt in bulk after ----------
+
+const BULK_TABLES = ["content", "archive_records", "content_tags", "reactions", "follows", "qa_questions"];
+type IndexDef = { name: string; def: string };
+
+/** Rebuilds indexes a crashed bulk run left dropped (their definitions kept in the state file). */
+async function restoreLeftovers(db: Db, stateFile?: string) {
+  if (!stateFile || !fs.existsSync(stateFile)) return;
+  const defs = JSON.parse(fs.readFileSync(stateFile, "utf8")) as IndexDef[];
+  await rebuildIndexes(db, defs, stateFile);
+}
+
+async function dropSecondaryIndexes(db: Db, stateFile?: string): Promise<IndexDef[]> {
+  await restoreLeftovers(db, stateFile);
+  const defs = await query<IndexDef>(
+    db,
+    sql`select ic.relname as name, pg_get_indexdef(i.indexrelid) as def
+        from pg_index i join pg_class t on t.oid = i.indrelid join pg_class ic on ic.oid = i.indexrelid
+        where t.relnamespace = 'public'::regnamespace and t.relname in (${sql.join(BULK_TABLES.map((x) => sql`${x}`), sql`, `)})
+          and not i.indisunique and not i.indisprimary`,
+  );
+  if (stateFile) {
+    fs.mkdirSync(path.dirname(stateFile), { recursive: true });
+    fs.writeFileSync(stateFile, JSON.stringify(defs));
+  } // before dropping: a crash can rebuild them
+  for (const d of defs) await db.execute(sql.raw(`drop index if exists "${d.name}"`));
+  return defs;
+}
+
+/** Builds the indexes back, two at a time (two cores), with room to sort in memory. */
+async function rebuildIndexes(db: Db, defs: IndexDef[], stateFile?: string, onProgress?: (done: number, total: number) => void) {
+  const client = (db as unknown as { $client: Sql }).$client;
+  const queue = [...defs].sort((a, b) => Number(/using gin/i.test(b.def)) - Number(/using gin/i.test(a.def))); // the long GIN builds first
+  let built = 0;
+  const lane = async () => {
+    for (let d = queue.shift(); d; d = queue.shift()) {
+      await client.begin(async (tx) => {
+        await tx.unsafe(`set local maintenance_work_mem = '1GB'`);
+        await tx.unsafe(`set local max_parallel_maintenance_workers = 1`);
+        await tx.unsafe(d!.def.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX IF NOT EXISTS "));
+      });
+      onProgress?.(++built, defs.length);
+    }
+  };
+  await Promise.all([lane(), lane()]);
+  for (const table of BULK_TABLES) await db.execute(sql.raw(`analyze ${table}`));
+  if (stateFile && fs.existsSync(stateFile)) fs.rmSync(stateFile);
+}
+
+/** The facts the foreign keys and content_set_root would have checked row by row, checked per set. */
+async function checkBulkFacts(db: Db, orgId: string) {
+  const [x] = await query<Record<string, number>>(
+    db,
+    sql`select
+      (select count(*) from content c where c.org_id = ${orgId} and (not exists (select 1 from users u where u.id = c.author_id) or (c.space_id is not null and not exists (select 1 from spaces s where s.id = c.space_id))))::int as content_refs,
+      (select count(*) from content c left join content p on p.id = c.parent_id where c.org_id = ${orgId} and c.parent_id is not null and (p.id is null or c.root_id is distinct from coalesce(p.root_id, p.id)))::int as roots,
+      (select count(*) from reactions r join content c on c.id = r.content_id where c.org_id = ${orgId} and not exists (select 1 from users u where u.id = r.user_id))::int as reaction_users,
+      (select count(*) from content_tags t where t.org_id = ${orgId} and not exists (select 1 from content c where c.id = t.content_id))::int as tags,
+      (select count(*) from qa_questions q where q.org_id = ${orgId} and (not exists (select 1 from content c where c.id = q.content_id) or (q.accepted_answer_id is not null and not exists (select 1 from content c where c.id = q.accepted_answer_id))))::int as questions`,
+  );
+  const bad = Object.entries(x).filter(([, n]) => Number(n) > 0);
+  if (bad.length) throw new Error(`seed: bulk rows break their references: ${JSON.stringify(Object.fromEntries(bad))}`);
+}
+
+/** Canonical JSON (chain.server.ts canonicalJson, same algorithm) with the pooled bodies' forms computed once. */
+const canonicalMemo = new WeakMap<object, string>();
+function canonicalCached(value: unknown): string {
+  if (value === null || typeof value !== "object" || value instanceof Date) return canonicalJson(value);
+  const hit = canonicalMemo.get(value);
+  if (hit !== undefined) return hit;
+  if (Array.isArray(value)) return `[${value.map(canonicalCached).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalCached(v)}`).join(",")}}`;
 }
 
 // ---------- values in PostgreSQL text form ----------
@@ -139,6 +274,7 @@ type Body = { doc: unknown; text: string; html: string; tags: string[] };
 function parsed(doc: unknown): { doc: unknown; text: string; html: string; hashtags: string[]; cashtags: string[] } {
   const p = parseRichText(doc);
   if (!p.ok) throw new Error(`seed: a generated document was refused: ${p.error}`);
+  if (p.doc && typeof p.doc === "object") canonicalMemo.set(p.doc, canonicalJson(p.doc));
   return { doc: p.doc, text: p.text, html: p.html, hashtags: p.entities.hashtags, cashtags: p.entities.cashtags };
 }
 
@@ -165,12 +301,13 @@ function bodyPools(r: () => number) {
 }
 
 const ARCHIVE_COLS: Col[] = [["id", "bigint"], ["org_id", "text"], ["seq", "bigint"], ["subject_kind", "text"], ["subject_id", "text"], ["version", "int"], ["action", "text"], ["actor_id", "text"], ["at", "timestamptz"], ["data", "jsonb"], ["prev_hash", "text"], ["hash", "text"]];
-const CONTENT_COLS: Col[] = [["id", "text"], ["org_id", "text"], ["kind", "text"], ["space_id", "text"], ["parent_id", "text"], ["author_id", "text"], ["title", "text"], ["body_json", "jsonb"], ["body_text", "text"], ["body_html", "text"], ["version", "int"], ["created_at", "timestamptz"], ["updated_at", "timestamptz"]];
+const CONTENT_COLS: Col[] = [["id", "text"], ["org_id", "text"], ["kind", "text"], ["space_id", "text"], ["parent_id", "text"], ["author_id", "text"], ["title", "text"], ["body_json", "jsonb"], ["body_text", "text"], ["body_html", "text"], ["version", "int"], ["created_at", "timestamptz"], ["updated_at", "timestamptz"], ["root_id", "text"]];
 
 type ContentRow = { id: string; kind: "post" | "comment" | "question" | "answer"; spaceId: string; parentId: string | null; authorId: string; title: string; body: Body; at: Date };
 
 export async function seedScale(db: Db, o: ScaleOptions): Promise<ScaleReport> {
   registerConsumers(); // the few real commands below (spaces, nominations) emit events
+  if (isPostgres(db)) await restoreLeftovers(db, o.indexStateFile);
   const r = rng(o.seed);
   const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   const progress = o.onProgress ?? (() => undefined);
@@ -253,7 +390,10 @@ export async function seedScale(db: Db, o: ScaleOptions): Promise<ScaleReport> {
   const cpp = o.commentsPerPost ?? 0.8;
   const rpp = o.reactionsPerPost ?? 1.5;
   const qpp = o.questionsPerPost ?? 0.06;
-  const chunk = o.chunk ?? 500;
+  const pg = isPostgres(db);
+  const superuser = (await query<{ su: string }>(db, sql`select current_setting('is_superuser') as su`))[0]?.su === "on";
+  const bulk = (o.bulk ?? (pg && o.posts >= 20_000)) && superuser && pg;
+  const chunk = o.chunk ?? (bulk ? 2000 : 500);
   const totals = { posts: 0, questions: 0, answers: 0, comments: 0, reactions: 0, archive: 0 };
   const poisson = (mean: number) => {
     // small means only: Knuth
@@ -267,8 +407,21 @@ export async function seedScale(db: Db, o: ScaleOptions): Promise<ScaleReport> {
     return k - 1;
   };
   const span = end - start;
-  let checkedHash = false;
-  for (let done = 0; done < o.posts; done += chunk) {
+  // The chain continues from the head as the spaces left it; every chunk's write checks the
+  // head still is where this process left it (nobody else writes to a new org meanwhile).
+  const head0 = await inTransactionResult(db, async (l) => {
+    await l.q(`insert into chain_heads (org_id, chain, seq, hash) values ($1, 'archive', 0, $2) on conflict do nothing`, [org.id, GENESIS]);
+    const [h] = await l.q<{ seq: string | number; hash: string }>(`select seq, hash from chain_heads where org_id = $1 and chain = 'archive'`, [org.id]);
+    return { seq: Number(h.seq), hash: h.hash };
+  });
+  let chainSeq = head0.seq;
+  let chainPrev = head0.hash;
+  const dbg = process.env.SCALE_DEBUG ? (what: string, t1: number) => console.error(`[seed] ${what} ${Math.round(performance.now() - t1)} ms`) : () => undefined;
+  // Node builds and hashes the next chunk while PostgreSQL writes the previous one.
+  const yieldNow = () => new Promise<void>((res) => setImmediate(res));
+
+  const buildChunk = async (done: number) => {
+    const tb = performance.now();
     const n = Math.min(chunk, o.posts - done);
     const nq = Math.round(n * qpp);
     const sliceStart = start + (span * done) / o.posts;
@@ -279,6 +432,7 @@ export async function seedScale(db: Db, o: ScaleOptions): Promise<ScaleReport> {
     const questions: { row: ContentRow; firstAnswerAt: Date | null; accepted: ContentRow | null }[] = [];
     const archive: (Omit<ArchiveEntry, "at"> & { at: Date })[] = [];
     for (let i = 0; i < n + nq; i++) {
+      if (i % 250 === 249) await yieldNow();
       const isQ = i >= n;
       // weekdays carry most of the traffic
       let at: Date;
@@ -330,35 +484,43 @@ export async function seedScale(db: Db, o: ScaleOptions): Promise<ScaleReport> {
       archive.push({ orgId: org.id, subjectKind: "acceptance", subjectId: `${q.row.id}:accepted`, version: 1, action: "accept", actorId: q.row.authorId, at, data: { questionId: q.row.id, answerId: q.accepted.id, previous: null } });
     }
     archive.sort((a, b) => a.at.getTime() - b.at.getTime());
+    await yieldNow();
 
-    const dbg = process.env.SCALE_DEBUG ? (what: string, t1: number) => console.error(`[seed] ${what} ${Math.round(performance.now() - t1)} ms`) : () => undefined;
-    let tq = performance.now();
-    dbg("generate", tq);
+    // ids from the sequence (another connection: sequences are not transactional), then the
+    // chain continued in memory from where the previous chunk ended
+    const ids = (await query<{ id: string | number }>(db, sql`select nextval(pg_get_serial_sequence('archive_records', 'id')) as id from generate_series(1, ${archive.length}::int)`))
+      .map((x) => Number(x.id))
+      .sort((a, b) => a - b);
+    const fromSeq = chainSeq;
+    const fromHash = chainPrev;
+    let prev = chainPrev;
+    let seq = chainSeq;
+    const archiveRows: Val[][] = [];
+    for (const [k, e] of archive.entries()) {
+      if (k % 500 === 499) await yieldNow();
+      seq++;
+      const record = archiveRecord({ ...e, id: ids[k], seq, at: e.at });
+      const json = canonicalCached(record);
+      // the app's chainHash through node:crypto (same bytes, many times faster), checked against
+      // chainHash itself on each chunk's first record
+      const h = createHash("sha256").update(`${prev}\n${json}`).digest("hex");
+      if (k === 0 && h !== chainHash(prev, record)) throw new Error("seed: node:crypto and chainHash disagree");
+      archiveRows.push([t(ids[k]), org.id, t(seq), e.subjectKind, e.subjectId, t(e.version), e.action, e.actorId, canonicalAt(e.at), canonicalCached(e.data), prev, h]);
+      prev = h;
+    }
+    chainSeq = seq;
+    chainPrev = prev;
+    dbg("build+hash", tb);
+    return { n, nq, roots, children, reactions, questions, archiveRows, fromSeq, fromHash, toSeq: seq, toHash: prev, done };
+  };
+
+  const writeChunk = async (b: Awaited<ReturnType<typeof buildChunk>>) => {
+    const tw = performance.now();
+    const { roots, children, reactions, questions, archiveRows } = b;
     await inTransaction(db, async (l) => {
-      tq = performance.now();
-      await l.q(`insert into chain_heads (org_id, chain, seq, hash) values ($1, 'archive', 0, $2) on conflict do nothing`, [org.id, GENESIS]);
       const [head] = await l.q<{ seq: string | number; hash: string }>(`select seq, hash from chain_heads where org_id = $1 and chain = 'archive' for update`, [org.id]);
-      const ids = (await l.q<{ id: string | number }>(`select nextval(pg_get_serial_sequence('archive_records', 'id')) as id from generate_series(1, $1::int)`, [archive.length]))
-        .map((x) => Number(x.id))
-        .sort((a, b) => a - b);
-      let prev = head.hash;
-      let seq = Number(head.seq);
-      const archiveRows: Val[][] = archive.map((e, k) => {
-        seq++;
-        const record = archiveRecord({ ...e, id: ids[k], seq, at: e.at });
-        // the app's chainHash, through node:crypto (same bytes, many times faster); checked once below
-        const h = createHash("sha256").update(`${prev}\n${canonicalJson(record)}`).digest("hex");
-        if (!checkedHash) {
-          if (h !== chainHash(prev, record)) throw new Error("seed: node:crypto and chainHash disagree");
-          checkedHash = true;
-        }
-        const row: Val[] = [t(ids[k]), org.id, t(seq), e.subjectKind, e.subjectId, t(e.version), e.action, e.actorId, canonicalAt(e.at), JSON.stringify(e.data), prev, h];
-        prev = h;
-        return row;
-      });
-      dbg("hash", tq);
-      tq = performance.now();
-      const contentRow = (c: ContentRow): Val[] => [c.id, org.id, c.kind, c.spaceId, c.parentId, c.authorId, c.title, JSON.stringify(c.body.doc), c.body.text, c.body.html, "1", ts(c.at), ts(c.at)];
+      if (Number(head.seq) !== b.fromSeq || head.hash !== b.fromHash) throw new Error("seed: the org's archive chain moved during the bulk load");
+      const contentRow = (c: ContentRow): Val[] => [c.id, org.id, c.kind, c.spaceId, c.parentId, c.authorId, c.title, canonicalCached(c.body.doc), c.body.text, c.body.html, "1", ts(c.at), ts(c.at), c.parentId];
       // roots first: the content_set_root trigger reads a child's parent
       await l.rows("content", CONTENT_COLS, roots.map(contentRow));
       await l.rows("content", CONTENT_COLS, children.map(contentRow));
@@ -389,35 +551,41 @@ export async function seedScale(db: Db, o: ScaleOptions): Promise<ScaleReport> {
         [["answer_id", "text"], ["org_id", "text"], ["question_id", "text"], ["author_id", "text"], ["tags", "text[]"], ["accepted_at", "timestamptz"]],
         questions.filter((q) => q.accepted).map((q) => [q.accepted!.id, org.id, q.row.id, q.accepted!.authorId, arr(q.row.body.tags), ts(new Date(q.accepted!.at.getTime() + 30 * 60_000))]),
       );
-      dbg("content rows", tq);
-      tq = performance.now();
       await l.rows("archive_records", ARCHIVE_COLS, archiveRows);
-      dbg("archive rows", tq);
-      tq = performance.now();
-      // The head's guard lets it move one record per update: step it, then set the last hash.
-      // Each step targets the row version the previous one wrote (by ctid): an update by key
-      // would walk this transaction's ever longer chain of versions (quadratic).
-      if (archive.length > 1) {
-        if (!/^[0-9a-f-]{36}$/.test(org.id)) throw new Error("unexpected org id");
-        await l.q(
-          `do $$ declare c tid; begin
-             select ctid into c from chain_heads where org_id = '${org.id}' and chain = 'archive';
-             for i in 1..${archive.length - 1} loop update chain_heads set seq = seq + 1 where ctid = c returning ctid into c; end loop;
-           end $$`,
-        );
-      }
-      if (archive.length) await l.q(`update chain_heads set seq = seq + 1, hash = $2 where org_id = $1 and chain = 'archive'`, [org.id, prev]);
-      dbg("head", tq);
-    });
-    totals.posts += n;
-    totals.questions += nq;
+      await moveHead(l, org.id, archiveRows.length, b.toHash, superuser);
+    }, { replica: bulk });
+    totals.posts += b.n;
+    totals.questions += b.nq;
     totals.answers += children.filter((c) => c.kind === "answer").length;
     totals.comments += children.filter((c) => c.kind === "comment").length;
     totals.reactions += reactions.length;
-    totals.archive += archive.length;
-    progress("content", done + n, o.posts);
+    totals.archive += archiveRows.length;
+    dbg("write", tw);
+    progress("content", b.done + b.n, o.posts);
+  };
+
+  const dropped = bulk ? await dropSecondaryIndexes(db, o.indexStateFile) : [];
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for (let done = 0; done < o.posts; done += chunk) {
+      const built = await buildChunk(done);
+      await writing;
+      writing = writeChunk(built);
+      // a failed write is reported at the next await; keep it from being unhandled meanwhile
+      writing.catch(() => undefined);
+    }
+    await writing;
+  } finally {
+    if (dropped.length) {
+      lap("content");
+      await rebuildIndexes(db, dropped, o.indexStateFile, (d, n) => progress("rebuild indexes", d, n));
+    }
   }
-  lap("content");
+  lap(dropped.length ? "indexes" : "content");
+  if (bulk) {
+    await checkBulkFacts(db, org.id);
+    lap("checks");
+  }
 
   // ---- best practices through the real nomination and review (archived, evented)
   const bp = o.bestPractices ?? Math.min(40, Math.max(5, Math.floor(o.posts / 2000)));
@@ -440,6 +608,16 @@ export async function seedScale(db: Db, o: ScaleOptions): Promise<ScaleReport> {
     progress("best practices", i + 1, candidates.length);
   }
   lap("bestPractices");
+  // the search reindex (Meilisearch's CPU, PostgreSQL reads) runs beside the activity and rollups
+  let alongsideSeconds = 0;
+  const tAlong = performance.now();
+  const alongside = o.alongside
+    ? o.alongside().then((x) => {
+        alongsideSeconds = Math.round((performance.now() - tAlong) / 100) / 10;
+        return x;
+      })
+    : Promise.resolve();
+  alongside.catch(() => undefined);
 
   // ---- activity days (each person with their own habit), then the weekly rollups
   let activityDays = 0;
@@ -462,11 +640,22 @@ export async function seedScale(db: Db, o: ScaleOptions): Promise<ScaleReport> {
   if (o.rollup !== false) {
     const weeks: string[] = [];
     for (let w = weekOf(new Date(start)); w <= weekOf(new Date(end)); w = addDays(w, 7)) weeks.push(w);
-    for (const [i, w] of weeks.entries()) {
-      await rollupWeeks(db, org.id, w, w);
-      progress("analytics rollups", i + 1, weeks.length);
-    }
+    // two weeks at a time on PostgreSQL (each week is its own transaction under its own advisory lock)
+    let rolled = 0;
+    const todo = [...weeks];
+    const lane = async () => {
+      for (let w = todo.shift(); w; w = todo.shift()) {
+        await rollupWeeks(db, org.id, w, w);
+        progress("analytics rollups", ++rolled, weeks.length);
+      }
+    };
+    await Promise.all(pg ? [lane(), lane()] : [lane()]);
     lap("rollups");
+  }
+  await alongside;
+  if (o.alongside) {
+    lap("waitAlongside");
+    seconds.alongside = alongsideSeconds;
   }
 
   return {
