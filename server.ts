@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -6,7 +7,8 @@ import { broadcastDevReady, installGlobals } from "@remix-run/node";
 import type { RequestHandler } from "express";
 import { afterListen, boot, shutdownBackground } from "./app/boot.server";
 import { closeDb } from "./app/db/client.server";
-import { allowedOrigins, env, publicOrigin } from "./app/env.server";
+import { allowedOrigins, dataDir, env, publicOrigin, webConcurrency } from "./app/env.server";
+import { runClusterPrimary } from "./app/platform/cluster.server";
 import { checkHealth } from "./app/platform/health.server";
 import { createServerApp, remixHandler } from "./app/platform/server-app.server";
 import { stopSearchService } from "./search/client";
@@ -30,59 +32,85 @@ if (!fs.existsSync(BUILD_PATH)) {
   process.exit(1);
 }
 
-const loadBuild = async (): Promise<ServerBuild> => {
-  const stamp = isDev ? `?t=${fs.statSync(BUILD_PATH).mtimeMs}` : "";
-  return (await import(pathToFileURL(BUILD_PATH).href + stamp)) as ServerBuild;
-};
-
-let pages: RequestHandler | null = null;
-
-// Health answers from the first moment, without Remix: 503 "starting" until pages are served.
-const healthz: RequestHandler = (_req, res) => {
-  void checkHealth().then(
-    (h) => {
-      const body = pages ? h : { ...h, status: "starting" };
-      res.status(pages && h.db === "ok" ? 200 : 503).set("Cache-Control", "no-store").json(body);
-    },
-    (err: Error) => res.status(503).set("Cache-Control", "no-store").json({ status: "down", error: err.message }),
-  );
-};
-const app = createServerApp({
-  pages: () => pages,
-  healthz,
-  trustProxy: e.TRUST_PROXY,
-  maxBodyBytes: e.MAX_BODY_BYTES,
-  allowedOrigins: allowedOrigins(),
-});
-
+// Cluster mode (WEB_CONCURRENCY > 1, app/platform/cluster.server.ts): this process becomes the
+// primary and forks the workers; each worker runs serve() below.
 const publicUrl = e.PUBLIC_URL?.replace(/\/+$/, "") ?? publicOrigin();
-const server = app.listen(e.PORT);
-
-let initialBuild: ServerBuild;
-try {
-  [initialBuild] = await Promise.all([loadBuild(), boot({ publicUrl })]);
-} catch (err) {
-  console.error(`Atrium could not start: ${(err as Error).message}`);
-  process.exit(1);
+let processes = isDev ? 1 : webConcurrency();
+if (processes > 1 && !e.DATABASE_URL) {
+  console.warn(
+    `WEB_CONCURRENCY=${e.WEB_CONCURRENCY} needs DATABASE_URL (PostgreSQL): the embedded PGlite database opens in one process only. Running one process.`,
+  );
+  processes = 1;
 }
-pages = remixHandler(isDev ? loadBuild : initialBuild, initialBuild.mode);
-console.log(`Atrium is listening on ${publicUrl} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)`);
-if (isDev) void broadcastDevReady(initialBuild);
-afterListen();
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`\n${signal}: shutting down`);
-  const force = setTimeout(() => process.exit(1), 10_000);
-  force.unref();
-  server.close();
-  server.closeAllConnections?.();
-  await shutdownBackground().catch(() => {});
-  await stopSearchService().catch(() => {});
-  await closeDb().catch(() => {});
-  process.exit(0);
+if (cluster.isPrimary && processes > 1) {
+  await runClusterPrimary({
+    workers: processes,
+    embeddedMeiliDataDir: e.MEILI_URL ? null : dataDir(),
+    prepare: async () => {
+      await boot({ publicUrl });
+      await closeDb();
+    },
+  });
+} else {
+  await serve();
 }
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+
+async function serve() {
+  const loadBuild = async (): Promise<ServerBuild> => {
+    const stamp = isDev ? `?t=${fs.statSync(BUILD_PATH).mtimeMs}` : "";
+    return (await import(pathToFileURL(BUILD_PATH).href + stamp)) as ServerBuild;
+  };
+
+  let pages: RequestHandler | null = null;
+
+  // Health answers from the first moment, without Remix: 503 "starting" until pages are served.
+  const healthz: RequestHandler = (_req, res) => {
+    void checkHealth().then(
+      (h) => {
+        // pid: which process answered (in cluster mode, one of the workers)
+        const body = { ...h, ...(pages ? {} : { status: "starting" }), pid: process.pid };
+        res.status(pages && h.db === "ok" ? 200 : 503).set("Cache-Control", "no-store").json(body);
+      },
+      (err: Error) => res.status(503).set("Cache-Control", "no-store").json({ status: "down", error: err.message }),
+    );
+  };
+  const app = createServerApp({
+    pages: () => pages,
+    healthz,
+    trustProxy: e.TRUST_PROXY,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    allowedOrigins: allowedOrigins(),
+  });
+
+  const server = app.listen(e.PORT);
+
+  let initialBuild: ServerBuild;
+  try {
+    [initialBuild] = await Promise.all([loadBuild(), boot({ publicUrl, setupLink: !cluster.isWorker })]);
+  } catch (err) {
+    console.error(`Atrium could not start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  pages = remixHandler(isDev ? loadBuild : initialBuild, initialBuild.mode);
+  const who = cluster.isWorker ? ` (worker ${cluster.worker?.id}, pid ${process.pid})` : "";
+  console.log(`Atrium is listening on ${publicUrl}${who} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)`);
+  if (isDev) void broadcastDevReady(initialBuild);
+  afterListen();
+
+  let stopping = false;
+  async function shutdown(signal: string) {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: shutting down`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close();
+    server.closeAllConnections?.();
+    await shutdownBackground().catch(() => {});
+    await stopSearchService().catch(() => {});
+    await closeDb().catch(() => {});
+    process.exit(0);
+  }
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
