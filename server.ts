@@ -1,3 +1,4 @@
+import { fork } from "node:child_process";
 import cluster from "node:cluster";
 import fs from "node:fs";
 import path from "node:path";
@@ -5,13 +6,8 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { broadcastDevReady, installGlobals } from "@remix-run/node";
 import type { RequestHandler } from "express";
-import { afterListen, boot, shutdownBackground } from "./app/boot.server";
-import { closeDb } from "./app/db/client.server";
 import { allowedOrigins, dataDir, env, publicOrigin, webConcurrency } from "./app/env.server";
 import { runClusterPrimary } from "./app/platform/cluster.server";
-import { checkHealth } from "./app/platform/health.server";
-import { createServerApp, remixHandler } from "./app/platform/server-app.server";
-import { stopSearchService } from "./search/client";
 
 // In production this file runs compiled (npm run build → build/server.js, npm start): no
 // TypeScript compilation at start. Order: listen at once (/healthz answers "starting"), open
@@ -35,6 +31,22 @@ if (!fs.existsSync(BUILD_PATH)) {
 // Cluster mode (WEB_CONCURRENCY > 1, app/platform/cluster.server.ts): this process becomes the
 // primary and forks the workers; each worker runs serve() below.
 const publicUrl = e.PUBLIC_URL?.replace(/\/+$/, "") ?? publicOrigin();
+const PREPARE_FLAG = "--cluster-prepare";
+if (process.argv.includes(PREPARE_FLAG)) {
+  // cluster mode's one-time start-up work, before any worker starts: migrate, print the setup link
+  const { getDbHandle, closeDb } = await import("./app/db/client.server");
+  const { issueSetupToken } = await import("./app/identity/accounts.server");
+  try {
+    await getDbHandle();
+    const token = await issueSetupToken();
+    if (token) console.log(`\nNo users yet. Create the first administrator (one-time link):\n  ${publicUrl}/setup?token=${token}\n`);
+    await closeDb();
+    process.exit(0);
+  } catch (err) {
+    console.error(`Atrium could not start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
 let processes = isDev ? 1 : webConcurrency();
 if (processes > 1 && !e.DATABASE_URL) {
   console.warn(
@@ -46,16 +58,27 @@ if (cluster.isPrimary && processes > 1) {
   await runClusterPrimary({
     workers: processes,
     embeddedMeiliDataDir: e.MEILI_URL ? null : dataDir(),
-    prepare: async () => {
-      await boot({ publicUrl });
-      await closeDb();
-    },
+    // in a short-lived child: the primary never loads the app, so it stays small
+    prepare: () => runChild([PREPARE_FLAG]),
   });
 } else {
   await serve();
 }
 
+function runChild(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = fork(process.argv[1], args, { stdio: "inherit" });
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`start-up task exited with code ${code}`))));
+  });
+}
+
 async function serve() {
+  const { afterListen, boot, shutdownBackground } = await import("./app/boot.server");
+  const { closeDb } = await import("./app/db/client.server");
+  const { checkHealth } = await import("./app/platform/health.server");
+  const { createServerApp, remixHandler } = await import("./app/platform/server-app.server");
+  const { stopSearchService } = await import("./search/client");
   const loadBuild = async (): Promise<ServerBuild> => {
     const stamp = isDev ? `?t=${fs.statSync(BUILD_PATH).mtimeMs}` : "";
     return (await import(pathToFileURL(BUILD_PATH).href + stamp)) as ServerBuild;

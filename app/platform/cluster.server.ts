@@ -53,7 +53,15 @@ export async function runClusterPrimary(o: ClusterOptions): Promise<void> {
     meiliTimer = setInterval(() => void ensureMeili(), MEILI_CHECK_MS);
   }
 
-  await o.prepare();
+  try {
+    await o.prepare();
+  } catch (err) {
+    console.error(`[cluster] ${(err as Error).message}; not starting the workers`);
+    stopping = true;
+    if (meiliTimer) clearInterval(meiliTimer);
+    await (meili as MeilisearchProcess | null)?.stop().catch(() => {});
+    process.exit(1);
+  }
 
   const startedAt = new Map<number, number>();
   const fork = () => {
