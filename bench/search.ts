@@ -33,7 +33,8 @@ const org = `${prefix}-org`;
 
 // --- data: realistic-ish text from a 2,000-word vocabulary, 20 spaces × visibility mix
 const [{ n }] = await query<{ n: number }>(db, sql`select count(*)::int as n from content where org_id = ${org}`);
-if (n !== DOCS) {
+// the freshness probes add posts to the organisation: only fewer rows than asked means a reload
+if (n < DOCS) {
   console.log(`Loading ${DOCS.toLocaleString()} documents into PostgreSQL (once)…`);
   await resetBenchOrg(db, prefix, "Search bench");
   // Text is generated here and streamed with COPY (~100k rows/s), not built row by row in SQL.
