@@ -54,10 +54,11 @@ const HOUR = 60 * 60_000;
  * What must finish before the app serves pages: the database opened and migrated (and the
  * one-time setup link printed on an empty database). Everything slower waits for `afterListen`.
  */
-export async function boot(opts: { publicUrl: string }) {
+export async function boot(opts: { publicUrl: string; setupLink?: boolean }) {
   registerConsumers();
   const handle = await getDbHandle();
-  const token = await issueSetupToken();
+  // in cluster mode the primary prints the link once, before the workers start
+  const token = opts.setupLink === false ? null : await issueSetupToken();
   if (token) {
     console.log(`\nNo users yet. Create the first administrator (one-time link):\n  ${opts.publicUrl}/setup?token=${token}\n`);
   }

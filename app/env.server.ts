@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -9,6 +10,12 @@ const optionalFlag = z
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Cluster mode: this many app processes share PORT ("auto": one per core). Needs DATABASE_URL: the embedded
+  // PGlite opens in one process only, so without it the server runs one process (docs/deploy.md).
+  WEB_CONCURRENCY: z
+    .string()
+    .regex(/^(auto|[1-9][0-9]?)$/, 'a number of processes from 1 to 99, or "auto" (one per core)')
+    .default("1"),
   DATABASE_URL: z.string().url().optional(),
   ATRIUM_DATA_DIR: z.string().default("./data"),
   MEILI_URL: z.string().url().optional(),
@@ -156,6 +163,12 @@ function originOf(value: string): string {
   } catch {
     throw new Error(`Invalid environment:\n  TRUSTED_ORIGINS: "${value}" is not an origin (https://host[:port])`);
   }
+}
+
+/** How many app processes WEB_CONCURRENCY asks for ("auto": one per core). */
+export function webConcurrency(): number {
+  const v = env().WEB_CONCURRENCY;
+  return v === "auto" ? os.availableParallelism() : Number(v);
 }
 
 export function dataDir(): string {

@@ -7,7 +7,11 @@ import { build } from "esbuild";
 const started = performance.now();
 await build({
   entryPoints: ["server.ts"],
-  outfile: "build/server.js",
+  outdir: "build",
+  // what server.ts imports dynamically goes to its own files, so a cluster primary (which never
+  // loads the app) does not load the app's packages either
+  splitting: true,
+  chunkNames: "server-chunks/[name]-[hash]",
   bundle: true,
   platform: "node",
   format: "esm",

@@ -65,10 +65,18 @@ export type PersonDocument = {
   expertiseTags: string[];
 };
 
+/** A granular filterable rule (Meilisearch ≥ 1.14): which filter operators and facet search its attributes get. */
+export type FilterableRule = {
+  attributePatterns: string[];
+  features: { facetSearch: boolean; filter: { equality: boolean; comparison: boolean } };
+};
+
 /** The subset of Meilisearch settings this module manages. */
 export type ManagedSettings = {
   searchableAttributes: string[];
-  filterableAttributes: string[];
+  filterableAttributes: (string | FilterableRule)[];
+  /** false: no facet-search data is built (facet distributions still work) */
+  facetSearch?: boolean;
   sortableAttributes: string[];
   typoTolerance: { enabled: boolean };
   stopWords?: string[];
@@ -96,26 +104,35 @@ export const indexDefinitions: Record<IndexName, IndexDefinition> = {
     settings: {
       // Order is ranking priority: a hit in the title beats one in the body.
       searchableAttributes: ['title', 'text', 'tags', 'cashtags', 'authorName'],
+      // Exactly what the policy filter (app/policy/search-filter.ts), the search page's facets and
+      // filters (app/knowledge/search.server.ts) and similar questions (app/qa/similar.server.ts) read.
+      // Each filterable attribute costs every single-document update on a big index: no facet search
+      // (nothing searches within facet values) and no range index except for the one range filter.
       filterableAttributes: [
-        'orgId',
-        'spaceId',
-        'visibility',
-        'authorId',
-        'authorDepartment',
-        'rootAuthorDepartment',
-        'spaceDepartments',
-        'topics',
-        'deleted',
-        'hidden',
-        'hiddenVisibleTo',
-        'kind',
-        'tags',
-        'cashtags',
-        'createdDay',
-        'accepted',
-        'held',
-        'heldFor',
+        {
+          attributePatterns: [
+            'orgId',
+            'spaceId',
+            'visibility',
+            'authorDepartment',
+            'rootAuthorDepartment',
+            'spaceDepartments',
+            'topics',
+            'deleted',
+            'hidden',
+            'hiddenVisibleTo',
+            'kind',
+            'tags',
+            'accepted',
+            'held',
+            'heldFor',
+          ],
+          features: { facetSearch: false, filter: { equality: true, comparison: false } },
+        },
+        // the search page's "since" filter: createdDay >= n
+        { attributePatterns: ['createdDay'], features: { facetSearch: false, filter: { equality: true, comparison: true } } },
       ],
+      facetSearch: false,
       sortableAttributes: ['createdAt'],
       typoTolerance: { enabled: true },
       stopWords: STOP_WORDS,
@@ -184,13 +201,30 @@ export async function applySettings(client: Meilisearch): Promise<ApplySettingsR
 export function settingsEqual(current: Settings, wanted: ManagedSettings): boolean {
   return (
     sameList(current.searchableAttributes, wanted.searchableAttributes, true) &&
-    // Meilisearch returns filterable and sortable attributes as sorted sets.
-    sameList(current.filterableAttributes, wanted.filterableAttributes, false) &&
+    sameFilterable(current.filterableAttributes, wanted.filterableAttributes) &&
+    (wanted.facetSearch === undefined || (current.facetSearch ?? true) === wanted.facetSearch) &&
+    // Meilisearch returns sortable attributes as a sorted set.
     sameList(current.sortableAttributes, wanted.sortableAttributes, false) &&
     (current.typoTolerance?.enabled ?? true) === wanted.typoTolerance.enabled &&
     sameList(current.stopWords ?? [], wanted.stopWords ?? [], false) &&
     (wanted.rankingRules === undefined || sameList(current.rankingRules, wanted.rankingRules, true))
   );
+}
+
+/** Plain names compare as a set (Meilisearch sorts them); granular rules in order (the first match wins). */
+function sameFilterable(current: unknown, wanted: (string | FilterableRule)[]): boolean {
+  if (!Array.isArray(current)) return false;
+  if (wanted.every((w) => typeof w === 'string')) return sameList(current, wanted as string[], false);
+  const canon = (r: unknown) =>
+    typeof r === 'string'
+      ? r
+      : JSON.stringify({
+          p: (r as FilterableRule).attributePatterns,
+          s: (r as FilterableRule).features?.facetSearch ?? true,
+          e: (r as FilterableRule).features?.filter?.equality ?? true,
+          c: (r as FilterableRule).features?.filter?.comparison ?? false,
+        });
+  return current.length === wanted.length && current.every((r, i) => canon(r) === canon(wanted[i]));
 }
 
 function sameList(current: unknown, wanted: string[], ordered: boolean): boolean {

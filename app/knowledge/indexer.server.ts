@@ -95,7 +95,9 @@ async function waitTask(client: Meilisearch, taskUid: number, timeout = 600_000,
 /**
  * Streams every content document from Postgres into `uid`. Reads run ahead of the
  * uploads, and documents go up in large payloads: Meilisearch indexes one big task
- * much faster than many small ones that arrive a little apart.
+ * much faster than many small ones that arrive a little apart. The first read page goes
+ * up at once, so the engine starts working while the rest is read; what arrives meanwhile
+ * queues up and Meilisearch takes it as one batch (the shape of a raw bulk load).
  */
 export async function streamContentInto(
   client: Meilisearch,
@@ -110,8 +112,10 @@ export async function streamContentInto(
   let lastTask = -1;
   let buffer: ContentDocument[] = [];
   let upload: Promise<unknown> = Promise.resolve();
+  let started = false;
   const flush = async () => {
     if (!buffer.length) return;
+    started = true;
     const docs = buffer;
     buffer = [];
     await upload; // one upload at a time, while the next payload is read
@@ -131,7 +135,7 @@ export async function streamContentInto(
     const take = r.value.slice(0, limit - read);
     read += take.length;
     buffer.push(...take);
-    if (buffer.length >= payload) await flush();
+    if (buffer.length >= payload || !started) await flush();
   }
   await batches.return?.(undefined);
   await flush();

@@ -115,9 +115,14 @@ describe('startMeilisearch', () => {
 
     const content = await client.index(indexUid('content')).getSettings();
     expect(content.searchableAttributes).toEqual(['title', 'text', 'tags', 'cashtags', 'authorName']);
-    expect(sorted(content.filterableAttributes)).toEqual(
-      sorted(['orgId', 'spaceId', 'visibility', 'authorId', 'authorDepartment', 'rootAuthorDepartment', 'spaceDepartments', 'topics', 'deleted', 'held', 'heldFor', 'hidden', 'hiddenVisibleTo', 'kind', 'tags', 'cashtags', 'createdDay', 'accepted']),
+    // only what the app filters on; range filters on createdDay alone; no facet search (freshness on a big index)
+    expect(content.filterableAttributes).toEqual(indexDefinitions.content.settings.filterableAttributes);
+    const rules = content.filterableAttributes as { attributePatterns: string[]; features: { filter: { comparison: boolean } } }[];
+    expect(sorted(rules.flatMap((r) => r.attributePatterns))).toEqual(
+      sorted(['orgId', 'spaceId', 'visibility', 'authorDepartment', 'rootAuthorDepartment', 'spaceDepartments', 'topics', 'deleted', 'held', 'heldFor', 'hidden', 'hiddenVisibleTo', 'kind', 'tags', 'createdDay', 'accepted']),
     );
+    expect(rules.filter((r) => r.features.filter.comparison).flatMap((r) => r.attributePatterns)).toEqual(['createdDay']);
+    expect(content.facetSearch).toBe(false);
     expect(content.sortableAttributes).toEqual(['createdAt']);
     // Q&A content health ranks just before exactness
     expect(content.rankingRules).toEqual(['words', 'boost:desc', 'typo', 'proximity', 'attribute', 'sort', 'health:desc', 'exactness']);

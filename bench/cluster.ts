@@ -1,0 +1,91 @@
+// npx tsx bench/cluster.ts [--path / --connections 50 --duration 20 --rounds 2 --processes 1,2]
+// Throughput of the production server (build/server.js) with WEB_CONCURRENCY=1 and =2, alternated:
+// one signed-in person (alice of the demo data, npm run demo / scripts/seed.ts) on N autocannon
+// connections to one page. Prints requests/s, p50/p99, errors and the peak RSS of every process
+// (primary and workers), with the machine line and load average beside each figure.
+// Needs DATABASE_URL (PostgreSQL with the demo organisation): cluster mode refuses the embedded PGlite.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { argValue } from "../scripts/cli";
+import { findFreePort } from "../search/process";
+import { ensureServerBuild, machineInfo, signIn, startServer, waitFor, type ServerChild } from "../scripts/lib/server-process";
+
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  console.error("bench:cluster needs DATABASE_URL (PostgreSQL with the demo data).");
+  process.exit(2);
+}
+const page = argValue("--path") ?? "/";
+const connections = Number(argValue("--connections") ?? 50);
+const duration = Number(argValue("--duration") ?? 20);
+const rounds = Number(argValue("--rounds") ?? 2);
+const counts = (argValue("--processes") ?? "1,2").split(",").map(Number);
+const email = argValue("--email") ?? "alice@demo.test";
+const password = process.env.DEMO_PASSWORD ?? "atrium-demo-2026";
+const load = () => machineInfo().loadAverage.join(" ");
+
+/** RSS in MB of a process and its children (the primary's workers; not the Meilisearch child). */
+function rss(pid: number): { pid: number; mb: number; cmd: string }[] {
+  const read = (p: number) => {
+    try {
+      const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
+      const cmd = fs.readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0").join(" ");
+      return { pid: p, mb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024, cmd };
+    } catch {
+      return null;
+    }
+  };
+  const kids = fs
+    .readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" ")[1] === String(pid);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  return [pid, ...kids].map(read).filter((x): x is { pid: number; mb: number; cmd: string } => !!x && !x.cmd.includes("meilisearch"));
+}
+
+console.log(`machine: ${JSON.stringify(machineInfo())}`);
+ensureServerBuild();
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-bench-cluster-"));
+const results: string[] = [];
+for (let round = 0; round < rounds; round++) {
+  for (const n of round % 2 === 0 ? counts : [...counts].reverse()) {
+    const port = await findFreePort();
+    const server: ServerChild = startServer({ port, dataDir, databaseUrl, env: { WEB_CONCURRENCY: String(n) } });
+    try {
+      // ready, search up, and the outbox backlog drained: background work would take the CPU
+      await waitFor(async () => {
+        const h = (await (await fetch(`${server.base}/healthz`)).json()) as { status: string; jobs: string[]; backlog: { pending: number } | null };
+        return h.status === "ok" && h.jobs.length === 0 && h.backlog?.pending === 0;
+      }, 300_000, () => `the server to be ready and idle:\n${server.output()}`, 500);
+      const cookie = await signIn(server.base, email, password);
+      // warm-up: every worker compiles its code paths
+      await autocannon({ url: `${server.base}${page}`, connections, duration: 3, headers: { cookie } });
+      const peak = new Map<number, number>();
+      const timer = setInterval(() => {
+        for (const p of rss(server.proc.pid!)) peak.set(p.pid, Math.max(peak.get(p.pid) ?? 0, p.mb));
+      }, 500);
+      const loadBefore = load();
+      const r = await autocannon({ url: `${server.base}${page}`, connections, duration, timeout: 30, headers: { cookie } });
+      clearInterval(timer);
+      const mem = [...peak].map(([pid, mb]) => `${pid === server.proc.pid ? (n > 1 ? "primary" : "server") : "worker"} ${mb.toFixed(0)} MB`).join(", ");
+      const line =
+        `WEB_CONCURRENCY=${n} GET ${page}, ${connections} connections, ${duration} s: ${r.requests.average.toFixed(0)} requests/s, ` +
+        `p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.non2xx} non-2xx, ${r.errors} errors, ${(r.throughput.average / r.requests.average / 1024).toFixed(0)} KB a response; ` +
+        `peak RSS ${mem}; load ${loadBefore} → ${load()}`;
+      console.log(line);
+      results.push(line);
+    } finally {
+      await server.stop();
+    }
+  }
+}
+fs.rmSync(dataDir, { recursive: true, force: true });
+console.log(`\nmachine after: ${JSON.stringify(machineInfo())}`);
