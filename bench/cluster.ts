@@ -1,4 +1,4 @@
-// npx tsx bench/cluster.ts [--path / --connections 50 --duration 20 --rounds 2 --processes 1,2]
+// npm run bench:cluster -- [--path / --connections 50 --duration 20 --rounds 2 --processes 1,2]
 // Throughput of the production server (build/server.js) with WEB_CONCURRENCY=1 and =2, alternated:
 // one signed-in person (alice of the demo data, npm run demo / scripts/seed.ts) on N autocannon
 // connections to one page. Prints requests/s, p50/p99, errors and the peak RSS of every process
