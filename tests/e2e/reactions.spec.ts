@@ -11,7 +11,8 @@ test("a reaction toggles on and off from the feed, and stays after a reload", as
   await bob.goto("/");
   const article = bob.locator("main article").filter({ has: bob.getByRole("group", { name: "Reactions" }) }).first();
   const id = await article.getAttribute("id");
-  const button = bob.locator(`[id="${id}"]`).getByRole("button", { name: curious });
+  // the same post can stand twice on the page (a featured card and the feed): the first one
+  const button = bob.locator(`[id="${id}"]`).first().getByRole("button", { name: curious });
   const before = await countOf(await button.getAttribute("aria-label"));
   const wasMine = (await button.getAttribute("aria-pressed")) === "true";
   await button.click();
@@ -32,7 +33,7 @@ test("without JavaScript the reaction form toggles through the server", async ({
   const article = carol.locator("main article").filter({ has: carol.getByRole("group", { name: "Reactions" }) }).first();
   const id = await article.getAttribute("id");
   const postId = id!.replace(/^post-/, "");
-  const button = () => carol.locator(`[id="${id}"]`).getByRole("button", { name: curious });
+  const button = () => carol.locator(`[id="${id}"]`).first().getByRole("button", { name: curious });
   const before = await countOf(await button().getAttribute("aria-label"));
   const wasMine = (await button().getAttribute("aria-pressed")) === "true";
   await button().click(); // a plain form post: the post page answers
