@@ -113,7 +113,7 @@ export function FeaturedCards({ cards }: { cards: { post: PostView; topic: strin
                 {t("discovery.badge.approved", { topic: c.topic })}
               </Link>
             </p>
-            <PostCard post={c.post} />
+            <PostCard post={c.post} anchor={false} />
           </li>
         ))}
       </ul>

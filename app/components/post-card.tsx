@@ -48,8 +48,11 @@ export function PostCard({
   showCommentLink = true,
   actions,
   className,
+  anchor = true,
 }: {
   post: PostView;
+  /** false where the same post also stands elsewhere on the page (a featured card): one element per id. */
+  anchor?: boolean;
   /** The post a comment belongs to (delete confirmation and history live on its page). */
   postId?: string;
   /** Comments: smaller, no comment count. */
@@ -86,7 +89,7 @@ export function PostCard({
   };
 
   return (
-    <article aria-label={t(labelKey, { name: post.author.name })} id={`post-${post.id}`} className={className}>
+    <article aria-label={t(labelKey, { name: post.author.name })} id={anchor ? `post-${post.id}` : undefined} className={className}>
       <Card className={cx("space-y-3", compact ? "p-3" : "p-4 sm:p-5", post.pinned && "border-amber-300")}>
         {post.hiddenReason !== null ? (
           <div role="note" className="rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">

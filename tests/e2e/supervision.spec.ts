@@ -23,6 +23,9 @@ test("compliance works the review queue: highlights, a note, mark reviewed, hide
   // filter by severity and policy keeps them; the sample filter drops a policy match
   await officer.getByLabel(/^Severity$|^Gravité$/).selectOption("high");
   await officer.getByRole("button", { name: /Apply filters|Appliquer les filtres/ }).click();
+  // the filtered page, not the one before it: there the random sample may have drawn the same post too
+  await expect(officer).toHaveURL(/severity=high/);
+  await expect(card(CURATOR_FLAGGED)).toHaveCount(1);
   await expect(card(CURATOR_FLAGGED)).toBeVisible();
 
   // a note, then mark the curator's item reviewed: it leaves the open queue
