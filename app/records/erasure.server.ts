@@ -1,14 +1,14 @@
 import { sql } from "drizzle-orm";
-import { canonicalJson, sha256Hex, storedAtText } from "~/compliance/chain.server";
+import { sha256Hex, storedAtText } from "~/compliance/chain.server";
 import { runCommand, withRetentionPurge, type Command } from "~/compliance/command.server";
-import { EXPIRED_KEY, type ExpiredEntry } from "~/compliance/verify.server";
+import { EXPIRED_KEY } from "~/compliance/verify.server";
 import { getDb, query, type Db, type DbOrTx } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
 import { revokeAllSessions } from "~/identity/session.server";
 import { authorizeOrg } from "~/policy/authorize.server";
 import { can, orgFacts, type Viewer } from "~/policy/policy";
 import { now } from "~/utils/clock.server";
-import { removeVersionData } from "./retention.server";
+import { expiredEntryOf, removeVersionData } from "./retention.server";
 import { notFound } from "~/utils/http.server";
 import { newId } from "~/utils/ids";
 import { RecordsInputError } from "./errors.server";
@@ -262,19 +262,7 @@ export async function carryOutErasure(viewer: Viewer, id: string, db?: Db): Prom
     const [person] = await query<{ name: string; email: string }>(tx, sql`select name, email from users where id = ${req.user_id} for update`);
     const at = now();
     const { erasable, kept } = await classify(tx, orgId, await personRecords(tx, orgId, req.user_id), at);
-    const items: ExpiredEntry[] = erasable.map((r) => ({
-      id: Number(r.id),
-      seq: Number(r.seq),
-      subjectKind: r.subject_kind,
-      subjectId: r.subject_id,
-      version: Number(r.version),
-      action: r.action,
-      actorId: r.actor_id,
-      at: r.at_text,
-      prevHash: r.prev_hash,
-      hash: r.hash,
-      sha256: sha256Hex(canonicalJson(typeof r.data === "string" ? JSON.parse(r.data) : r.data)),
-    }));
+    const items = erasable.map(expiredEntryOf);
     const pseudonym = await uniquePseudonym(tx, orgId, req.user_id);
     const rec = await cmd.archive({
       orgId,

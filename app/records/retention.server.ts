@@ -140,22 +140,7 @@ async function expireBatch(db: Db, orgId: string, at: Date): Promise<number> {
             order by r.seq limit ${BATCH}`,
       );
       if (!rows.length) throw new NothingDue();
-      const items: ExpiredEntry[] = rows.map((r) => {
-        const data = typeof r.data === "string" ? JSON.parse(r.data) : r.data;
-        return {
-          id: Number(r.id),
-          seq: Number(r.seq),
-          subjectKind: r.subject_kind,
-          subjectId: r.subject_id,
-          version: Number(r.version),
-          action: r.action,
-          actorId: r.actor_id,
-          at: r.at_text,
-          prevHash: r.prev_hash,
-          hash: r.hash,
-          sha256: sha256Hex(canonicalJson(data)),
-        };
-      });
+      const items = rows.map(expiredEntryOf);
       const runId = newId();
       const rec = await archive({
         orgId,
@@ -229,4 +214,34 @@ export async function removeVersionData(tx: DbOrTx, byRecordId: number, items: R
           and not exists (select 1 from archive_records r where r.subject_id = c.id and r.org_id = c.org_id
             and r.action not in ('expire', 'erase') and not (r.data ? ${EXPIRED_KEY}))`,
   );
+}
+
+/** What an expire or erase record keeps of a version whose content it removes: its place in the chain and the SHA-256 of that content. */
+export function expiredEntryOf(r: {
+  id: string | number;
+  seq: string | number;
+  subject_kind: string;
+  subject_id: string;
+  version: number;
+  action: string;
+  actor_id: string;
+  at_text: string;
+  prev_hash: string;
+  hash: string;
+  data: unknown;
+}): ExpiredEntry {
+  const data = typeof r.data === "string" ? JSON.parse(r.data) : r.data;
+  return {
+    id: Number(r.id),
+    seq: Number(r.seq),
+    subjectKind: r.subject_kind,
+    subjectId: r.subject_id,
+    version: Number(r.version),
+    action: r.action,
+    actorId: r.actor_id,
+    at: r.at_text,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+    sha256: sha256Hex(canonicalJson(data)),
+  };
 }
