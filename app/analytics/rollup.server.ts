@@ -20,34 +20,42 @@ export type Dim = "org" | "department" | "region" | "space" | "line" | "matrix" 
 export type CellRow = { dim: Dim; grp: string; metric: string; value: number; people: number };
 
 type Cell = { value: number; people: Set<string>; distinct: boolean };
+/** One group of one dimension, with its cells by metric (found once, then added to without building keys). */
+type Group = { dim: Dim; grp: string; cells: Map<string, Cell> };
 
 class Cells {
-  map = new Map<string, Cell>();
-  private get(dim: Dim, grp: string, metric: string, distinct: boolean) {
-    const key = `${dim}\u0000${grp}\u0000${metric}`;
-    let c = this.map.get(key);
-    if (!c) this.map.set(key, (c = { value: 0, people: new Set(), distinct }));
+  private groups = new Map<string, Group>();
+  group(dim: Dim, grp: string): Group {
+    const key = `${dim}\u0000${grp}`;
+    let g = this.groups.get(key);
+    if (!g) this.groups.set(key, (g = { dim, grp, cells: new Map() }));
+    return g;
+  }
+  private cell(g: Group, metric: string, distinct: boolean) {
+    let c = g.cells.get(metric);
+    if (!c) g.cells.set(metric, (c = { value: 0, people: new Set(), distinct }));
     return c;
   }
   /** a count of things, attributed to the person who did them */
-  add(dim: Dim, grp: string, metric: string, person: string, n = 1) {
-    const c = this.get(dim, grp, metric, false);
+  add(g: Group, metric: string, person: string, n = 1) {
+    const c = this.cell(g, metric, false);
     c.value += n;
     c.people.add(person);
   }
   /** a count of people */
-  person(dim: Dim, grp: string, metric: string, person: string) {
-    this.get(dim, grp, metric, true).people.add(person);
+  person(g: Group, metric: string, person: string) {
+    this.cell(g, metric, true).people.add(person);
   }
   /** a figure that exists even when zero (group sizes, tag coverage) */
-  touch(dim: Dim, grp: string, metric: string, distinct = true) {
-    this.get(dim, grp, metric, distinct);
+  touch(g: Group, metric: string, distinct = true) {
+    this.cell(g, metric, distinct);
   }
   rows(): CellRow[] {
-    return [...this.map].map(([key, c]) => {
-      const [dim, grp, metric] = key.split("\u0000");
-      return { dim: dim as Dim, grp, metric, value: c.distinct ? c.people.size : c.value, people: c.people.size };
-    });
+    const out: CellRow[] = [];
+    for (const g of this.groups.values()) {
+      for (const [metric, c] of g.cells) out.push({ dim: g.dim, grp: g.grp, metric, value: c.distinct ? c.people.size : c.value, people: c.people.size });
+    }
+    return out;
   }
 }
 
@@ -97,9 +105,12 @@ export async function computeWeek(db: DbOrTx, orgId: string, week: string): Prom
 
   const [users, activity, items, reacts, questions, writers28, accepted, questionTags, funnel] = await Promise.all([
     query<UserRow>(db, sql`select id, department, region, manager_id, created_at, status, deactivated_at from users where org_id = ${orgId}`),
-    query<{ user_id: string; day: string }>(
+    // days active per person: in the 28 days to the week's end, and in the week itself
+    query<{ user_id: string; d28: number; week: number }>(
       db,
-      sql`select user_id, day::text as day from analytics_activity where org_id = ${orgId} and day >= ${s28.slice(0, 10)}::date and day < ${e.slice(0, 10)}::date`,
+      sql`select user_id, count(*)::int as d28, (count(*) filter (where day >= ${week}::date))::int as week
+          from analytics_activity where org_id = ${orgId} and day >= ${s28.slice(0, 10)}::date and day < ${e.slice(0, 10)}::date
+          group by user_id`,
     ),
     // live content written this week, with the author of what it replies to — counted per
     // (kind, author, space, replied-to author) in SQL: a busy week is 10^5 rows, its groups far fewer
@@ -153,29 +164,33 @@ export async function computeWeek(db: DbOrTx, orgId: string, week: string): Prom
 
   const who = people(users, end);
   const cells = new Cells();
-  const groupsOf = (id: string) => personGroups(who.get(id));
+  // each person's groups, found once (a busy week adds to them ~10^5 times)
+  const unknown = personGroups(undefined).map(([dim, grp]) => cells.group(dim, grp));
+  const groupsByPerson = new Map<string, Group[]>();
+  for (const [id, p] of who) groupsByPerson.set(id, personGroups(p).map(([dim, grp]) => cells.group(dim, grp)));
+  const groupsOf = (id: string) => groupsByPerson.get(id) ?? unknown;
+  const spaceGroups = new Map<string, Group>();
+  const spaceGroup = (id: string) => {
+    let g = spaceGroups.get(id);
+    if (!g) spaceGroups.set(id, (g = cells.group("space", id)));
+    return g;
+  };
+  const withSpace = (groups: Group[], spaceId: string | null) => (spaceId ? [...groups, spaceGroup(spaceId)] : groups);
 
   // group sizes (so a group of fewer than K people is withheld whatever its figures)
   for (const [id, p] of who) {
     if (!p.inPopulation) continue;
-    for (const [dim, grp] of personGroups(p)) cells.person(dim, grp, "population", id);
+    for (const g of groupsOf(id)) cells.person(g, "population", id);
   }
 
   // activity: weekly actives, person-days, 28-day actives and engaged people at the week's end
-  const daysBy = new Map<string, { week: number; d28: number }>();
-  for (const a of activity) {
-    const d = daysBy.get(a.user_id) ?? { week: 0, d28: 0 };
-    d.d28++;
-    if (a.day >= week) d.week++;
-    daysBy.set(a.user_id, d);
-  }
-  for (const [id, d] of daysBy) {
-    for (const [dim, grp] of groupsOf(id)) {
-      cells.person(dim, grp, "mau", id);
-      if (d.d28 >= ENGAGED_MIN_DAYS) cells.person(dim, grp, "engaged", id);
+  for (const d of activity) {
+    for (const g of groupsOf(d.user_id)) {
+      cells.person(g, "mau", d.user_id);
+      if (d.d28 >= ENGAGED_MIN_DAYS) cells.person(g, "engaged", d.user_id);
       if (d.week > 0) {
-        cells.person(dim, grp, "wau", id);
-        cells.add(dim, grp, "active_days", id, d.week);
+        cells.person(g, "wau", d.user_id);
+        cells.add(g, "active_days", d.user_id, d.week);
       }
     }
   }
@@ -187,59 +202,54 @@ export async function computeWeek(db: DbOrTx, orgId: string, week: string): Prom
     const a = who.get(actor);
     const t = who.get(target);
     if (!a || !t) return;
-    const key = `${a.department}\u0001${t.department}`;
-    cells.add("matrix", key, "interactions", actor, n);
+    const g = cells.group("matrix", `${a.department}\u0001${t.department}`);
+    cells.add(g, "interactions", actor, n);
     // the targets count too: a cell needs K people on both sides (see rows())
-    cells.person("matrix", key, "targets", target);
+    cells.person(g, "targets", target);
   };
   for (const c of items) {
     const metric = metricOf[c.kind];
     if (!metric) continue;
-    const groups = groupsOf(c.author_id);
-    if (c.space_id) groups.push(["space", c.space_id]);
-    for (const [dim, grp] of groups) {
-      cells.add(dim, grp, metric, c.author_id, c.n);
-      cells.add(dim, grp, "contributions", c.author_id, c.n);
-      cells.person(dim, grp, "contributors", c.author_id);
+    for (const g of withSpace(groupsOf(c.author_id), c.space_id)) {
+      cells.add(g, metric, c.author_id, c.n);
+      cells.add(g, "contributions", c.author_id, c.n);
+      cells.person(g, "contributors", c.author_id);
     }
     if (c.kind === "comment" || c.kind === "answer") interact(c.author_id, c.parent_author, c.n);
   }
   for (const r of reacts) {
-    const groups = groupsOf(r.user_id);
-    if (r.space_id) groups.push(["space", r.space_id]);
-    for (const [dim, grp] of groups) cells.add(dim, grp, "reactions", r.user_id, r.n);
+    for (const g of withSpace(groupsOf(r.user_id), r.space_id)) cells.add(g, "reactions", r.user_id, r.n);
     interact(r.user_id, r.author_id, r.n);
   }
-  for (const w of writers28) for (const [dim, grp] of groupsOf(w.author_id)) cells.person(dim, grp, "contributors28", w.author_id);
+  for (const w of writers28) for (const g of groupsOf(w.author_id)) cells.person(g, "contributors28", w.author_id);
 
   // Q&A cohort: figures about the week's questions, attributed to their askers
   for (const q of questions) {
-    const groups = groupsOf(q.author_id);
-    if (q.space_id) groups.push(["space", q.space_id]);
     const answered = q.bucket >= 0;
-    for (const [dim, grp] of groups) {
+    for (const g of withSpace(groupsOf(q.author_id), q.space_id)) {
       if (answered) {
-        cells.add(dim, grp, "q_answered", q.author_id, q.n);
-        if (q.in_target) cells.add(dim, grp, "q_in_target", q.author_id, q.n);
-        cells.add(dim, grp, `tta_${q.bucket}`, q.author_id, q.n);
+        cells.add(g, "q_answered", q.author_id, q.n);
+        if (q.in_target) cells.add(g, "q_in_target", q.author_id, q.n);
+        cells.add(g, `tta_${q.bucket}`, q.author_id, q.n);
       }
-      if (q.accepted) cells.add(dim, grp, "q_accepted", q.author_id, q.n);
+      if (q.accepted) cells.add(g, "q_accepted", q.author_id, q.n);
     }
   }
 
   // expert coverage: per tag, people with an accepted answer on it in the last 180 days
-  for (const t of questionTags) cells.touch("tag", t.tag, "experts");
+  for (const t of questionTags) cells.touch(cells.group("tag", t.tag), "experts");
   for (const a of accepted) {
     const tags = Array.isArray(a.tags) ? a.tags : a.tags.replace(/^\{|\}$/g, "").split(",").filter(Boolean);
-    for (const tag of tags) cells.person("tag", tag, "experts", a.author_id);
+    for (const tag of tags) cells.person(cells.group("tag", tag), "experts", a.author_id);
   }
 
   // best-practice funnel (org-wide)
   const stageMetric: Record<string, string> = { nominated: "bp_nominated", approved: "bp_approved", viewed: "bp_views" };
+  const org = cells.group("org", "all");
   for (const f of funnel) {
     if (!stageMetric[f.stage]) continue;
-    cells.add("org", "all", stageMetric[f.stage], f.user_id);
-    if (f.stage === "viewed") cells.person("org", "all", "bp_viewers", f.user_id);
+    cells.add(org, stageMetric[f.stage], f.user_id);
+    if (f.stage === "viewed") cells.person(org, "bp_viewers", f.user_id);
   }
 
   return finishMatrix(cells.rows());
