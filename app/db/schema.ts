@@ -648,6 +648,8 @@ export const bestPractices = pgTable(
     index("best_practices_org_topic_rank_idx").on(t.orgId, t.status, t.topic, t.rank.desc(), t.contentId),
     index("best_practices_search_idx").using("gin", sql`to_tsvector('simple', ${t.searchText})`),
     index("best_practices_reverify_idx").on(t.status, t.reverifyAt),
+    // the featured cards read the approved items of the viewer's spaces (a few each) and nothing else
+    index("best_practices_space_idx").on(t.orgId, t.spaceId).where(sql`${t.status} = 'approved'`),
   ],
 );
 

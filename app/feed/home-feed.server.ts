@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { getDb, query, type Db } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
+import { requestMemo } from "~/platform/request-scope.server";
 import type { Viewer } from "~/policy/policy";
 import {
   authorNotBlockedCondition,
@@ -23,7 +24,12 @@ export type FeedSources = {
   tags: string[]; // "#tag" / "$TICK" I follow
 };
 
-export async function feedSources(db: Db, viewer: Viewer): Promise<FeedSources> {
+/** The viewer's feed sources; the home page's feed and its featured cards share one read per request. */
+export function feedSources(db: Db, viewer: Viewer): Promise<FeedSources> {
+  return requestMemo(`feedSources:${viewer.id}`, () => readFeedSources(db, viewer));
+}
+
+async function readFeedSources(db: Db, viewer: Viewer): Promise<FeedSources> {
   if (!viewer.id || !viewer.orgId) return { spaceIds: [], authorIds: [], tags: [] };
   const follows = await query<{ target_kind: string; target_id: string; department: string | null }>(
     db,

@@ -1,0 +1,1 @@
+CREATE INDEX "best_practices_space_idx" ON "best_practices" USING btree ("org_id","space_id") WHERE "best_practices"."status" = 'approved';
