@@ -3,6 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useReva
 import { useEffect, type ReactNode } from "react";
 import { noteActive } from "~/analytics/activity.server";
 import { AppShell, type ShellUser } from "~/components/app-shell";
+import { useAppLinks } from "~/components/link";
 import { errorMessageKeys, errorStatus, GeneralErrorBoundary } from "~/components/error-boundary";
 import { unreadCount } from "~/notifications/notifications.server";
 import { I18nProvider, resolveLocale, translate, useLocaleWithFallback } from "~/i18n";
@@ -78,6 +79,7 @@ export function Layout({ children }: { children: ReactNode }) {
 export default function App() {
   const { user, unread, timeZone, timeZoneSaved } = useLoaderData<typeof loader>();
   const { revalidate } = useRevalidator();
+  useAppLinks();
   useEffect(() => {
     // the browser's zone is the default until the person saves one (settings → preferences)
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;

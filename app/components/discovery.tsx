@@ -1,4 +1,5 @@
-import { Form, Link, useNavigation } from "@remix-run/react";
+import { Form, useNavigation } from "@remix-run/react";
+import { Link } from "~/components/link";
 import type { PostView } from "~/content/hydrate.server";
 import { useT } from "~/i18n";
 import { PostCard } from "./post-card";

@@ -1,4 +1,5 @@
-import { Link, useFetcher, useRevalidator } from "@remix-run/react";
+import { useFetcher, useRevalidator } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useEffect, useRef, useState, type MouseEvent } from "react";
 import { SharedOriginal } from "~/components/discovery";
 import { plural, PostCard } from "~/components/post-card";

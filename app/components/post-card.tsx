@@ -1,4 +1,5 @@
-import { Link, useFetcher, useNavigate } from "@remix-run/react";
+import { useFetcher, useNavigate } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { Icon, type SpriteIcon } from "./icons";
 import { Time } from "./time";
 import { useEffect, useRef, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";

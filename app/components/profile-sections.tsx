@@ -1,4 +1,5 @@
-import { Link, useFetcher } from "@remix-run/react";
+import { useFetcher } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useT } from "~/i18n";
 import type { ActivityItem, SpaceLink } from "~/people/activity.server";
 import type { ExpertiseLine } from "~/people/expertise.server";

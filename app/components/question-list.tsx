@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { useT, type TFunction } from "~/i18n";
 import { plural } from "./post-card";
 import { cx } from "./ui";

@@ -1,4 +1,5 @@
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useNavigation } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { UsagePolicyLink } from "./usage-policy-link";
 import { Check } from "lucide-react";
 import type { ReactNode } from "react";

@@ -1,4 +1,5 @@
-import { Form, Link, useSubmit } from "@remix-run/react";
+import { Form, useSubmit } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { SlidersHorizontal, UserRound } from "lucide-react";
 import { useEffect, useState, type ReactNode } from "react";
 import { numberFormat, useT, type Locale, type MessageKey } from "~/i18n";

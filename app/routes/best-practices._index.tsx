@@ -1,6 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { cleanQuery } from "~/utils/text";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { z } from "zod";
 import { LibraryRow } from "~/components/discovery";
 import { Button, buttonClasses, cx, EmptyState, PageHeader } from "~/components/ui";

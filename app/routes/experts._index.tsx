@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { z } from "zod";
 import { buttonClasses, Button, Card, EmptyState, Input, PageHeader } from "~/components/ui";
 import { metaTitle, useT } from "~/i18n";

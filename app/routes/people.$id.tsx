@@ -1,5 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { Link } from "~/components/link";
 import { z } from "zod";
 import { FollowButton } from "~/components/follow-button";
 import { ActivityCard, ExpertiseCard, OrgChartCard, SkillsCard, SpacesCard } from "~/components/profile-sections";
