@@ -273,21 +273,21 @@ export async function reviewQueue(
     return ids.flatMap((id) => byId.get(id) ?? []);
   };
 
-  const counts = countSections(d, viewer, orgId, at, sections.filter((s) => s !== "rising"));
-  const pages = await Promise.all(
-    sections.map(async (s): Promise<{ section: ReviewSection; rows: Row[]; count?: number; capped?: boolean }> => {
-      if (s === "faq") return { section: s, rows: await faqPage() };
-      if (s !== "rising") return { section: s, rows: await decidedPage(s) };
-      // Rising's capped count walks the same index as its first page: one walk serves both
-      if (!cursor) {
-        const ids = await risingIds(d, viewer, orgId, at, RISING_COUNT_CAP + 1, null);
-        return { section: s, rows: await hydrate(ids.slice(0, limit + 1)), count: Math.min(ids.length, RISING_COUNT_CAP), capped: ids.length > RISING_COUNT_CAP };
-      }
-      const [ids, all] = await Promise.all([risingIds(d, viewer, orgId, at, limit + 1, cursor), risingIds(d, viewer, orgId, at, RISING_COUNT_CAP + 1, null)]);
-      return { section: s, rows: await hydrate(ids), count: Math.min(all.length, RISING_COUNT_CAP), capped: all.length > RISING_COUNT_CAP };
-    }),
-  );
-  const counted = await counts;
+  const sectionPage = async (s: ReviewSection): Promise<{ section: ReviewSection; rows: Row[]; count?: number; capped?: boolean }> => {
+    if (s === "faq") return { section: s, rows: await faqPage() };
+    if (s !== "rising") return { section: s, rows: await decidedPage(s) };
+    // Rising's capped count walks the same index as its first page: one walk serves both
+    if (!cursor) {
+      const ids = await risingIds(d, viewer, orgId, at, RISING_COUNT_CAP + 1, null);
+      return { section: s, rows: await hydrate(ids.slice(0, limit + 1)), count: Math.min(ids.length, RISING_COUNT_CAP), capped: ids.length > RISING_COUNT_CAP };
+    }
+    const [ids, all] = await Promise.all([risingIds(d, viewer, orgId, at, limit + 1, cursor), risingIds(d, viewer, orgId, at, RISING_COUNT_CAP + 1, null)]);
+    return { section: s, rows: await hydrate(ids), count: Math.min(all.length, RISING_COUNT_CAP), capped: all.length > RISING_COUNT_CAP };
+  };
+  const [counted, pages] = await Promise.all([
+    countSections(d, viewer, orgId, at, sections.filter((s) => s !== "rising")),
+    Promise.all(sections.map(sectionPage)),
+  ]);
 
   const shown = pages.flatMap((p) => p.rows.slice(0, limit).map((r) => r.id));
   const noms = shown.length
