@@ -146,7 +146,6 @@ export async function decide(viewer: Viewer, contentId: string, input: Decision,
 /** The queue's sections, in the order the page shows them. */
 export const REVIEW_SECTIONS = ["stale", "changed", "nominated", "faq", "rising"] as const;
 export type ReviewSection = (typeof REVIEW_SECTIONS)[number];
-export const isReviewSection = (s: unknown): s is ReviewSection => (REVIEW_SECTIONS as readonly unknown[]).includes(s);
 
 export type QueueItem = {
   id: string;

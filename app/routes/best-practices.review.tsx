@@ -3,12 +3,12 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Button, buttonClasses, Card, EmptyState, FormError, Input, PageHeader, Select, SuccessNotice } from "~/components/ui";
-import { decide, decodeReviewCursor, isReviewSection, reviewQueue, type ReviewSection } from "~/discovery/review.server";
+import { decide, decodeReviewCursor, REVIEW_SECTIONS, reviewQueue, type ReviewSection } from "~/discovery/review.server";
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { authorizeOrg } from "~/policy/authorize.server";
 import { now } from "~/utils/clock.server";
-import { badRequest, parseForm } from "~/utils/forms.server";
+import { badRequest, fieldErrors, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "review.title");
 
@@ -26,21 +26,26 @@ const DecisionForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("reject"), contentId: id, reason }),
 ]);
 
-// Curators only: to everyone else the queue does not exist (404).
 // Without `section`: every section's first page. With it: that section only, from `cursor`
-// (a keyset cursor from the section's "Show more"). An unknown section or a malformed cursor is 400.
+// (a keyset cursor from the section's "Show more"; it belongs to that section).
+const QueueQuery = z
+  .object({
+    section: z.enum(REVIEW_SECTIONS, { errorMap: () => ({ message: "review.error.section" }) }).optional(),
+    cursor: z
+      .string()
+      .transform((raw, ctx) => decodeReviewCursor(raw) ?? (ctx.addIssue({ code: "custom", message: "review.error.cursor" }), z.NEVER))
+      .optional(),
+  })
+  .refine((q) => !q.cursor || q.section, { path: ["cursor"], message: "review.error.cursor" });
+
+// Curators only: to everyone else the queue does not exist (404). A bad section or cursor is 400.
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer, locale } = await requireViewer(request);
   authorizeOrg(viewer, "curate");
-  const sp = new URL(request.url).searchParams;
-  const rawSection = sp.get("section");
-  const rawCursor = sp.get("cursor");
-  const values = { section: rawSection ?? "", cursor: rawCursor ?? "" };
-  const section: ReviewSection | null = rawSection === null ? null : isReviewSection(rawSection) ? rawSection : null;
-  if (rawSection !== null && !section) throw badRequest({ errors: { section: translate(locale, "review.error.section") }, values });
-  const cursor = rawCursor === null ? null : decodeReviewCursor(rawCursor);
-  // a cursor belongs to one section: without it, or malformed, it cannot be followed
-  if (rawCursor !== null && (!cursor || !section)) throw badRequest({ errors: { cursor: translate(locale, "review.error.cursor") }, values });
+  const values = Object.fromEntries(new URL(request.url).searchParams);
+  const parsed = QueueQuery.safeParse(values);
+  if (!parsed.success) throw badRequest({ errors: fieldErrors(locale, parsed.error), values });
+  const { section = null, cursor = null } = parsed.data;
   const sections = await reviewQueue(viewer, { section: section ?? undefined, cursor });
   // default re-verify date: in six months
   const defaultReverify = new Date(now().getTime() + 182 * 86_400_000).toISOString().slice(0, 10);
