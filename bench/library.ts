@@ -110,7 +110,7 @@ const byTopic = await time(RUNS, () => library(viewer, { topic: "topic 7" }, d))
 console.log(`library, one topic:       ${fmt(byTopic)}`);
 const searched = await time(RUNS, () => library(viewer, { q: "post 1" }, d));
 console.log(`library, searched:        ${fmt(searched)}`);
-const queue = await time(Math.min(RUNS, 50), () => reviewQueue(viewer, d));
+const queue = await time(Math.min(RUNS, 50), () => reviewQueue(viewer, {}, d));
 console.log(`review queue:             ${fmt(queue)}`);
 
 let pageP95: number | null = null;

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { getDb, query, type Db, type Tx } from "~/db/client.server";
 import { textArray, ts } from "~/db/sql.server";
 import { runCommand, type Command } from "~/compliance/command.server";
@@ -7,7 +7,7 @@ import { loadContentFacts } from "~/policy/facts.server";
 import type { Viewer } from "~/policy/policy";
 import { readableContentCondition } from "~/policy/scopes.server";
 import { now } from "~/utils/clock.server";
-import { newId } from "~/utils/ids";
+import { isId, newId } from "~/utils/ids";
 import { candidateRankFloor, decayedScore, HALF_LIFE_HOURS, rankOf } from "./signals.server";
 
 // Nomination and review. Any reader nominates; curators decide. Every decision is a
@@ -62,8 +62,10 @@ export async function nominate(viewer: Viewer, contentId: string, reason: string
     const entryKind = facts.contentKind === "question" ? "faq" : "practice";
     const [rec] = await query<{ version: number }>(
       c.tx,
-      sql`insert into best_practices (content_id, org_id, entry_kind, status, created_at, version)
-          values (${contentId}, ${facts.orgId}, ${entryKind}, 'pending', ${ts(t)}, 1)
+      // the rank key from the item's engagement, so the queue's Nominated section sorts by score
+      sql`insert into best_practices (content_id, org_id, entry_kind, status, created_at, version, rank)
+          values (${contentId}, ${facts.orgId}, ${entryKind}, 'pending', ${ts(t)}, 1,
+            coalesce((select e.rank from engagement e where e.content_id = ${contentId}), -1e9))
           on conflict (content_id) do update set
             status = case when best_practices.status in ('rejected', 'changes_requested') then 'pending' else best_practices.status end,
             version = best_practices.version + 1
@@ -141,10 +143,14 @@ export async function decide(viewer: Viewer, contentId: string, input: Decision,
   });
 }
 
+/** The queue's sections, in the order the page shows them. */
+export const REVIEW_SECTIONS = ["stale", "changed", "nominated", "faq", "rising"] as const;
+export type ReviewSection = (typeof REVIEW_SECTIONS)[number];
+
 export type QueueItem = {
   id: string;
   kind: string;
-  reason: "nominated" | "rising" | "stale" | "changed" | "faq";
+  reason: ReviewSection;
   score: number;
   nominations: { name: string; reason: string }[];
   status: string | null;
@@ -154,95 +160,204 @@ export type QueueItem = {
   topic: string;
 };
 
-/** At most this many Rising candidates (the highest scores) are shown at once. */
-export const RISING_LIMIT = 100;
+export type QueueSection = {
+  section: ReviewSection;
+  items: QueueItem[];
+  /** Readable items in the section; a lower bound when `countCapped` (Rising: "100+"). */
+  count: number;
+  countCapped: boolean;
+  /** The next page of this section, or null on its last page. */
+  nextCursor: string | null;
+};
+
+/** Items per section and page. */
+export const REVIEW_PAGE = 20;
+/**
+ * Rising is counted by reading its candidates down engagement_org_rank_idx (each one checked
+ * against the read rule), so the count stops here and shows as "100+": an exact count would
+ * check every engagement row above the threshold (~5,000 at 1,000,000 posts).
+ */
+export const RISING_COUNT_CAP = 100;
 
 /**
- * The review queue: nominated items, rising candidates not yet decided, frequently viewed or
- * duplicate-linked questions (FAQ candidates), approved items that went stale or changed since approval.
- * Each source reads its own index and stops at its limit: Rising walks engagement_org_rank_idx from
- * the top down to the candidate threshold, so no engagement row is decayed just to be discarded.
+ * A section page cursor: the last item's sort key (the rank key, which orders like the decayed
+ * score, then content id). Opaque in the URL.
  */
-export async function reviewQueue(viewer: Viewer, db?: Db): Promise<QueueItem[]> {
+export type ReviewCursor = { rank: number; id: string };
+
+export function encodeReviewCursor(c: ReviewCursor): string {
+  return Buffer.from(`${c.rank}|${c.id}`).toString("base64url");
+}
+
+/** Anything malformed is null (the route answers 400). */
+export function decodeReviewCursor(raw: string | null | undefined): ReviewCursor | null {
+  if (!raw || raw.length > 200 || !/^[A-Za-z0-9_-]+$/.test(raw)) return null;
+  const [rank, id, extra] = Buffer.from(raw, "base64url").toString("utf8").split("|");
+  const r = Number(rank);
+  if (extra !== undefined || !rank || !Number.isFinite(r) || !isId(id ?? "")) return null;
+  return { rank: r, id };
+}
+
+/** After the cursor in (rank desc, id asc) order; `rank <=` bounds the index scan. */
+const afterCursor = (cursor: ReviewCursor | null | undefined, rank: SQL, id: SQL): SQL =>
+  cursor ? sql`and ${rank} <= ${cursor.rank}::float8 and (${rank} < ${cursor.rank}::float8 or ${id} > ${cursor.id})` : sql``;
+
+/**
+ * Which best_practices rows make each decided section (alias bp, its content c). They are
+ * read down best_practices_org_rank_idx (org, status, rank desc, content id): bp.rank mirrors
+ * the item's engagement rank (kept by every bump, set on nomination and decision).
+ */
+const DECIDED = {
+  stale: () => sql`bp.status = 'stale'`,
+  changed: (at: Date) => sql`bp.status = 'approved' and (bp.approved_version is distinct from c.version or bp.reverify_at <= ${ts(at)})`,
+  nominated: () => sql`bp.status = 'pending'`,
+} as const;
+
+// Literals, not parameters: the planner then matches engagement_org_faq_idx's predicate.
+const faqCondition = (orgId: string) =>
+  sql`e.org_id = ${orgId} and e.kind = 'question' and (e.viewers >= ${sql.raw(String(FAQ_VIEWS))} or e.links >= ${sql.raw(String(FAQ_LINKS))})
+    and not exists (select 1 from best_practices bp where bp.content_id = e.content_id)`;
+
+type Row = { id: string; kind: string; rank: number; score: number | null; status: string | null; excerpt: string; author_id: string; author_name: string; topic: string | null };
+
+/**
+ * The review queue, a page per section: items due for re-verification, changed since approval,
+ * nominated, FAQ candidates (questions viewed or duplicate-linked often) and Rising candidates
+ * not yet decided — each the viewer may read, best score first (then id). Every section reads
+ * at most a page plus one row from its own index (the extra row says whether there is more);
+ * nominations are fetched for the items shown. Without `section`, every section's first page;
+ * with it, that section from `cursor`.
+ */
+export async function reviewQueue(
+  viewer: Viewer,
+  opts: { section?: ReviewSection; cursor?: ReviewCursor | null; limit?: number } = {},
+  db?: Db,
+): Promise<QueueSection[]> {
   const { orgId } = authorizeOrg(viewer, "curate");
   const d = db ?? (await getDb());
   const at = now();
+  const limit = Math.max(1, Math.min(opts.limit ?? REVIEW_PAGE, 100));
+  const sections = opts.section ? [opts.section] : [...REVIEW_SECTIONS];
+  const cursor = opts.section ? (opts.cursor ?? null) : null;
   const readable = readableContentCondition(viewer, sql.raw("c"));
-  const rising = await risingIds(d, viewer, orgId, at);
-  const rows = await query<{ id: string; kind: string; why: string; score: number | null; status: string | null; excerpt: string; author_id: string; author_name: string; topic: string | null }>(
-    d,
-    sql`with decided as (
-          select bp.content_id as id,
-            case when bp.status = 'stale' then 'stale'
-                 when bp.status = 'approved' then 'changed'
-                 else 'nominated' end as why
-          from best_practices bp join content c on c.id = bp.content_id
-          where bp.org_id = ${orgId} and (bp.status in ('pending', 'stale')
-            or (bp.status = 'approved' and (bp.approved_version is distinct from c.version or bp.reverify_at <= ${ts(at)})))
-          limit 400
-        ), rising as (
-          select r.id, 'rising' as why from unnest(${textArray(rising)}) as r(id)
-        ), faq as (
-          select e.content_id as id, 'faq' as why from engagement e
-          where e.org_id = ${orgId} and e.kind = 'question' and (e.viewers >= ${FAQ_VIEWS} or e.links >= ${FAQ_LINKS})
-            and not exists (select 1 from best_practices bp where bp.content_id = e.content_id)
-          limit 100
-        ), picked as (select * from decided union all select * from rising union all select * from faq)
-        select p.id, c.kind, p.why, ${decayedScore(at)} as score, bp.status, left(c.body_text, 240) as excerpt,
-          c.author_id, au.name as author_name, bp.topic
-        from picked p join content c on c.id = p.id join users au on au.id = c.author_id
-          left join engagement e on e.content_id = p.id left join best_practices bp on bp.content_id = p.id
-        where ${readable}`,
-  );
-  const ids = rows.map((r) => r.id);
-  const noms = ids.length
+  const cols = sql`c.id, c.kind, ${decayedScore(at)} as score, left(c.body_text, 240) as excerpt, c.author_id, au.name as author_name`;
+
+  const decidedPage = (s: keyof typeof DECIDED) =>
+    query<Row>(
+      d,
+      sql`select ${cols}, bp.rank, bp.status, bp.topic
+          from best_practices bp join content c on c.id = bp.content_id join users au on au.id = c.author_id
+            left join engagement e on e.content_id = bp.content_id
+          where bp.org_id = ${orgId} and ${DECIDED[s](at)} ${afterCursor(cursor, sql`bp.rank`, sql`bp.content_id`)} and ${readable}
+          order by bp.rank desc nulls last, bp.content_id limit ${limit + 1}`,
+    );
+  // FAQ candidates are few (questions past the thresholds, not yet in review): sorted after the filter
+  const faqPage = () =>
+    query<Row>(
+      d,
+      sql`select ${cols}, e.rank, null as status, null as topic
+          from engagement e join content c on c.id = e.content_id join users au on au.id = c.author_id
+          where ${faqCondition(orgId)} ${afterCursor(cursor, sql`e.rank`, sql`e.content_id`)} and ${readable}
+          order by e.rank desc nulls last, e.content_id limit ${limit + 1}`,
+    );
+  const hydrate = async (ids: string[]) => {
+    if (!ids.length) return [];
+    const rows = await query<Row>(
+      d,
+      sql`select ${cols}, e.rank, null as status, null as topic
+          from content c join users au on au.id = c.author_id join engagement e on e.content_id = c.id
+          where c.id = any(${textArray(ids)}) and ${readable}`,
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  };
+
+  const sectionPage = async (s: ReviewSection): Promise<{ section: ReviewSection; rows: Row[]; count?: number; capped?: boolean }> => {
+    if (s === "faq") return { section: s, rows: await faqPage() };
+    if (s !== "rising") return { section: s, rows: await decidedPage(s) };
+    // Rising's capped count walks the same index as its first page: one walk serves both
+    if (!cursor) {
+      const ids = await risingIds(d, viewer, orgId, at, RISING_COUNT_CAP + 1, null);
+      return { section: s, rows: await hydrate(ids.slice(0, limit + 1)), count: Math.min(ids.length, RISING_COUNT_CAP), capped: ids.length > RISING_COUNT_CAP };
+    }
+    const [ids, all] = await Promise.all([risingIds(d, viewer, orgId, at, limit + 1, cursor), risingIds(d, viewer, orgId, at, RISING_COUNT_CAP + 1, null)]);
+    return { section: s, rows: await hydrate(ids), count: Math.min(all.length, RISING_COUNT_CAP), capped: all.length > RISING_COUNT_CAP };
+  };
+  const [counted, pages] = await Promise.all([
+    countSections(d, viewer, orgId, at, sections.filter((s) => s !== "rising")),
+    Promise.all(sections.map(sectionPage)),
+  ]);
+
+  const shown = pages.flatMap((p) => p.rows.slice(0, limit).map((r) => r.id));
+  const noms = shown.length
     ? await query<{ content_id: string; name: string; reason: string }>(
         d,
         sql`select n.content_id, u.name, n.reason from nominations n join users u on u.id = n.nominator_id
-            where n.content_id = any(${textArray(ids)}) order by n.created_at`,
+            where n.content_id = any(${textArray(shown)}) order by n.created_at`,
       )
     : [];
-  const order = { stale: 0, changed: 1, nominated: 2, faq: 3, rising: 4 } as const;
-  return rows
-    .map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      reason: r.why as QueueItem["reason"],
-      score: Math.round(Number(r.score ?? 0) * 10) / 10,
-      nominations: noms.filter((n) => n.content_id === r.id).map((n) => ({ name: n.name, reason: n.reason })),
-      status: r.status,
-      excerpt: r.excerpt,
-      authorId: r.author_id,
-      authorName: r.author_name,
-      topic: r.topic ?? "",
-    }))
-    .sort((a, b) => order[a.reason] - order[b.reason] || b.score - a.score || a.id.localeCompare(b.id));
+  return pages.map(({ section, rows, count, capped }) => {
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      section,
+      items: page.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        reason: section,
+        score: Math.round(Number(r.score ?? 0) * 10) / 10,
+        nominations: noms.filter((n) => n.content_id === r.id).map((n) => ({ name: n.name, reason: n.reason })),
+        status: r.status,
+        excerpt: r.excerpt,
+        authorId: r.author_id,
+        authorName: r.author_name,
+        topic: r.topic ?? "",
+      })),
+      count: count ?? counted[section] ?? 0,
+      countCapped: capped ?? false,
+      nextCursor: rows.length > limit && last ? encodeReviewCursor({ rank: Number(last.rank), id: last.id }) : null,
+    };
+  });
+}
+
+/** Exact counts of readable items for the decided sections and FAQ, in one statement. */
+async function countSections(d: Db, viewer: Viewer, orgId: string, at: Date, sections: ReviewSection[]): Promise<Partial<Record<ReviewSection, number>>> {
+  if (!sections.length) return {};
+  const readable = readableContentCondition(viewer, sql.raw("c"));
+  const one = (s: ReviewSection): SQL =>
+    s === "faq"
+      ? sql`(select count(*)::int from engagement e join content c on c.id = e.content_id where ${faqCondition(orgId)} and ${readable})`
+      : sql`(select count(*)::int from best_practices bp join content c on c.id = bp.content_id
+             where bp.org_id = ${orgId} and ${DECIDED[s as keyof typeof DECIDED](at)} and ${readable})`;
+  const [row] = await query<Record<string, number>>(d, sql`select ${sql.join(sections.map((s) => sql`${one(s)} as ${sql.raw(s)}`), sql`, `)}`);
+  return Object.fromEntries(sections.map((s) => [s, Number(row?.[s] ?? 0)]));
 }
 
 /**
- * Rising candidates not yet in review, best first: engagement rows above the candidate threshold,
- * read down engagement_org_rank_idx a window at a time and only then checked against content (the
- * read rule) and best_practices. One statement would let the planner check every row above the
- * threshold before sorting (at 1,000,000 posts: ~5,000 content lookups for 100 rows).
+ * Rising candidates not yet in review, best first, after `cursor`: engagement rows above the
+ * candidate threshold, read down engagement_org_rank_idx a window at a time and only then checked
+ * against content (the read rule) and best_practices. One statement would let the planner check
+ * every row above the threshold before sorting (at 1,000,000 posts: ~5,000 content lookups for 100 rows).
  */
-async function risingIds(d: Db, viewer: Viewer, orgId: string, at: Date): Promise<string[]> {
+async function risingIds(d: Db, viewer: Viewer, orgId: string, at: Date, limit: number, cursor: ReviewCursor | null): Promise<string[]> {
   const readable = readableContentCondition(viewer, sql.raw("c"));
   let ids: string[] = [];
-  for (const window of [RISING_LIMIT * 2, RISING_LIMIT * 20, 1_000_000]) {
+  for (const window of [limit * 2, limit * 20, 1_000_000]) {
     const rows = await query<{ id: string | null; scanned: number }>(
       d,
       sql`with top as materialized (
             select e.content_id, e.rank from engagement e
             where e.org_id = ${orgId} and e.kind in ('post', 'answer') and e.rank >= ${candidateRankFloor(at)}
+              ${afterCursor(cursor, sql`e.rank`, sql`e.content_id`)}
             order by e.rank desc nulls last, e.content_id limit ${window})
           select x.id, (select count(*) from top)::int as scanned from (select 1) one left join lateral (
             select t.content_id as id, t.rank from top t join content c on c.id = t.content_id
             where ${readable} and not exists (select 1 from best_practices bp where bp.content_id = t.content_id)
-            order by t.rank desc nulls last, t.content_id limit ${RISING_LIMIT}) x on true`,
+            order by t.rank desc nulls last, t.content_id limit ${limit}) x on true`,
     );
     ids = rows.flatMap((r) => (r.id ? [r.id] : []));
     // a full list, or every row above the threshold was looked at
-    if (ids.length >= RISING_LIMIT || (rows[0]?.scanned ?? 0) < window) break;
+    if (ids.length >= limit || (rows[0]?.scanned ?? 0) < window) break;
   }
   return ids;
 }

@@ -1,13 +1,14 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { Button, Card, EmptyState, FormError, Input, PageHeader, Select, SuccessNotice } from "~/components/ui";
-import { decide, reviewQueue } from "~/discovery/review.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Button, buttonClasses, Card, EmptyState, FormError, Input, PageHeader, Select, SuccessNotice } from "~/components/ui";
+import { decide, decodeReviewCursor, REVIEW_SECTIONS, reviewQueue, type ReviewSection } from "~/discovery/review.server";
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { authorizeOrg } from "~/policy/authorize.server";
 import { now } from "~/utils/clock.server";
-import { badRequest, parseForm } from "~/utils/forms.server";
+import { badRequest, fieldErrors, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "review.title");
 
@@ -25,14 +26,30 @@ const DecisionForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("reject"), contentId: id, reason }),
 ]);
 
-// Curators only: to everyone else the queue does not exist (404).
+// Without `section`: every section's first page. With it: that section only, from `cursor`
+// (a keyset cursor from the section's "Show more"; it belongs to that section).
+const QueueQuery = z
+  .object({
+    section: z.enum(REVIEW_SECTIONS, { errorMap: () => ({ message: "review.error.section" }) }).optional(),
+    cursor: z
+      .string()
+      .transform((raw, ctx) => decodeReviewCursor(raw) ?? (ctx.addIssue({ code: "custom", message: "review.error.cursor" }), z.NEVER))
+      .optional(),
+  })
+  .refine((q) => !q.cursor || q.section, { path: ["cursor"], message: "review.error.cursor" });
+
+// Curators only: to everyone else the queue does not exist (404). A bad section or cursor is 400.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { viewer } = await requireViewer(request);
+  const { viewer, locale } = await requireViewer(request);
   authorizeOrg(viewer, "curate");
-  const items = await reviewQueue(viewer);
+  const values = Object.fromEntries(new URL(request.url).searchParams);
+  const parsed = QueueQuery.safeParse(values);
+  if (!parsed.success) throw badRequest({ errors: fieldErrors(locale, parsed.error), values });
+  const { section = null, cursor = null } = parsed.data;
+  const sections = await reviewQueue(viewer, { section: section ?? undefined, cursor });
   // default re-verify date: in six months
   const defaultReverify = new Date(now().getTime() + 182 * 86_400_000).toISOString().slice(0, 10);
-  return json({ items, me: viewer.id, defaultReverify });
+  return json({ sections, only: section, me: viewer.id, defaultReverify });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -55,6 +72,27 @@ export async function action({ request }: ActionFunctionArgs) {
   return json({ ok: true as const, contentId: input.contentId });
 }
 
+// A bad section or page link: say which, and lead back to the whole queue.
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary statusHandlers={{ 400: ({ error }) => <BadLink errors={(error.data as { errors?: Record<string, string> } | null)?.errors ?? {}} /> }} />;
+}
+
+function BadLink({ errors }: { errors: Record<string, string> }) {
+  const { t } = useT();
+  return (
+    <section aria-labelledby="error-title" className="mx-auto flex max-w-xl flex-col items-center py-16 text-center">
+      <p className="text-sm font-semibold tracking-wide text-brand-600">{t("error.status", { status: 400 })}</p>
+      <h1 id="error-title" className="mt-3 text-2xl font-semibold tracking-tight text-slate-900">
+        {t("error.400.title")}
+      </h1>
+      <p className="mt-3 text-base text-slate-600">{errors.section ?? errors.cursor ?? t("error.400.body")}</p>
+      <Link to="/best-practices/review" className={buttonClasses({ className: "mt-8" })}>
+        {t("review.wholeQueue")}
+      </Link>
+    </section>
+  );
+}
+
 const WHY: Record<string, MessageKey> = {
   nominated: "review.why.nominated",
   rising: "review.why.rising",
@@ -63,30 +101,81 @@ const WHY: Record<string, MessageKey> = {
   faq: "review.why.faq",
 };
 
+const HEADING: Record<ReviewSection, MessageKey> = {
+  stale: "review.section.stale",
+  changed: "review.section.changed",
+  nominated: "review.section.nominated",
+  faq: "review.section.faq",
+  rising: "review.section.rising",
+};
+
 export default function ReviewQueuePage() {
-  const { items } = useLoaderData<typeof loader>();
+  const { sections, only } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useT();
+  // the whole queue shows the sections that have something; a section's own page always shows it
+  const shown = only ? sections : sections.filter((s) => s.count > 0 || s.items.length > 0);
   return (
     <div className="mx-auto max-w-3xl">
-      <PageHeader title={t("review.title")} description={t("review.description")} />
+      <PageHeader
+        title={t("review.title")}
+        description={t("review.description")}
+        actions={
+          only ? (
+            <Link to="/best-practices/review" className={buttonClasses({ variant: "secondary", size: "sm" })} data-testid="review-whole-queue">
+              {t("review.wholeQueue")}
+            </Link>
+          ) : null
+        }
+      />
       {result && result.ok ? <SuccessNotice className="mb-4">{t("review.decided")}</SuccessNotice> : null}
-      {items.length === 0 ? (
+      {shown.length === 0 ? (
         <EmptyState title={t("review.emptyTitle")} description={t("review.emptyBody")} />
       ) : (
-        <ul className="space-y-4" data-testid="review-queue">
-          {items.map((item) => (
-            <li key={item.id}>
-              <QueueCard item={item} />
-            </li>
+        <div className="space-y-8" data-testid="review-queue">
+          {shown.map((s) => (
+            <section key={s.section} aria-labelledby={`review-${s.section}`} data-testid={`review-section-${s.section}`}>
+              <h2 id={`review-${s.section}`} className="mb-3 flex items-baseline gap-2 text-lg font-semibold text-slate-900">
+                {only ? t(HEADING[s.section]) : (
+                  <Link to={`?section=${s.section}`} className="hover:underline">
+                    {t(HEADING[s.section])}
+                  </Link>
+                )}
+                <span className="rounded-full bg-slate-100 px-2 text-sm font-medium text-slate-700" data-testid="review-section-count">
+                  {t(s.countCapped ? "review.countCapped" : "review.count", { count: s.count })}
+                </span>
+              </h2>
+              {s.items.length === 0 ? (
+                <p className="text-sm text-slate-600">{t("review.sectionEmpty")}</p>
+              ) : (
+                <ul className="space-y-4">
+                  {s.items.map((item) => (
+                    <li key={item.id}>
+                      <QueueCard item={item} />
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {s.nextCursor ? (
+                <div className="mt-4 flex justify-center">
+                  <Link
+                    to={`?${new URLSearchParams({ section: s.section, cursor: s.nextCursor })}`}
+                    className={buttonClasses({ variant: "secondary", size: "sm" })}
+                    data-testid="review-show-more"
+                  >
+                    {t("review.showMore")}
+                  </Link>
+                </div>
+              ) : null}
+            </section>
           ))}
-        </ul>
+        </div>
       )}
     </div>
   );
 }
 
-type Item = ReturnType<typeof useLoaderData<typeof loader>>["items"][number];
+type Item = ReturnType<typeof useLoaderData<typeof loader>>["sections"][number]["items"][number];
 
 function QueueCard({ item }: { item: Item }) {
   const { me, defaultReverify } = useLoaderData<typeof loader>();

@@ -5,7 +5,7 @@ import { runCommand } from "../../app/compliance/command.server";
 import { createContent, editContent, setReaction } from "../../app/content/content.server";
 import { library, whatsWorking } from "../../app/discovery/library.server";
 import { funnel, reachOf } from "../../app/discovery/measures.server";
-import { decide, expireDue, nominate, reviewQueue } from "../../app/discovery/review.server";
+import { decide, decodeReviewCursor, expireDue, nominate, reviewQueue, type QueueItem } from "../../app/discovery/review.server";
 import { savedList, setSaved, shareCards, sharePost } from "../../app/discovery/saves.server";
 import { CANDIDATE_THRESHOLD, HALF_LIFE_HOURS, recordView, risingItems } from "../../app/discovery/signals.server";
 import { featuredCards } from "../../app/feed/featured.server";
@@ -36,6 +36,19 @@ const amplifiedIds = async (viewer: Viewer) => (await library(viewer, {}, w.db))
 const featuredIds = async (viewer: Viewer) => (await featuredCards(viewer, { limit: 50 }, w.db)).map((c) => c.post.id);
 const boostOf = async (id: string) => (await contentDocuments(w.db, [id]))[0]?.boost;
 const count = async (q: ReturnType<typeof sql>) => Number((await query<{ n: number }>(w.db, q))[0].n);
+/** Every item of the review queue: each section paged through to its end. */
+async function queueItems(viewer: Viewer): Promise<QueueItem[]> {
+  const out: QueueItem[] = [];
+  for (const first of await reviewQueue(viewer, {}, w.db)) {
+    out.push(...first.items);
+    for (let next = first.nextCursor; next; ) {
+      const [page] = await reviewQueue(viewer, { section: first.section, cursor: decodeReviewCursor(next) }, w.db);
+      out.push(...page.items);
+      next = page.nextCursor;
+    }
+  }
+  return out;
+}
 const events = (topic: string, subjectId: string) =>
   query<{ payload: Record<string, unknown> }>(w.db, sql`select payload from outbox_events where topic = ${topic} and subject_id = ${subjectId} order by id`);
 
@@ -68,13 +81,13 @@ describe("the discovery loop, end to end with a controlled clock", () => {
     expect(eng.candidate_at).not.toBeNull();
     const rising = await risingItems(v.curator, { minScore: CANDIDATE_THRESHOLD }, w.db);
     expect(rising.map((r) => r.id)).toContain(post.id);
-    expect((await reviewQueue(v.curator, w.db)).find((i) => i.id === post.id)?.reason).toBe("rising");
+    expect((await queueItems(v.curator)).find((i) => i.id === post.id)?.reason).toBe("rising");
     // not yet amplified anywhere
     expect(await amplifiedIds(v.carol)).not.toContain(post.id);
 
     // 2. nomination (carol) → in the queue as nominated
     expect(await nominate(v.carol, post.id, "Cut our breaks in half", w.db)).toEqual({ ok: true });
-    const queued = (await reviewQueue(v.curator, w.db)).find((i) => i.id === post.id);
+    const queued = (await queueItems(v.curator)).find((i) => i.id === post.id);
     expect(queued?.reason).toBe("nominated");
     expect(queued?.nominations).toEqual([{ name: "Carol", reason: "Cut our breaks in half" }]);
 
@@ -128,7 +141,7 @@ describe("the discovery loop, end to end with a controlled clock", () => {
     expect(await amplifiedIds(v.carol)).not.toContain(post.id); // already, before the job runs
     expect(await expireDue(w.db)).toBeGreaterThanOrEqual(1);
     expect(await expireDue(w.db)).toBe(0); // claimed once
-    expect((await reviewQueue(v.curator, w.db)).find((i) => i.id === post.id)?.reason).toBe("stale");
+    expect((await queueItems(v.curator)).find((i) => i.id === post.id)?.reason).toBe("stale");
     expect(await count(sql`select count(*)::int as n from notifications where user_id = ${w.users.alice.id} and kind = 'reverify' and subject_id = ${post.id}`)).toBe(1);
     expect((await events("discovery.revoked", post.id)).map((e) => e.payload.reason)).toEqual(["stale"]);
     expect(await featuredIds(v.carol)).not.toContain(post.id);
@@ -170,7 +183,7 @@ describe("only approved content is amplified", () => {
     const hits = (await searchDatabase(w.db, v.carol, { q: "amplify control quarterly" })).hits.map((h) => h.post.id);
     expect(hits[0]).toBe(approved.id);
     // the edit is shown as "changed since approval", returns to review, and H6 hears it was revoked
-    expect((await reviewQueue(v.curator, w.db)).find((i) => i.id === changed.id)?.reason).toBe("changed");
+    expect((await queueItems(v.curator)).find((i) => i.id === changed.id)?.reason).toBe("changed");
     expect((await events("discovery.revoked", changed.id)).map((e) => e.payload.reason)).toEqual(["changed"]);
     const postPage = await readJson(await callRoute(postRoute.loader, getRequest(`/posts/${changed.id}`, { token: await fresh("carol") }), { id: changed.id }));
     expect(postPage.discovery.approval).toEqual({ state: "changed", topic: "controls" });
@@ -311,7 +324,7 @@ describe("the shapes that keep the library and the queue fast", () => {
     const byRank = await query<{ id: string }>(w.db, sql`select content_id as id from engagement where content_id = any(${`{${ids.join(",")}}`}::text[]) order by rank desc`);
     const byScore = await risingItems(v.curator, { limit: 500 }, w.db);
     expect(byRank.map((r) => r.id)).toEqual(byScore.map((r) => r.id).filter((id) => ids.includes(id)));
-    const rising = (await reviewQueue(v.curator, w.db)).filter((i) => i.reason === "rising").map((i) => i.id);
+    const rising = (await queueItems(v.curator)).filter((i) => i.reason === "rising").map((i) => i.id);
     expect(rising).toContain(hot.id); // 6 × 2 = 12, an hour old: ≥ threshold
     expect(rising).not.toContain(old.id); // 12, halved over 5 days: below
     expect(rising).not.toContain(cold.id);
@@ -331,11 +344,11 @@ describe("the shapes that keep the library and the queue fast", () => {
       await w.db.execute(sql`insert into engagement (content_id, org_id, kind, score, score_at, rank) values (${id}, ${w.org.id}, 'post', 100, ${at.toISOString()}::timestamptz, ${rank})
         on conflict (content_id) do update set rank = excluded.rank`);
     }
-    const rising = (await reviewQueue(v.curator, w.db)).filter((i) => i.reason === "rising").map((i) => i.id);
+    const rising = (await queueItems(v.curator)).filter((i) => i.reason === "rising").map((i) => i.id);
     expect(rising).toContain(visible.id);
     expect(rising.some((id) => hidden.includes(id))).toBe(false);
-    // bob, in the space, sees the top of the list (the first RISING_LIMIT of his readable candidates)
-    const bobs = (await reviewQueue({ ...v.bob, roles: new Set([...v.bob.roles, "curator"]) }, w.db)).filter((i) => i.reason === "rising").map((i) => i.id);
+    // bob, in the space, sees them
+    const bobs = (await queueItems({ ...v.bob, roles: new Set([...v.bob.roles, "curator"]) })).filter((i) => i.reason === "rising").map((i) => i.id);
     expect(bobs).toContain(hidden[200]);
     await w.db.execute(sql`delete from engagement where content_id = any(${`{${rows.map((r) => r[0]).join(",")}}`}::text[])`);
     testClock.reset();
