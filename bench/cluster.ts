@@ -1,4 +1,5 @@
 // npm run bench:cluster -- [--path / --connections 50 --duration 20 --rounds 2 --processes 1,2]
+// SERVER_NODE_ARGS="--max-old-space-size=256 …" passes V8 flags to the server only (not to autocannon in this process).
 // Throughput of the production server (build/server.js) with WEB_CONCURRENCY=1 and =2, alternated:
 // one signed-in person (alice of the demo data, npm run demo / scripts/seed.ts) on N autocannon
 // connections to one page. Prints requests/s, p50/p99, errors and the peak RSS of every process
@@ -58,7 +59,7 @@ const results: string[] = [];
 for (let round = 0; round < rounds; round++) {
   for (const n of round % 2 === 0 ? counts : [...counts].reverse()) {
     const port = await findFreePort();
-    const server: ServerChild = startServer({ port, dataDir, databaseUrl, env: { WEB_CONCURRENCY: String(n) } });
+    const server: ServerChild = startServer({ port, dataDir, databaseUrl, env: { WEB_CONCURRENCY: String(n) }, nodeArgs: (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean) });
     try {
       // ready, search up, and the outbox backlog drained: background work would take the CPU
       await waitFor(async () => {
