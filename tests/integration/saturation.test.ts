@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { engineBusyShare, findings, shouldStop, slope, verdict, type StepSignals } from "../../scripts/lib/saturation";
+import { runSaturation } from "../../scripts/lib/saturation-run";
 
 // The pure half of `npm run bench:saturation`: when to stop raising the write concurrency, and which
 // resource the signals name. Each case changes one signal and expects the verdict to follow it.
@@ -139,4 +140,37 @@ describe("saturation: measuring helpers", () => {
     expect(engineBusyShare(tasks, from, to)).toBeCloseTo(0.6);
     expect(engineBusyShare([], from, to)).toBe(0);
   });
+});
+
+// The whole sweep at CI size (two short steps) against the production server on PostgreSQL: the
+// signals are read, the writes all land in PostgreSQL, the chain and the index, and the chain verifies.
+describe.skipIf(!process.env.DATABASE_URL)("bench:saturation at CI size (PostgreSQL)", () => {
+  it("runs two steps through the real forms and checks every acknowledged write", async () => {
+    const lines: string[] = [];
+    const r = await runSaturation({
+      databaseUrl: process.env.DATABASE_URL!,
+      steps: [1, 3],
+      seconds: 2,
+      settleSeconds: 3,
+      minGrowth: 0.05,
+      processes: 1,
+      spaces: 2,
+      port: 3334 + Number(process.env.VITEST_POOL_ID ?? 1),
+      log: (l) => lines.push(l),
+    });
+    expect(r.steps.length).toBeGreaterThanOrEqual(1);
+    for (const s of r.steps) {
+      expect(s.acknowledged).toBeGreaterThan(0);
+      expect(s.errors).toBe(0);
+      expect(s.db.samples).toBeGreaterThan(5);
+      expect(s.cpu.app).toBeGreaterThan(0);
+      expect(s.outbox.consumers.search?.produced).toBeGreaterThan(0);
+    }
+    expect(r.lost).toBe(0);
+    expect(r.check.content.inArchive).toBe(r.check.acknowledged);
+    expect(r.check.content.inIndex).toBe(r.check.acknowledged);
+    expect(r.archive.ok).toBe(true);
+    expect(r.verdict.line).toMatch(/^verdict: /);
+    expect(lines.some((l) => l.startsWith("| 1 |"))).toBe(true);
+  }, 60_000);
 });
