@@ -37,11 +37,13 @@ export type SaturationOptions = {
   /** WEB_CONCURRENCY of the server */
   processes: number;
   spaces: number;
+  /** writers spread over this many orgs (default 1): each org has its own archive chain */
+  orgs?: number;
   port: number;
   log?: (s: string) => void;
 };
 
-export type SaturationReport = { orgId: string; steps: StepSignals[]; verdict: Verdict; check: WriteCheck; lost: number; archive: VerifyResult };
+export type SaturationReport = { orgIds: string[]; steps: StepSignals[]; verdict: Verdict; check: WriteCheck; lost: number; archive: VerifyResult };
 
 // the app's postgres.js pool (app/db/client.server.ts: max 10) in each process
 const POOL_PER_PROCESS = 10;
@@ -91,6 +93,7 @@ export async function runSaturation(o: SaturationOptions): Promise<SaturationRep
   const log = o.log ?? (() => undefined);
   const { steps, seconds, settleSeconds, minGrowth, processes } = o;
   const spaceCount = o.spaces;
+  const orgCount = Math.max(1, o.orgs ?? 1);
   ensureServerBuild();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-saturation-"));
   const server: ServerChild = startServer({
@@ -111,15 +114,24 @@ export async function runSaturation(o: SaturationOptions): Promise<SaturationRep
     const maxWriters = Math.max(...steps);
     registerConsumers(); // the factories' writes emit outbox events (drained by the server)
     const db = await getDb();
-    const org = await makeOrg("Saturation Bank");
-    const users: Awaited<ReturnType<typeof makeUser>>[] = [];
-    for (let i = 0; i < maxWriters; i++) users.push(await makeUser(org.id, { name: `Writer ${i + 1}` }));
-    const owner = await loadViewer(db, users[0].id);
-    const spaces: Awaited<ReturnType<typeof makeSpace>>[] = [];
-    for (let i = 0; i < spaceCount; i++) spaces.push(await makeSpace(owner, { name: `Desk ${i + 1}` }));
-    for (let i = 1; i < users.length; i++) await joinSpace(await loadViewer(db, users[i].id), spaces[i % spaces.length].id);
-    const people: Person[] = await signInAll(base, users.map((u, i) => ({ id: u.id, email: u.email, spaces: [i === 0 ? spaces[0].id : spaces[i % spaces.length].id] })), TEST_PASSWORD);
-    log(`org ${org.id}: ${people.length} people signed in, ${spaces.length} open spaces; steps ${steps.join(", ")} writers × ${seconds} s (settle ≤ ${settleSeconds} s between)`);
+    // writer c belongs to org c % orgs: with several orgs each has its own chain (and its own head lock)
+    const orgs: { id: string; people: Person[] }[] = [];
+    const perOrg = Math.ceil(maxWriters / orgCount);
+    for (let k = 0; k < orgCount; k++) {
+      const org = await makeOrg("Saturation Bank");
+      const users: Awaited<ReturnType<typeof makeUser>>[] = [];
+      for (let i = 0; i < perOrg; i++) users.push(await makeUser(org.id, { name: `Writer ${i + 1}` }));
+      const owner = await loadViewer(db, users[0].id);
+      const spaces: Awaited<ReturnType<typeof makeSpace>>[] = [];
+      for (let i = 0; i < spaceCount; i++) spaces.push(await makeSpace(owner, { name: `Desk ${i + 1}` }));
+      for (let i = 1; i < users.length; i++) await joinSpace(await loadViewer(db, users[i].id), spaces[i % spaces.length].id);
+      const signed = await signInAll(base, users.map((u, i) => ({ id: u.id, email: u.email, spaces: [spaces[i % spaces.length].id] })), TEST_PASSWORD);
+      orgs.push({ id: org.id, people: signed });
+    }
+    const orgIds = orgs.map((x) => x.id);
+    const people: Person[] = Array.from({ length: maxWriters }, (_, c) => orgs[c % orgCount].people[Math.floor(c / orgCount)]);
+    const orgOf = new Map(orgs.flatMap((x) => x.people.map((p) => [p.id, x.id] as const)));
+    log(`${orgCount === 1 ? `org ${orgIds[0]}` : `${orgCount} orgs (writer c in org c mod ${orgCount})`}: ${people.length} people signed in, ${spaceCount} open spaces per org; steps ${steps.join(", ")} writers × ${seconds} s (settle ≤ ${settleSeconds} s between)`);
 
     // ---- one write, as the browser's form ----
     const marker = `sat${Math.random().toString(36).slice(2, 9)}`;
@@ -156,14 +168,14 @@ export async function runSaturation(o: SaturationOptions): Promise<SaturationRep
     async function outboxState(): Promise<{ pending: Lane; maxEvent: number }> {
       const rows = await pg<{ consumer: string; n: number }[]>`
         select d.consumer, count(*)::int as n from outbox_deliveries d join outbox_events e on e.id = d.event_id
-        where e.org_id = ${org.id} and d.status = 'pending' group by d.consumer`;
+        where e.org_id in ${pg(orgIds)} and d.status = 'pending' group by d.consumer`;
       const [m] = await pg<{ id: string | null }[]>`select max(id)::text as id from outbox_events`;
       return { pending: Object.fromEntries(rows.map((r) => [r.consumer, r.n])), maxEvent: Number(m.id ?? 0) };
     }
     async function producedSince(eventId: number): Promise<Lane> {
       const rows = await pg<{ consumer: string; n: number }[]>`
         select d.consumer, count(*)::int as n from outbox_deliveries d join outbox_events e on e.id = d.event_id
-        where e.id > ${eventId} and e.org_id = ${org.id} group by d.consumer`;
+        where e.id > ${eventId} and e.org_id in ${pg(orgIds)} group by d.consumer`;
       return Object.fromEntries(rows.map((r) => [r.consumer, r.n]));
     }
     async function meiliQueue(): Promise<number> {
@@ -333,13 +345,19 @@ export async function runSaturation(o: SaturationOptions): Promise<SaturationRep
       const f = (x: number, d = 1) => x.toFixed(d);
       const lagText = lagMs.length ? `commit → searchable p50 ${f(pct(lagMs, 50), 0)} ms max ${f(Math.max(...lagMs), 0)} ms (${lagMs.length} probes)` : "no lag probe";
       const worst = Object.entries(s.outbox.consumers).sort((a, b) => b[1].slopePerSecond - a[1].slopePerSecond)[0];
+      const laneText = Object.entries(s.outbox.consumers)
+        .filter(([, l]) => l.growth > 0)
+        .sort((a, b) => b[1].growth - a[1].growth)
+        .map(([c, l]) => `${c} +${l.growth} of ${l.produced} (${f(l.slopePerSecond)}/s)`)
+        .join(", ");
       const settled = await settle();
       drains.push(settled.left === 0 ? `${settled.seconds.toFixed(1)} s` : `> ${settleSeconds} s (${settled.left} left)`);
       const drainText = settled.left === 0 ? `drained ${f(settled.seconds)} s after the step` : `${settled.left} still pending ${settleSeconds} s after the step`;
       const line = [
         `${String(writers).padStart(3)} writers: ${f(s.writesPerSecond).padStart(6)} writes/s (${acked} in ${f(wall)} s), p50 ${f(s.latencyMs.p50, 0)} ms p95 ${f(s.latencyMs.p95, 0)} ms p99 ${f(s.latencyMs.p99, 0)} ms, errors ${s.errors}${s.errors ? ` ${JSON.stringify(errors)}` : ""}; load ${load0.join(" ")}`,
         `      PostgreSQL: ${f(s.db.busy)} busy sessions of ${s.db.poolSize}, ${f(s.db.lockWaits)} waiting on a lock (${f(s.db.chainLockWaits)} on the chain head) [${db0.samples} samples]`,
-        `      outbox (org): pending ${s.outbox.pendingStart} → ${s.outbox.pendingEnd} (${f((s.outbox.pendingEnd - s.outbox.pendingStart) / wall)}/s), ${sum(produced)} deliveries produced${worst ? `; steepest lane: ${worst[0]} ${f(worst[1].slopePerSecond)}/s` : ""}; ${drainText}`,
+        `      outbox (org${orgCount > 1 ? "s" : ""}): pending ${s.outbox.pendingStart} → ${s.outbox.pendingEnd} (${f((s.outbox.pendingEnd - s.outbox.pendingStart) / wall)}/s), ${sum(produced)} deliveries produced${worst ? `; steepest lane: ${worst[0]} ${f(worst[1].slopePerSecond)}/s` : ""}; ${drainText}`,
+        `      outbox lanes with more pending at the end: ${laneText || "none"}`,
         `      Meilisearch: queue ${q0} → ${q1} tasks, ${tasks} tasks in the step, engine busy ${Math.round(engineBusy * 100)} % of it; ${lagText}`,
         `      CPU (cores): app ${f(cpu.app, 2)}, PostgreSQL ${f(cpu.postgres, 2)}, Meilisearch ${f(cpu.meili, 2)}; machine busy ${f(cpu.machineBusy, 2)} of ${s.cores}`,
         `      nearest limits: ${findings(s).slice(0, 3).map((x) => `${resourceName(x.resource)} ${f(x.score, 2)}`).join(", ")}`,
@@ -367,13 +385,26 @@ export async function runSaturation(o: SaturationOptions): Promise<SaturationRep
     log(v.line);
 
     // ---- every acknowledged write in PostgreSQL, the chain and the index; the org's chains verified ----
-    const check = await checkWrites(db, { orgId: org.id, marker, acks, base, meili: { url: meili.url, key: meili.key, index } });
-    const archive = await verifyArchive(db, { orgId: org.id });
+    const checks: WriteCheck[] = [];
+    let archive: VerifyResult = { ok: true, checked: 0 };
+    for (const id of orgIds) {
+      checks.push(await checkWrites(db, { orgId: id, marker, acks: acks.filter((a) => orgOf.get(a.userId) === id), base, meili: { url: meili.url, key: meili.key, index } }));
+      const v1 = await verifyArchive(db, { orgId: id });
+      archive = v1.ok ? { ...archive, checked: archive.checked + v1.checked } : v1;
+      if (!v1.ok) break;
+    }
+    const check = checks.reduce((a, c) => ({
+      acknowledged: a.acknowledged + c.acknowledged,
+      content: { acknowledged: a.content.acknowledged + c.content.acknowledged, inDatabase: a.content.inDatabase + c.content.inDatabase, inArchive: a.content.inArchive + c.content.inArchive, inIndex: a.content.inIndex + c.content.inIndex },
+      reactions: { acknowledged: 0, inDatabase: 0, inArchive: 0 },
+      lost: { database: [...a.lost.database, ...c.lost.database], archive: [...a.lost.archive, ...c.lost.archive], index: [...a.lost.index, ...c.lost.index] },
+      indexWaitSeconds: a.indexWaitSeconds + c.indexWaitSeconds,
+    }));
     log(
       `writes: ${check.acknowledged} acknowledged; in PostgreSQL ${check.content.inDatabase}, in the archive chain ${check.content.inArchive}, in the index ${check.content.inIndex} (index waited ${check.indexWaitSeconds} s); lost ${lostCount(check)}`,
     );
-    log(archive.ok ? `archive: OK, the org's ${archive.checked} chain records verified` : `archive: BROKEN ${JSON.stringify(archive.problem)}`);
-    return { orgId: org.id, steps: results, verdict: v, check, lost: lostCount(check), archive };
+    log(archive.ok ? `archive: OK, ${orgCount === 1 ? "the org's" : `the ${orgCount} orgs'`} ${archive.checked} chain records verified` : `archive: BROKEN ${JSON.stringify(archive.problem)}`);
+    return { orgIds, steps: results, verdict: v, check, lost: lostCount(check), archive };
   } finally {
     await pg.end({ timeout: 5 });
     await server.stop();

@@ -64,10 +64,13 @@ export const LIMITS = {
   machineShare: 0.9,
   /** a lane falls behind when its backlog rises by this share of what it is given each second */
   outboxBehind: 0.1,
+  /** … and ends the step this many seconds of its input behind */
+  lagSeconds: 5,
   /** share of the step Meilisearch spends processing tasks */
   engineBusy: 0.9,
 };
 
+const pctOf = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number) => x.toFixed(2);
 
@@ -107,18 +110,26 @@ export function findings(s: StepSignals): Finding[] {
   if (s.cpu.postgres >= s.cpu.app && s.cpu.postgres >= s.cpu.meili) {
     out.push({ resource: "postgres-cpu", score: machine * 1.01, evidence: `PostgreSQL backends used ${f2(s.cpu.postgres)} cores, more than the app (${f2(s.cpu.app)})` });
   }
-  // a lane is behind when its backlog rises while the step runs; the search lane counts against
-  // Meilisearch only when the engine itself is busy (below), otherwise against the outbox
-  // both must agree: the backlog rose over the step's later part (slope) and ended above where it began
-  const behind = (l: { produced: number; growth: number; slopePerSecond: number }) =>
-    l.produced > 0 ? Math.min(Math.max(0, l.slopePerSecond) / (l.produced / s.seconds), Math.max(0, l.growth) / l.produced) : 0;
-  const lanes = Object.entries(s.outbox.consumers).filter(([, l]) => l.produced > 0).sort((a, b) => behind(b[1]) - behind(a[1]));
+  // A lane is behind when its backlog kept rising over the step's later part (slope ≥ 10 % of what it is
+  // given a second) AND ended more than LIMITS.lagSeconds of its input above where it began (a batch in
+  // flight at the end is latency, not saturation). The search lane records a batch done only after
+  // Meilisearch has it: when the probes find new posts searchable within a second, its pending rows are
+  // indexed documents waiting to be marked, so that lane is judged by the probes, not by its count.
+  const fresh = s.meili.lagMs.length > 0 && pctOf(s.meili.lagMs, 50) < 1000;
+  const behind = (l: { produced: number; growth: number; slopePerSecond: number }) => {
+    if (l.produced <= 0) return 0;
+    const rate = l.produced / s.seconds;
+    return Math.min(Math.max(0, l.slopePerSecond) / rate / LIMITS.outboxBehind, Math.max(0, l.growth) / (rate * LIMITS.lagSeconds));
+  };
+  const lanes = Object.entries(s.outbox.consumers)
+    .filter(([c, l]) => l.produced > 0 && !(c === "search" && fresh))
+    .sort((a, b) => behind(b[1]) - behind(a[1]));
   if (lanes.length) {
     const [name, l] = lanes[0];
     out.push({
       resource: "outbox",
-      score: behind(l) / LIMITS.outboxBehind,
-      evidence: `the outbox's "${name}" lane backlog rose ${f1(l.slopePerSecond)}/s while it was given ${f1(l.produced / s.seconds)}/s (org pending ${s.outbox.pendingStart} → ${s.outbox.pendingEnd})`,
+      score: behind(l),
+      evidence: `the outbox's "${name}" lane backlog rose ${f1(l.slopePerSecond)}/s while it was given ${f1(l.produced / s.seconds)}/s, ${l.growth} more pending at the end (org pending ${s.outbox.pendingStart} → ${s.outbox.pendingEnd})`,
     });
   }
   const lag = s.meili.lagMs.length ? Math.max(...s.meili.lagMs) : 0;
