@@ -22,7 +22,7 @@ import { joinSpace } from "../../app/spaces/spaces.server";
 import { pct } from "./bench";
 import { makeOrg, makeSpace, makeUser, TEST_PASSWORD } from "./factories";
 import { checkWrites, lostCount, signInAll, type Ack, type Person, type WriteCheck } from "./load-check";
-import { engineBusyShare, findings, resourceName, shouldStop, slope, verdict, type StepSignals, type Verdict } from "./saturation";
+import { engineBusyShare, findings, plateauAt, resourceName, shouldStop, slope, verdict, type StepSignals, type Verdict } from "./saturation";
 import { embeddedMeili, ensureServerBuild, startServer, waitFor, type ServerChild } from "./server-process";
 
 export type SaturationOptions = {
@@ -34,6 +34,8 @@ export type SaturationOptions = {
   /** the most to wait after a step for the outbox and Meilisearch to empty */
   settleSeconds: number;
   minGrowth: number;
+  /** stop after this many steps in a row without growth (default 1: the first step that grows < minGrowth) */
+  patience?: number;
   /** WEB_CONCURRENCY of the server */
   processes: number;
   spaces: number;
@@ -92,6 +94,7 @@ function machineJiffies() {
 export async function runSaturation(o: SaturationOptions): Promise<SaturationReport> {
   const log = o.log ?? (() => undefined);
   const { steps, seconds, settleSeconds, minGrowth, processes } = o;
+  const patience = Math.max(1, o.patience ?? 1);
   const spaceCount = o.spaces;
   const orgCount = Math.max(1, o.orgs ?? 1);
   ensureServerBuild();
@@ -365,14 +368,16 @@ export async function runSaturation(o: SaturationOptions): Promise<SaturationRep
       log(line);
       lines.push(line);
       const prev = results.at(-2);
-      if (shouldStop(prev, s, minGrowth)) {
-        log(`      throughput grew ${f(((s.writesPerSecond - prev!.writesPerSecond) / prev!.writesPerSecond) * 100)} % (< ${f(minGrowth * 100, 0)} %): stop raising`);
-        break;
+      const stop = plateauAt(results, minGrowth, patience) !== null;
+      if (prev && (stop || shouldStop(prev, s, minGrowth))) {
+        const grew = `throughput grew ${f(((s.writesPerSecond - prev.writesPerSecond) / prev.writesPerSecond) * 100)} % over the previous step`;
+        log(`      ${grew}${stop ? `${patience > 1 ? `; ${patience} steps in a row < ${f(minGrowth * 100, 0)} % over the best` : ` (< ${f(minGrowth * 100, 0)} %)`}: stop raising` : `; patience ${patience}: one more step`}`);
       }
+      if (stop) break;
     }
 
     // ---- the table and the verdict ----
-    const v = verdict(results, minGrowth);
+    const v = verdict(results, minGrowth, patience);
     log(`\n| writers | writes/s | p50 ms | p95 ms | p99 ms | errors | busy / chain-lock sessions | steepest outbox lane | outbox drained after | Meili busy | Meili lag p50 | CPU app / PG / Meili / machine | load 1 min |`);
     log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|`);
     results.forEach((s, i) => {

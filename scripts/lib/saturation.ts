@@ -48,6 +48,22 @@ export function shouldStop(previous: { writesPerSecond: number } | undefined, cu
   return current.writesPerSecond < previous.writesPerSecond * (1 + minGrowth);
 }
 
+/**
+ * Where the sweep stops: the index of the first step of a run of `patience` consecutive steps that
+ * each grew < minGrowth over the best step before it (patience 1: over the previous step, as
+ * shouldStop), or null while throughput still grows. A shared machine's noise can dip one step;
+ * patience 2 asks for the plateau twice.
+ */
+export function plateauAt(steps: { writesPerSecond: number }[], minGrowth = 0.05, patience = 1): number | null {
+  let run = 0;
+  for (let i = 1; i < steps.length; i++) {
+    const grew = patience === 1 ? !shouldStop(steps[i - 1], steps[i], minGrowth) : steps[i].writesPerSecond >= Math.max(...steps.slice(0, i).map((x) => x.writesPerSecond)) * (1 + minGrowth);
+    run = grew ? 0 : run + 1;
+    if (run >= patience) return i - patience + 1;
+  }
+  return null;
+}
+
 export type Resource = "archive-chain-lock" | "db-pool" | "app-cpu" | "postgres-cpu" | "machine-cpu" | "outbox" | "meilisearch";
 
 export type Finding = { resource: Resource; score: number; evidence: string };
@@ -168,13 +184,8 @@ export const ON_WRITE_PATH: Resource[] = ["archive-chain-lock", "db-pool", "app-
  * The first resource to saturate (the earliest step where a signal reached its limit: the highest
  * score in that step) and, where throughput stopped growing, what the write path was bound by there.
  */
-export function verdict(steps: StepSignals[], minGrowth = 0.05): Verdict {
-  let stoppedAt: number | null = null;
-  for (let i = 1; i < steps.length; i++)
-    if (shouldStop(steps[i - 1], steps[i], minGrowth)) {
-      stoppedAt = i;
-      break;
-    }
+export function verdict(steps: StepSignals[], minGrowth = 0.05, patience = 1): Verdict {
+  const stoppedAt = plateauAt(steps, minGrowth, patience);
   let first: Verdict["first"] = null;
   let firstText = "";
   for (let i = 0; i < steps.length && !first; i++) {
@@ -188,7 +199,7 @@ export function verdict(steps: StepSignals[], minGrowth = 0.05): Verdict {
   if (stoppedAt === null) return { first, stoppedAt, limiting: null, line: `verdict: ${firstText}; throughput still grew at ${steps.at(-1)?.writers ?? 0} writers` };
   const at = steps[stoppedAt];
   const path = findings(at).filter((x) => ON_WRITE_PATH.includes(x.resource))[0];
-  const plateau = `throughput stopped growing at ${at.writers} writers (${f1(at.writesPerSecond)} writes/s after ${f1(steps[stoppedAt - 1].writesPerSecond)})`;
+  const plateau = `throughput stopped growing at ${at.writers} writers (${f1(at.writesPerSecond)} writes/s after ${f1(steps[stoppedAt - 1].writesPerSecond)}${patience > 1 ? `; best ${f1(Math.max(...steps.map((x) => x.writesPerSecond)))} writes/s` : ""})`;
   return {
     first,
     stoppedAt,

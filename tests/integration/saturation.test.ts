@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { engineBusyShare, findings, shouldStop, slope, verdict, type StepSignals } from "../../scripts/lib/saturation";
+import { engineBusyShare, findings, plateauAt, shouldStop, slope, verdict, type StepSignals } from "../../scripts/lib/saturation";
 import { runSaturation } from "../../scripts/lib/saturation-run";
 
 // The pure half of `npm run bench:saturation`: when to stop raising the write concurrency, and which
@@ -39,6 +39,17 @@ describe("saturation: when to stop raising", () => {
     expect(shouldStop({ writesPerSecond: 100 }, { writesPerSecond: 80 })).toBe(true);
     // the threshold is a parameter
     expect(shouldStop({ writesPerSecond: 100 }, { writesPerSecond: 106 }, 0.1)).toBe(true);
+  });
+
+  it("with patience, a single dip on a noisy machine does not stop the sweep; a plateau twice does", () => {
+    const w = (xs: number[]) => xs.map((writesPerSecond) => ({ writesPerSecond }));
+    // 10 → 8 (a dip) → 14 → 14.3 → 14.5: patience 1 stops at the dip, patience 2 at the plateau after 14
+    expect(plateauAt(w([10, 8, 14, 14.3, 14.5]), 0.05, 1)).toBe(1);
+    expect(plateauAt(w([10, 8, 14, 14.3, 14.5]), 0.05, 2)).toBe(3);
+    // growth over the best, not over a dip: 10 → 8 → 10.2 is no growth
+    expect(plateauAt(w([10, 8, 10.2]), 0.05, 2)).toBe(1);
+    expect(plateauAt(w([10, 12, 14]), 0.05, 2)).toBeNull();
+    expect(verdict([step(1, 10), step(2, 8), step(4, 14), step(8, 14.3), step(16, 14.5)], 0.05, 2).stoppedAt).toBe(3);
   });
 
   it("finds the step where throughput stopped growing", () => {
