@@ -219,12 +219,14 @@ export async function runSaturation(o: SaturationOptions): Promise<SaturationRep
     async function settle() {
       const t = performance.now();
       let left = 0;
+      let queue = 0;
       while (performance.now() - t < settleSeconds * 1000) {
         left = Object.values((await outboxState()).pending).reduce((a, b) => a + b, 0);
-        if (left === 0 && (await meiliQueue()) === 0) break;
+        queue = left === 0 ? await meiliQueue() : queue;
+        if (left === 0 && queue === 0) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      return { left, seconds: (performance.now() - t) / 1000 };
+      return { left, queue, seconds: (performance.now() - t) / 1000 };
     }
     await settle(); // the warm-up's and the setup's events
 
@@ -354,8 +356,9 @@ export async function runSaturation(o: SaturationOptions): Promise<SaturationRep
         .map(([c, l]) => `${c} +${l.growth} of ${l.produced} (${f(l.slopePerSecond)}/s)`)
         .join(", ");
       const settled = await settle();
-      drains.push(settled.left === 0 ? `${settled.seconds.toFixed(1)} s` : `> ${settleSeconds} s (${settled.left} left)`);
-      const drainText = settled.left === 0 ? `drained ${f(settled.seconds)} s after the step` : `${settled.left} still pending ${settleSeconds} s after the step`;
+      const done = settled.left === 0 && settled.queue === 0;
+      drains.push(done ? `${settled.seconds.toFixed(1)} s` : `> ${settleSeconds} s (${settled.left} pending, ${settled.queue} Meilisearch tasks)`);
+      const drainText = done ? `drained ${f(settled.seconds)} s after the step` : `${settled.left} deliveries still pending and ${settled.queue} Meilisearch tasks queued ${settleSeconds} s after the step`;
       const line = [
         `${String(writers).padStart(3)} writers: ${f(s.writesPerSecond).padStart(6)} writes/s (${acked} in ${f(wall)} s), p50 ${f(s.latencyMs.p50, 0)} ms p95 ${f(s.latencyMs.p95, 0)} ms p99 ${f(s.latencyMs.p99, 0)} ms, errors ${s.errors}${s.errors ? ` ${JSON.stringify(errors)}` : ""}; load ${load0.join(" ")}`,
         `      PostgreSQL: ${f(s.db.busy)} busy sessions of ${s.db.poolSize}, ${f(s.db.lockWaits)} waiting on a lock (${f(s.db.chainLockWaits)} on the chain head) [${db0.samples} samples]`,
