@@ -232,7 +232,6 @@ export async function runSaturation(o: SaturationOptions): Promise<SaturationRep
 
     const results: StepSignals[] = [];
     const drains: string[] = [];
-    const lines: string[] = [];
     for (const writers of steps) {
       const ob0 = await outboxState();
       const q0 = await meiliQueue();
@@ -369,7 +368,6 @@ export async function runSaturation(o: SaturationOptions): Promise<SaturationRep
         `      nearest limits: ${findings(s).slice(0, 3).map((x) => `${resourceName(x.resource)} ${f(x.score, 2)}`).join(", ")}`,
       ].join("\n");
       log(line);
-      lines.push(line);
       const prev = results.at(-2);
       const stop = plateauAt(results, minGrowth, patience) !== null;
       if (prev && (stop || shouldStop(prev, s, minGrowth))) {
