@@ -404,7 +404,7 @@ export async function runSaturation(o: SaturationOptions): Promise<SaturationRep
       content: { acknowledged: a.content.acknowledged + c.content.acknowledged, inDatabase: a.content.inDatabase + c.content.inDatabase, inArchive: a.content.inArchive + c.content.inArchive, inIndex: a.content.inIndex + c.content.inIndex },
       reactions: { acknowledged: 0, inDatabase: 0, inArchive: 0 },
       lost: { database: [...a.lost.database, ...c.lost.database], archive: [...a.lost.archive, ...c.lost.archive], index: [...a.lost.index, ...c.lost.index] },
-      indexWaitSeconds: a.indexWaitSeconds + c.indexWaitSeconds,
+      indexWaitSeconds: Math.round((a.indexWaitSeconds + c.indexWaitSeconds) * 10) / 10,
     }));
     log(
       `writes: ${check.acknowledged} acknowledged; in PostgreSQL ${check.content.inDatabase}, in the archive chain ${check.content.inArchive}, in the index ${check.content.inIndex} (index waited ${check.indexWaitSeconds} s); lost ${lostCount(check)}`,
