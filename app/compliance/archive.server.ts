@@ -1,7 +1,7 @@
 import { archiveRecords } from "~/db/schema";
 import type { DbOrTx } from "~/db/client.server";
 import { now } from "~/utils/clock.server";
-import { advanceHead, canonicalAt, chainHash, lockHead, nextId } from "./chain.server";
+import { appendAndAdvance, canonicalAt, chainHash, lockHead, nextId } from "./chain.server";
 
 export type ArchiveAction = "create" | "edit" | "delete" | "restore" | "react" | "unreact" | "moderate" | "expire" | "vote" | "accept" | "close" | "verify" | "approve" | "reject" | "resubmit" | "request" | "erase" | "decline";
 
@@ -35,12 +35,12 @@ export function archiveRecord(r: Omit<ArchiveEntry, "at"> & { id: number; seq: n
 
 /** Appends one version to the org's archive chain, in the caller's transaction. */
 export async function appendVersion(tx: DbOrTx, entry: ArchiveEntry) {
+  // the row's id comes first, outside the chain lock (a sequence: ids need not follow seq, the hash covers them)
+  const id = await nextId(tx, "archive_records");
   const head = await lockHead(tx, entry.orgId, "archive");
   const seq = head.seq + 1;
   const at = entry.at ?? now();
-  const id = await nextId(tx, "archive_records");
   const hash = chainHash(head.hash, archiveRecord({ ...entry, id, seq, at }));
-  await tx.insert(archiveRecords).values({ ...entry, id, seq, at, prevHash: head.hash, hash });
-  await advanceHead(tx, entry.orgId, "archive", seq, hash);
+  await appendAndAdvance(tx, tx.insert(archiveRecords).values({ ...entry, id, seq, at, prevHash: head.hash, hash }).getSQL(), entry.orgId, "archive", seq, hash);
   return { id, seq, hash };
 }

@@ -1,7 +1,7 @@
 import { auditLog } from "~/db/schema";
 import type { DbOrTx } from "~/db/client.server";
 import { now } from "~/utils/clock.server";
-import { advanceHead, canonicalAt, chainHash, lockHead, nextId } from "./chain.server";
+import { appendAndAdvance, canonicalAt, chainHash, lockHead, nextId } from "./chain.server";
 
 export type AuditEntry = {
   orgId: string;
@@ -29,12 +29,11 @@ export function auditRecord(r: AuditEntry & { id: number; seq: number; at: Date 
 
 /** Records a privileged read or act in the audit chain, inside the caller's transaction. */
 export async function appendAudit(tx: DbOrTx, entry: AuditEntry) {
+  const id = await nextId(tx, "audit_log"); // outside the chain lock, as for archive versions
   const head = await lockHead(tx, entry.orgId, "audit");
   const seq = head.seq + 1;
   const at = now();
-  const id = await nextId(tx, "audit_log");
   const hash = chainHash(head.hash, auditRecord({ ...entry, id, seq, at }));
-  await tx.insert(auditLog).values({ ...entry, id, seq, at, prevHash: head.hash, hash });
-  await advanceHead(tx, entry.orgId, "audit", seq, hash);
+  await appendAndAdvance(tx, tx.insert(auditLog).values({ ...entry, id, seq, at, prevHash: head.hash, hash }).getSQL(), entry.orgId, "audit", seq, hash);
   return { seq, hash };
 }

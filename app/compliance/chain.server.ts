@@ -1,6 +1,6 @@
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { query, type DbOrTx } from "~/db/client.server";
 
 export type ChainName = "archive" | "audit";
@@ -54,20 +54,23 @@ export function chainHash(prevHash: string, record: unknown): string {
 /**
  * Locks the chain head (one row per org and chain) so concurrent appends line up
  * one after another and the chain can never fork. Must run inside a transaction.
+ * Every content write of an org waits here, so the locked section is kept to two round trips:
+ * this lock (the head row exists after an org's first append) and `appendAndAdvance`.
  */
 export async function lockHead(tx: DbOrTx, orgId: string, chain: ChainName) {
-  await tx.execute(
-    sql`insert into chain_heads (org_id, chain, seq, hash) values (${orgId}, ${chain}, 0, ${GENESIS}) on conflict do nothing`,
-  );
-  const [head] = await query<{ seq: string | number; hash: string }>(
-    tx,
-    sql`select seq, hash from chain_heads where org_id = ${orgId} and chain = ${chain} for update`,
-  );
+  const select = () =>
+    query<{ seq: string | number; hash: string }>(tx, sql`select seq, hash from chain_heads where org_id = ${orgId} and chain = ${chain} for update`);
+  let [head] = await select();
+  if (!head) {
+    await tx.execute(sql`insert into chain_heads (org_id, chain, seq, hash) values (${orgId}, ${chain}, 0, ${GENESIS}) on conflict do nothing`);
+    [head] = await select();
+  }
   return { seq: Number(head.seq), hash: head.hash };
 }
 
-export async function advanceHead(tx: DbOrTx, orgId: string, chain: ChainName, seq: number, hash: string) {
+/** Inserts a chained record (the insert statement given) and moves the head to it, in one statement. */
+export async function appendAndAdvance(tx: DbOrTx, insert: SQL, orgId: string, chain: ChainName, seq: number, hash: string) {
   await tx.execute(
-    sql`update chain_heads set seq = ${seq}, hash = ${hash} where org_id = ${orgId} and chain = ${chain}`,
+    sql`with appended as (${insert}) update chain_heads set seq = ${seq}, hash = ${hash} where org_id = ${orgId} and chain = ${chain}`,
   );
 }

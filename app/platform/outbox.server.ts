@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { sql } from "drizzle-orm";
 import { getDb, query, type Db, type DbOrTx, type Tx } from "~/db/client.server";
-import { ts } from "~/db/sql.server";
+import { textArray, ts } from "~/db/sql.server";
 import { env } from "~/env.server";
 import { now } from "~/utils/clock.server";
 
@@ -98,20 +98,23 @@ export async function emit(tx: DbOrTx, e: NewEvent) {
     // An event nobody consumes would be silently lost: the wiring must run first.
     throw new Error("no outbox consumers registered: call registerConsumers() from app/boot.server.ts before writing");
   }
+  const at = now().toISOString();
+  const targets = consumers().filter((c) => c.topics.some((t) => e.topic.startsWith(t)));
+  // the event and one delivery per consumer in one statement: a write's transaction (and the
+  // org's chain lock it may hold) waits for one round trip here, not one per consumer
   const [row] = await query<{ id: string | number }>(
     tx,
-    sql`insert into outbox_events (org_id, topic, subject_id, payload, created_at)
-        values (${e.orgId}, ${e.topic}, ${e.subjectId}, ${JSON.stringify(e.payload ?? {})}::jsonb, ${now().toISOString()}::timestamptz)
-        returning id`,
+    sql`with event as (
+          insert into outbox_events (org_id, topic, subject_id, payload, created_at)
+          values (${e.orgId}, ${e.topic}, ${e.subjectId}, ${JSON.stringify(e.payload ?? {})}::jsonb, ${at}::timestamptz)
+          returning id
+        ), deliveries as (
+          insert into outbox_deliveries (event_id, consumer, next_attempt_at)
+          select event.id, t.consumer, ${at}::timestamptz from event, unnest(${textArray(targets.map((c) => c.name))}) as t(consumer)
+        )
+        select id from event`,
   );
-  const id = Number(row.id);
-  const targets = consumers().filter((c) => c.topics.some((t) => e.topic.startsWith(t)));
-  for (const c of targets) {
-    await tx.execute(
-      sql`insert into outbox_deliveries (event_id, consumer, next_attempt_at) values (${id}, ${c.name}, ${now().toISOString()}::timestamptz)`,
-    );
-  }
-  return id;
+  return Number(row.id);
 }
 
 type Claimed = { event_id: string | number; attempts: number };
