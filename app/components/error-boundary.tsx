@@ -56,9 +56,18 @@ export function errorStatus(error: unknown): number {
 export function ErrorPage({ status }: { status: number }) {
   const { t } = useT();
   const keys = errorMessageKeys(status);
-  const title = t(keys.title);
-  const body = t(keys.body);
+  return <ErrorNotice status={status} title={t(keys.title)} body={t(keys.body)} action={{ to: "/", label: t("error.backToFeed") }} />;
+}
 
+/** The usage-policy gate's refusal (a 403 from any content write): what to do, and the way there. */
+function UsagePolicyRefusal({ href }: { href: string }) {
+  const { t } = useT();
+  return <ErrorNotice status={403} title={t("usagePolicy.refusedTitle")} body={t("usagePolicy.required")} action={{ to: href, label: t("usagePolicy.readLink") }} />;
+}
+
+/** An error's page: its status, what happened, and the one way on. */
+export function ErrorNotice({ status, title, body, action }: { status: number; title: string; body: string; action: { to: string; label: string } }) {
+  const { t } = useT();
   return (
     <section aria-labelledby="error-title" className="mx-auto flex max-w-xl flex-col items-center py-16 text-center">
       <p className="text-sm font-semibold tracking-wide text-brand-600">{t("error.status", { status })}</p>
@@ -66,25 +75,8 @@ export function ErrorPage({ status }: { status: number }) {
         {title}
       </h1>
       <p className="mt-3 text-base text-pretty text-slate-600">{body}</p>
-      <Link to="/" className={buttonClasses({ className: "mt-8" })}>
-        {t("error.backToFeed")}
-      </Link>
-    </section>
-  );
-}
-
-/** The usage-policy gate's refusal (a 403 from any content write): what to do, and the way there. */
-function UsagePolicyRefusal({ href }: { href: string }) {
-  const { t } = useT();
-  return (
-    <section aria-labelledby="error-title" className="mx-auto flex max-w-xl flex-col items-center py-16 text-center">
-      <p className="text-sm font-semibold tracking-wide text-brand-600">{t("error.status", { status: 403 })}</p>
-      <h1 id="error-title" className="mt-3 text-3xl font-semibold tracking-tight text-balance text-slate-900">
-        {t("usagePolicy.refusedTitle")}
-      </h1>
-      <p className="mt-3 text-base text-pretty text-slate-600">{t("usagePolicy.required")}</p>
-      <Link to={href} className={buttonClasses({ className: "mt-8" })}>
-        {t("usagePolicy.readLink")}
+      <Link to={action.to} className={buttonClasses({ className: "mt-8" })}>
+        {action.label}
       </Link>
     </section>
   );

@@ -5,8 +5,8 @@ import { hydratePosts, type PostView } from "~/content/hydrate.server";
 import type { Viewer } from "~/policy/policy";
 import { readableContentCondition } from "~/policy/scopes.server";
 import { now } from "~/utils/clock.server";
-import { isId } from "~/utils/ids";
 import { cleanQuery } from "~/utils/text";
+import { decodeRankCursor, encodeRankCursor, type RankCursor } from "./rank-cursor.server";
 
 // The Best practices library and the loop's measures. Only amplified items appear:
 // approved, the approved version still current, re-verification not yet due, not deleted.
@@ -48,21 +48,9 @@ export function libraryRow(post: PostView): LibraryRowView {
   };
 }
 
-/** A library page cursor: the last entry's (rank, content id). Opaque in the URL. */
-export type LibraryCursor = { rank: number; id: string };
-
-export function encodeLibraryCursor(c: LibraryCursor): string {
-  return Buffer.from(`${c.rank}|${c.id}`).toString("base64url");
-}
-
-/** Anything malformed is null (first page). */
-export function decodeLibraryCursor(raw: string | null | undefined): LibraryCursor | null {
-  if (!raw || raw.length > 200 || !/^[A-Za-z0-9_-]+$/.test(raw)) return null;
-  const [rank, id, extra] = Buffer.from(raw, "base64url").toString("utf8").split("|");
-  const r = Number(rank);
-  if (extra !== undefined || !rank || !Number.isFinite(r) || !isId(id ?? "")) return null;
-  return { rank: r, id };
-}
+export type LibraryCursor = RankCursor;
+export const encodeLibraryCursor = encodeRankCursor;
+export const decodeLibraryCursor = decodeRankCursor;
 
 /**
  * The library page: approved items the viewer may read, ranked by their decayed engagement

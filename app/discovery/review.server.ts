@@ -7,8 +7,9 @@ import { loadContentFacts } from "~/policy/facts.server";
 import type { Viewer } from "~/policy/policy";
 import { readableContentCondition } from "~/policy/scopes.server";
 import { now } from "~/utils/clock.server";
-import { isId, newId } from "~/utils/ids";
+import { newId } from "~/utils/ids";
 import { candidateRankFloor, decayedScore, HALF_LIFE_HOURS, rankOf } from "./signals.server";
+import { decodeRankCursor, encodeRankCursor, type RankCursor } from "./rank-cursor.server";
 
 // Nomination and review. Any reader nominates; curators decide. Every decision is a
 // command: the best_practices row, its archive version (subject kind best_practice,
@@ -179,24 +180,9 @@ export const REVIEW_PAGE = 20;
  */
 export const RISING_COUNT_CAP = 100;
 
-/**
- * A section page cursor: the last item's sort key (the rank key, which orders like the decayed
- * score, then content id). Opaque in the URL.
- */
-export type ReviewCursor = { rank: number; id: string };
-
-export function encodeReviewCursor(c: ReviewCursor): string {
-  return Buffer.from(`${c.rank}|${c.id}`).toString("base64url");
-}
-
-/** Anything malformed is null (the route answers 400). */
-export function decodeReviewCursor(raw: string | null | undefined): ReviewCursor | null {
-  if (!raw || raw.length > 200 || !/^[A-Za-z0-9_-]+$/.test(raw)) return null;
-  const [rank, id, extra] = Buffer.from(raw, "base64url").toString("utf8").split("|");
-  const r = Number(rank);
-  if (extra !== undefined || !rank || !Number.isFinite(r) || !isId(id ?? "")) return null;
-  return { rank: r, id };
-}
+export type ReviewCursor = RankCursor;
+export const encodeReviewCursor = encodeRankCursor;
+export const decodeReviewCursor = decodeRankCursor;
 
 /** After the cursor in (rank desc, id asc) order; `rank <=` bounds the index scan. */
 const afterCursor = (cursor: ReviewCursor | null | undefined, rank: SQL, id: SQL): SQL =>

@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ErrorNotice, GeneralErrorBoundary } from "~/components/error-boundary";
 import { Button, buttonClasses, Card, EmptyState, FormError, Input, PageHeader, Select, SuccessNotice } from "~/components/ui";
 import { decide, decodeReviewCursor, REVIEW_SECTIONS, reviewQueue, type ReviewSection } from "~/discovery/review.server";
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
@@ -79,18 +79,7 @@ export function ErrorBoundary() {
 
 function BadLink({ errors }: { errors: Record<string, string> }) {
   const { t } = useT();
-  return (
-    <section aria-labelledby="error-title" className="mx-auto flex max-w-xl flex-col items-center py-16 text-center">
-      <p className="text-sm font-semibold tracking-wide text-brand-600">{t("error.status", { status: 400 })}</p>
-      <h1 id="error-title" className="mt-3 text-2xl font-semibold tracking-tight text-slate-900">
-        {t("error.400.title")}
-      </h1>
-      <p className="mt-3 text-base text-slate-600">{errors.section ?? errors.cursor ?? t("error.400.body")}</p>
-      <Link to="/best-practices/review" className={buttonClasses({ className: "mt-8" })}>
-        {t("review.wholeQueue")}
-      </Link>
-    </section>
-  );
+  return <ErrorNotice status={400} title={t("error.400.title")} body={errors.section ?? errors.cursor ?? t("error.400.body")} action={{ to: "/best-practices/review", label: t("review.wholeQueue") }} />;
 }
 
 const WHY: Record<string, MessageKey> = {
