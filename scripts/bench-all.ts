@@ -30,6 +30,7 @@ const PARTS: Part[] = [
   { name: "start", script: "bench/start.ts", target: "start-to-ready after kill -9", keep: FIGURES },
   { name: "fault", script: "bench/fault.ts", target: "Meilisearch SIGSTOP 60 s: write p95 ≤ 500 ms, nothing lost, index converges", keep: FIGURES },
   { name: "page", script: "bench/page.ts", target: "home page JS ≤ 250 KB, LCP ≤ 1.0 s", keep: FIGURES },
+  { name: "saturation", script: "bench/saturation.ts", args: ["--patience", "2"], target: "write throughput as concurrency rises; what saturates first (issue 18 § 5)", keep: /writes\/s|verdict|saturat|lost|verif/i },
   { name: "load", script: "scripts/load.ts", target: "≥ 300 requests/s on the feed mix, 0 server errors, 0 lost writes, app memory ≤ 300 MB", keep: FIGURES },
   { name: "chaos", script: "scripts/chaos.ts", target: "0 lost writes, archive verifies, index converges ≤ 60 s", keep: FIGURES },
 ];
