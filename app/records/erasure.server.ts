@@ -8,7 +8,7 @@ import { revokeAllSessions } from "~/identity/session.server";
 import { authorizeOrg } from "~/policy/authorize.server";
 import { can, orgFacts, type Viewer } from "~/policy/policy";
 import { now } from "~/utils/clock.server";
-import { expiredEntryOf, removeVersionData } from "./retention.server";
+import { expiredEntryOf, removeVersionData, type StoredVersionRow } from "./retention.server";
 import { notFound } from "~/utils/http.server";
 import { newId } from "~/utils/ids";
 import { RecordsInputError } from "./errors.server";
@@ -40,19 +40,8 @@ export type KeptSummary = {
 };
 export type ErasurePlan = { erasable: number; kept: KeptSummary };
 
-type PersonRow = {
-  id: string | number;
-  seq: string | number;
-  subject_kind: string;
-  subject_id: string;
-  version: number;
-  action: string;
-  actor_id: string;
-  at_text: string;
+type PersonRow = StoredVersionRow & {
   at: string | Date;
-  data: unknown;
-  prev_hash: string;
-  hash: string;
   deleted_subject: boolean | null;
   in_use: boolean;
   holds: string[] | string | null;

@@ -16,6 +16,7 @@ import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids";
 import { notFound } from "~/utils/http.server";
 import { buildEml, type EmlInput } from "./eml.server";
+import type { StoredVersionRow } from "./retention.server";
 import { searchRecord, searchWhere, type ArchiveSearch } from "./search.server";
 import { addBuffer, addStreamed } from "./zip-layout.server";
 
@@ -137,18 +138,7 @@ async function removeExpired(db: Db, at: Date) {
   for (const g of gone) if (g.file_name) fs.rmSync(path.join(exportDir(), g.file_name), { force: true });
 }
 
-type VersionRow = {
-  id: string | number;
-  seq: string | number;
-  subject_kind: string;
-  subject_id: string;
-  version: number;
-  action: string;
-  actor_id: string;
-  at_text: string;
-  data: unknown;
-  prev_hash: string;
-  hash: string;
+type VersionRow = StoredVersionRow & {
   space_id: string | null;
   space: string | null;
   parent_id: string | null;

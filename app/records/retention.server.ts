@@ -216,8 +216,8 @@ export async function removeVersionData(tx: DbOrTx, byRecordId: number, items: R
   );
 }
 
-/** What an expire or erase record keeps of a version whose content it removes: its place in the chain and the SHA-256 of that content. */
-export function expiredEntryOf(r: {
+/** An archive version as the records queries read it (`at_text` through storedAtText, so it hashes as stored). */
+export type StoredVersionRow = {
   id: string | number;
   seq: string | number;
   subject_kind: string;
@@ -229,7 +229,10 @@ export function expiredEntryOf(r: {
   prev_hash: string;
   hash: string;
   data: unknown;
-}): ExpiredEntry {
+};
+
+/** What an expire or erase record keeps of a version whose content it removes: its place in the chain and the SHA-256 of that content. */
+export function expiredEntryOf(r: StoredVersionRow): ExpiredEntry {
   const data = typeof r.data === "string" ? JSON.parse(r.data) : r.data;
   return {
     id: Number(r.id),
