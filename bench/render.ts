@@ -29,7 +29,8 @@ if (!url || !user) {
   console.error("usage: BENCH_DATABASE_URL=postgres://… npm run bench:render -- --user <user id> [--runs N] [--profile] [/path …]");
   process.exit(2);
 }
-if (!fs.existsSync("build/index.js")) {
+const buildFile = process.env.BENCH_BUILD ?? "build/index.js"; // another build for an A/B comparison
+if (!fs.existsSync(buildFile)) {
   console.error("No build: run `npm run build` first.");
   process.exit(2);
 }
@@ -37,7 +38,7 @@ process.env.DATABASE_URL = url;
 process.env.NODE_ENV = "production";
 process.env.MEILI_URL ??= "http://127.0.0.1:1"; // search degrades to PostgreSQL unless a real engine is given
 
-const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+const build = (await import(pathToFileURL(path.resolve(buildFile)).href)) as ServerBuild;
 const handler = createRequestHandler(build, "production");
 const { createSession } = await import("../app/identity/session.server");
 const { closeDb } = await import("../app/db/client.server");

@@ -34,7 +34,7 @@ export function SharedOriginal({ original }: { original: PostView | null }) {
     <div className="mt-3 border-l-4 border-slate-200 pl-3" data-testid="shared-original">
       <p className="mb-2 text-xs font-medium text-slate-500">{t("discovery.sharedPost")}</p>
       {original ? (
-        <PostCard post={original} />
+        <PostCard post={original} reactionPicker />
       ) : (
         <p className="text-sm text-slate-500 italic">{t("discovery.shareUnavailable")}</p>
       )}
@@ -114,7 +114,7 @@ export function FeaturedCards({ cards }: { cards: { post: PostView; topic: strin
                 {t("discovery.badge.approved", { topic: c.topic })}
               </Link>
             </p>
-            <PostCard post={c.post} anchor={false} />
+            <PostCard post={c.post} anchor={false} reactionPicker />
           </li>
         ))}
       </ul>

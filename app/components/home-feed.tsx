@@ -44,7 +44,7 @@ export function PostList({ posts, shared = {} }: { posts: readonly PostView[]; s
     <ul className="space-y-4">
       {posts.map((post) => (
         <li key={post.id}>
-          <PostCard post={post} />
+          <PostCard post={post} reactionPicker />
           {shared[post.id] ? <SharedOriginal original={shared[post.id].original} /> : null}
         </li>
       ))}

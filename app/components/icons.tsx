@@ -1,4 +1,4 @@
-import { CircleHelp, HandHelping, Hash, Lightbulb, PartyPopper, ThumbsUp, type LucideIcon } from "lucide-react";
+import { CircleHelp, HandHelping, Hash, Lightbulb, PartyPopper, SmilePlus, ThumbsUp, type LucideIcon } from "lucide-react";
 
 // Icons repeated on every row of a list (five reactions per post, a hash per space) are drawn
 // once per page as symbols and referenced with <use>: inline, twenty posts carried 115 copies
@@ -9,6 +9,7 @@ const SPRITE = {
   lightbulb: Lightbulb,
   "hand-helping": HandHelping,
   "circle-help": CircleHelp,
+  "smile-plus": SmilePlus,
   hash: Hash,
 } satisfies Record<string, LucideIcon>;
 

@@ -29,7 +29,7 @@ export function PagedPosts({ posts, nextCursor, empty }: { posts: PostView[]; ne
       <ul className="space-y-4">
         {posts.map((post) => (
           <li key={post.id}>
-            <PostCard post={post} />
+            <PostCard post={post} reactionPicker />
           </li>
         ))}
       </ul>

@@ -25,7 +25,7 @@ export default function SavedPage() {
         <ul className="space-y-4" data-testid="saved-list">
           {posts.map((p) => (
             <li key={p.id}>
-              <PostCard post={p} />
+              <PostCard post={p} reactionPicker />
             </li>
           ))}
         </ul>

@@ -45,9 +45,14 @@ test("on a wide screen the filters stay beside the results and the left rail lis
 test("reactions and the editor toolbar are SVG icons, avatars are initials; no emoji glyph in the chrome", async ({ asUser }) => {
   const alice = await asUser("alice");
   await alice.goto("/");
-  const reactions = alice.getByRole("group", { name: "Reactions" }).first();
-  await expect(reactions.locator("button svg")).toHaveCount(5);
+  const reactions = alice.getByRole("group", { name: "Reactions" }).filter({ has: alice.getByRole("button", { name: "More reactions" }) }).first();
+  await expect(reactions.getByRole("button", { name: /^Like \(\d+\)$/ }).locator("svg")).toHaveCount(1);
+  await reactions.getByRole("button", { name: "More reactions" }).click();
+  const all = reactions.locator("button:not([aria-haspopup])");
+  await expect(all).toHaveCount(5); // the bar's and the popover's: each reaction once
+  await expect(all.locator("svg")).toHaveCount(5);
   expect(await reactions.innerText()).not.toMatch(/\p{Extended_Pictographic}/u);
+  await alice.keyboard.press("Escape");
   const avatar = alice.locator("main article header > span[aria-hidden]").first();
   await expect(avatar).toHaveText(/^\p{Lu}{1,2}$/u);
   // the editor arrives on intent (focus), with its toolbar drawn in SVG
