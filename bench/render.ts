@@ -40,6 +40,10 @@ process.env.MEILI_URL ??= "http://127.0.0.1:1"; // search degrades to PostgreSQL
 
 const build = (await import(pathToFileURL(path.resolve(buildFile)).href)) as ServerBuild;
 const handler = createRequestHandler(build, "production");
+// BENCH_BUILD_B: a second build in the same process, its requests interleaved with the first's, so
+// both see the same machine (on a busy 2-core machine, separate runs swing by ±20 %)
+const buildB = process.env.BENCH_BUILD_B;
+const handlerB = buildB ? createRequestHandler((await import(pathToFileURL(path.resolve(buildB)).href)) as ServerBuild, "production") : null;
 const { createSession } = await import("../app/identity/session.server");
 const { closeDb } = await import("../app/db/client.server");
 const { runInRequestScope } = await import("../app/platform/request-scope.server");
@@ -69,9 +73,9 @@ function procCpuMs(pids: number[]): number {
 }
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-async function once(p: string) {
+async function once(p: string, h = handler) {
   // as the HTTP stack does (app/platform/server-app.server.ts): one scope per read request
-  const res = await runInRequestScope("GET", () => handler(new Request(`http://localhost${p}`, { headers }), { clientIp: "127.0.0.1" }));
+  const res = await runInRequestScope("GET", () => h(new Request(`http://localhost${p}`, { headers }), { clientIp: "127.0.0.1" }));
   const body = await res.text();
   if (res.status !== 200) throw new Error(`${p} answered ${res.status}`);
   return body.length;
@@ -83,6 +87,27 @@ const session = profile ? new inspector.Session() : null;
 if (session) {
   session.connect();
   await session.post("Profiler.enable");
+}
+if (handlerB) {
+  console.log(`A = ${buildFile}, B = ${buildB}: requests alternate A, B, A, B…; CPU of each request alone`);
+  for (const p of paths) {
+    for (let i = 0; i < 10; i++) (await once(p), await once(p, handlerB)); // warm-up
+    const cpu = { A: [] as number[], B: [] as number[] };
+    const size = { A: 0, B: 0 };
+    for (let i = 0; i < runs; i++) {
+      for (const [k, h] of [["A", handler], ["B", handlerB]] as const) {
+        const c0 = process.cpuUsage();
+        size[k] = await once(p, h);
+        const c = process.cpuUsage(c0);
+        cpu[k].push((c.user + c.system) / 1000);
+      }
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    for (const k of ["A", "B"] as const) console.log(`${k} ${p.padEnd(26)} CPU/req mean ${mean(cpu[k]).toFixed(2)} ms, p50 ${pct(cpu[k], 50).toFixed(2)} ms  HTML ${(size[k] / 1024).toFixed(1)} KB`);
+    console.log(`  B / A: ${(mean(cpu.B) / mean(cpu.A)).toFixed(3)} (mean), ${(pct(cpu.B, 50) / pct(cpu.A, 50)).toFixed(3)} (p50)`);
+  }
+  await closeDb();
+  process.exit(0);
 }
 for (const p of paths) {
   for (let i = 0; i < 10; i++) await once(p); // warm-up: JIT, caches, connections
