@@ -35,10 +35,24 @@ export async function measureRounds(fn: () => Promise<unknown>, opts: { runs: nu
 
 const median = (xs: number[]) => pct(xs, 50);
 
-/** "p50 12.1 ms  p95 18.0 ms (median of 3 rounds; p95 min 17.2 max 19.9)" */
+/** "p50 12.1 ms  p95 18.0 ms  p99 21.3 ms  (median of 3 rounds; p95 min 17.2 max 19.9)" */
 export function formatRounds(r: Rounds) {
   const f = (x: number) => x.toFixed(1);
-  return `p50 ${f(median(r.p50))} ms  p95 ${f(median(r.p95))} ms  (median of ${r.p95.length} rounds; p95 min ${f(Math.min(...r.p95))} max ${f(Math.max(...r.p95))})`;
+  return `p50 ${f(median(r.p50))} ms  p95 ${f(median(r.p95))} ms  p99 ${f(median(r.p99))} ms  (median of ${r.p95.length} rounds; p95 min ${f(Math.min(...r.p95))} max ${f(Math.max(...r.p95))})`;
 }
 
 export const medianP95 = (r: Rounds) => median(r.p95);
+
+/** A target on a figure: `limit` is an upper bound unless `atLeast`. */
+export type Target = { what: string; limit: number; unit: string; atLeast?: boolean; note?: string };
+
+export const targetMet = (value: number, t: Target) => Number.isFinite(value) && (t.atLeast ? value >= t.limit : value <= t.limit);
+
+/**
+ * "target p95 ≤ 25 ms: met" or "target p95 ≤ 25 ms: NOT met (43.2 ms)": the words npm run bench
+ * counts in a part's output, so a missed target shows in docs/benchmarks.md's summary.
+ */
+export function verdict(value: number, t: Target) {
+  const shown = Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(1);
+  return `target ${t.what} ${t.atLeast ? "≥" : "≤"} ${t.limit} ${t.unit}${t.note ? ` (${t.note})` : ""}: ${targetMet(value, t) ? "met" : `NOT met (${shown} ${t.unit})`}`;
+}
