@@ -56,3 +56,18 @@ export function verdict(value: number, t: Target) {
   const shown = Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(1);
   return `target ${t.what} ${t.atLeast ? "≥" : "≤"} ${t.limit} ${t.unit}${t.note ? ` (${t.note})` : ""}: ${targetMet(value, t) ? "met" : `NOT met (${shown} ${t.unit})`}`;
 }
+
+/**
+ * Which parts `npm run bench` runs: `only` names them (any part), else `all`, else those in the
+ * default run; `skip` removes some. An unknown name is an error, not a silently shorter run.
+ */
+export function selectParts<P extends { name: string; inDefaultRun?: boolean }>(parts: P[], o: { only?: string[]; skip?: string[]; all?: boolean }): P[] {
+  const known = new Set(parts.map((p) => p.name));
+  const unknown = [...(o.only ?? []), ...(o.skip ?? [])].filter((n) => !known.has(n));
+  if (unknown.length) throw new Error(`unknown part(s): ${unknown.join(", ")} (parts: ${[...known].join(", ")})`);
+  const chosen = o.only ? parts.filter((p) => o.only!.includes(p.name)) : parts.filter((p) => o.all || p.inDefaultRun);
+  return chosen.filter((p) => !(o.skip ?? []).includes(p.name));
+}
+
+/** How many targets a part's printed lines say were missed ("NOT met", "MISSED", "below the … target", a FAIL verdict). */
+export const missedTargets = (lines: string[]) => lines.reduce((n, l) => n + (l.match(/\bNOT met\b|\bMISSED\b|^FAIL\b|\bbelow the [^)]*target\b/g)?.length ?? 0), 0);
