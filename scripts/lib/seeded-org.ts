@@ -46,7 +46,7 @@ export type SeededOrg = {
   people: People;
   /** the open space with the most posts */
   busySpace: { id: string; slug: string; posts: number };
-  /** the newest post of the busy space with comments */
+  /** the busy space's most commented post among its newest 500 */
   post: { id: string; comments: number };
   /** the newest question of an open space with answers, and its title (the similar-questions probe) */
   question: { id: string; title: string; answers: number };
@@ -71,12 +71,14 @@ export async function loadSeededOrg(db: Db, orgId?: string): Promise<SeededOrg> 
         group by u.id, u.email, u.roles`,
   );
   const people = pickPeople(candidates.map((c) => ({ ...c, inBusySpace: Boolean(c.inBusySpace) })));
+  // among the busy space's newest 500 posts, the one with the most comments (a full thread page)
   const [post] = await query<{ id: string; comments: number }>(
     db,
-    sql`select p.id, (select count(*)::int from content c where c.parent_id = p.id and c.kind = 'comment' and c.deleted_at is null) as comments
-        from content p where p.space_id = ${busy.id} and p.kind = 'post' and p.deleted_at is null and p.approval is null
-          and exists (select 1 from content c where c.parent_id = p.id and c.kind = 'comment' and c.deleted_at is null)
-        order by p.created_at desc, p.id limit 1`,
+    sql`select id, comments from (
+          select p.id, p.created_at, (select count(*)::int from content c where c.parent_id = p.id and c.kind = 'comment' and c.deleted_at is null) as comments
+          from content p where p.space_id = ${busy.id} and p.kind = 'post' and p.deleted_at is null and p.approval is null
+          order by p.created_at desc, p.id limit 500) newest
+        where comments > 0 order by comments desc, created_at desc, id limit 1`,
   );
   if (!post) throw new Error(`no post with comments in ${busy.slug}: ${NO_SEED}`);
   const [question] = await query<{ id: string; title: string; answers: number }>(

@@ -47,6 +47,13 @@ describe("the seeded organisation for the benchmarks", () => {
     );
     expect(post).toMatchObject({ space_id: o.busySpace.id, kind: "post" });
     expect(post.comments).toBeGreaterThan(0);
+    // the busy space has fewer than 500 posts here: its most commented post of all
+    const [{ top }] = await query<{ top: number }>(
+      db,
+      sql`select max((select count(*) from content c where c.parent_id = p.id and c.kind = 'comment'))::int as top from content p where p.space_id = ${o.busySpace.id} and p.kind = 'post'`,
+    );
+    expect(post.comments).toBe(top);
+    expect(o.post.comments).toBe(top);
     const [q] = await query<{ org_id: string; kind: string; answers: number }>(
       db,
       sql`select org_id, kind, (select count(*)::int from content a where a.parent_id = q.id and a.kind = 'answer') as answers from content q where id = ${o.question.id}`,
