@@ -92,6 +92,26 @@ async function dataSize() {
   }
 }
 
+// How to reproduce the figures: the same text heads docs/benchmarks.md before a run has written it.
+const HOW_TO_RUN = [
+  "At full size, against the bank `npm run seed:scale` made (10,000 people, 200 spaces, 1,000,000 posts and its",
+  "Meilisearch index), on a quiet machine: seed once, then bench with the same database and data folder.",
+  "",
+  "```sh",
+  "DATABASE_URL=postgres://…/bench_scale ATRIUM_DATA_DIR=data/bench-scale npm run seed:scale",
+  "npm run build",
+  "BENCH_DATABASE_URL=postgres://…/bench_scale ATRIUM_DATA_DIR=data/bench-scale npm run bench",
+  "```",
+  "",
+  "The default run (`pages`, `export`, `load`, `chaos`) measures the seeded org and loads nothing of its own:",
+  "`pages` starts the production server on it and times each page over HTTP (median of 3 rounds after a warm-up,",
+  "p50/p95/p99, the p95's min and max), search through the app beside the same query straight to Meilisearch,",
+  "commit → searchable, and reindex throughput against raw bulk indexing of the org's documents; `export` builds an",
+  "eDiscovery export of its newest 10,000 items. `npm run bench -- --only feed,search,…` or `--all` adds the",
+  "per-feature parts, which load corpora of their own (hours). A missed target is marked NOT met (or MISSED) in",
+  "its line and counted in the summary; a part that fails to run makes the command exit 1.",
+];
+
 // Figures measured outside this command (the full-size seed:scale, load and chaos runs) live
 // below this line in docs/benchmarks.md; a run rewrites everything above it and keeps the rest.
 const KEPT_MARKER = "<!-- npm run bench keeps everything below this line -->";
@@ -113,6 +133,8 @@ function renderMarkdown(outcomes: Outcome[], machine: ReturnType<typeof machineI
     "# Benchmarks",
     "",
     `Written by \`npm run bench\` (scripts/bench-all.ts) on ${started.toISOString()}. Every figure below is what the part printed, verbatim, beside its target.`,
+    "",
+    ...HOW_TO_RUN,
     "",
     "## Machine and data",
     "",
