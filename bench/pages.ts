@@ -203,7 +203,8 @@ try {
     }
   }
 
-  // --- reindex throughput against raw bulk indexing of the org's own documents (scratch indexes)
+  // --- reindex throughput against raw bulk indexing of the database's first --bulk-docs documents by id
+  // (the seeded org's, in a database seeded for the benchmark), each into a scratch index
   if (!skip.has("reindex")) {
     try {
       const { createMeiliClient } = await import("../search/client");

@@ -20,7 +20,8 @@ import { machineInfo } from "./lib/server-process";
 import { argValue } from "./cli";
 
 // inDefaultRun: measures the seed:scale organisation in reasonable time (the default run); the others load corpora of their own
-type Part = { name: string; script: string; args?: string[]; target: string; keep: RegExp; inDefaultRun?: boolean };
+// needsSeed: fails without the seed:scale organisation (checked before the run starts)
+type Part = { name: string; script: string; args?: string[]; target: string; keep: RegExp; inDefaultRun?: boolean; needsSeed?: boolean };
 
 // The figures each part prints are kept verbatim (the lines matching `keep`), beside the target.
 const FIGURES = /p50|p95|p99|target|documents\/s|docs\/s|requests\/s|PASS|FAIL|lost|converged|MB|→|transferred|export:|rollup|organisation|viewers|busy space|×/i;
@@ -31,8 +32,9 @@ const PARTS: Part[] = [
     target: "on the seeded org over HTTP: home page p95 ≤ 25 ms (other pages the same budget), library ≤ 50 ms, analytics ≤ 200 ms, similar ≤ 50 ms, app search ≤ 30 ms (ratio to the engine), commit → searchable p50 ≤ 350 ms / p95 ≤ 1.5 s, reindex ≥ 90 % of raw",
     keep: FIGURES,
     inDefaultRun: true,
+    needsSeed: true,
   },
-  { name: "export", script: "bench/export.ts", args: ["--seeded"], target: "eDiscovery export of the seeded org's newest 10,000 items ≤ 60 s", keep: FIGURES, inDefaultRun: true },
+  { name: "export", script: "bench/export.ts", args: ["--seeded"], target: "eDiscovery export of the seeded org's newest 10,000 items ≤ 60 s", keep: FIGURES, inDefaultRun: true, needsSeed: true },
   { name: "feed", script: "bench/feed.ts", target: "home feed query p95 ≤ 4 ms; signed-in home page p95 ≤ 25 ms (issue 19)", keep: FIGURES },
   { name: "render", script: "bench/render.ts", target: "CPU ms per signed-in page (bounds throughput)", keep: FIGURES },
   { name: "search", script: "bench/search.ts", target: "app search p95 ≤ 30 ms (ratio to the raw engine); commit → searchable p50 ≤ 300 ms, p95 ≤ 1.2 s; reindex vs raw bulk indexing", keep: FIGURES },
@@ -46,7 +48,7 @@ const PARTS: Part[] = [
   { name: "fault", script: "bench/fault.ts", target: "Meilisearch SIGSTOP 60 s: write p95 ≤ 500 ms, nothing lost, index converges", keep: FIGURES },
   { name: "page", script: "bench/page.ts", target: "home page JS ≤ 250 KB, LCP ≤ 1.0 s", keep: FIGURES },
   { name: "saturation", script: "bench/saturation.ts", args: ["--patience", "2"], target: "write throughput as concurrency rises; what saturates first (issue 18 § 5)", keep: /writes\/s|verdict|saturat|lost|verif/i },
-  { name: "load", script: "scripts/load.ts", target: "≥ 300 requests/s on the feed mix, 0 server errors, 0 lost writes, app memory ≤ 300 MB", keep: FIGURES, inDefaultRun: true },
+  { name: "load", script: "scripts/load.ts", target: "≥ 300 requests/s on the feed mix, 0 server errors, 0 lost writes, app memory ≤ 300 MB", keep: FIGURES, inDefaultRun: true, needsSeed: true },
   { name: "chaos", script: "scripts/chaos.ts", target: "0 lost writes, archive verifies, index converges ≤ 60 s", keep: FIGURES, inDefaultRun: true },
 ];
 
@@ -181,6 +183,17 @@ if (!url) {
 }
 const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, BENCH_DATABASE_URL: url };
 process.env.DATABASE_URL = url; // the data size below is read from the same database
+if (parts.some((p) => p.needsSeed)) {
+  // before anything runs: a run of the default parts without the seed would fail part after part
+  const { seededOrgId } = await import("./lib/seeded-org");
+  try {
+    await seededOrgId(await getDb());
+    await closeDb();
+  } catch (e) {
+    console.error(`${(e as Error).message}\n(parts that need it: ${parts.filter((p) => p.needsSeed).map((p) => p.name).join(", ")})`);
+    process.exit(2);
+  }
+}
 const started = new Date();
 const machine = machineInfo();
 const size = await dataSize();
