@@ -6,6 +6,7 @@
 // indexing of the same documents; and commit-to-searchable freshness of a new post.
 import { sql } from "drizzle-orm";
 import { machineInfo } from "../scripts/lib/server-process";
+import { bulkSummary, compareBulkIndexing } from "./lib/bulk-index";
 import { benchViewer, fmt, pct, resetBenchOrg, startSearchBench, useBenchDatabase } from "./lib/search-bench";
 
 const url = useBenchDatabase();
@@ -24,7 +25,6 @@ const { indexUid } = await import("../search/settings");
 const { reindexAll } = await import("../app/knowledge/indexer.server");
 const { searchContent } = await import("../app/knowledge/search.server");
 const { contentSearchFilter } = await import("../app/policy/search-filter");
-const { allContentDocuments } = await import("../app/knowledge/search-docs.server");
 
 const bench = await startSearchBench("data/bench-meili-search");
 const { service, db } = bench;
@@ -100,58 +100,11 @@ if (Math.abs(stats.numberOfDocuments - total) > 1000) {
   console.log(`reindex (app):       ${r.documents} docs in ${r.seconds.toFixed(1)} s = ${Math.round(r.docsPerSecond)} docs/s`);
 }
 
-// --- throughput: the app's reindex pipeline vs raw Meilisearch bulk on the same documents,
-// three rounds alternating which goes first, each into a fresh index with the live settings
+// --- throughput: the app's reindex pipeline vs raw Meilisearch bulk on the same documents
+// (bench/lib/bulk-index.ts), three rounds alternating which goes first
 if (PARTS.has("bulk")) {
-  const sample: unknown[][] = [];
-  let count = 0;
-  for await (const docs of allContentDocuments(db, 5000)) {
-    sample.push(docs);
-    count += docs.length;
-    if (count >= BULK_DOCS) break;
-  }
-  const { indexDefinitions } = await import("../search/settings");
-  const { streamContentInto } = await import("../app/knowledge/indexer.server");
-  const freshIndex = async (uid: string) => {
-    await service.client.deleteIndex(uid).waitTask().catch(() => undefined);
-    await service.client.createIndex(uid, { primaryKey: "id" }).waitTask();
-    await service.client.index(uid).updateSettings(indexDefinitions.content.settings).waitTask();
-  };
-  const runRaw = async () => {
-    const rawUid = `${indexUid("content")}_rawbench`;
-    await freshIndex(rawUid);
-    const t = performance.now();
-    let last = 0;
-    for (const batch of sample) last = (await service.client.index(rawUid).addDocuments(batch as Record<string, unknown>[])).taskUid;
-    await service.client.tasks.waitForTask(last, { timeout: 1_800_000, interval: 50 });
-    const rate = count / ((performance.now() - t) / 1000);
-    await service.client.deleteIndex(rawUid).waitTask();
-    return rate;
-  };
-  // the app path over the same rows: read from Postgres, build documents, push, wait
-  const runApp = async () => {
-    const appUid = `${indexUid("content")}_appbench`;
-    await freshIndex(appUid);
-    const t = performance.now();
-    const r = await streamContentInto(service.client, appUid, db, { limit: count });
-    await service.client.tasks.waitForTask(r.lastTask, { timeout: 1_800_000, interval: 50 });
-    const rate = r.sent / ((performance.now() - t) / 1000);
-    await service.client.deleteIndex(appUid).waitTask();
-    return rate;
-  };
-  const rates = { raw: [] as number[], app: [] as number[] };
-  for (let round = 0; round < 3; round++) {
-    // raw first in rounds 1 and 3, the app first in round 2: neither gains from going second
-    const order = round % 2 === 0 ? (["raw", "app"] as const) : (["app", "raw"] as const);
-    for (const which of order) rates[which].push(which === "raw" ? await runRaw() : await runApp());
-    const i = rates.raw.length - 1;
-    console.log(`  round ${round + 1}: raw ${Math.round(rates.raw[i])} docs/s, app ${Math.round(rates.app[i])} docs/s (${((rates.app[i] / rates.raw[i]) * 100).toFixed(0)}%)  load ${load()}`);
-  }
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const mm = (xs: number[]) => `median ${Math.round(med(xs))}, min ${Math.round(Math.min(...xs))}, max ${Math.round(Math.max(...xs))} docs/s`;
-  const ratios = rates.app.map((a, i) => (a / rates.raw[i]) * 100);
-  console.log(`bulk indexing, ${count} docs, 3 alternating rounds: raw Meilisearch ${mm(rates.raw)}; app pipeline ${mm(rates.app)}`);
-  console.log(`  app / raw: ${((med(rates.app) / med(rates.raw)) * 100).toFixed(0)}% of the medians; per round min ${Math.min(...ratios).toFixed(0)}%, max ${Math.max(...ratios).toFixed(0)}%   (target ≥ 90% in every run)`);
+  const rates = await compareBulkIndexing(service.client, db, { docs: BULK_DOCS, log: (s) => console.log(s), load });
+  for (const line of bulkSummary(rates)) console.log(line);
 }
 
 // --- search latency

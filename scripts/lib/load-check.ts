@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import { intactRowIds } from "../../app/compliance/verify.server";
 import { query, type Db } from "../../app/db/client.server";
+import { seededOrgId } from "./seeded-org";
 import { signIn } from "./server-process";
 
 export type Person = { id: string; email: string; cookie: string; spaces: string[] };
@@ -12,10 +13,7 @@ export type World = { orgId: string; people: Person[]; spaceSlugs: Map<string, s
 
 /** The newest organisation the scale seed made (or `orgId`), with up to `n` people who belong to an open space. */
 export async function loadWorld(db: Db, n: number, orgId?: string): Promise<Omit<World, "people"> & { people: Omit<Person, "cookie">[] }> {
-  const [org] = orgId
-    ? [{ id: orgId }]
-    : await query<{ id: string }>(db, sql`select id from orgs where name like 'Scale Bank %' order by created_at desc limit 1`);
-  if (!org) throw new Error("no seeded organisation: run `npm run seed:scale -- --preset small` first");
+  const org = { id: await seededOrgId(db, orgId) };
   const open = await query<{ id: string; slug: string }>(db, sql`select id, slug from spaces where org_id = ${org.id} and visibility = 'open' order by created_at`);
   const spaceSlugs = new Map(open.map((s) => [s.id, s.slug]));
   const rows = await query<{ id: string; email: string; spaces: string[] }>(

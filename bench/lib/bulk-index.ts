@@ -1,0 +1,70 @@
+// Reindex throughput against the engine's own (issue 18): the same documents pushed raw into
+// Meilisearch and through the app's pipeline (read from PostgreSQL, build documents, push, wait),
+// each into a fresh scratch index with the live settings, in rounds alternating which goes first.
+// Shared by bench/search.ts (its own corpus) and bench/pages.ts (the seeded organisation).
+// App modules are imported when called: the database module reads the environment on import.
+import type { Meilisearch } from "meilisearch";
+import type { Db } from "../../app/db/client.server";
+
+export type BulkRates = { count: number; raw: number[]; app: number[] };
+
+const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function compareBulkIndexing(client: Meilisearch, db: Db, o: { docs: number; rounds?: number; log: (s: string) => void; load: () => string }): Promise<BulkRates> {
+  const { allContentDocuments } = await import("../../app/knowledge/search-docs.server");
+  const { indexDefinitions, indexUid } = await import("../../search/settings");
+  const { streamContentInto } = await import("../../app/knowledge/indexer.server");
+  const sample: Record<string, unknown>[][] = [];
+  let count = 0;
+  for await (const docs of allContentDocuments(db, 5000)) {
+    sample.push(docs as unknown as Record<string, unknown>[]);
+    count += docs.length;
+    if (count >= o.docs) break;
+  }
+  const freshIndex = async (uid: string) => {
+    await client.deleteIndex(uid).waitTask().catch(() => undefined);
+    await client.createIndex(uid, { primaryKey: "id" }).waitTask();
+    await client.index(uid).updateSettings(indexDefinitions.content.settings).waitTask();
+  };
+  const runRaw = async () => {
+    const uid = `${indexUid("content")}_rawbench`;
+    await freshIndex(uid);
+    const t = performance.now();
+    let last = 0;
+    for (const batch of sample) last = (await client.index(uid).addDocuments(batch)).taskUid;
+    await client.tasks.waitForTask(last, { timeout: 1_800_000, interval: 50 });
+    const rate = count / ((performance.now() - t) / 1000);
+    await client.deleteIndex(uid).waitTask();
+    return rate;
+  };
+  const runApp = async () => {
+    const uid = `${indexUid("content")}_appbench`;
+    await freshIndex(uid);
+    const t = performance.now();
+    const r = await streamContentInto(client, uid, db, { limit: count });
+    await client.tasks.waitForTask(r.lastTask, { timeout: 1_800_000, interval: 50 });
+    const rate = r.sent / ((performance.now() - t) / 1000);
+    await client.deleteIndex(uid).waitTask();
+    return rate;
+  };
+  const rates: BulkRates = { count, raw: [], app: [] };
+  for (let round = 0; round < (o.rounds ?? 3); round++) {
+    // raw first in rounds 1 and 3, the app first in round 2: neither gains from going second
+    const order = round % 2 === 0 ? (["raw", "app"] as const) : (["app", "raw"] as const);
+    for (const which of order) rates[which].push(which === "raw" ? await runRaw() : await runApp());
+    const i = rates.raw.length - 1;
+    o.log(`  round ${round + 1}: raw ${Math.round(rates.raw[i])} docs/s, app ${Math.round(rates.app[i])} docs/s (${((rates.app[i] / rates.raw[i]) * 100).toFixed(0)}%)  load ${o.load()}`);
+  }
+  return rates;
+}
+
+/** The two summary lines every bulk comparison prints (target: the app ≥ 90 % of raw in every round). */
+export function bulkSummary(r: BulkRates): string[] {
+  const mm = (xs: number[]) => `median ${Math.round(med(xs))}, min ${Math.round(Math.min(...xs))}, max ${Math.round(Math.max(...xs))} docs/s`;
+  const ratios = r.app.map((a, i) => (a / r.raw[i]) * 100);
+  const worst = Math.min(...ratios);
+  return [
+    `bulk indexing, ${r.count} docs, ${r.raw.length} alternating rounds: raw Meilisearch ${mm(r.raw)}; app pipeline ${mm(r.app)}`,
+    `  app / raw: ${((med(r.app) / med(r.raw)) * 100).toFixed(0)}% of the medians; per round min ${worst.toFixed(0)}%, max ${Math.max(...ratios).toFixed(0)}%   (target ≥ 90% in every run: ${worst >= 90 ? "met" : "NOT met"})`,
+  ];
+}
