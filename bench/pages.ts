@@ -63,6 +63,46 @@ async function figure(label: string, fn: () => Promise<unknown>, target: Target,
   }
 }
 
+type MeiliTask = { uid: number; indexUid: string | null; type: string; status: string; enqueuedAt: string; startedAt: string | null; finishedAt: string | null; details?: { receivedDocuments?: number; providedIds?: number } };
+
+/**
+ * Where the app's probes spent their time in the engine: for each probe, the first content-index
+ * task enqueued after its commit, split into commit → enqueued (the outbox and the push), enqueued →
+ * started (queued behind other tasks) and started → finished (indexing); and the other tasks of
+ * the window (what the probes queued behind).
+ */
+async function whereTheTimeWent(commits: number[]) {
+  if (!commits.length) return;
+  const meili = embeddedMeili(dataDir);
+  const since = new Date(commits[0] - 1000).toISOString();
+  const res = await fetch(`${meili.url}/tasks?afterEnqueuedAt=${encodeURIComponent(since)}&limit=1000`, { headers: { Authorization: `Bearer ${meili.key}`, "Accept-Encoding": "identity" } });
+  const tasks = ((await res.json()) as { results: MeiliTask[] }).results.sort((a, b) => a.uid - b.uid);
+  const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
+  const content = tasks.filter((t) => t.indexUid?.endsWith("content") && t.type === "documentAdditionOrUpdate");
+  const parts = { push: [] as number[], queued: [] as number[], indexing: [] as number[] };
+  const mine = new Set<number>();
+  for (const c of commits) {
+    const t = content.find((x) => ms(x.enqueuedAt) >= c - 5 && !mine.has(x.uid));
+    if (!t) continue;
+    mine.add(t.uid);
+    parts.push.push(ms(t.enqueuedAt) - c);
+    parts.queued.push(ms(t.startedAt) - ms(t.enqueuedAt));
+    parts.indexing.push(ms(t.finishedAt) - ms(t.startedAt));
+  }
+  const f = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(0)} ms, p95 ${pct(xs, 95).toFixed(0)} ms`;
+  console.log(`  where the app's ${mine.size} probes spent it: commit → task enqueued ${f(parts.push)}; queued in the engine ${f(parts.queued)}; indexing ${f(parts.indexing)}`);
+  const others = tasks.filter((t) => !mine.has(t.uid) && ms(t.enqueuedAt) <= commits[commits.length - 1] + 10_000);
+  const byKind = new Map<string, { n: number; busy: number }>();
+  for (const t of others) {
+    const k = `${t.indexUid ?? "-"} ${t.type}`;
+    const e = byKind.get(k) ?? { n: 0, busy: 0 };
+    e.n++;
+    e.busy += ms(t.finishedAt) - ms(t.startedAt) || 0;
+    byKind.set(k, e);
+  }
+  for (const [k, e] of byKind) console.log(`  other engine tasks meanwhile: ${k} × ${e.n}, ${(e.busy / 1000).toFixed(1)} s of processing`);
+}
+
 const getter = (base: string, cookie: string, p: string) => async () => {
   const res = await fetch(`${base}${p}`, { headers: { Cookie: cookie } });
   const body = await res.text();
@@ -148,16 +188,20 @@ try {
   if (!skip.has("fresh")) {
     try {
       const appLat: number[] = [];
+      const commits: number[] = []; // wall clock of each probe's redirect, to place it among the engine's tasks
       const indexedLat: number[] = [];
       for (let i = 0; i < FRESH; i++) {
         const word = `fresh${Date.now().toString(36)}x${i}`;
-        const t = performance.now();
         const res = await fetch(`${base}/?index`, {
           method: "POST",
           redirect: "manual",
           headers: { Cookie: cookie.member, Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
           body: new URLSearchParams({ intent: "post", bodyText: `${word} freshness probe #benchprobe`, spaceId: org.busySpace.id }).toString(),
         });
+        // commit → searchable: timed from the redirect, which the server sends once the post's
+        // transaction has committed (the request's own work before it is the write path's figure)
+        const t = performance.now();
+        commits.push(Date.now());
         await res.text();
         if (res.status !== 302) throw new Error(`posting answered ${res.status}`);
         // when the engine has it (the viewer's filter, straight to Meilisearch) and when the app's search shows it
@@ -194,6 +238,7 @@ try {
       }
       await fetch(`${index}/delete-batch`, { method: "POST", headers: auth, body: JSON.stringify(probeIds) });
       const f = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(0)} ms  p95 ${pct(xs, 95).toFixed(0)} ms  p99 ${pct(xs, 99).toFixed(0)} ms  (n=${xs.length})`;
+      await whereTheTimeWent(commits);
       console.log(`engine add → searchable:           ${f(engineLat)}  ${verdict(pct(engineLat, 50), { what: "p50", limit: 300, unit: "ms", note: "issue 19" })}  load ${load()}`);
       console.log(`commit → in the engine (outbox):   ${f(indexedLat)}  (the part of the app's figure before its own search shows it)`);
       console.log(`commit → searchable (app):         ${f(appLat)}  ${verdict(pct(appLat, 50), { what: "p50", limit: 350, unit: "ms" })}; ${verdict(pct(appLat, 95), { what: "p95", limit: 1500, unit: "ms" })}; ${(pct(appLat, 50) / pct(engineLat, 50)).toFixed(2)}× the engine's p50 (target ≤ 1.2×: ${pct(appLat, 50) <= 1.2 * pct(engineLat, 50) ? "met" : "NOT met"})`);

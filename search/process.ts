@@ -218,6 +218,7 @@ async function launch(
     '--no-analytics',
     '--env', 'development',
     '--max-indexing-threads', '2',
+    '--max-indexing-memory', env().MEILI_MAX_INDEXING_MEMORY,
   ];
 
   const log = await open(paths.logFile, 'a');

@@ -16,7 +16,7 @@ import {
   type MeilisearchProcess,
 } from '../../search/index';
 
-const ENV_KEYS = ['MEILI_URL', 'MEILI_MASTER_KEY', 'MEILI_BIN', 'MEILI_INDEX_PREFIX', 'ATRIUM_DATA_DIR'] as const;
+const ENV_KEYS = ['MEILI_URL', 'MEILI_MASTER_KEY', 'MEILI_BIN', 'MEILI_INDEX_PREFIX', 'MEILI_MAX_INDEXING_MEMORY', 'ATRIUM_DATA_DIR'] as const;
 const STATE_KEY = '__atriumSearchService';
 const g = globalThis as Record<string, unknown>;
 let savedEnv: Record<string, string | undefined> = {};
@@ -88,6 +88,23 @@ describe('startMeilisearch', () => {
     const version = await fetch(`${meili.url}/version`, { headers: { Authorization: `Bearer ${meili.masterKey}` } });
     expect(version.status).toBe(200);
     expect((await version.json()).pkgVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('runs with a bounded indexing memory (512 MiB unless MEILI_MAX_INDEXING_MEMORY says otherwise); a bad size is refused', async () => {
+    const args = (await readFile(`/proc/${meili.pid}/cmdline`, 'utf8')).split('\0');
+    expect(args[args.indexOf('--max-indexing-memory') + 1]).toBe('512Mb');
+    process.env.MEILI_MAX_INDEXING_MEMORY = '300Mb';
+    try {
+      const other = await start(await tempDir());
+      const otherArgs = (await readFile(`/proc/${other.pid}/cmdline`, 'utf8')).split('\0');
+      expect(otherArgs[otherArgs.indexOf('--max-indexing-memory') + 1]).toBe('300Mb');
+      expect((await fetch(`${other.url}/health`)).status).toBe(200);
+      await other.stop();
+      process.env.MEILI_MAX_INDEXING_MEMORY = 'lots';
+      await expect(startMeilisearch({ dataDir: await tempDir() })).rejects.toThrow(/MEILI_MAX_INDEXING_MEMORY: a size such as 512Mb/);
+    } finally {
+      delete process.env.MEILI_MAX_INDEXING_MEMORY;
+    }
   });
 
   it('persists a random 0600 master key and keeps data, dumps, snapshots and logs under <dataDir>/meili', async () => {
