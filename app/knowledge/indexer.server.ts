@@ -64,6 +64,8 @@ export const SEARCH_DELIVERY_TIMEOUT_MS = 60_000;
 export function registerSearchConsumer() {
   registerConsumer({
     name: "search",
+    // commit → searchable is what people wait for (issue 19): its lane goes first
+    first: true,
     // qa.answer.*: acceptance and health are document fields (filter and ranking);
     // discovery.approved / discovery.revoked change a document's best-practice boost
     topics: ["content.", "space.permissions", "user.", "topics.changed", "qa.answer.", "discovery.approved", "discovery.revoked"],

@@ -20,6 +20,12 @@ export type DeliverContext = { db: Db; signal: AbortSignal };
 
 export type Consumer = {
   name: string;
+  /**
+   * Someone waits for this consumer's effect (a new post in search): on a commit's nudge its lane
+   * starts first and the others a moment later, so the events' fan-out to every consumer does
+   * not compete with its claim and push on a small machine.
+   */
+  first?: boolean;
   /** Topic prefixes this consumer receives, e.g. "content." */
   topics: string[];
   /**

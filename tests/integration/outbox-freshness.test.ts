@@ -4,7 +4,7 @@ import { getDb, getDbHandle } from "../../app/db/client.server";
 import { beginForeground, GATE } from "../../app/db/priority.server";
 import { loadViewer } from "../../app/policy/viewer.server";
 import { consumers, registerConsumer, unregisterConsumer, type Consumer } from "../../app/platform/outbox.server";
-import { startWorkers, stopWorkers } from "../../app/platform/workers.server";
+import { FIRST_HEAD_START_MS, startWorkers, stopWorkers } from "../../app/platform/workers.server";
 import { makeOrg, makePost, makeUser } from "../../scripts/lib/factories";
 import { waitFor } from "../../scripts/lib/server-process";
 
@@ -61,6 +61,52 @@ describe("an outbox drain while a request is in flight", () => {
       }
     } finally {
       endRequest();
+    }
+  }, 30_000);
+});
+
+describe("the first consumers' head start (search before the other consumers of a post)", () => {
+  it("the others start once the first lane's pass has ended, or after FIRST_HEAD_START_MS while it runs", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const seen: { first?: number; firstDone?: number; rest?: number }[] = [{}, {}];
+    let round = 0;
+    registerConsumer({
+      name: "head-start-first",
+      first: true,
+      topics: ["content.created"],
+      deliver: async () => {
+        const r = seen[round];
+        r.first ??= Date.now();
+        if (round === 0) await held; // the engine still applying the post
+        r.firstDone = Date.now();
+      },
+    });
+    registerConsumer({ name: "head-start-rest", topics: ["content.created"], deliver: async () => void (seen[round].rest ??= Date.now()) });
+    try {
+      const org = await makeOrg("Head Start Bank");
+      const author = await loadViewer(await getDb(), (await makeUser(org.id)).id);
+      // round 0: the first lane is held; the others start after the head start, not before
+      const t0 = Date.now();
+      await makePost(author, { text: "head start one" });
+      await waitFor(async () => seen[0].rest !== undefined, 10_000, "the other consumer in round 0");
+      expect(seen[0].first).toBeDefined();
+      expect(seen[0].firstDone).toBeUndefined();
+      expect(seen[0].rest! - t0).toBeGreaterThanOrEqual(FIRST_HEAD_START_MS - 20);
+      release();
+      await waitFor(async () => seen[0].firstDone !== undefined, 10_000, "the first lane in round 0");
+      // round 1: the first lane's pass ends at once; the others follow it
+      round = 1;
+      const t1 = Date.now();
+      await makePost(author, { text: "head start two" });
+      await waitFor(async () => seen[1].rest !== undefined && seen[1].firstDone !== undefined, 10_000, "both consumers in round 1");
+      // after the first lane's delivery (unless a slow machine hit the cap first)
+      expect(seen[1].rest! >= seen[1].firstDone! || seen[1].rest! - t1 >= FIRST_HEAD_START_MS - 20).toBe(true);
+    } finally {
+      release();
+      unregisterConsumer("head-start-first");
+      unregisterConsumer("head-start-rest");
+      await (await getDb()).execute(sql`update outbox_deliveries set status = 'done' where consumer like 'head-start-%' and status = 'pending'`);
     }
   }, 30_000);
 });
