@@ -43,6 +43,11 @@ try {
   const db = await getDb();
   const r = await runLoad(db, { base, connections, durationSeconds: duration, writeEvery, password, meili, pid, log: (s) => console.log(s) });
   printLoadReport(r);
+  // a server error says why in the server's own log (one JSON line per error): print them
+  if (r.status["5xx"] > 0 && server) {
+    const errors = server.output().split("\n").filter((l) => l.includes('"level":"error"') || /Error:|error:/.test(l));
+    console.log(`server's error lines (${errors.length}, the last 20):\n${errors.slice(-20).map((l) => `  ${l.slice(0, 600)}`).join("\n")}`);
+  }
   const pass = r.status["5xx"] === 0 && r.transportErrors === 0 && lostCount(r.check) === 0;
   console.log(`${pass ? "PASS" : "FAIL"}: 0 server errors and 0 lost writes${r.throughput >= 300 ? "" : " (throughput below the 300/s target)"}`);
   console.log(`machine after: ${JSON.stringify(machineInfo())}`);
