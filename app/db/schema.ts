@@ -480,6 +480,8 @@ export const qaQuestions = pgTable(
     index("qa_questions_route_idx").on(t.routeAt).where(sql`first_answer_at is null and routed_at is null`),
     index("qa_questions_due_idx").on(t.dueAt).where(sql`first_answer_at is null and escalated_at is null`),
     index("qa_questions_org_created_idx").on(t.orgId, t.createdAt.desc()),
+    // a question's page lists the questions closed as its duplicates (a scan of every question before)
+    index("qa_questions_duplicate_of_idx").on(t.duplicateOfId).where(sql`duplicate_of_id is not null`),
   ],
 );
 

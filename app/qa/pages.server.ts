@@ -11,7 +11,7 @@ import { readableContentCondition } from "~/policy/scopes.server";
 import { now } from "~/utils/clock.server";
 import { notFound } from "~/utils/http.server";
 import { clockState, type ClockState } from "./clock.server";
-import { answerIds, canVerify, questionTags } from "./questions.server";
+import { answerIds, canVerifyAnswers, questionTags } from "./questions.server";
 
 // What the Q&A pages show: a question with its answers, comments, votes, acceptance,
 // health, duplicates and clock; and the lists (tabs). Ids come from the policy's SQL
@@ -81,6 +81,7 @@ export async function questionPage(viewer: Viewer, id: string, db?: Db) {
     query<{ id: string }>(d, sql`select content_id as id from qa_questions where duplicate_of_id = ${id}`),
   ]);
   const answerFacts = await loadContentFacts(d, answers.map((a) => a.id));
+  const verifiable = await canVerifyAnswers(d, viewer, id, [...answerFacts.values()]);
   const health = new Map(healthRows.map((h) => [h.answer_id, { status: h.status, reason: h.reason, reverifyAt: h.reverify_at ? new Date(h.reverify_at).toISOString() : null, markedBy: h.marked_by }]));
   const answerViews: AnswerView[] = [];
   for (const a of answers) {
@@ -93,7 +94,7 @@ export async function questionPage(viewer: Viewer, id: string, db?: Db) {
       health: health.get(a.id) ?? null,
       comments: comments.get(a.id) ?? [],
       canVote: can(viewer, "vote", f),
-      canVerify: await canVerify(d, viewer, f),
+      canVerify: verifiable.get(a.id) ?? false,
     });
   }
   // the accepted answer first, then by score, then oldest first

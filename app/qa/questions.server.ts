@@ -344,12 +344,41 @@ export async function followQuestion(viewer: Viewer, questionId: string, on: boo
 
 /** Curators (policy), or people with expertise on the question's tags, other than the answer's author. */
 export async function canVerify(db: DbOrTx, viewer: Viewer, answer: ContentFacts): Promise<boolean> {
+  const byPolicy = verifyByPolicy(viewer, answer);
+  if (byPolicy !== null) return byPolicy;
+  return (await canVerifyAnswers(db, viewer, await questionIdOf(db, answer.id), [answer])).get(answer.id) ?? false;
+}
+
+/** What the policy alone decides of `canVerify` (true, false), or null: it depends on the expert ranking. */
+function verifyByPolicy(viewer: Viewer, answer: ContentFacts): boolean | null {
   if (can(viewer, "verify", answer)) return true;
   if (!viewer.id || !viewer.orgId || answer.contentKind !== "answer" || !can(viewer, "read", answer) || answer.authorId === viewer.id) return false;
-  const questionId = await questionIdOf(db, answer.id);
+  return null;
+}
+
+/**
+ * `canVerify` for the answers of one question (its page): the question's tags and its expert
+ * ranking are read once, not per answer. Each answer's check is the same: the viewer among the
+ * question's top 50 experts other than the answer's author, with a positive score. The ranking is
+ * deterministic (score, then id) and the exclusion a filter, so the top 51 without exclusion, less
+ * the author, gives each answer's top 50.
+ */
+export async function canVerifyAnswers(db: DbOrTx, viewer: Viewer, questionId: string, answers: ContentFacts[]): Promise<Map<string, boolean>> {
+  const out = new Map<string, boolean>();
+  const open: ContentFacts[] = [];
+  for (const a of answers) {
+    const byPolicy = verifyByPolicy(viewer, a);
+    if (byPolicy === null) open.push(a);
+    else out.set(a.id, byPolicy);
+  }
+  if (!open.length) return out;
   const tags = await questionTags(db, questionId);
-  const experts = await topExperts(db, { orgId: viewer.orgId, tags, limit: 50, excludeUserIds: [answer.authorId] });
-  return experts.some((e) => e.userId === viewer.id && e.score > 0);
+  const ranked = await topExperts(db, { orgId: viewer.orgId!, tags, limit: 51, excludeUserIds: [] });
+  for (const a of open) {
+    const top = ranked.filter((e) => e.userId !== a.authorId).slice(0, 50);
+    out.set(a.id, top.some((e) => e.userId === viewer.id && e.score > 0));
+  }
+  return out;
 }
 
 export type HealthInput = { status: "verified"; reverifyAt: Date } | { status: "obsolete"; reason: string } | { status: "none" };

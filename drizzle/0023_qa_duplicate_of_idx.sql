@@ -1,0 +1,1 @@
+CREATE INDEX "qa_questions_duplicate_of_idx" ON "qa_questions" USING btree ("duplicate_of_id") WHERE duplicate_of_id is not null;
