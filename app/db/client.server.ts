@@ -75,12 +75,64 @@ function preparedStatements(client: postgres.Sql) {
     unsafe(q, args, { ...o, prepare: true })) as typeof client.unsafe;
 }
 
+/**
+ * postgres.js 3.4.9 can write a transaction's BEGIN without reserving its connection, when BEGIN is
+ * the statement that fills the connection's pipeline or the socket's buffer (porsager/postgres#823,
+ * #1189, unfixed in the latest release): the request fails with UNSAFE_TRANSACTION, or the connection
+ * goes back to the pool inside the transaction and unrelated statements run in it. `npm run load`
+ * (200 people on a pool of 10) lost one or two writes per run to it, with PostgreSQL's "there is
+ * already a transaction in progress". Transactions here take an idle connection with `reserve()`
+ * (reserved before anything is written to it) and send BEGIN, COMMIT and savepoints on it themselves.
+ */
+export function reservedTransactions(client: postgres.Sql) {
+  type Fn = (sql: postgres.ReservedSql) => unknown;
+  const withSavepoints = (r: postgres.ReservedSql) => {
+    let n = 0;
+    const scoped = r as postgres.ReservedSql & { savepoint: (a: string | Fn, b?: Fn) => Promise<unknown> };
+    scoped.savepoint = async (a: string | Fn, b?: Fn) => {
+      const fn = (typeof a === "function" ? a : b)!;
+      const name = `atrium_sp${++n}`;
+      await r.unsafe(`savepoint ${name}`);
+      try {
+        const out = await fn(scoped);
+        await r.unsafe(`release savepoint ${name}`);
+        return out;
+      } catch (error) {
+        await r.unsafe(`rollback to savepoint ${name}`);
+        throw error;
+      }
+    };
+    return scoped;
+  };
+  const begin = async (a: string | Fn, b?: Fn) => {
+    const fn = (typeof a === "function" ? a : b)!;
+    const options = typeof a === "string" ? a.replace(/[^a-z ]/gi, "") : "";
+    const r = await client.reserve();
+    let open = false;
+    try {
+      await r.unsafe(`begin ${options}`);
+      open = true;
+      const out = await fn(withSavepoints(r));
+      open = false; // a failed COMMIT ends the transaction too
+      await r.unsafe("commit");
+      return out;
+    } catch (error) {
+      if (open) await r.unsafe("rollback").catch(() => undefined);
+      throw error;
+    } finally {
+      r.release();
+    }
+  };
+  (client as { begin: unknown }).begin = begin;
+}
+
 export async function openDatabase(opts: OpenOptions & { migrate?: boolean }): Promise<DbHandle> {
   if (opts.kind === "postgres") {
     // JIT off: our queries are short and index-driven, but a generous cost estimate (a partial
     // index on a big table) made PostgreSQL spend ~3 s compiling a plan that runs in 0.1 ms.
     const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, connection: { jit: "off" } });
     if (opts.prepare ?? env().DATABASE_PREPARE) preparedStatements(client);
+    reservedTransactions(client);
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     // A runtime role without DDL rights cannot run the migrator (it creates its schema first).
     if (opts.migrate ?? env().ATRIUM_MIGRATE) await migratePostgres(db as never, { migrationsFolder: migrationsFolder() });
