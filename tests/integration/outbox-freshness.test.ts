@@ -3,30 +3,30 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, getDbHandle } from "../../app/db/client.server";
 import { beginForeground, GATE } from "../../app/db/priority.server";
 import { loadViewer } from "../../app/policy/viewer.server";
-import { consumers, registerConsumer, unregisterConsumer, type Consumer } from "../../app/platform/outbox.server";
+import { registerConsumer, unregisterConsumer, type Consumer } from "../../app/platform/outbox.server";
 import { FIRST_HEAD_START_MS, startWorkers, stopWorkers } from "../../app/platform/workers.server";
 import { makeOrg, makePost, makeUser } from "../../scripts/lib/factories";
 import { waitFor } from "../../scripts/lib/server-process";
+import { onlyConsumers } from "../support/outbox-consumers";
 
 // Freshness (issue 19): on PostgreSQL an outbox drain does not wait for requests to go quiet. A
 // busy server always has a request in flight, so waiting (PGlite's rule: one connection) made
 // every write's commit → searchable up to GATE.maxWaitMs late. On PGlite the rule stays.
 
-let saved: Consumer[] = [];
 const gateBefore = { ...GATE };
 const delivered = new Map<string, number>(); // post id → when the consumer saw it
 
+let restore: () => Promise<void>;
+
 beforeAll(async () => {
-  // only this file's consumer runs while the workers are on: other files' pending deliveries stay put
-  saved = consumers();
-  for (const c of saved) unregisterConsumer(c.name);
-  registerConsumer({
+  const probe: Consumer = {
     name: "freshness-probe",
     topics: ["content.created"],
     deliver: async (events) => {
       for (const e of events) delivered.set(e.subjectId, Date.now());
     },
-  });
+  };
+  restore = onlyConsumers([probe]);
   // waiting for quiet, were it applied while a request is in flight, would be obvious: a minute
   GATE.maxWaitMs = 60_000;
   GATE.quietMs = 200;
@@ -35,9 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopWorkers();
-  await (await getDb()).execute(sql`update outbox_deliveries set status = 'done' where consumer = 'freshness-probe' and status = 'pending'`);
-  unregisterConsumer("freshness-probe");
-  for (const c of saved) registerConsumer(c);
+  await restore();
   Object.assign(GATE, gateBefore);
 });
 

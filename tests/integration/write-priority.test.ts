@@ -1,14 +1,14 @@
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../app/db/client.server";
 import { foregroundInFlight, GATE } from "../../app/db/priority.server";
 import { homeFeed } from "../../app/feed/feeds.server";
 import { loadViewer } from "../../app/policy/viewer.server";
-import { consumers, registerConsumer, unregisterConsumer, type Consumer } from "../../app/platform/outbox.server";
+import type { Consumer } from "../../app/platform/outbox.server";
 import { startWorkers, stopWorkers } from "../../app/platform/workers.server";
 import { makeOrg, makeUser, TEST_PASSWORD } from "../../scripts/lib/factories";
 import { waitFor } from "../../scripts/lib/server-process";
 import { startAppServer, type AppServer } from "../support/http-app";
+import { onlyConsumers } from "../support/outbox-consumers";
 
 // Writes feel instant (issue 14): a write's response, and the author's next page, never wait for
 // outbox consumers, and requests are answered while a consumer's delivery is in flight. The cause
@@ -17,7 +17,7 @@ import { startAppServer, type AppServer } from "../support/http-app";
 // any request that waited for them would hang and fail here.
 
 let app: AppServer;
-let saved: Consumer[] = [];
+let restore: () => Promise<void>;
 const gateBefore = { ...GATE };
 
 function deferred() {
@@ -30,18 +30,15 @@ const inDeliver = deferred();
 const started = { handle: 0, deliver: 0 };
 
 beforeAll(async () => {
-  // only this file's consumers run while the workers are on: other files' pending deliveries stay put
-  saved = consumers();
-  for (const c of saved) unregisterConsumer(c.name);
-  registerConsumer({
+  const slowHandle: Consumer = {
     name: "priority-slow-handle",
     topics: ["content.created"],
     handle: async () => {
       started.handle++;
       await inTx.promise; // holds its transaction (on PGlite: the only connection) until released
     },
-  });
-  registerConsumer({
+  };
+  const slowDeliver: Consumer = {
     name: "priority-slow-deliver",
     topics: ["content.created"],
     timeoutMs: 60_000,
@@ -49,7 +46,8 @@ beforeAll(async () => {
       started.deliver++;
       await inDeliver.promise; // a network phase that takes its time (Meilisearch applying a task)
     },
-  });
+  };
+  restore = onlyConsumers([slowHandle, slowDeliver]);
   // no starvation bound, and a grace after each response long enough for a loaded machine's next GET
   GATE.maxWaitMs = 60_000;
   GATE.quietMs = 3_000;
@@ -62,11 +60,7 @@ afterAll(async () => {
   inDeliver.release();
   await stopWorkers();
   await app?.close();
-  // deliveries left for these consumers would count as backlog for the next file in this worker
-  await (await getDb()).execute(sql`update outbox_deliveries set status = 'done' where consumer like 'priority-slow-%' and status = 'pending'`);
-  unregisterConsumer("priority-slow-handle");
-  unregisterConsumer("priority-slow-deliver");
-  for (const c of saved) registerConsumer(c);
+  await restore();
   Object.assign(GATE, gateBefore);
 });
 
