@@ -2,6 +2,7 @@ import { useFetcher, useNavigate } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { Icon, type SpriteIcon } from "./icons";
 import { Time } from "./time";
+import { useHydrated } from "./use-hydrated";
 import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
 import type { ReactionKind } from "~/content/content.server";
 import type { PostView } from "~/content/hydrate.server";
@@ -311,13 +312,6 @@ function ReactionBar({ post, picker }: { post: PostView; picker: boolean }) {
       ) : null}
     </form>
   );
-}
-
-/** False on the server and during hydration, true once the page runs in the browser. */
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
 }
 
 function ReactionButton(props: { postId: string; kind: ReactionKind; icon: SpriteIcon; label: string; count: number; mine: boolean; disabled: boolean; onPicked?: () => void }) {

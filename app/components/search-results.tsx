@@ -1,7 +1,8 @@
 import { Form, useSubmit } from "@remix-run/react";
 import { Link } from "~/components/link";
+import { useHydrated } from "~/components/use-hydrated";
 import { SlidersHorizontal, UserRound } from "lucide-react";
-import { useEffect, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { numberFormat, useT, type Locale, type MessageKey } from "~/i18n";
 import type { FacetCounts, HitView } from "~/knowledge/search-pages.server";
 import type { PeopleResult, PersonHit } from "~/people/people-search.server";
@@ -100,8 +101,7 @@ export function SearchSidebar({ filters, facets, spaceNames }: { filters: Search
   const { t, locale } = useT();
   const submit = useSubmit();
   const label = useFacetLabel(spaceNames);
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const hydrated = useHydrated();
   return (
     <aside aria-labelledby="search-filters-title" className="space-y-6">
       <h2 id="search-filters-title" className="text-sm font-semibold text-slate-900">
