@@ -103,6 +103,7 @@ async function serve() {
     trustProxy: e.TRUST_PROXY,
     maxBodyBytes: e.MAX_BODY_BYTES,
     allowedOrigins: allowedOrigins(),
+    admission: { concurrency: e.MAX_CONCURRENT_REQUESTS, queueTimeoutMs: 30_000, maxQueue: 2_000 },
   });
 
   const server = app.listen(e.PORT);

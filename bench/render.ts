@@ -4,7 +4,7 @@
 // sequential requests, and the HTML size. With --profile, a CPU profile of the page requests
 // only (no startup, no background job) lands in ./data/profiles/ with its top functions.
 //
-//   BENCH_DATABASE_URL=postgres://… npm run bench:render -- --user <user id> [--runs 100] [--profile] [/path …]
+//   BENCH_DATABASE_URL=postgres://… npm run bench:render -- --user <user id> [--runs 100] [--profile] [--save-html <dir>] [/path …]
 //
 // Needs a build (npm run build). Background jobs are not started: only the request path runs.
 import fs from "node:fs";
@@ -24,6 +24,7 @@ const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 const user = flag("--user");
 const runs = Number(flag("--runs") ?? 100);
 const profile = args.includes("--profile") ? (args.splice(args.indexOf("--profile"), 1), true) : false;
+const saveHtml = flag("--save-html"); // a folder: each page's HTML lands there once, to read what it renders
 const paths = args.length ? args : ["/", "/best-practices", "/spaces", "/questions", "/notifications", "/search?q=risk"];
 if (!url || !user) {
   console.error("usage: BENCH_DATABASE_URL=postgres://… npm run bench:render -- --user <user id> [--runs N] [--profile] [/path …]");
@@ -78,6 +79,10 @@ async function once(p: string, h = handler) {
   const res = await runInRequestScope("GET", () => h(new Request(`http://localhost${p}`, { headers }), { clientIp: "127.0.0.1" }));
   const body = await res.text();
   if (res.status !== 200) throw new Error(`${p} answered ${res.status}`);
+  if (saveHtml) {
+    fs.mkdirSync(saveHtml, { recursive: true });
+    fs.writeFileSync(path.join(saveHtml, `${p.replace(/[^a-z0-9]+/gi, "_") || "_"}.html`), body);
+  }
   return body.length;
 }
 

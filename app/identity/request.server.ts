@@ -1,6 +1,6 @@
 import { getDb } from "~/db/client.server";
 import { requestMemo } from "~/platform/request-scope.server";
-import { getCurrentUser, requireUser, type CurrentUser } from "~/identity/session.server";
+import { getCurrentUser, requireUser, sessionViewer, type CurrentUser } from "~/identity/session.server";
 import { resolveLocale, type Locale } from "~/i18n";
 import type { Viewer } from "~/policy/policy";
 import { ANONYMOUS } from "~/policy/policy";
@@ -12,7 +12,8 @@ const perRequest = new WeakMap<Request, Promise<Viewer>>();
 export function getViewer(request: Request): Promise<Viewer> {
   let p = perRequest.get(request);
   if (!p) {
-    p = getCurrentUser(request).then(async (u) => (u ? requestMemo(`viewer:${u.id}`, async () => loadViewer(await getDb(), u.id)) : ANONYMOUS));
+    // the facts come with the session (one statement); a user object made elsewhere reads them
+    p = getCurrentUser(request).then(async (u) => (u ? (sessionViewer(u) ?? requestMemo(`viewer:${u.id}`, async () => loadViewer(await getDb(), u.id))) : ANONYMOUS));
     perRequest.set(request, p);
   }
   return p;

@@ -1,11 +1,13 @@
 import { requestMemo } from "~/platform/request-scope.server";
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { redirect } from "@remix-run/node";
-import { getDb, type DbOrTx } from "~/db/client.server";
-import { orgs, sessions, users } from "~/db/schema";
+import { getDb, query, type DbOrTx } from "~/db/client.server";
+import { sessions } from "~/db/schema";
 import { env } from "~/env.server";
 import { now } from "~/utils/clock.server";
+import type { Viewer } from "~/policy/policy";
 import type { OrgRole } from "~/policy/roles";
+import { viewerFactsSql, viewerFromRow, type ViewerFactsRow } from "~/policy/viewer.server";
 import { hashSecret, randomToken, secretMatches } from "./tokens.server";
 
 export type { OrgRole } from "~/policy/roles";
@@ -56,40 +58,60 @@ export async function createSession(
   return { token: `${id}.${secret}`, id, expiresAt };
 }
 
+type SessionRow = ViewerFactsRow & {
+  session_id: string;
+  secret_hash: string;
+  revoked: boolean;
+  expires_ms: number;
+  last_active_ms: number;
+  org_name: string;
+  email: string;
+  name: string;
+  locale: string | null;
+  time_zone: string | null;
+};
+
+// The viewer's policy facts, read with the session (one round trip for both); getViewer uses them.
+const factsOfSession = new WeakMap<CurrentUser, Viewer>();
+export const sessionViewer = (user: CurrentUser): Viewer | undefined => factsOfSession.get(user);
+
 export async function validateSessionToken(token: string): Promise<CurrentUser | null> {
   if (!TOKEN_RE.test(token)) return null;
   const [id, secret] = token.split(".");
   const db = await getDb();
-  const rows = await db
-    .select({ s: sessions, u: users, orgName: orgs.name })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .innerJoin(orgs, eq(orgs.id, users.orgId))
-    .where(eq(sessions.id, id))
-    .limit(1);
-  const row = rows[0];
+  const [row] = await query<SessionRow>(
+    db,
+    sql`select s.id as session_id, s.secret_hash, s.revoked_at is not null as revoked,
+          (extract(epoch from s.expires_at) * 1000)::float8 as expires_ms,
+          (extract(epoch from s.last_active_at) * 1000)::float8 as last_active_ms,
+          o.name as org_name, u.email, u.name, u.locale, u.time_zone, ${viewerFactsSql()}
+        from sessions s join users u on u.id = s.user_id join orgs o on o.id = u.org_id
+        where s.id = ${id}`,
+  );
   if (!row) return null;
-  if (!secretMatches(secret, row.s.secretHash)) return null;
+  if (!secretMatches(secret, row.secret_hash)) return null;
   const t = now().getTime();
-  if (row.s.revokedAt) return null;
-  if (row.u.status !== "active") return null;
-  if (row.s.expiresAt.getTime() <= t) return null;
-  if (row.s.lastActiveAt.getTime() + idleMs() <= t) return null;
-  if (t - row.s.lastActiveAt.getTime() > TOUCH_EVERY_MS) {
+  if (row.revoked) return null;
+  if (row.status !== "active") return null;
+  if (row.expires_ms <= t) return null;
+  if (row.last_active_ms + idleMs() <= t) return null;
+  if (t - row.last_active_ms > TOUCH_EVERY_MS) {
     await db.update(sessions).set({ lastActiveAt: new Date(t) }).where(eq(sessions.id, id));
   }
-  return {
-    id: row.u.id,
-    orgId: row.u.orgId,
-    orgName: row.orgName,
-    email: row.u.email,
-    name: row.u.name,
-    locale: row.u.locale,
-    timeZone: row.u.timeZone,
-    roles: row.u.roles as OrgRole[],
-    department: row.u.department,
-    sessionId: row.s.id,
+  const user: CurrentUser = {
+    id: row.id,
+    orgId: row.org_id,
+    orgName: row.org_name,
+    email: row.email,
+    name: row.name,
+    locale: row.locale,
+    timeZone: row.time_zone,
+    roles: row.roles as OrgRole[],
+    department: row.department,
+    sessionId: row.session_id,
   };
+  factsOfSession.set(user, viewerFromRow(row));
+  return user;
 }
 
 export async function revokeSession(sessionId: string, userId?: string) {

@@ -1,6 +1,7 @@
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type RequestHandler } from "express";
+import { admission, type AdmissionOptions } from "./admission.server";
 import { compression } from "./compression.server";
 import { beginForeground } from "~/db/priority.server";
 import { bodyLimit, originCheck, privateByDefault, securityHeaders } from "./http.server";
@@ -18,6 +19,8 @@ export type ServerAppOptions = {
   trustProxy: boolean;
   maxBodyBytes: number;
   allowedOrigins: string[];
+  /** Admission control for what reaches Remix (app/platform/admission.server.ts); none when absent. */
+  admission?: AdmissionOptions;
 };
 
 /** The HTTP stack in front of Remix, in order; server.ts runs it and tests start it as is. */
@@ -36,6 +39,7 @@ export function createServerApp(o: ServerAppOptions) {
   app.use(privateByDefault);
   app.use(bodyLimit(o.maxBodyBytes));
   app.use(originCheck(o.allowedOrigins));
+  if (o.admission) app.use(admission(o.admission));
   // pages in flight hold background work back (app/db/priority.server.ts)
   app.use((_req, res, next) => {
     const end = beginForeground();

@@ -4,7 +4,8 @@ import type { OrgRole } from "~/policy/roles";
 import type { Viewer } from "./policy";
 import { ANONYMOUS, approverKey } from "./policy";
 
-type ViewerRow = {
+/** The viewer's facts as `viewerFactsSql` selects them. */
+export type ViewerFactsRow = {
   id: string;
   org_id: string;
   department: string;
@@ -16,19 +17,18 @@ type ViewerRow = {
 };
 
 /**
- * Resolves the viewer's facts once per request — roles, memberships, barrier side and approval
- * seats — in one round trip: every signed-in page pays for it, so it is one statement, not four.
+ * The select list of a viewer's facts — roles, memberships, barrier side and approval seats — for
+ * the users row aliased `u`: one statement with whatever else needs the user (the session lookup
+ * reads them with the session, so a signed-in page pays one round trip for both).
  */
-export async function loadViewer(db: DbOrTx, userId: string | null | undefined): Promise<Viewer> {
-  if (!userId) return ANONYMOUS;
-  const [u] = await query<ViewerRow>(
-    db,
-    sql`select u.id, u.org_id, u.department, u.roles, u.status,
-          (select json_agg(json_build_object('s', m.space_id, 'r', m.role)) from space_members m where m.user_id = u.id) as spaces,
-          (${blockedSql(sql`u.org_id`, sql`u.department`)}) as blocked,
-          (select json_agg(json_build_object('s', a.space_id, 't', a.tier)) from space_approvers a where a.user_id = u.id) as seats
-        from users u where u.id = ${userId}`,
-  );
+export const viewerFactsSql = () =>
+  sql`u.id, u.org_id, u.department, u.roles, u.status,
+      (select json_agg(json_build_object('s', m.space_id, 'r', m.role)) from space_members m where m.user_id = u.id) as spaces,
+      (${blockedSql(sql`u.org_id`, sql`u.department`)}) as blocked,
+      (select json_agg(json_build_object('s', a.space_id, 't', a.tier)) from space_approvers a where a.user_id = u.id) as seats`;
+
+/** The policy's viewer from its facts' row; inactive people are the anonymous viewer. */
+export function viewerFromRow(u: ViewerFactsRow | undefined): Viewer {
   if (!u || u.status !== "active") return ANONYMOUS;
   const spaces = u.spaces ?? [];
   return {
@@ -41,6 +41,13 @@ export async function loadViewer(db: DbOrTx, userId: string | null | undefined):
     blockedDepartments: (u.blocked ?? []).filter((d) => d !== u.department),
     approverTiers: new Set((u.seats ?? []).map((s) => approverKey(s.s, Number(s.t)))),
   };
+}
+
+/** Resolves a person's viewer facts in one round trip (the session lookup reads them itself). */
+export async function loadViewer(db: DbOrTx, userId: string | null | undefined): Promise<Viewer> {
+  if (!userId) return ANONYMOUS;
+  const [u] = await query<ViewerFactsRow>(db, sql`select ${viewerFactsSql()} from users u where u.id = ${userId}`);
+  return viewerFromRow(u);
 }
 
 /** The departments on the far side of every barrier `department` stands on, sorted, as one array (SQL). */

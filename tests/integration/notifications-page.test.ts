@@ -1,16 +1,16 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { setReaction } from "../../app/content/content.server";
+import { deleteContent, setReaction } from "../../app/content/content.server";
 import { getDb } from "../../app/db/client.server";
 import { notifications } from "../../app/db/schema";
 import { unreadCount } from "../../app/notifications/notifications.server";
 import { loadViewer } from "../../app/policy/viewer.server";
 import * as page from "../../app/routes/notifications";
 import { newId } from "../../app/utils/ids";
-import { makeOrg, makePost, makeUser } from "../../scripts/lib/factories";
+import { makeOrg, makePost, makeSpace, makeUser } from "../../scripts/lib/factories";
 import { drainAll } from "../../app/platform/outbox.server";
 import { createSession } from "../../app/identity/session.server";
-import { callRoute, getRequest, postRequest, readJson, renderRoute } from "../support/remix";
+import { callRoute, getRequest, postRequest, readJson, renderRoute, type RouteFunction } from "../support/remix";
 
 // Notifications (issue 14): grouped ("Bob and 3 others reacted"), paged past 50, opened → read,
 // mark one or all read, and nobody touches another person's notifications.
@@ -108,5 +108,41 @@ describe("the notifications page", () => {
       const res = (await callRoute(page.action, postRequest("/notifications", fields, { token: ctx.token.alice }))) as Response;
       expect(res.status).toBe(400);
     }
+  });
+});
+
+describe("the unread badge", () => {
+  it("counts the unread notifications about what the person may still read, and those about no content", async () => {
+    const db = await getDb();
+    const org = await makeOrg("Badge Bank");
+    const reader = await makeUser(org.id, { name: "Badge Reader" });
+    const author = await makeUser(org.id, { name: "Badge Author" });
+    const va = await loadViewer(db, author.id);
+    const closed = await makeSpace(va, { visibility: "private", joinPolicy: "invite" });
+    const open = await makePost(va, { text: "Readable by everyone in the org" });
+    const secret = await makePost(await loadViewer(db, author.id), { spaceId: closed.id, text: "Only the closed space reads this" });
+    const gone = await makePost(va, { text: "Deleted by its author" });
+    await deleteContent(va, gone.id);
+    const row = (kind: string, subjectId: string, read = false) => ({
+      id: newId(), orgId: org.id, userId: reader.id, kind, subjectId, actorId: author.id, readAt: read ? new Date() : null,
+    });
+    await db.insert(notifications).values([
+      row("mention", open.id),
+      row("reaction", open.id),
+      row("mention", secret.id), // a space the reader is not in
+      row("mention", gone.id), // deleted
+      row("mention", open.id, true), // already read
+      row("usage_policy", "policy-v2"), // about no content
+    ]);
+    const viewer = await loadViewer(db, reader.id);
+    expect(await unreadCount(reader.id, db, viewer)).toBe(3);
+    // the space's author reads its post: the same rows for them count the closed space's one too
+    await db.insert(notifications).values([{ ...row("mention", secret.id), userId: author.id }, { ...row("mention", open.id), userId: author.id }]);
+    expect(await unreadCount(author.id, db, await loadViewer(db, author.id))).toBe(2);
+    // and the shell's badge is this count
+    const token = (await createSession(reader.id)).token;
+    const { loader } = await import("../../app/root");
+    const shell = (await (loader as RouteFunction)({ request: getRequest("/", { token }), params: {}, context: {} })) as { unread: number };
+    expect(shell.unread).toBe(3);
   });
 });
