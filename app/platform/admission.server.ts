@@ -10,7 +10,7 @@ export type AdmissionOptions = {
 };
 
 /**
- * Admission control: at most `concurrency` requests are being worked on at once; the others wait
+ * Admission control: at most `concurrency` reads (GET, HEAD) are being worked on at once; the others wait
  * in arrival order. On a 2-core machine a page is CPU-bound (its render) with a few waits on
  * PostgreSQL, so a handful in flight keeps the cores busy; fifty started together only hold fifty
  * pages' loader data and half-rendered HTML in memory at once (RSS +110 MB at 50 connections) and
@@ -27,8 +27,10 @@ export function admission(o: AdmissionOptions): RequestHandler & { stats: () => 
       w.admit();
     }
   };
-  const handler: RequestHandler = (_req, res, proceed) => {
-    if (o.concurrency <= 0) return proceed();
+  const handler: RequestHandler = (req, res, proceed) => {
+    // Reads only: a write's body may arrive slowly, and a turn held while it does would let a few
+    // slow senders stall every page. Writes are few and go straight through.
+    if (o.concurrency <= 0 || (req.method !== "GET" && req.method !== "HEAD")) return proceed();
     const admit = () => {
       running++;
       let done = false;

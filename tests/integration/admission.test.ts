@@ -18,7 +18,7 @@ async function serve(o: AdmissionOptions) {
   const limiter = admission(o);
   const app = express();
   app.use(limiter);
-  app.get("/work/:name", (req, res) => {
+  app.all("/work/:name", (req, res) => {
     started.push(req.params.name);
     active++;
     peak = Math.max(peak, active);
@@ -139,6 +139,18 @@ describe("admission control", () => {
     gate.release("third");
     expect(await third).toBe("done third");
     expect(await first).toBe("done first");
+  });
+
+  it("lets writes through without a turn (their bodies may arrive slowly)", async () => {
+    const { base, gate, limiter } = await serve({ concurrency: 1, queueTimeoutMs: 10_000, maxQueue: 100 });
+    const read = fetch(`${base}/work/read`).then((r) => r.text());
+    await until(() => gate.started.includes("read"), "the read to start");
+    const write = fetch(`${base}/work/write`, { method: "POST", body: "x=1" }).then((r) => r.text());
+    await until(() => gate.started.includes("write"), "the write to start beside the read");
+    expect(limiter.stats()).toEqual({ running: 1, waiting: 0 });
+    gate.release("write");
+    gate.release("read");
+    expect([await read, await write]).toEqual(["done read", "done write"]);
   });
 
   it("lets everything through with concurrency 0", async () => {
