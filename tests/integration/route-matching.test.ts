@@ -44,6 +44,11 @@ describe("route matching with the kept branches and patterns", () => {
       ["/api/v1/openapi.json", "routes/api.v1.openapi[.]json", {}],
       ["/api/v1/posts/p9/comments", "routes/api.v1.posts.$id.comments", { id: "p9" }],
       ["/no/such/page", "routes/$", { "*": "no/such/page" }],
+      // a branch's static first segment filters before its matcher runs: case and encoding as before
+      ["/QUESTIONS/New", "routes/questions.new", {}],
+      ["/Posts/%C3%A9t%C3%A9", "routes/posts.$id", { id: "été" }],
+      ["/questionsx", "routes/$", { "*": "questionsx" }],
+      ["//posts/p1", "routes/$", {}],
     ];
     for (let round = 0; round < 3; round++) {
       for (const [url, id, params] of cases) {
@@ -60,6 +65,17 @@ describe("route matching with the kept branches and patterns", () => {
     expect(matchRoutes(b, "/only-a")).toBeNull();
     expect(matchRoutes(b, "/only-b")?.[0].route.id).toBe("b");
     expect(matchRoutes(a, "/only-b")).toBeNull();
+  });
+
+  it("keeps a case-sensitive route's first segment case-sensitive", () => {
+    const routes: AgnosticRouteObject[] = [
+      { id: "exact", path: "/Reports/:id", caseSensitive: true },
+      { id: "any", path: "/reports-any/:id" },
+      { id: "rest", path: "*" },
+    ];
+    expect(matchRoutes(routes, "/Reports/r1")?.[0].route.id).toBe("exact");
+    expect(matchRoutes(routes, "/reports/r1")?.[0].route.id).toBe("rest");
+    expect(matchRoutes(routes, "/REPORTS-ANY/r1")?.[0].route.id).toBe("any");
   });
 
   it("compiles a pattern separately for each end and case-sensitivity", () => {
