@@ -2,6 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Link } from "~/components/link";
 import { useState } from "react";
+import { z } from "zod";
 import { plural } from "~/components/post-card";
 import { MemberBadge, VisibilityBadge, type SpaceVisibility } from "~/components/space-badges";
 import { Button, Card, EmptyState, FormError, Input, PageHeader, Select, Textarea } from "~/components/ui";
@@ -14,10 +15,18 @@ import { badRequest, parseForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "spaces.title");
 
+const DirectoryQuery = z.object({
+  q: z.string().trim().max(100).catch(""),
+  page: z.coerce.number().int().min(0).max(10_000).catch(0),
+});
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(request);
-  const spaces = await listSpaces(viewer);
+  const query = DirectoryQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const { spaces, more } = await listSpaces(viewer, query);
   return json({
+    query,
+    more,
     spaces: spaces.map((s) => ({
       id: s.id,
       slug: s.slug,
@@ -54,8 +63,17 @@ function suggestSlug(name: string) {
     .replace(/-+$/, "");
 }
 
+/** The directory's link to another page, keeping the search. */
+function pageHref(q: string, page: number) {
+  const sp = new URLSearchParams();
+  if (q) sp.set("q", q);
+  if (page > 0) sp.set("page", String(page));
+  const s = sp.toString();
+  return s ? `/spaces?${s}` : "/spaces";
+}
+
 export default function SpacesPage() {
-  const { spaces } = useLoaderData<typeof loader>();
+  const { spaces, query, more } = useLoaderData<typeof loader>();
   const { t, locale } = useT();
   return (
     <>
@@ -65,8 +83,18 @@ export default function SpacesPage() {
           <h2 id="spaces-list" className="sr-only">
             {t("spaces.directory.listTitle")}
           </h2>
+          <Form method="get" role="search" className="mb-4 flex flex-wrap items-end gap-3">
+            <Input label={t("spaces.directory.searchLabel")} name="q" type="search" defaultValue={query.q} maxLength={100} className="min-w-56 flex-1" />
+            <Button type="submit" variant="secondary">
+              {t("spaces.directory.search")}
+            </Button>
+          </Form>
           {spaces.length === 0 ? (
-            <EmptyState title={t("spaces.emptyTitle")} description={t("spaces.emptyBody")} />
+            query.q ? (
+              <EmptyState title={t("spaces.directory.noMatchTitle", { query: query.q })} description={t("spaces.directory.noMatchBody")} />
+            ) : (
+              <EmptyState title={t("spaces.emptyTitle")} description={t("spaces.emptyBody")} />
+            )
           ) : (
             <ul className="grid gap-4 sm:grid-cols-2">
               {spaces.map((s) => (
@@ -90,6 +118,22 @@ export default function SpacesPage() {
               ))}
             </ul>
           )}
+          {query.page > 0 || more ? (
+            <nav aria-label={t("spaces.directory.pages")} className="mt-4 flex justify-between text-sm">
+              {query.page > 0 ? (
+                <Link to={pageHref(query.q, query.page - 1)} className="text-brand-700 hover:underline">
+                  {t("spaces.directory.previous")}
+                </Link>
+              ) : (
+                <span />
+              )}
+              {more ? (
+                <Link to={pageHref(query.q, query.page + 1)} className="text-brand-700 hover:underline">
+                  {t("spaces.directory.next")}
+                </Link>
+              ) : null}
+            </nav>
+          ) : null}
         </section>
         <CreateSpaceForm />
       </div>

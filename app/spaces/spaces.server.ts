@@ -78,16 +78,29 @@ export async function getSpace(viewer: Viewer, slugOrId: { slug?: string; id?: s
   };
 }
 
-export async function listSpaces(viewer: Viewer, db?: Db) {
+export const SPACES_PAGE = 24;
+
+/**
+ * One page of the spaces directory: the spaces the viewer may list, theirs first, then by name;
+ * `q` narrows to names or descriptions containing it. An org of thousands of spaces is browsed a
+ * page at a time (the whole list was 1.3 MB of HTML at 2,000 spaces).
+ */
+export async function listSpaces(viewer: Viewer, o: { q?: string; page?: number } = {}, db?: Db) {
   const d = db ?? (await getDb());
-  return query<{ id: string; slug: string; name: string; description: string; visibility: string; join_policy: string; members: number; is_member: boolean }>(
+  const page = o.page ?? 0;
+  const q = o.q?.trim() ?? "";
+  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await query<{ id: string; slug: string; name: string; description: string; visibility: string; join_policy: string; members: number; is_member: boolean }>(
     d,
     sql`select s.id, s.slug, s.name, s.description, s.visibility, s.join_policy,
           (select count(*)::int from space_members m where m.space_id = s.id) as members,
           exists (select 1 from space_members m where m.space_id = s.id and m.user_id = ${viewer.id ?? ""}) as is_member
         from spaces s where ${listableSpaceCondition(viewer, sql.raw("s"))}
-        order by s.name`,
+          ${q ? sql`and (s.name ilike ${pattern} or s.description ilike ${pattern})` : sql``}
+        order by is_member desc, s.name, s.id
+        limit ${SPACES_PAGE + 1} offset ${page * SPACES_PAGE}`,
   );
+  return { spaces: rows.slice(0, SPACES_PAGE), more: rows.length > SPACES_PAGE };
 }
 
 /** The spaces the viewer belongs to (and may still see), for the shell's left rail. */

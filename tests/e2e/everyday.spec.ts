@@ -70,3 +70,17 @@ test("the language switch changes the whole page and persists; the French header
   await again.getByRole("button", { name: "English" }).click();
   await expect(again.locator("html")).toHaveAttribute("lang", "en");
 });
+
+test("the spaces directory finds a space by a word of its name and opens it", async ({ asUser }) => {
+  const carol = await asUser("carol");
+  await carol.goto("/spaces");
+  await carol.getByRole("searchbox", { name: "Find a space" }).fill("pulse");
+  await carol.getByRole("button", { name: "Search", exact: true }).click();
+  await expect(carol).toHaveURL(/\/spaces\?q=pulse$/);
+  const list = carol.getByRole("region", { name: "Spaces you can see" }).getByRole("listitem");
+  await expect(list).toHaveCount(1);
+  await list.getByRole("link", { name: "Markets Pulse" }).click();
+  await expect(carol).toHaveURL(/\/spaces\/markets-pulse$/);
+  await carol.goto("/spaces?q=no-such-space-anywhere");
+  await expect(carol.getByText("No space matches “no-such-space-anywhere”")).toBeVisible();
+});

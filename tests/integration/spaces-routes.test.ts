@@ -12,6 +12,9 @@ import * as spaceSettings from "../../app/routes/spaces.$slug.settings";
 import * as spaceLayout from "../../app/routes/spaces.$slug";
 import * as directory from "../../app/routes/spaces._index";
 import * as tagPage from "../../app/routes/tags.$tag";
+import { createSession } from "../../app/identity/session.server";
+import { loadViewer } from "../../app/policy/viewer.server";
+import { makeOrg, makeSpace, makeUser } from "../../scripts/lib/factories";
 import { buildWorld, type World } from "../fixtures/world";
 import { BROWSER_UA, callRoute, getRequest, postRequest, readJson, sessionsFor, type RequestOptions } from "../support/remix";
 
@@ -318,5 +321,45 @@ describe("profiles", () => {
     expect((await callRoute(profile.action, postRequest(`/people/${w.users.bob.id}`, { intent: "follow" }, tok("ivan")), { id: w.users.bob.id })).status).toBe(404);
     expect((await callRoute(profile.loader, getRequest(`/people/${w.users.alice.id}`, tok("outsider")), { id: w.users.alice.id })).status).toBe(404);
     expect((await callRoute(profile.loader, getRequest("/people/nobody", tok("carol")), { id: "nobody" })).status).toBe(404);
+  });
+});
+
+describe("the spaces directory at size", () => {
+  it("pages 24 at a time, the viewer's spaces first, every listable space once; finds by name or description", async () => {
+    const org = await makeOrg("Directory Bank");
+    const owner = await makeUser(org.id, { name: "Space Maker" });
+    const reader = await makeUser(org.id, { name: "Space Reader" });
+    const vo = await loadViewer(w.db, owner.id);
+    const made = [];
+    for (let i = 0; i < 30; i++) {
+      const n = String(i).padStart(2, "0");
+      made.push(await makeSpace(vo, { name: `Desk ${n}`, slug: `desk-${n}-${org.id.slice(-6)}`.toLowerCase(), description: i === 7 ? "Rates 100% hedged_book" : "" }));
+    }
+    const hidden = await makeSpace(vo, { name: "Desk secret", visibility: "secret", joinPolicy: "invite" });
+    // the reader belongs to two spaces late in the alphabet: they come first
+    const token = (await createSession(reader.id)).token;
+    for (const s of [made[28], made[29]]) expect((await callRoute(spaceLayout.action, postRequest(`/spaces/${s.slug}`, { intent: "join" }, { token }), slugOf(s))).status).toBe(200);
+    const page = async (qs: string) => readJson(await callRoute(directory.loader, getRequest(`/spaces${qs}`, { token })));
+    const first = await page("");
+    expect(first.spaces).toHaveLength(24);
+    expect(first.more).toBe(true);
+    expect(first.spaces.slice(0, 2).map((s: { id: string; isMember: boolean }) => [s.id, s.isMember])).toEqual([
+      [made[28].id, true],
+      [made[29].id, true],
+    ]);
+    const second = await page("?page=1");
+    expect(second.more).toBe(false);
+    const ids = [...first.spaces, ...second.spaces].map((s: { id: string }) => s.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.sort()).toEqual(made.map((s) => s.id).sort()); // not the secret one
+    expect(ids).not.toContain(hidden.id);
+    // search: the name, then the description's words, LIKE's wildcards taken literally
+    expect((await page("?q=desk%2003")).spaces.map((s: { id: string }) => s.id)).toEqual([made[3].id]);
+    expect((await page("?q=100%25%20hedged_")).spaces.map((s: { id: string }) => s.id)).toEqual([made[7].id]);
+    expect((await page("?q=_")).spaces.map((s: { id: string }) => s.id)).toEqual([made[7].id]);
+    expect((await page("?q=secret")).spaces).toEqual([]);
+    // what a URL may carry that is not a page or a search falls back, never fails
+    expect((await page("?page=-3")).spaces).toHaveLength(24);
+    expect((await page(`?q=${"x".repeat(500)}`)).query.q).toBe("");
   });
 });
