@@ -75,12 +75,12 @@ export default function NotificationsPage() {
             const name = n.others > 0 ? t(plural(locale, n.others, "notifications.others.one", "notifications.others.other"), { name: who, count: n.others }) : who;
             return (
               <li key={n.ids[0]}>
-                <Card className={cx("flex items-start gap-2 p-0", n.unread && "border-brand-200 bg-brand-50/40")}>
-                  <Form method="post" className="min-w-0 flex-1">
-                    <input type="hidden" name="intent" value="open" />
+                <Card className={cx("p-0", n.unread && "border-brand-200 bg-brand-50/40")}>
+                  {/* one form a notification: its two buttons say what to do with the same ids */}
+                  <Form method="post" className="flex items-start gap-2">
                     <input type="hidden" name="ids" value={n.ids.join(",")} />
                     <input type="hidden" name="to" value={n.href} />
-                    <button type="submit" className="block w-full space-y-1 px-4 py-3 text-left hover:bg-slate-50" data-notification={n.ids[0]}>
+                    <button type="submit" name="intent" value="open" className="block min-w-0 flex-1 space-y-1 px-4 py-3 text-left hover:bg-slate-50" data-notification={n.ids[0]}>
                       <span className="flex items-center gap-2 text-sm text-slate-900">
                         {n.unread ? (
                           <span className="size-2 shrink-0 rounded-full bg-brand-600">
@@ -92,16 +92,12 @@ export default function NotificationsPage() {
                       </span>
                       {n.excerpt ? <span className="line-clamp-2 block text-sm text-slate-600">{n.excerpt}</span> : null}
                     </button>
-                  </Form>
-                  {n.unread ? (
-                    <Form method="post" className="shrink-0 px-2 py-2">
-                      <input type="hidden" name="intent" value="markRead" />
-                      <input type="hidden" name="ids" value={n.ids.join(",")} />
-                      <Button type="submit" variant="ghost" size="sm" disabled={busy}>
+                    {n.unread ? (
+                      <Button type="submit" name="intent" value="markRead" variant="ghost" size="sm" disabled={busy} className="my-2 mr-2 shrink-0">
                         {t("notifications.markRead")}
                       </Button>
-                    </Form>
-                  ) : null}
+                    ) : null}
+                  </Form>
                 </Card>
               </li>
             );

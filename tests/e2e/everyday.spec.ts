@@ -39,6 +39,22 @@ test("opening a notification marks it read and clears its badge", async ({ asUse
   await ivan.goto("/notifications");
   const item = ivan.getByRole("button", { name: new RegExp(`Looks right to me ${stamp}`) });
   await expect(item.getByText("Unread")).toHaveCount(0);
+
+  // "Mark as read" beside a notification: it stays on the list, read, and the badge drops by one
+  const reacted = await carol.request.post(postPath, { form: { intent: "react", reaction: "like", on: "true" }, headers: origin, maxRedirects: 0 });
+  expect(reacted.status()).toBeLessThan(400);
+  const reaction = ivan.getByRole("listitem").filter({ hasText: "reacted to your post" }).filter({ hasText: `Deal pipeline review ${stamp}` });
+  let unread = 0;
+  await expect(async () => {
+    await ivan.goto("/notifications");
+    await expect(reaction.getByRole("button", { name: "Mark as read" })).toBeVisible({ timeout: 1_000 });
+    unread = await unreadOf(ivan);
+  }).toPass({ timeout: 20_000 });
+  await reaction.getByRole("button", { name: "Mark as read" }).click();
+  await expect(reaction.getByRole("button", { name: "Mark as read" })).toHaveCount(0);
+  await expect(reaction.getByText("Unread")).toHaveCount(0);
+  expect(await unreadOf(ivan)).toBe(unread - 1);
+  await expect(ivan).toHaveURL(/\/notifications$/);
 });
 
 test("the language switch changes the whole page and persists; the French header stays on one row", async ({ asUser }) => {
