@@ -300,7 +300,7 @@ function ReactionBar({ post, picker }: { post: PostView; picker: boolean }) {
         )
       ) : null}
       {open ? (
-        <div ref={popover} role="group" aria-label={moreLabel} className="absolute bottom-full left-0 z-20 mb-1 flex gap-1 rounded-full border border-slate-200 bg-white p-1 shadow-lg">
+        <div ref={popover} role="group" aria-label={moreLabel} onKeyDown={moveFocus} className="absolute bottom-full left-0 z-20 mb-1 flex gap-1 rounded-full border border-slate-200 bg-white p-1 shadow-lg">
           {rest.map((r) =>
             button(r, () => {
               setRevealed((s) => new Set(s).add(r.kind));
@@ -312,6 +312,20 @@ function ReactionBar({ post, picker }: { post: PostView; picker: boolean }) {
       ) : null}
     </form>
   );
+}
+
+/** Arrow keys (and Home, End) move between the popover's reactions, wrapping around, as in a toolbar. */
+function moveFocus(event: KeyboardEvent<HTMLDivElement>) {
+  const buttons = [...event.currentTarget.querySelectorAll<HTMLButtonElement>("button:not([disabled])")];
+  const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+  const step: Record<string, number> = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+  let next: number;
+  if (event.key in step) next = (at + step[event.key] + buttons.length) % buttons.length;
+  else if (event.key === "Home") next = 0;
+  else if (event.key === "End") next = buttons.length - 1;
+  else return;
+  event.preventDefault();
+  buttons[next]?.focus();
 }
 
 function ReactionButton(props: { postId: string; kind: ReactionKind; icon: SpriteIcon; label: string; count: number; mine: boolean; disabled: boolean; onPicked?: () => void }) {

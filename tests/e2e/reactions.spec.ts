@@ -30,6 +30,16 @@ test("a reaction picked from the feed's popover shows at once, stays after a rel
   const popover = post.getByRole("group", { name: "More reactions" });
   await expect(popover.getByRole("button")).toHaveCount(4);
   await expect(popover.getByRole("button").first()).toBeFocused();
+  // arrow keys move between its reactions and wrap around; Home and End go to either end
+  await bob.keyboard.press("ArrowRight");
+  await expect(popover.getByRole("button").nth(1)).toBeFocused();
+  await bob.keyboard.press("ArrowLeft");
+  await bob.keyboard.press("ArrowLeft");
+  await expect(popover.getByRole("button").nth(3)).toBeFocused();
+  await bob.keyboard.press("Home");
+  await expect(popover.getByRole("button").first()).toBeFocused();
+  await bob.keyboard.press("End");
+  await expect(popover.getByRole("button").nth(3)).toBeFocused();
   await bob.keyboard.press("Escape");
   await expect(popover).toHaveCount(0);
   await expect(more).toBeFocused();
