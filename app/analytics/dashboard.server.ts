@@ -29,7 +29,7 @@ export type Dashboard = {
   suppressedAny: boolean;
 };
 
-type CellRow = { dim: string; week: string; grp: string; metric: string; value: number; people: number };
+type CellRow = { week: string; grp: string; metric: string; value: number; people: number };
 
 const TEAM_METRICS = ["population", "wau", "active_days", "mau", "engaged", "contributors28", "contributions", "posts", "comments", "reactions", "questions", "answers", "q_answered"];
 const CONTENT_METRICS = ["posts", "comments", "reactions", "questions", "answers"];
@@ -39,7 +39,7 @@ const QA_TIED = (m: string) => m.startsWith("q_") || m.startsWith("tta_");
 async function readCells(db: DbOrTx, orgId: string, dim: string, from: string, to: string, opts: { grp?: string; metrics?: string[] } = {}) {
   const rows = await query<CellRow>(
     db,
-    sql`select dim, week::text as week, grp, metric, value, people from analytics_cells
+    sql`select week::text as week, grp, metric, value, people from analytics_cells
         where org_id = ${orgId} and dim = ${dim} and week >= ${from}::date and week <= ${to}::date
         ${opts.grp !== undefined ? sql`and grp = ${opts.grp}` : sql``}
         ${opts.metrics ? sql`and metric in (${sql.join(opts.metrics.map((m) => sql`${m}`), sql`, `)})` : sql``}`,
@@ -237,15 +237,16 @@ export async function buildDashboard(db: DbOrTx, viewer: Viewer, orgId: string, 
     for (const [id, rows] of [["departments", departments], ["regions", regions]] as const) {
       const pub = publish(rows, range.weeks, k, { disjoint: true, populations: true, metrics: [...TEAM_METRICS, "q_accepted"] });
       const groups = [...new Set(rows.map((r) => r.grp))].sort();
+      const heads = new Map(groups.map((g) => [g, headline(pub, range.weeks, g, settings)]));
       const chartRows = groups.map((g) => {
-        const h = headline(pub, range.weeks, g, settings);
+        const h = heads.get(g)!;
         note(h.contributions);
         return [g, h.population, round(h.wau), h.contributions.value, h.posts.value, h.comments.value, h.reactions.value, h.questions.value, h.answers.value, pct(h.answerRate)];
       });
       if (chartRows.some((r) => r.slice(1).some((v) => v === null))) suppressedAny = true;
       charts.push({ id, kind: "bar", columns: ["group", "population", "wau", "contributions", "posts", "comments", "reactions", "questions", "answers", "answerRate"], rows: chartRows });
       if (id === "departments") {
-        for (const g of groups) maturity.push({ group: g, maturity: placeStage(maturityInputs(headline(pub, range.weeks, g, settings), null)) });
+        for (const g of groups) maturity.push({ group: g, maturity: placeStage(maturityInputs(heads.get(g)!, null)) });
       }
     }
     // spaces: suppressed once for every viewer in the rollup (analytics_space_weeks); a space
