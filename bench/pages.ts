@@ -1,4 +1,5 @@
-// npm run bench:pages [-- --runs 200] [--fresh 30] [--bulk-docs 100000] [--skip pages,similar,search,fresh,reindex] [--org ID] [--data-dir DIR] [--port 3396]
+// npm run bench:pages [-- --runs 200] [--fresh 30] [--bulk-docs 100000] [--skip pages,similar,search,fresh,reindex]
+//   [--pages home,space,post,question,experts,library,review,analytics] [--org ID] [--data-dir DIR] [--port 3396]
 // The read path at full size, on the organisation `npm run seed:scale` made (issue 18): starts the
 // production server (build/server.js) on BENCH_DATABASE_URL (default DATABASE_URL) with the data
 // folder the seed indexed into (ATRIUM_DATA_DIR or --data-dir: its embedded Meilisearch holds the
@@ -31,6 +32,14 @@ const RUNS = Number(argValue("--runs") ?? process.env.BENCH_RUNS ?? 200);
 const FRESH = Number(argValue("--fresh") ?? 30);
 const BULK_DOCS = Number(argValue("--bulk-docs") ?? process.env.BENCH_BULK_DOCS ?? 100_000);
 const skip = new Set(argValue("--skip")?.split(",") ?? []);
+// which of the pages part's figures run (all by default), e.g. `--skip similar,search,fresh,reindex --pages analytics`
+const PAGE_NAMES = ["home", "space", "post", "question", "experts", "library", "review", "analytics"];
+const pages = new Set(argValue("--pages")?.split(",") ?? PAGE_NAMES);
+const unknownPages = [...pages].filter((p) => !PAGE_NAMES.includes(p));
+if (unknownPages.length) {
+  console.error(`unknown page(s): ${unknownPages.join(", ")} (pages: ${PAGE_NAMES.join(", ")})`);
+  process.exit(2);
+}
 const password = process.env.SCALE_PASSWORD ?? process.env.DEMO_PASSWORD ?? "atrium-scale-demo";
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
 
@@ -129,14 +138,14 @@ try {
 
   // --- pages, each a whole signed-in page over HTTP
   if (!skip.has("pages")) {
-    await figure("home page GET /", asMember("/"), HOME);
-    await figure(`space feed GET /spaces/${org.busySpace.slug.slice(0, 12)}…`, asMember(`/spaces/${org.busySpace.slug}`), PAGE);
-    await figure("post page GET /posts/:id", asMember(`/posts/${org.post.id}`), PAGE);
-    await figure("question page GET /questions/:id", asMember(`/questions/${org.question.id}`), PAGE);
-    await figure("expert directory GET /experts", asMember("/experts"), PAGE);
-    await figure("library GET /best-practices", asMember("/best-practices"), { what: "p95", limit: 50, unit: "ms" });
-    await figure("review queue GET /best-practices/review", getter(base, cookie.curator, "/best-practices/review"), { what: "p95", limit: 50, unit: "ms", note: "the library's budget" });
-    await figure("analytics dashboard GET /analytics", getter(base, cookie.hr, "/analytics"), { what: "p95", limit: 200, unit: "ms" }, Math.min(RUNS, 100));
+    if (pages.has("home")) await figure("home page GET /", asMember("/"), HOME);
+    if (pages.has("space")) await figure(`space feed GET /spaces/${org.busySpace.slug.slice(0, 12)}…`, asMember(`/spaces/${org.busySpace.slug}`), PAGE);
+    if (pages.has("post")) await figure("post page GET /posts/:id", asMember(`/posts/${org.post.id}`), PAGE);
+    if (pages.has("question")) await figure("question page GET /questions/:id", asMember(`/questions/${org.question.id}`), PAGE);
+    if (pages.has("experts")) await figure("expert directory GET /experts", asMember("/experts"), PAGE);
+    if (pages.has("library")) await figure("library GET /best-practices", asMember("/best-practices"), { what: "p95", limit: 50, unit: "ms" });
+    if (pages.has("review")) await figure("review queue GET /best-practices/review", getter(base, cookie.curator, "/best-practices/review"), { what: "p95", limit: 50, unit: "ms", note: "the library's budget" });
+    if (pages.has("analytics")) await figure("analytics dashboard GET /analytics", getter(base, cookie.hr, "/analytics"), { what: "p95", limit: 200, unit: "ms" }, Math.min(RUNS, 100));
   }
 
   // --- similar questions while a title is typed: prefixes of a real question's title

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as Plot from "@observablehq/plot";
 import { Window } from "happy-dom";
 import { formatNumber, translate, type Locale } from "~/i18n";
@@ -152,6 +153,30 @@ export function renderChart(spec: ChartSpec, locale: Locale): Figure {
   return spec.kind === "line" ? lineChart(spec, locale) : spec.kind === "bar" ? barChart(spec, locale) : heatMap(spec, locale);
 }
 
+// Drawing is the dashboard's dearest step (Plot through happy-dom: ~5–30 ms a chart, most of a
+// page's CPU), and its figures only change when a rollup changes the cells. A drawn chart is kept
+// under the digest of everything it is drawn from (locale, id, kind, words, every row): the same
+// input always gives the same SVG, so a hit serves only the rows this viewer's own dashboard
+// produced, after their own scope and suppression — nothing one viewer's scope changes is shared
+// (a space another viewer may not list makes a different spaces chart, hence a different key).
+const DRAWN_MAX = 256;
+const drawn = new Map<string, Figure>();
+
+/** The chart's figure, drawn once per distinct input (least recently used dropped past DRAWN_MAX). */
+export function drawnChart(spec: ChartSpec, locale: Locale): Figure {
+  const key = createHash("sha256").update(JSON.stringify([locale, spec])).digest("base64");
+  const hit = drawn.get(key);
+  if (hit) {
+    drawn.delete(key);
+    drawn.set(key, hit);
+    return hit;
+  }
+  const figure = renderChart(spec, locale);
+  drawn.set(key, figure);
+  if (drawn.size > DRAWN_MAX) drawn.delete(drawn.keys().next().value!);
+  return figure;
+}
+
 /** Every drawable chart of a dashboard, by chart id, in the reader's language. */
 export function renderDashboardCharts(dash: Dashboard, locale: Locale): Record<string, Figure> {
   const out: Record<string, Figure> = {};
@@ -160,7 +185,7 @@ export function renderDashboardCharts(dash: Dashboard, locale: Locale): Record<s
     const text = chartText(locale, c);
     const valueColumn = c.columns.indexOf(c.columns.includes("contributions") ? "contributions" : "count");
     const dashed = c.columns.slice(1).flatMap((x, i) => (x.endsWith("Previous") ? [i] : []));
-    out[c.id] = renderChart({ id: c.id, kind: c.kind, ...text, dashed, valueColumn }, locale);
+    out[c.id] = drawnChart({ id: c.id, kind: c.kind, ...text, dashed, valueColumn }, locale);
   }
   return out;
 }

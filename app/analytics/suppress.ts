@@ -28,28 +28,40 @@ export const primarySuppressed = (a: Atom, k: number) =>
  * only the largest single cell is a safe lower bound for the remainder.
  */
 export function suppressPartition(atoms: Atom[], k: number, disjoint: boolean): Published[] {
-  const out: Published[] = atoms.map((a) => ({ ...a, suppressed: primarySuppressed(a, k) }));
+  // a literal, not a spread: the dashboard suppresses ~2,000 partitions a view
+  const out: Published[] = atoms.map((a) => ({ grp: a.grp, value: a.value, people: a.people, population: a.population, suppressed: primarySuppressed(a, k) }));
   complement(out, k, disjoint);
   return out;
 }
 
-/** Complementary suppression in place; returns whether anything changed. */
+/** A cell that stands for something: a withheld one counts towards the hidden remainder. */
+const counts = (c: Published) => c.people > 0 || c.value !== 0;
+/** The order in which published cells are hidden behind a withheld one: smallest first. */
+const smaller = (a: Published, b: Published) => a.people - b.people || a.value - b.value || a.grp.localeCompare(b.grp);
+
+/**
+ * Complementary suppression in place; returns whether anything changed. The people behind the
+ * withheld cells (their sum when disjoint, else the largest) must reach K; until they do, the
+ * smallest published cell is withheld too. One pass a step, no intermediate arrays.
+ */
 export function complement(cells: Published[], k: number, disjoint: boolean): boolean {
   let changed = false;
-  const hiddenPeople = () => {
-    const hidden = cells.filter((c) => c.suppressed && (c.people > 0 || c.value !== 0));
-    if (hidden.length === 0) return null;
-    return disjoint ? hidden.reduce((s, c) => s + c.people, 0) : Math.max(...hidden.map((c) => c.people));
-  };
-  for (let remainder = hiddenPeople(); remainder !== null && remainder < k; remainder = hiddenPeople()) {
-    const next = cells
-      .filter((c) => !c.suppressed && (c.people > 0 || c.value !== 0))
-      .sort((a, b) => a.people - b.people || a.value - b.value || a.grp.localeCompare(b.grp))[0];
-    if (!next) break; // nothing left to hide behind: the partition's total is itself suppressed (fewer than K people)
+  for (;;) {
+    let hidden = false;
+    let remainder = 0;
+    let next: Published | null = null;
+    for (const c of cells) {
+      if (!counts(c)) continue;
+      if (c.suppressed) {
+        hidden = true;
+        remainder = disjoint ? remainder + c.people : Math.max(remainder, c.people);
+      } else if (next === null || smaller(c, next) < 0) next = c; // the first smallest, as a stable sort's head
+    }
+    if (!hidden || remainder >= k) return changed;
+    if (!next) return changed; // nothing left to hide behind: the partition's total is itself suppressed (fewer than K people)
     next.suppressed = true;
     changed = true;
   }
-  return changed;
 }
 
 /**
@@ -57,14 +69,21 @@ export function complement(cells: Published[], k: number, disjoint: boolean): bo
  * every column, repeated until nothing changes.
  */
 export function suppressMatrix(cells: (Atom & { row: string; col: string })[], k: number): (Published & { row: string; col: string })[] {
-  const out = cells.map((c) => ({ ...c, suppressed: primarySuppressed(c, k) }));
+  const out = cells.map((c) => ({ grp: c.grp, row: c.row, col: c.col, value: c.value, people: c.people, population: c.population, suppressed: primarySuppressed(c, k) }));
+  // the lines never change, only the flags in them
+  const linesBy = (key: "row" | "col") => {
+    const lines = new Map<string, typeof out>();
+    for (const c of out) {
+      const line = lines.get(c[key]);
+      if (line) line.push(c);
+      else lines.set(c[key], [c]);
+    }
+    return [...lines.values()];
+  };
+  const lines = [...linesBy("row"), ...linesBy("col")];
   for (let changed = true, guard = 0; changed && guard < 100; guard++) {
     changed = false;
-    for (const key of ["row", "col"] as const) {
-      const lines = new Map<string, typeof out>();
-      for (const c of out) lines.set(c[key], [...(lines.get(c[key]) ?? []), c]);
-      for (const line of lines.values()) if (complement(line, k, false)) changed = true;
-    }
+    for (const line of lines) if (complement(line, k, false)) changed = true;
   }
   return out;
 }

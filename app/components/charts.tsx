@@ -8,7 +8,9 @@ import { Card } from "~/components/ui";
 // as CSV. A withheld value (null) is drawn as a gap or a grey bar and written as "—".
 
 export type { Cell };
-const fmt = (v: Cell) => (v === null ? "—" : typeof v === "number" ? v.toLocaleString() : v);
+// one formatter for every cell (what Number#toLocaleString() builds afresh on each call)
+const numbers = new Intl.NumberFormat();
+const fmt = (v: Cell) => (v === null ? "—" : typeof v === "number" ? numbers.format(v) : v);
 
 type Base = { title: string; summary: string; columns: string[]; rows: Cell[][]; csvHref?: string; csvLabel: string; tableLabel: string; children?: ReactNode };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderChart } from "../../app/analytics/plot.server";
+import type { Dashboard } from "../../app/analytics/dashboard.server";
+import { drawnChart, renderChart, renderDashboardCharts, type ChartSpec } from "../../app/analytics/plot.server";
 
 // The charts are Observable Plot's SVG, rendered on the server: labelled and focusable, with
 // no inline <style> left (Content-Security-Policy), user-supplied labels escaped, withheld
@@ -36,5 +37,38 @@ describe("Plot charts on the server", () => {
     const f = renderChart({ id: "matrix", kind: "heat", title: "M", summary: "s", columns: ["from", "to", "n"], rows: [["A", "B", 12], ["B", "A", null]] }, "en");
     expect(f.svg).toContain("A → B: 12");
     expect(f.svg).toContain("B → A: — (withheld)");
+  });
+
+  it("a chart is drawn once per distinct input: the same rows give the same figure, other rows (another viewer's spaces) their own", () => {
+    const spec: ChartSpec = { id: "spaces", kind: "bar", title: "Spaces", summary: "2 rows", columns: ["group", "contributions"], rows: [["Markets", 120], ["Desk", null]], valueColumn: 1 };
+    const first = drawnChart(spec, "en");
+    // the second draw is the kept figure, identical to drawing it afresh
+    expect(drawnChart({ ...spec, rows: spec.rows.map((r) => [...r]) }, "en")).toBe(first);
+    expect(first.svg).toBe(renderChart(spec, "en").svg);
+    // any difference in what is drawn is another figure: a row, a value, the language
+    const more = drawnChart({ ...spec, rows: [...spec.rows, ["Secret desk", 40]] }, "en");
+    expect(more).not.toBe(first);
+    expect(more.svg).toContain("Secret desk");
+    expect(drawnChart({ ...spec, rows: [["Markets", 121], ["Desk", null]] }, "en").svg).toContain("121");
+    expect(drawnChart(spec, "fr").svg).toContain("masqué");
+
+    // two viewers' dashboards that differ only in the spaces they may list: each page's spaces
+    // chart shows its own rows only, whichever was drawn first
+    const dash = (rows: (string | number | null)[][]): Dashboard => ({
+      scope: "org",
+      range: { from: "2026-05-04", to: "2026-05-04", weeks: ["2026-05-04"] },
+      previous: { from: "2026-04-27", to: "2026-04-27", weeks: ["2026-04-27"] },
+      k: 5,
+      kpis: [],
+      charts: [{ id: "spaces", kind: "bar", columns: ["group", "contributions", "posts", "questions", "answerRate"], rows }],
+      maturity: [],
+      coverage: null,
+      suppressedAny: false,
+    });
+    const wide = renderDashboardCharts(dash([["Open floor", 90, 60, 5, 80], ["Deal room", 70, 50, 4, 75]]), "en");
+    const narrow = renderDashboardCharts(dash([["Open floor", 90, 60, 5, 80]]), "en");
+    expect(wide.spaces.svg).toContain("Deal room");
+    expect(narrow.spaces.svg).toContain("Open floor");
+    expect(narrow.spaces.svg).not.toContain("Deal room");
   });
 });

@@ -4,12 +4,13 @@ import { recordActivityOn } from "../../app/analytics/activity.server";
 import { exportAnalyticsChart, myAnalytics, viewAnalytics } from "../../app/analytics/analytics.server";
 import type { Dashboard } from "../../app/analytics/dashboard.server";
 import { rollupWeeks } from "../../app/analytics/rollup.server";
-import { suppressMatrix, suppressPartition } from "../../app/analytics/suppress";
+import { suppressMatrix, suppressPartition, type Atom, type Published } from "../../app/analytics/suppress";
 import { addDays, parseDay, weekOf } from "../../app/analytics/weeks";
 import { getDb, query, type Db } from "../../app/db/client.server";
 import { loadViewer } from "../../app/policy/viewer.server";
 import { testClock } from "../../app/utils/clock.server";
 import { makeOrg, makeUser } from "../../scripts/lib/factories";
+import { rng } from "../../scripts/lib/rng";
 
 // Small groups are withheld, including through the difference of two answers; a manager
 // sees their own line only; every view and export is audited.
@@ -53,6 +54,73 @@ describe("suppression rules", () => {
     // row A and column B each hide at least one more cell
     expect(hidden.filter((g) => g.startsWith("A")).length).toBeGreaterThanOrEqual(2);
     expect(hidden.filter((g) => g.endsWith("B")).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("the single-pass suppression withholds exactly what the rules as first written withheld", () => {
+    // the rules written plainly (a filter and a sort a step, lines rebuilt every round): the
+    // dashboard's suppression was rewritten for speed and must decide every cell the same way
+    const primary = (a: Atom, k: number) => (a.population !== undefined && a.population < k) || (a.people > 0 && a.people < k);
+    const complementRef = (cells: Published[], k: number, disjoint: boolean) => {
+      let changed = false;
+      const hiddenPeople = () => {
+        const hidden = cells.filter((c) => c.suppressed && (c.people > 0 || c.value !== 0));
+        if (hidden.length === 0) return null;
+        return disjoint ? hidden.reduce((x, c) => x + c.people, 0) : Math.max(...hidden.map((c) => c.people));
+      };
+      for (let remainder = hiddenPeople(); remainder !== null && remainder < k; remainder = hiddenPeople()) {
+        const next = cells.filter((c) => !c.suppressed && (c.people > 0 || c.value !== 0)).sort((a, b) => a.people - b.people || a.value - b.value || a.grp.localeCompare(b.grp))[0];
+        if (!next) break;
+        next.suppressed = true;
+        changed = true;
+      }
+      return changed;
+    };
+    const partitionRef = (atoms: Atom[], k: number, disjoint: boolean) => {
+      const out = atoms.map((a) => ({ ...a, suppressed: primary(a, k) }));
+      complementRef(out, k, disjoint);
+      return out;
+    };
+    const matrixRef = (cells: (Atom & { row: string; col: string })[], k: number) => {
+      const out = cells.map((c) => ({ ...c, suppressed: primary(c, k) }));
+      for (let changed = true, guard = 0; changed && guard < 100; guard++) {
+        changed = false;
+        for (const key of ["row", "col"] as const) {
+          const lines = new Map<string, typeof out>();
+          for (const c of out) lines.set(c[key], [...(lines.get(c[key]) ?? []), c]);
+          for (const line of lines.values()) if (complementRef(line, k, false)) changed = true;
+        }
+      }
+      return out;
+    };
+    const r = rng(20261202);
+    const int = (n: number) => Math.floor(r() * n);
+    // small people counts and many ties, so complements, ties and empty cells all happen
+    const atom = (grp: string, populations: boolean): Atom => {
+      const people = int(4) === 0 ? 0 : int(12);
+      const value = people === 0 ? (int(5) === 0 ? int(3) : 0) : people + int(3) * int(20);
+      return { grp, value, people, ...(populations ? { population: people + int(10) } : {}) };
+    };
+    let withheld = 0;
+    let complemented = 0;
+    for (let i = 0; i < 3000; i++) {
+      const k = 3 + int(6);
+      const disjoint = int(2) === 0;
+      const atoms = Array.from({ length: 1 + int(12) }, (_, g) => atom(`g${int(3) === 0 ? g % 3 : g}`, int(2) === 0));
+      const mine = suppressPartition(atoms, k, disjoint);
+      const ref = partitionRef(atoms, k, disjoint);
+      expect(mine.map((a) => a.suppressed), `partition ${i}`).toEqual(ref.map((a) => a.suppressed));
+      withheld += ref.filter((a) => a.suppressed).length;
+      complemented += ref.filter((a) => a.suppressed && !primary(a, k)).length;
+    }
+    for (let i = 0; i < 500; i++) {
+      const k = 3 + int(6);
+      const depts = Array.from({ length: 2 + int(8) }, (_, d) => `D${d}`);
+      const cells = depts.flatMap((row) => depts.filter(() => int(5) > 0).map((col) => ({ ...atom(`${row}\u0001${col}`, false), row, col })));
+      expect(suppressMatrix(cells, k).map((c) => c.suppressed), `matrix ${i}`).toEqual(matrixRef(cells, k).map((c) => c.suppressed));
+    }
+    // the cases were not trivial: plenty of cells withheld, many by complement
+    expect(withheld).toBeGreaterThan(1000);
+    expect(complemented).toBeGreaterThan(200);
   });
 });
 
