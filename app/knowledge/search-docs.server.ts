@@ -16,15 +16,16 @@ import type { ContentDocument, PersonDocument } from "../../search/settings";
 // text to Meilisearch as it is (NDJSON), without parsing and re-serialising it in Node.
 
 // `where` picks the content rows; `within(column)` bounds the tag and topic rows to the same ids, so
-// they are read in one range or list scan and merged, not probed row by row (sorted: the same
-// document whichever plan reads it). `ts`: the thread's space, the root's for anything with a
+// they are read in one range or list scan and merged, not probed row by row; aggregated from sorted
+// input (the same document whichever plan reads it; an ORDER BY inside array_agg sorts each group). `ts`: the thread's space, the root's for anything with a
 // parent. A missing root closes the thread. The pre-approval hold (policy.ts holdAllows) is the
 // item's own, else its root's. A function, not a constant: the boost reads the app clock.
 const DOCUMENTS = (where: SQL, within: (column: SQL) => SQL) => sql`with
-    tg as materialized (select t.content_id, array_agg(substr(t.tag, 2) order by t.tag) filter (where left(t.tag, 1) = '#') as tags,
-      array_agg(substr(t.tag, 2) order by t.tag) filter (where left(t.tag, 1) = '$') as cashtags
-      from content_tags t where ${within(sql`t.content_id`)} group by t.content_id),
-    tp as materialized (select t.content_id, array_agg(t.topic order by t.topic) as topics from content_topics t where ${within(sql`t.content_id`)} group by t.content_id)
+    tg as materialized (select t.content_id, array_agg(substr(t.tag, 2)) filter (where left(t.tag, 1) = '#') as tags,
+      array_agg(substr(t.tag, 2)) filter (where left(t.tag, 1) = '$') as cashtags
+      from (select content_id, tag from content_tags where ${within(sql`content_id`)} order by content_id, tag) t group by t.content_id),
+    tp as materialized (select t.content_id, array_agg(t.topic) as topics
+      from (select content_id, topic from content_topics where ${within(sql`content_id`)} order by content_id, topic) t group by t.content_id)
   select c.id, c.org_id as "orgId", c.kind, ts.id as "spaceId",
     case when ts.id is null then 'org' else ts.visibility end as visibility,
     coalesce(ts.allowed_departments, '{}') as "spaceDepartments",
