@@ -1,7 +1,6 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { query, type DbOrTx } from "~/db/client.server";
 import { textArray, ts } from "~/db/sql.server";
-import { approverKey } from "~/policy/policy";
 import { now } from "~/utils/clock.server";
 import type { ContentDocument, PersonDocument } from "../../search/settings";
 
@@ -10,126 +9,104 @@ import type { ContentDocument, PersonDocument } from "../../search/settings";
 // department, root author department, deleted) and the searchable text: nothing more
 // sensitive. A comment or an answer carries its thread root's facts: the root's space,
 // its visibility and departments, its author's department, and deleted when the root is.
+//
+// A document is built once, here, by PostgreSQL: row_to_json of the named columns below is the
+// document's JSON text. The live outbox path (contentDocuments) and bulk reindex
+// (contentDocumentPages) read the same statement, so the two cannot drift; bulk reindex hands the
+// text to Meilisearch as it is (NDJSON), without parsing and re-serialising it in Node.
 
-type Row = {
-  id: string;
-  org_id: string;
-  kind: ContentDocument["kind"];
-  root_id: string | null;
-  space_id: string | null;
-  visibility: string | null;
-  allowed_departments: string[] | null;
-  author_id: string;
-  author_name: string;
-  author_department: string;
-  root_author_department: string;
-  deleted: boolean;
-  hidden: boolean;
-  root_hidden: boolean;
-  root_author_id: string | null;
-  title: string;
-  text: string;
-  tags: string[] | null;
-  topics: string[] | null;
-  created_at: string | Date;
-  question_id: string | null;
-  accepted: boolean;
-  health: number;
-  boost: number;
-  hold_state: string | null;
-  hold_author_id: string | null;
-  hold_space_id: string | null;
-  hold_tier: number | null;
-};
-
-// `ts`: the thread's space, the root's for anything with a parent. A missing root closes the thread.
-// A function, not a constant: the boost reads the app clock (re-verification dates).
-const SELECT = () => sql`select c.id, c.org_id, c.kind, c.root_id, ts.id as space_id, ts.visibility, ts.allowed_departments,
-    c.author_id, au.name as author_name, au.department as author_department,
-    case when c.root_id is null then au.department else coalesce(ru.department, '') end as root_author_department,
-    (c.deleted_at is not null or (c.root_id is not null and (r.id is null or r.deleted_at is not null))) as deleted,
-    (c.hidden_at is not null) as hidden, coalesce(r.hidden_at is not null, false) as root_hidden, r.author_id as root_author_id,
-    c.title, c.body_text as text, c.created_at, hold.hold_state, hold.hold_author_id, hold.hold_space_id, hold.hold_tier,
-    (select array_agg(t.tag) from content_tags t where t.content_id = c.id) as tags,
-    (select array_agg(tp.topic) from content_topics tp where tp.content_id = c.id) as topics,
-    case c.kind when 'question' then c.id when 'answer' then c.parent_id end as question_id,
+// `where` picks the content rows; `within(column)` bounds the tag and topic rows to the same ids, so
+// they are read in one range or list scan and merged, not probed row by row; aggregated from sorted
+// input (the same document whichever plan reads it; an ORDER BY inside array_agg sorts each group). `ts`: the thread's space, the root's for anything with a
+// parent. A missing root closes the thread. The pre-approval hold (policy.ts holdAllows) is the
+// item's own, else its root's. A function, not a constant: the boost reads the app clock.
+const DOCUMENTS = (where: SQL, within: (column: SQL) => SQL) => sql`with
+    tg as materialized (select t.content_id, array_agg(substr(t.tag, 2)) filter (where left(t.tag, 1) = '#') as tags,
+      array_agg(substr(t.tag, 2)) filter (where left(t.tag, 1) = '$') as cashtags
+      from (select content_id, tag from content_tags where ${within(sql`content_id`)} order by content_id, tag) t group by t.content_id),
+    tp as materialized (select t.content_id, array_agg(t.topic) as topics
+      from (select content_id, topic from content_topics where ${within(sql`content_id`)} order by content_id, topic) t group by t.content_id)
+  select c.id, c.org_id as "orgId", c.kind, ts.id as "spaceId",
+    case when ts.id is null then 'org' else ts.visibility end as visibility,
+    coalesce(ts.allowed_departments, '{}') as "spaceDepartments",
+    c.author_id as "authorId", au.name as "authorName", au.department as "authorDepartment",
+    case when c.root_id is null then au.department else coalesce(ru.department, '') end as "rootAuthorDepartment",
+    c.root_id as "rootId",
+    ${DELETED} as deleted,
+    -- supervision: who may still find an item hidden itself or through its root (both authors must agree)
+    (c.hidden_at is not null or r.hidden_at is not null) as hidden,
+    case when c.hidden_at is not null and r.hidden_at is not null then (case when c.author_id = r.author_id then array[c.author_id] else '{}' end)
+      when c.hidden_at is not null then array[c.author_id]
+      when r.hidden_at is not null then array[r.author_id]
+      else '{}' end as "hiddenVisibleTo",
+    c.title, c.body_text as text,
+    coalesce(tg.tags, '{}') as tags, coalesce(tg.cashtags, '{}') as cashtags, coalesce(tp.topics, '{}') as topics,
+    floor(extract(epoch from c.created_at) * 1000)::bigint as "createdAt",
+    floor(extract(epoch from c.created_at) / 86400)::int as "createdDay",
+    case c.kind when 'question' then c.id when 'answer' then c.parent_id end as "questionId",
     coalesce(c.kind = 'answer' and pq.accepted_answer_id = c.id, false) as accepted,
     case when c.kind <> 'answer' then 1
       else coalesce((select case h.status when 'verified' then 2 else 0 end from qa_answer_health h where h.answer_id = c.id), 1) end as health,
-    -- approved best practice, approved version current, re-verification not due: boosted in ranking
-    (case when exists (select 1 from best_practices bp where bp.content_id = c.id and bp.status = 'approved'
-       and bp.approved_version = c.version and bp.reverify_at > ${ts(now())}) then 1 else 0 end)::int as boost
+    -- approved best practice, approved version current, re-verification not due, not deleted: boosted in ranking
+    (case when not ${DELETED} and exists (select 1 from best_practices bp where bp.content_id = c.id and bp.status = 'approved'
+       and bp.approved_version = c.version and bp.reverify_at > ${ts(now())}) then 1 else 0 end) as boost,
+    coalesce(c.approval, r.approval) is not null as held,
+    -- who sees a held item: its author and, while pending, the tier's approvers (approverKey in policy.ts)
+    case when c.approval is not null then ${heldFor(sql`c`)} when r.approval is not null then ${heldFor(sql`r`)} else '{}' end as "heldFor"
   from content c
   join users au on au.id = c.author_id
   left join content r on r.id = c.root_id
   left join users ru on ru.id = r.author_id
-  left join lateral (select h.approval as hold_state, h.author_id as hold_author_id, h.space_id as hold_space_id, h.approval_tier as hold_tier
-    from content h where h.id = case when c.approval is not null or c.root_id is null then c.id else c.root_id end) hold on true
   left join spaces ts on ts.id = case when c.root_id is null then c.space_id else r.space_id end
-  left join qa_questions pq on pq.content_id = c.parent_id`;
+  left join qa_questions pq on pq.content_id = c.parent_id
+  left join tg on tg.content_id = c.id
+  left join tp on tp.content_id = c.id
+  ${where}`;
 
-/** The pre-approval facts the search filter reads (policy.ts holdAllows): the thread's hold. */
-function holdFields(r: Row): Pick<ContentDocument, "held" | "heldFor"> {
-  if (!r.hold_state) return { held: false, heldFor: [] };
-  const heldFor = [`user:${r.hold_author_id}`];
-  if (r.hold_state === "pending" && r.hold_space_id) heldFor.push(`tier:${approverKey(r.hold_space_id, Number(r.hold_tier))}`);
-  return { held: true, heldFor };
-}
+const heldFor = (h: SQL) =>
+  sql`case when ${h}.approval = 'pending' and ${h}.space_id is not null then array['user:' || ${h}.author_id, 'tier:' || ${h}.space_id || ':' || coalesce(${h}.approval_tier, 0)]
+    else array['user:' || ${h}.author_id] end`;
 
-/** The supervision facts of a document: who may still find an item hidden itself or through its root. */
-function hiddenFacts(r: Row): Pick<ContentDocument, "hidden" | "hiddenVisibleTo"> {
-  if (!r.hidden && !r.root_hidden) return { hidden: false, hiddenVisibleTo: [] };
-  const owners = [r.hidden ? r.author_id : null, r.root_hidden ? r.root_author_id : null].filter((x): x is string => !!x);
-  const visibleTo = owners.every((o) => o === owners[0]) ? [owners[0]] : [];
-  return { hidden: true, hiddenVisibleTo: visibleTo };
-}
-
-export function toDocument(r: Row): ContentDocument {
-  const tags = r.tags ?? [];
-  return {
-    id: r.id,
-    orgId: r.org_id,
-    kind: r.kind,
-    spaceId: r.space_id,
-    visibility: (r.space_id ? r.visibility ?? "secret" : "org") as ContentDocument["visibility"],
-    spaceDepartments: r.allowed_departments ?? [],
-    authorId: r.author_id,
-    authorName: r.author_name,
-    authorDepartment: r.author_department,
-    rootAuthorDepartment: r.root_author_department,
-    rootId: r.root_id,
-    deleted: r.deleted,
-    ...hiddenFacts(r),
-    title: r.title,
-    text: r.text,
-    tags: tags.filter((t) => t.startsWith("#")).map((t) => t.slice(1)),
-    cashtags: tags.filter((t) => t.startsWith("$")).map((t) => t.slice(1)),
-    topics: r.topics ?? [],
-    createdAt: new Date(r.created_at).getTime(),
-    createdDay: Math.floor(new Date(r.created_at).getTime() / 86_400_000),
-    questionId: r.question_id ?? null,
-    accepted: Boolean(r.accepted),
-    health: Number(r.health ?? 1),
-    boost: r.deleted ? 0 : Number(r.boost ?? 0),
-    ...holdFields(r),
-  };
-}
+const DELETED = sql`(c.deleted_at is not null or (c.root_id is not null and (r.id is null or r.deleted_at is not null)))`;
 
 export async function contentDocuments(db: DbOrTx, ids: string[]): Promise<ContentDocument[]> {
   if (!ids.length) return [];
-  const rows = await query<Row>(db, sql`${SELECT()} where c.id = any(${textArray(ids)})`);
-  return rows.map(toDocument);
+  const rows = await query<{ doc: string }>(db, sql`select row_to_json(d)::text as doc from (${DOCUMENTS(sql`where c.id = any(${textArray(ids)})`, (col) => sql`${col} = any(${textArray(ids)})`)}) d`);
+  return rows.map((r) => JSON.parse(r.doc) as ContentDocument);
 }
 
-/** Keyset pages of every document, for reindex and reconcile. */
-export async function* allContentDocuments(db: DbOrTx, batch = 5000): AsyncGenerator<ContentDocument[]> {
-  let after = "";
+// One keyset page as NDJSON: the page's documents, their count and the last id (the next page's key).
+// Tags and topics are read over the page's id range, bounded by an index-only scan of its ids.
+const pageSql = (after: string, batch: number) =>
+  sql`select count(*)::int as count, max(d.id) as last, string_agg(row_to_json(d)::text, E'\\n') as ndjson
+    from (${DOCUMENTS(
+      sql`where c.id > ${after} order by c.id limit ${batch}`,
+      (col) => sql`${col} > ${after} and ${col} <= (select max(p.id) from (select id from content where id > ${after} order by id limit ${batch}) p)`,
+    )}) d`;
+
+/** One keyset page of documents as NDJSON text (one JSON document a line), as Meilisearch takes it. */
+export type DocumentPage = { count: number; last: string; ndjson: string };
+
+/**
+ * Keyset pages of every document as NDJSON, for bulk reindex: one statement a page, the text built
+ * by PostgreSQL. Each page is read while the caller works on the one before.
+ */
+export async function* contentDocumentPages(db: DbOrTx, batch = 5000): AsyncGenerator<DocumentPage> {
+  const page = (after: string) => query<{ count: number; last: string | null; ndjson: string | null }>(db, pageSql(after, batch)).then(([r]) => r);
+  let next = page("");
   for (;;) {
-    const rows = await query<Row>(db, sql`${SELECT()} where c.id > ${after} order by c.id limit ${batch}`);
-    if (!rows.length) return;
-    yield rows.map(toDocument);
-    after = rows[rows.length - 1].id;
+    const r = await next;
+    if (!r.count || !r.last || r.ndjson === null) return;
+    // read ahead: the next page is on its way while this one is handed over
+    next = r.count < batch ? Promise.resolve({ count: 0, last: null, ndjson: null }) : page(r.last);
+    next.catch(() => undefined); // awaited on the next turn (or dropped with the generator)
+    yield { count: r.count, last: r.last, ndjson: r.ndjson };
   }
+}
+
+/** Keyset pages of every document as objects, for reconcile. */
+export async function* allContentDocuments(db: DbOrTx, batch = 5000): AsyncGenerator<ContentDocument[]> {
+  for await (const p of contentDocumentPages(db, batch)) yield p.ndjson.split("\n").map((line) => JSON.parse(line) as ContentDocument);
 }
 
 export async function countContent(db: DbOrTx): Promise<number> {
