@@ -24,7 +24,7 @@ const schema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().positive().default(12),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
   // Requests a process works on at once; more wait their turn (docs/deploy.md "Admission control"). 0: no limit.
-  MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(0).max(10_000).default(8),
+  MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(0).max(10_000).default(4),
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   LOGIN_MAX_PER_IP: z.coerce.number().int().positive().default(30),
   // OpenID Connect sign-in (docs/integrations.md). Also settable on Admin → Single sign-on; a variable set here
