@@ -4,10 +4,14 @@
 import path from "node:path";
 import { build } from "esbuild";
 
+// --outdir: another folder (scripts/lib/server-process.ts builds there, then moves the files into build/
+// one rename each, so a server starting meanwhile never reads a half-written file)
+const outdirArg = process.argv.indexOf("--outdir");
+const outdir = outdirArg >= 0 ? process.argv[outdirArg + 1] : "build";
 const started = performance.now();
 await build({
   entryPoints: ["server.ts"],
-  outdir: "build",
+  outdir,
   // what server.ts imports dynamically goes to its own files, so a cluster primary (which never
   // loads the app) does not load the app's packages either
   splitting: true,
@@ -28,4 +32,4 @@ await build({
     },
   ],
 });
-console.log(`build/server.js in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+console.log(`${outdir}/server.js in ${((performance.now() - started) / 1000).toFixed(2)} s`);

@@ -15,8 +15,19 @@ export function ensureServerBuild() {
     });
     if (r.status !== 0) throw new Error("remix build failed");
   }
-  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-server.ts"], { stdio: "ignore" });
-  if (r.status !== 0) throw new Error("server build failed");
+  // Tests build this while another test's servers restart from it (chaos): build aside, then move each
+  // file into place with one rename, chunks before server.js, so a starting server reads whole files.
+  // beside build/ (same depth: the source maps' relative paths stay right)
+  const aside = fs.mkdtempSync(".server-build-");
+  try {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-server.ts", "--outdir", aside], { stdio: "ignore" });
+    if (r.status !== 0) throw new Error("server build failed");
+    fs.mkdirSync("build/server-chunks", { recursive: true });
+    for (const f of fs.readdirSync(path.join(aside, "server-chunks"))) fs.renameSync(path.join(aside, "server-chunks", f), path.join("build/server-chunks", f));
+    for (const f of fs.readdirSync(aside).filter((f) => f.startsWith("server.js"))) fs.renameSync(path.join(aside, f), path.join("build", f));
+  } finally {
+    fs.rmSync(aside, { recursive: true, force: true });
+  }
 }
 
 export type ServerChild = {
