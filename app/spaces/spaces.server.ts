@@ -100,7 +100,16 @@ export async function listSpaces(viewer: Viewer, o: { q?: string; page?: number 
         order by is_member desc, s.name, s.id
         limit ${SPACES_PAGE + 1} offset ${page * SPACES_PAGE}`,
   );
-  return { spaces: rows.slice(0, SPACES_PAGE), more: rows.length > SPACES_PAGE };
+  const spaces = rows.slice(0, SPACES_PAGE).map((s) => ({
+    id: s.id,
+    slug: s.slug,
+    name: s.name,
+    description: s.description,
+    visibility: s.visibility as SpaceVisibility,
+    members: Number(s.members),
+    isMember: Boolean(s.is_member),
+  }));
+  return { spaces, more: rows.length > SPACES_PAGE };
 }
 
 /** The spaces the viewer belongs to (and may still see), for the shell's left rail. */
