@@ -98,18 +98,31 @@ if (handlerB) {
   for (const p of paths) {
     for (let i = 0; i < 10; i++) (await once(p), await once(p, handlerB)); // warm-up
     const cpu = { A: [] as number[], B: [] as number[] };
+    const wall = { A: [] as number[], B: [] as number[] };
+    const pg = { A: 0, B: 0 }; // PostgreSQL CPU while each build's requests ran (all this database's backends)
     const size = { A: 0, B: 0 };
+    let pids = await backendPids();
     for (let i = 0; i < runs; i++) {
+      if (i % 50 === 0) pids = await backendPids(); // a pool may open connections later
       for (const [k, h] of [["A", handler], ["B", handlerB]] as const) {
+        const pg0 = procCpuMs(pids);
+        const t = performance.now();
         const c0 = process.cpuUsage();
         size[k] = await once(p, h);
         const c = process.cpuUsage(c0);
+        wall[k].push(performance.now() - t);
         cpu[k].push((c.user + c.system) / 1000);
+        pg[k] += procCpuMs(pids) - pg0;
       }
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    for (const k of ["A", "B"] as const) console.log(`${k} ${p.padEnd(26)} CPU/req mean ${mean(cpu[k]).toFixed(2)} ms, p50 ${pct(cpu[k], 50).toFixed(2)} ms  HTML ${(size[k] / 1024).toFixed(1)} KB`);
-    console.log(`  B / A: ${(mean(cpu.B) / mean(cpu.A)).toFixed(3)} (mean), ${(pct(cpu.B, 50) / pct(cpu.A, 50)).toFixed(3)} (p50)`);
+    for (const k of ["A", "B"] as const)
+      console.log(
+        `${k} ${p.padEnd(26)} CPU/req mean ${mean(cpu[k]).toFixed(2)} ms, p50 ${pct(cpu[k], 50).toFixed(2)} ms  PG CPU/req ${(pg[k] / runs).toFixed(2)} ms  wall p50 ${pct(wall[k], 50).toFixed(2)} / p95 ${pct(wall[k], 95).toFixed(2)} ms  HTML ${(size[k] / 1024).toFixed(1)} KB`,
+      );
+    console.log(
+      `  B / A: ${(mean(cpu.B) / mean(cpu.A)).toFixed(3)} (mean), ${(pct(cpu.B, 50) / pct(cpu.A, 50)).toFixed(3)} (p50); PostgreSQL ${(pg.B / pg.A).toFixed(3)}; wall p50 ${(pct(wall.B, 50) / pct(wall.A, 50)).toFixed(3)}`,
+    );
   }
   await closeDb();
   process.exit(0);

@@ -1,9 +1,9 @@
 import { json } from "@remix-run/node";
-import { and, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb, type Db } from "~/db/client.server";
-import { content, spaces } from "~/db/schema";
+import { content } from "~/db/schema";
 import { translate, type Locale, type MessageKey } from "~/i18n";
-import { loadContentFacts, spaceFactsOf } from "~/policy/facts.server";
+import { loadContentFacts, memberSpaceRows, spaceFactsOf } from "~/policy/facts.server";
 import { can, type Viewer } from "~/policy/policy";
 import { badRequest } from "~/utils/forms.server";
 import { notFound } from "~/utils/http.server";
@@ -19,12 +19,7 @@ export type PostableSpace = { id: string; name: string; slug: string };
 
 /** Spaces the viewer may post in: their memberships, kept only where the policy says `post`. */
 export async function postableSpaces(viewer: Viewer, db?: Db): Promise<PostableSpace[]> {
-  if (!viewer.id || !viewer.orgId || viewer.memberSpaceIds.size === 0) return [];
-  const d = db ?? (await getDb());
-  const rows = await d
-    .select()
-    .from(spaces)
-    .where(and(eq(spaces.orgId, viewer.orgId), inArray(spaces.id, [...viewer.memberSpaceIds])));
+  const rows = await memberSpaceRows(viewer, db);
   return rows
     .filter((s) => can(viewer, "post", spaceFactsOf(s)))
     .map((s) => ({ id: s.id, name: s.name, slug: s.slug }))

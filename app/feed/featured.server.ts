@@ -17,14 +17,23 @@ import { feedSources, type FeedSources } from "./home-feed.server";
 export type FeaturedCard = { post: PostView; topic: string };
 
 export async function featuredCards(viewer: Viewer, opts: { limit?: number } = {}, db?: Db): Promise<FeaturedCard[]> {
-  if (!viewer.id || !viewer.orgId) return [];
   const d = db ?? (await getDb());
-  const at = now();
-  const sources = await feedSources(d, viewer);
-  const rows = await query<{ id: string; topic: string }>(d, featuredQuery(viewer, sources, at, opts.limit ?? 3));
-  const views = new Map((await hydratePosts(d, viewer, rows.map((r) => r.id))).map((v) => [v.id, v]));
+  const rows = await featuredRows(viewer, opts.limit ?? 3, d);
+  return presentFeatured(rows, await hydratePosts(d, viewer, rows.map((r) => r.id)));
+}
+
+/** The cards' ids and topics, before hydration (the home feed hydrates them with its page). */
+export async function featuredRows(viewer: Viewer, limit: number, db: Db): Promise<{ id: string; topic: string }[]> {
+  if (!viewer.id || !viewer.orgId) return [];
+  const sources = await feedSources(db, viewer);
+  return query<{ id: string; topic: string }>(db, featuredQuery(viewer, sources, now(), limit));
+}
+
+/** Rows in their order, each with its hydrated view; one the policy no longer shows is left out. */
+export function presentFeatured(rows: { id: string; topic: string }[], views: PostView[]): FeaturedCard[] {
+  const byId = new Map(views.map((v) => [v.id, v]));
   return rows.flatMap((r) => {
-    const post = views.get(r.id);
+    const post = byId.get(r.id);
     return post ? [{ post, topic: r.topic }] : [];
   });
 }

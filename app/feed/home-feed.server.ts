@@ -2,7 +2,8 @@ import { sql, type SQL } from "drizzle-orm";
 import { getDb, query, type Db } from "~/db/client.server";
 import { textArray } from "~/db/sql.server";
 import { requestMemo } from "~/platform/request-scope.server";
-import type { Viewer } from "~/policy/policy";
+import { memberSpaceRows, spaceFactsOf } from "~/policy/facts.server";
+import { can, type Viewer } from "~/policy/policy";
 import {
   authorNotBlockedCondition,
   contentSpaceReadableCondition,
@@ -31,29 +32,30 @@ export function feedSources(db: Db, viewer: Viewer): Promise<FeedSources> {
 
 async function readFeedSources(db: Db, viewer: Viewer): Promise<FeedSources> {
   if (!viewer.id || !viewer.orgId) return { spaceIds: [], authorIds: [], tags: [] };
-  const follows = await query<{ target_kind: string; target_id: string; department: string | null }>(
-    db,
-    sql`select f.target_kind, f.target_id, u.department from follows f
-        left join users u on f.target_kind = 'user' and u.id = f.target_id
-        where f.user_id = ${viewer.id}`,
-  );
-  const candidates = new Set(viewer.memberSpaceIds);
+  // My spaces (the request's one read of them) and what I follow, with each followed space's
+  // readability by the policy's SQL rule, in one statement.
+  const [mine, follows] = await Promise.all([
+    memberSpaceRows(viewer, db),
+    query<{ target_kind: string; target_id: string; department: string | null; readable_space: boolean | null }>(
+      db,
+      sql`select f.target_kind, f.target_id, u.department,
+            case when f.target_kind = 'space' then exists (select 1 from spaces s where s.id = f.target_id and ${readableSpaceCondition(viewer)}) end as readable_space
+          from follows f
+          left join users u on f.target_kind = 'user' and u.id = f.target_id
+          where f.user_id = ${viewer.id}`,
+    ),
+  ]);
+  // Only my spaces and followed ones that the policy still lets me read.
+  const spaceIds = new Set(mine.filter((s) => can(viewer, "read", spaceFactsOf(s))).map((s) => s.id));
   // One's own posts always show (an org-wide post would otherwise vanish on submit).
   const authors: string[] = [viewer.id];
   const tags: string[] = [];
   for (const f of follows) {
-    if (f.target_kind === "space") candidates.add(f.target_id);
+    if (f.target_kind === "space" && f.readable_space) spaceIds.add(f.target_id);
     if (f.target_kind === "user" && f.target_id !== viewer.id && f.department !== null && !viewer.blockedDepartments.includes(f.department)) authors.push(f.target_id);
     if (f.target_kind === "tag") tags.push(f.target_id);
   }
-  // Only my spaces and followed ones that the policy still lets me read.
-  const spaces = candidates.size
-    ? await query<{ id: string }>(
-        db,
-        sql`select s.id from spaces s where s.id = any(${textArray(candidates)}) and ${readableSpaceCondition(viewer)}`,
-      )
-    : [];
-  return { spaceIds: spaces.map((r) => r.id), authorIds: authors, tags };
+  return { spaceIds: [...spaceIds], authorIds: authors, tags };
 }
 
 export type SkeletonItem = { id: string; created_at: string | Date };

@@ -1,7 +1,8 @@
-import { eq, sql } from "drizzle-orm";
-import { query, type DbOrTx } from "~/db/client.server";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { getDb, query, type Db, type DbOrTx } from "~/db/client.server";
 import { spaces, users } from "~/db/schema";
-import type { ContentFacts, ContentSpaceFacts, HoldFacts, SpaceFacts, ThreadRootFacts, UserFacts } from "./policy";
+import { requestMemo } from "~/platform/request-scope.server";
+import type { ContentFacts, ContentSpaceFacts, HoldFacts, SpaceFacts, ThreadRootFacts, UserFacts, Viewer } from "./policy";
 
 type SpaceRow = typeof spaces.$inferSelect;
 
@@ -14,6 +15,23 @@ export const spaceFactsOf = (s: SpaceRow): SpaceFacts => ({
   allowedDepartments: s.allowedDepartments,
   approvalTiers: s.approvalTiers,
 });
+
+/**
+ * The spaces the viewer belongs to, as rows, read once per request: the shell's rail, the
+ * composer's choice of space and the home feed's sources all start from them and keep what
+ * the policy allows each (list, post, read).
+ */
+export function memberSpaceRows(viewer: Viewer, db?: Db): Promise<SpaceRow[]> {
+  if (!viewer.id || !viewer.orgId || viewer.memberSpaceIds.size === 0) return Promise.resolve([]);
+  const orgId = viewer.orgId;
+  return requestMemo(`memberSpaces:${viewer.id}`, async () => {
+    const d = db ?? (await getDb());
+    return d
+      .select()
+      .from(spaces)
+      .where(and(eq(spaces.orgId, orgId), inArray(spaces.id, [...viewer.memberSpaceIds])));
+  });
+}
 
 export async function loadSpaceFacts(db: DbOrTx, id: string): Promise<SpaceFacts | null> {
   const [s] = await db.select().from(spaces).where(eq(spaces.id, id)).limit(1);

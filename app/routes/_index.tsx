@@ -4,8 +4,6 @@ import { z } from "zod";
 import { Composer } from "~/components/composer";
 import { FeaturedCards } from "~/components/discovery";
 import { FeedTab, NewPostsBanner, NextPage, nextHref, PostList } from "~/components/home-feed";
-import { shareCards } from "~/discovery/saves.server";
-import { featuredCards } from "~/feed/featured.server";
 import { buttonClasses, Card, EmptyState, PageHeader } from "~/components/ui";
 import { inputErrorResponse, postableSpaces, submitPost } from "~/content/composer.server";
 import { encodeCursor } from "~/feed/feed-cursor";
@@ -38,13 +36,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const sp = new URL(request.url).searchParams;
   const q = FeedQuery.parse({ view: sp.get("view") ?? undefined, cursor: sp.get("cursor"), page: sp.get("page") ?? undefined });
   const firstPage = !q.cursor && !q.page;
-  const [feed, spaces, featured] = await Promise.all([
-    homeFeed(viewer, { view: q.view, cursor: q.cursor, page: q.page }),
+  const [feed, spaces] = await Promise.all([
+    // approved best practices from followed spaces and topics ride along on the first page
+    homeFeed(viewer, { view: q.view, cursor: q.cursor, page: q.page, featured: 3 }),
     firstPage ? postableSpaces(viewer) : null,
-    // approved best practices from followed spaces and topics: a small query of its own
-    firstPage ? featuredCards(viewer) : ([] as Awaited<ReturnType<typeof featuredCards>>),
   ]);
-  const shared = await shareCards(viewer, feed.posts.map((p) => p.id));
   return json({
     view: q.view,
     firstPage,
@@ -54,8 +50,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     nextPage: feed.nextPage,
     since: feed.newest ?? startOfNow(),
     spaces,
-    featured,
-    shared,
+    featured: feed.featured,
+    shared: feed.shared,
   });
 }
 

@@ -3,7 +3,7 @@ import { authorizeOrg } from "~/policy/authorize.server";
 import { runCommand, type Command } from "~/compliance/command.server";
 import { getDb, query, type Db } from "~/db/client.server";
 import { spaceApprovers, spaceJoinRequests, spaceMembers, spaces, users } from "~/db/schema";
-import { spaceFactsOf } from "~/policy/facts.server";
+import { memberSpaceRows, spaceFactsOf } from "~/policy/facts.server";
 import { can, type Viewer } from "~/policy/policy";
 import { listableSpaceCondition, readableUserCondition } from "~/policy/scopes.server";
 import { forbidden, notFound } from "~/utils/http.server";
@@ -112,17 +112,16 @@ export async function listSpaces(viewer: Viewer, o: { q?: string; page?: number 
   return { spaces, more: rows.length > SPACES_PAGE };
 }
 
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
 /** The spaces the viewer belongs to (and may still see), for the shell's left rail. */
-export async function mySpaces(viewer: Viewer, db?: Db) {
-  if (!viewer.id) return [];
-  const d = db ?? (await getDb());
-  return query<{ slug: string; name: string }>(
-    d,
-    sql`select s.slug, s.name from spaces s
-        join space_members m on m.space_id = s.id and m.user_id = ${viewer.id}
-        where ${listableSpaceCondition(viewer, sql.raw("s"))}
-        order by s.name limit 30`,
-  );
+export async function mySpaces(viewer: Viewer, db?: Db): Promise<{ slug: string; name: string }[]> {
+  const rows = await memberSpaceRows(viewer, db);
+  return rows
+    .filter((s) => can(viewer, "list", spaceFactsOf(s)))
+    .sort(byName)
+    .slice(0, 30)
+    .map((s) => ({ slug: s.slug, name: s.name }));
 }
 
 export async function spaceMembersList(viewer: Viewer, spaceId: string, db?: Db) {

@@ -9,6 +9,8 @@ import { decide, decodeReviewCursor, expireDue, nominate, reviewQueue, type Queu
 import { savedList, setSaved, shareCards, sharePost } from "../../app/discovery/saves.server";
 import { CANDIDATE_THRESHOLD, HALF_LIFE_HOURS, recordView, risingItems } from "../../app/discovery/signals.server";
 import { featuredCards } from "../../app/feed/featured.server";
+import { encodeCursor } from "../../app/feed/feed-cursor";
+import { homeFeed } from "../../app/feed/feeds.server";
 import { setFollow } from "../../app/feed/follows.server";
 import { contentDocuments } from "../../app/knowledge/search-docs.server";
 import { searchDatabase } from "../../app/knowledge/search.server";
@@ -113,6 +115,13 @@ describe("the discovery loop, end to end with a controlled clock", () => {
     expect(await featuredIds(v.carol)).toContain(post.id); // follows the topic
     expect(await featuredIds(v.bob)).toContain(post.id); // member of the space
     expect(await featuredIds(v.ivan)).not.toContain(post.id); // follows neither
+    // the home feed hydrates its featured cards with its page, in one round: the same cards
+    const homeFeatured = async (viewer: Viewer) => (await homeFeed(viewer, { featured: 50 }, w.db)).featured.map((c) => c.post.id);
+    expect(await homeFeatured(v.carol)).toEqual(await featuredIds(v.carol));
+    expect(await homeFeatured(v.bob)).toContain(post.id);
+    expect(await homeFeatured(v.ivan)).not.toContain(post.id);
+    const later = encodeCursor({ at: new Date(T0.getTime() + 30 * DAY).toISOString(), id: "~" });
+    expect((await homeFeed(v.bob, { featured: 50, cursor: later }, w.db)).featured).toEqual([]); // first page only
     expect(await boostOf(post.id)).toBe(1);
     expect(await boostOf(control.id)).toBe(0);
     const hits = (await searchDatabase(w.db, v.carol, { q: "reconciling settlement" })).hits.map((h) => h.post.id);
@@ -220,6 +229,15 @@ describe("save and share", () => {
     expect((await shareCards(v.alice, [share.id], w.db))[share.id].original?.id).toBe(original.id);
     const forCarol = await shareCards(v.carol, [share.id], w.db);
     expect(forCarol[share.id].original).toBeNull(); // "unavailable"
+    // the home feed reads its page's share cards beside the page's hydration: the same answer
+    const aliceHome = await homeFeed(v.alice, {}, w.db);
+    expect(aliceHome.posts.map((p) => p.id)).toContain(share.id);
+    expect(aliceHome.shared[share.id]?.original?.id).toBe(original.id);
+    await setFollow(v.carol, "space", w.spaces.open.id, true, w.db); // the share reaches her feed
+    const carolHome = await homeFeed(v.carol, {}, w.db);
+    expect(carolHome.posts.map((p) => p.id)).toContain(share.id);
+    expect(carolHome.shared[share.id]).toEqual({ shareId: share.id, original: null });
+    expect(JSON.stringify(carolHome)).not.toContain(original.id);
     // the share itself carries nothing of the original: not its text, not its id
     const [row] = await query<{ body_text: string; body_html: string }>(w.db, sql`select body_text, body_html from content where id = ${share.id}`);
     expect(row.body_text + row.body_html).not.toContain("Private post");
