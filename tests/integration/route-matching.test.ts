@@ -1,4 +1,5 @@
-// The server's route matching with patches/@remix-run+router (applied by `npm install`'s postinstall):
+// The server's route matching with patches/@remix-run+router (applied by `npm install`'s postinstall),
+// and the document render's routes built once per build (patches/@remix-run+react, react-router-dom):
 // a route tree's ranked branches and the compiled path patterns are kept instead of rebuilt on every
 // match (three matches a request, ~0.4 ms each on this app's 98 routes). These tests hold the cache
 // to the uncached behaviour: the same matches on the app's real routes, and no pattern answering
@@ -28,8 +29,30 @@ const leaf = (routes: AgnosticRouteObject[], url: string) => {
 
 describe("route matching with the kept branches and patterns", () => {
   it("runs the patched router (postinstall applied patches/)", () => {
-    const file = createRequire(import.meta.url).resolve("@remix-run/router");
-    expect(fs.readFileSync(file, "utf8")).toContain("rankedBranchesCache");
+    const require = createRequire(import.meta.url);
+    expect(fs.readFileSync(require.resolve("@remix-run/router"), "utf8")).toContain("rankedBranchesCache");
+    // the document render builds the server routes once per build, and converts them once
+    expect(fs.readFileSync(require.resolve("@remix-run/react/dist/server.js"), "utf8")).toContain("serverRoutesCache");
+    expect(fs.readFileSync(require.resolve("react-router-dom/server.js"), "utf8")).toContain("dataRoutesCache");
+  });
+
+  it("converts a route tree once; each request's static router keeps its own matches", async () => {
+    const { createStaticHandler, createStaticRouter } = createRequire(import.meta.url)("react-router-dom/server.js") as typeof import("react-router-dom/server");
+    const routes = [{ id: "root", path: "/", children: [{ id: "a", path: "a" }, { id: "b", path: "b/:x" }] }];
+    const handler = createStaticHandler(routes);
+    const contextOf = async (url: string) => {
+      const c = await handler.query(new Request(`http://localhost${url}`));
+      if (c instanceof Response) throw new Error("not a context");
+      return c;
+    };
+    const [ra, rb] = [createStaticRouter(routes, await contextOf("/a")), createStaticRouter(routes, await contextOf("/b/7"))];
+    expect(ra.routes).toBe(rb.routes); // converted once
+    expect(ra.state.matches.map((m) => m.route.id)).toEqual(["root", "a"]);
+    expect(rb.state.matches.map((m) => [m.route.id, m.params.x])).toEqual([["root", "7"], ["b", "7"]]);
+    expect(rb.state.matches[1].route).toBe(rb.routes[0].children![1]); // matched to the converted routes
+    // another tree (another build) is converted on its own
+    const other = [{ id: "root", path: "/", children: [{ id: "a", path: "a" }] }];
+    expect(createStaticRouter(other, await contextOf("/a")).routes).not.toBe(ra.routes);
   });
 
   it("matches the app's URLs to the same routes and params, first call or hundredth, shared tree or fresh", () => {
