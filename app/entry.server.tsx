@@ -48,7 +48,9 @@ export default function handleRequest(
     </NonceProvider>,
   );
   responseHeaders.set("Content-Type", "text/html");
-  return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
+  // Bytes, not a string: a string body is first checked for lone surrogates character by character
+  // (fetch's USVString conversion, ~0.6 ms for a 90 KB page) before being encoded anyway.
+  return new Response(Buffer.from(`<!DOCTYPE html>${html}`), { headers: responseHeaders, status: responseStatusCode });
 }
 
 /** Loader and action data for client navigations: an unreadable session cookie is cleared here too. */

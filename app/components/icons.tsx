@@ -1,3 +1,4 @@
+import { ICON_SPRITE_MARKUP } from "./icon-sprite-markup";
 import { CircleHelp, HandHelping, Hash, Lightbulb, PartyPopper, SmilePlus, ThumbsUp, type LucideIcon } from "lucide-react";
 
 // Icons repeated on every row of a list (five reactions per post, a hash per space) are drawn
@@ -15,17 +16,22 @@ const SPRITE = {
 
 export type SpriteIcon = keyof typeof SPRITE;
 
-/** The symbols, rendered once by the document (root Layout), before any <Icon>. */
+/** The symbols as React elements: the source of ICON_SPRITE_MARKUP (`npm run icons:sprite` writes it). */
+export function spriteSymbols() {
+  return Object.entries(SPRITE).map(([name, Glyph]) => (
+    <symbol key={name} id={`i-${name}`} viewBox="0 0 24 24">
+      <Glyph width={24} height={24} strokeWidth={2} />
+    </symbol>
+  ));
+}
+
+/**
+ * The symbols, once per document (root Layout), before any <Icon>: as fixed markup rendered ahead
+ * of time, so a page does not render ~60 SVG elements through React on every request. A test
+ * holds the markup equal to spriteSymbols() rendered now.
+ */
 export function IconSprite() {
-  return (
-    <svg aria-hidden="true" focusable="false" className="absolute size-0 overflow-hidden">
-      {Object.entries(SPRITE).map(([name, Glyph]) => (
-        <symbol key={name} id={`i-${name}`} viewBox="0 0 24 24">
-          <Glyph width={24} height={24} strokeWidth={2} />
-        </symbol>
-      ))}
-    </svg>
-  );
+  return <svg aria-hidden="true" focusable="false" className="absolute size-0 overflow-hidden" dangerouslySetInnerHTML={{ __html: ICON_SPRITE_MARKUP }} />;
 }
 
 /** A sprite icon, decorative (the control carries the label). */
