@@ -27,6 +27,33 @@ export function isTimeZone(tz: string): boolean {
 export type TimeStyle = "auto" | "date" | "datetime" | "day";
 const RECENT_MS = 7 * 86_400_000;
 
+// The hover title of a moment does not depend on "now": a feed shows the same posts' times to many
+// viewers, so each (language, zone, instant) is formatted once (bounded; cleared when full).
+const exactTimes = new Map<string, string>();
+function exactTime(locale: Locale, timeZone: string, at: Date): string {
+  const key = `${locale}|${timeZone}|${at.getTime()}`;
+  let title = exactTimes.get(key);
+  if (title === undefined) {
+    title = dateTimeFormat(locale, { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: "short" }).format(at);
+    if (exactTimes.size >= 5_000) exactTimes.clear();
+    exactTimes.set(key, title);
+  }
+  return title;
+}
+
+// "3 hours ago": a few hundred distinct phrases per language, each formatted once.
+const relatives = new Map<string, string>();
+function relative(locale: Locale, n: number, unit: "second" | "minute" | "hour" | "day"): string {
+  const key = `${locale}|${unit}|${n}`;
+  let text = relatives.get(key);
+  if (text === undefined) {
+    text = relativeTimeFormat(locale, { numeric: "auto" }).format(n, unit);
+    if (relatives.size >= 2_000) relatives.clear();
+    relatives.set(key, text);
+  }
+  return text;
+}
+
 /** The visible text and the hover title of a moment, for a viewer in `timeZone` at `now`. */
 export function formatWhen(locale: Locale, value: string | Date | number, opts: { timeZone: string; now: number; style?: TimeStyle }) {
   const at = new Date(value);
@@ -35,20 +62,19 @@ export function formatWhen(locale: Locale, value: string | Date | number, opts: 
     return { text: day({ year: "numeric", month: "short", day: "numeric" }), title: day({ dateStyle: "full" }) };
   }
   const { timeZone } = opts;
-  const title = dateTimeFormat(locale, { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: "short" }).format(at);
+  const title = exactTime(locale, timeZone, at);
   const date = (withYear: boolean) => dateTimeFormat(locale, { day: "numeric", month: "short", ...(withYear ? { year: "numeric" } : {}), timeZone }).format(at);
   const style = opts.style ?? "auto";
   if (style === "datetime") return { text: title, title };
   const diff = at.getTime() - opts.now;
   if (style === "auto" && Math.abs(diff) < RECENT_MS) {
-    const rtf = relativeTimeFormat(locale, { numeric: "auto" });
     const s = diff / 1000;
     const abs = Math.abs(s);
     let text: string;
-    if (abs < 45) text = rtf.format(0, "second");
-    else if (abs < 3600) text = rtf.format(Math.round(s / 60), "minute");
-    else if (abs < 86_400) text = rtf.format(Math.round(s / 3600), "hour");
-    else text = rtf.format(Math.round(s / 86_400), "day");
+    if (abs < 45) text = relative(locale, 0, "second");
+    else if (abs < 3600) text = relative(locale, Math.round(s / 60), "minute");
+    else if (abs < 86_400) text = relative(locale, Math.round(s / 3600), "hour");
+    else text = relative(locale, Math.round(s / 86_400), "day");
     return { text, title };
   }
   const year = (d: Date) => dateTimeFormat("en", { year: "numeric", timeZone }).format(d);
