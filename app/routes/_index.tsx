@@ -11,8 +11,12 @@ import { homeFeed } from "~/feed/feeds.server";
 import { metaTitle, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
+import { useHydrated } from "~/components/use-hydrated";
 
 export const meta: MetaFunction = ({ matches }) => metaTitle(matches, "feed.title");
+
+/** Posts of a page rendered by the server (more than the first screen shows); the rest render in the browser. */
+const SERVER_RENDERED = 8;
 
 const FeedQuery = z.object({
   view: z.enum(["latest", "top"]).catch("latest"),
@@ -41,11 +45,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
     homeFeed(viewer, { view: q.view, cursor: q.cursor, page: q.page, featured: 3 }),
     firstPage ? postableSpaces(viewer) : null,
   ]);
+  // The server renders the first posts of a page (the first screens); the browser renders the rest
+  // from the same data once hydrated. Without JavaScript, "load more" continues after the last one
+  // the server rendered, so nobody misses a post.
+  const cut = q.view === "latest" && feed.posts.length > SERVER_RENDERED ? feed.posts[SERVER_RENDERED - 1] : null;
   return json({
     view: q.view,
     firstPage,
     announcements: feed.announcements,
     posts: feed.posts,
+    cutCursor: cut ? encodeCursor({ at: cut.createdAt, id: cut.id }) : null,
     nextCursor: feed.nextCursor,
     nextPage: feed.nextPage,
     since: feed.newest ?? startOfNow(),
@@ -71,8 +80,10 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function FeedPage() {
   const data = useLoaderData<typeof loader>();
   const { t } = useT();
+  const hydrated = useHydrated();
   const pinnedIds = new Set(data.announcements.map((p) => p.id));
-  const posts = data.posts.filter((p) => !pinnedIds.has(p.id));
+  const cut = !hydrated && data.cutCursor !== null;
+  const posts = (cut ? data.posts.slice(0, SERVER_RENDERED) : data.posts).filter((p) => !pinnedIds.has(p.id));
   const empty = posts.length === 0 && data.announcements.length === 0;
 
   return (
@@ -127,7 +138,7 @@ export default function FeedPage() {
           <>
             <PostList posts={posts} shared={data.shared} />
             {/* When new posts push older ones onto page 2, start paging again from the fresh first page. */}
-            <NextPage key={data.view === "top" ? "top" : data.since} href={nextHref(data)} />
+            <NextPage key={data.view === "top" ? "top" : data.since} href={nextHref(cut ? { ...data, nextCursor: data.cutCursor } : data)} />
           </>
         )}
       </section>

@@ -97,3 +97,22 @@ test("pages carry a nonce-based Content-Security-Policy and run without violatio
   await expect(alice.locator("main")).toContainText(/compliance/i);
   expect(violations).toEqual([]);
 });
+
+test("the server renders a page's first posts and the browser the rest; without JavaScript, load more goes on from the last one shown", async ({ asUser }) => {
+  const ids = (page: import("@playwright/test").Page) =>
+    page.locator('section[aria-labelledby="feed-posts"] > ul > li > article').evaluateAll((els) => els.map((e) => e.id));
+  const alice = await asUser("alice");
+  await alice.goto("/");
+  // hydrated: the whole first page (20 posts in the demo data's feed)
+  await expect(alice.locator('section[aria-labelledby="feed-posts"] > ul > li > article')).toHaveCount(20);
+  const all = await ids(alice);
+
+  const noScript = await asUser("alice", { javaScriptEnabled: false });
+  await noScript.goto("/");
+  const served = await ids(noScript);
+  expect(served).toEqual(all.slice(0, 8));
+  await noScript.getByRole("link", { name: "Load more" }).click();
+  await expect(noScript).toHaveURL(/[?&]cursor=/);
+  const next = await ids(noScript);
+  expect(next.slice(0, 8)).toEqual(all.slice(8, 16)); // nothing skipped, nothing repeated
+});
