@@ -1,19 +1,6 @@
-import {
-  Form,
-  Link,
-  NavLink,
-  useLocation,
-  useSearchParams,
-} from "@remix-run/react";
+import { Form, Link, NavLink, useLocation, useSearchParams } from "@remix-run/react";
 import { LanguageSwitch } from "./language-switch";
-import {
-  useCallback,
-  useEffect,
-  useId,
-  useRef,
-  useState,
-  type ReactNode,
-} from "react";
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n";
 import { SearchSuggestInput } from "./search-suggest";
@@ -32,11 +19,7 @@ export type ShellUser = {
   spaces: ReadonlyArray<{ slug: string; name: string }>;
 };
 
-const NAV_ITEMS: ReadonlyArray<{
-  to: string;
-  label: MessageKey;
-  end?: boolean;
-}> = [
+const NAV_ITEMS: ReadonlyArray<{ to: string; label: MessageKey; end?: boolean }> = [
   { to: "/", label: "nav.feed", end: true },
   { to: "/questions", label: "nav.questions" },
   { to: "/experts", label: "nav.experts" },
@@ -81,9 +64,7 @@ export function AppShell({
               aria-controls={mobileNav.open ? mobileNavId : undefined}
               onClick={mobileNav.toggle}
             >
-              <span className="sr-only">
-                {mobileNav.open ? t("shell.closeMenu") : t("shell.openMenu")}
-              </span>
+              <span className="sr-only">{mobileNav.open ? t("shell.closeMenu") : t("shell.openMenu")}</span>
               {mobileNav.open ? <CloseIcon /> : <MenuIcon />}
             </button>
           ) : null}
@@ -95,12 +76,7 @@ export function AppShell({
               <ul className="flex items-center gap-1">
                 {NAV_ITEMS.map((item) => (
                   <li key={item.to}>
-                    <NavLink
-                      to={item.to}
-                      end={item.end}
-                      prefetch="intent"
-                      className={desktopNavClass}
-                    >
+                    <NavLink to={item.to} end={item.end} prefetch="intent" className={desktopNavClass}>
                       {t(item.label)}
                     </NavLink>
                   </li>
@@ -109,13 +85,9 @@ export function AppShell({
             </nav>
           ) : null}
 
-          {user ? (
-            <SearchBox className="order-last w-full sm:order-none sm:ml-auto sm:w-auto" />
-          ) : null}
+          {user ? <SearchBox className="order-last w-full sm:order-none sm:ml-auto sm:w-auto" /> : null}
 
-          <div
-            className={cx("ml-auto flex items-center gap-2", user && "sm:ml-0")}
-          >
+          <div className={cx("ml-auto flex items-center gap-2", user && "sm:ml-0")}>
             {showAccount && user ? <NotificationBell unread={unread} /> : null}
             {showAccount ? (
               user ? (
@@ -135,23 +107,12 @@ export function AppShell({
         {/* Panels opened by a button exist only while open: closed, they would be markup rendered on
             every page that nobody can reach (the buttons need JavaScript). */}
         {user && mobileNav.open ? (
-          <div
-            ref={mobileNav.panelRef}
-            id={mobileNavId}
-            className="border-t border-slate-200 bg-white md:hidden"
-          >
-            <nav
-              aria-label={t("shell.primaryNav")}
-              className="mx-auto max-w-6xl px-2 py-2 sm:px-4"
-            >
+          <div ref={mobileNav.panelRef} id={mobileNavId} className="border-t border-slate-200 bg-white md:hidden">
+            <nav aria-label={t("shell.primaryNav")} className="mx-auto max-w-6xl px-2 py-2 sm:px-4">
               <ul className="flex flex-col">
                 {NAV_ITEMS.map((item) => (
                   <li key={item.to}>
-                    <NavLink
-                      to={item.to}
-                      end={item.end}
-                      className={mobileNavClass}
-                    >
+                    <NavLink to={item.to} end={item.end} className={mobileNavClass}>
                       {t(item.label)}
                     </NavLink>
                   </li>
@@ -164,11 +125,7 @@ export function AppShell({
 
       <div className="flex w-full flex-1">
         {user ? <SpacesRail spaces={user.spaces} /> : null}
-        <main
-          id="main"
-          tabIndex={-1}
-          className="mx-auto w-full max-w-6xl min-w-0 flex-1 px-4 py-8 sm:px-6 sm:py-10"
-        >
+        <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl min-w-0 flex-1 px-4 py-8 sm:px-6 sm:py-10">
           {children}
         </main>
       </div>
@@ -180,14 +137,9 @@ export function AppShell({
 function SpacesRail({ spaces }: { spaces: ShellUser["spaces"] }) {
   const { t } = useT();
   return (
-    <nav
-      aria-label={t("spaces.rail.label")}
-      className="hidden w-60 shrink-0 border-r border-slate-200 px-3 py-8 xl:block"
-    >
+    <nav aria-label={t("spaces.rail.label")} className="hidden w-60 shrink-0 border-r border-slate-200 px-3 py-8 xl:block">
       <div className="sticky top-20">
-        <p className="px-2 text-xs font-semibold tracking-wide text-slate-600 uppercase">
-          {t("spaces.rail.label")}
-        </p>
+        <p className="px-2 text-xs font-semibold tracking-wide text-slate-600 uppercase">{t("spaces.rail.label")}</p>
         <ul className="mt-2 space-y-0.5">
           {spaces.map((s) => (
             <li key={s.slug}>
@@ -197,25 +149,17 @@ function SpacesRail({ spaces }: { spaces: ShellUser["spaces"] }) {
                 className={({ isActive }) =>
                   cx(
                     "flex items-center gap-2 truncate rounded-md px-2 py-1.5 text-sm",
-                    isActive
-                      ? "bg-brand-50 font-medium text-brand-800"
-                      : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"
+                    isActive ? "bg-brand-50 font-medium text-brand-800" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900",
                   )
                 }
               >
-                <Icon
-                  name="hash"
-                  className="size-3.5 shrink-0 text-slate-400"
-                />
+                <Icon name="hash" className="size-3.5 shrink-0 text-slate-400" />
                 <span className="truncate">{s.name}</span>
               </NavLink>
             </li>
           ))}
         </ul>
-        <Link
-          to="/spaces"
-          className="mt-3 block rounded-md px-2 py-1.5 text-sm font-medium text-brand-700 hover:bg-slate-100"
-        >
+        <Link to="/spaces" className="mt-3 block rounded-md px-2 py-1.5 text-sm font-medium text-brand-700 hover:bg-slate-100">
           {t("spaces.rail.all")}
         </Link>
       </div>
@@ -240,18 +184,9 @@ function Wordmark() {
           strokeWidth="1.8"
           strokeLinecap="round"
         />
-        <path
-          d="M10 17.5v-5a2 2 0 0 1 4 0v5"
-          fill="none"
-          stroke="white"
-          strokeWidth="1.8"
-          strokeLinecap="round"
-        />
+        <path d="M10 17.5v-5a2 2 0 0 1 4 0v5" fill="none" stroke="white" strokeWidth="1.8" strokeLinecap="round" />
       </svg>
-      <span
-        aria-hidden="true"
-        className="text-base font-semibold tracking-tight"
-      >
+      <span aria-hidden="true" className="text-base font-semibold tracking-tight">
         {t("app.name")}
       </span>
     </Link>
@@ -261,18 +196,14 @@ function Wordmark() {
 function desktopNavClass({ isActive }: { isActive: boolean }) {
   return cx(
     "inline-flex h-9 items-center rounded-lg px-2.5 text-sm font-medium whitespace-nowrap transition-colors",
-    isActive
-      ? "bg-brand-50 text-brand-700"
-      : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+    isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
   );
 }
 
 function mobileNavClass({ isActive }: { isActive: boolean }) {
   return cx(
     "flex h-11 items-center rounded-lg px-3 text-base font-medium",
-    isActive
-      ? "bg-brand-50 text-brand-700"
-      : "text-slate-700 hover:bg-slate-100"
+    isActive ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100",
   );
 }
 
@@ -284,27 +215,14 @@ function SearchBox({ className }: { className?: string }) {
   const [searchParams] = useSearchParams();
   const inputRef = useRef<HTMLInputElement>(null);
   const inputId = useId();
-  const current =
-    location.pathname === "/search" ? searchParams.get("q") ?? "" : "";
+  const current = location.pathname === "/search" ? (searchParams.get("q") ?? "") : "";
 
   // "/" focuses search from anywhere except while typing in a field.
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent) {
-      if (
-        event.key !== "/" ||
-        event.defaultPrevented ||
-        event.metaKey ||
-        event.ctrlKey ||
-        event.altKey
-      )
-        return;
+      if (event.key !== "/" || event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey) return;
       const target = event.target as HTMLElement | null;
-      if (
-        target &&
-        (target.isContentEditable ||
-          /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
-      )
-        return;
+      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
       const input = inputRef.current;
       if (!input) return;
       event.preventDefault();
@@ -351,10 +269,7 @@ function SearchBox({ className }: { className?: string }) {
 
 function NotificationBell({ unread }: { unread: number }) {
   const { t } = useT();
-  const label =
-    unread > 0
-      ? t("notifications.bellUnread", { count: unread })
-      : t("notifications.bell");
+  const label = unread > 0 ? t("notifications.bellUnread", { count: unread }) : t("notifications.bell");
   return (
     <NavLink
       to="/notifications"
@@ -363,9 +278,7 @@ function NotificationBell({ unread }: { unread: number }) {
       className={({ isActive }) =>
         cx(
           "relative inline-flex size-9 items-center justify-center rounded-lg",
-          isActive
-            ? "bg-brand-50 text-brand-700"
-            : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+          isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
         )
       }
     >
@@ -418,9 +331,7 @@ function UserMenu({ user }: { user: ShellUser }) {
           className="absolute right-0 z-50 mt-2 w-64 origin-top-right rounded-xl border border-slate-200 bg-white p-1.5 shadow-lg"
         >
           <div className="border-b border-slate-100 px-3 pt-2 pb-3">
-            <p className="truncate text-sm font-medium text-slate-900">
-              {t("user.signedInAs", { name: user.name })}
-            </p>
+            <p className="truncate text-sm font-medium text-slate-900">{t("user.signedInAs", { name: user.name })}</p>
             <p className="truncate text-xs text-slate-500">{user.email}</p>
             <p className="truncate text-xs text-slate-500">{user.orgName}</p>
           </div>
@@ -438,10 +349,7 @@ function UserMenu({ user }: { user: ShellUser }) {
           <div className="border-t border-slate-100 pt-1">
             <LanguageSwitch />
             <Form method="post" action="/logout">
-              <button
-                type="submit"
-                className={menuItemClass({ isActive: false })}
-              >
+              <button type="submit" className={menuItemClass({ isActive: false })}>
                 {t("user.signOut")}
               </button>
             </Form>
@@ -455,22 +363,14 @@ function UserMenu({ user }: { user: ShellUser }) {
 function menuItemClass({ isActive }: { isActive: boolean }) {
   return cx(
     "flex w-full items-center rounded-lg px-3 py-2 text-left text-sm",
-    isActive
-      ? "bg-brand-50 font-medium text-brand-700"
-      : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"
+    isActive ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900",
   );
 }
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
-  const letters =
-    words.length > 1 ? [words[0], words[words.length - 1]] : words;
-  return (
-    letters
-      .map((word) => Array.from(word)[0] ?? "")
-      .join("")
-      .toUpperCase() || "?"
-  );
+  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
+  return letters.map((word) => Array.from(word)[0] ?? "").join("").toUpperCase() || "?";
 }
 
 // ---------- Disclosure behaviour ----------
@@ -501,21 +401,13 @@ function useDisclosure() {
     function onPointerDown(event: PointerEvent) {
       const target = event.target as Node | null;
       if (!target) return;
-      if (
-        buttonRef.current?.contains(target) ||
-        panelRef.current?.contains(target)
-      )
-        return;
+      if (buttonRef.current?.contains(target) || panelRef.current?.contains(target)) return;
       setOpen(false);
     }
     function onFocusIn(event: FocusEvent) {
       const target = event.target as Node | null;
       if (!target) return;
-      if (
-        buttonRef.current?.contains(target) ||
-        panelRef.current?.contains(target)
-      )
-        return;
+      if (buttonRef.current?.contains(target) || panelRef.current?.contains(target)) return;
       setOpen(false);
     }
     document.addEventListener("keydown", onKeyDown);
@@ -535,14 +427,7 @@ function useDisclosure() {
 
 function MenuIcon() {
   return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 20 20"
-      className="size-5"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.6}
-    >
+    <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="none" stroke="currentColor" strokeWidth={1.6}>
       <path strokeLinecap="round" d="M3.5 6h13M3.5 10h13M3.5 14h13" />
     </svg>
   );
@@ -550,14 +435,7 @@ function MenuIcon() {
 
 function CloseIcon() {
   return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 20 20"
-      className="size-5"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.6}
-    >
+    <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="none" stroke="currentColor" strokeWidth={1.6}>
       <path strokeLinecap="round" d="M5 5l10 10M15 5L5 15" />
     </svg>
   );
@@ -565,14 +443,7 @@ function CloseIcon() {
 
 function SearchIcon({ className }: { className?: string }) {
   return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 20 20"
-      className={className}
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.6}
-    >
+    <svg aria-hidden="true" viewBox="0 0 20 20" className={className} fill="none" stroke="currentColor" strokeWidth={1.6}>
       <circle cx="9" cy="9" r="5.5" />
       <path strokeLinecap="round" d="M13 13l3.5 3.5" />
     </svg>
@@ -581,33 +452,15 @@ function SearchIcon({ className }: { className?: string }) {
 
 function BellIcon({ className }: { className?: string }) {
   return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 20 20"
-      className={className}
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.6}
-    >
-      <path
-        strokeLinecap="round"
-        strokeLinejoin="round"
-        d="M5 8a5 5 0 0 1 10 0c0 3.5 1.5 5 1.5 5h-13S5 11.5 5 8ZM8.5 16a1.5 1.5 0 0 0 3 0"
-      />
+    <svg aria-hidden="true" viewBox="0 0 20 20" className={className} fill="none" stroke="currentColor" strokeWidth={1.6}>
+      <path strokeLinecap="round" strokeLinejoin="round" d="M5 8a5 5 0 0 1 10 0c0 3.5 1.5 5 1.5 5h-13S5 11.5 5 8ZM8.5 16a1.5 1.5 0 0 0 3 0" />
     </svg>
   );
 }
 
 function ChevronDownIcon({ className }: { className?: string }) {
   return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 20 20"
-      className={className}
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.6}
-    >
+    <svg aria-hidden="true" viewBox="0 0 20 20" className={className} fill="none" stroke="currentColor" strokeWidth={1.6}>
       <path strokeLinecap="round" strokeLinejoin="round" d="M6 8l4 4 4-4" />
     </svg>
   );
