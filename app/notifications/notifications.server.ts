@@ -104,7 +104,8 @@ function decodeCursor(raw: string | null | undefined): { at: string; id: string 
 }
 
 /** One page (newest first) of what the person may still read, and the cursor of the next page. */
-export async function listNotifications(userId: string, opts: { before?: string | null; limit?: number } = {}, db?: Db) {
+/** `opts.viewer`: the person's policy facts when the caller has them (a page's request did): one statement fewer. */
+export async function listNotifications(userId: string, opts: { before?: string | null; limit?: number; viewer?: Viewer } = {}, db?: Db) {
   const d = db ?? (await getDb());
   const limit = opts.limit ?? NOTIFICATION_PAGE;
   const before = decodeCursor(opts.before);
@@ -125,7 +126,7 @@ export async function listNotifications(userId: string, opts: { before?: string 
   // Permissions may have changed since the notification was made (a barrier, a
   // space turned private, the post deleted): show only what the policy allows today,
   // judged on the whole thread, so no excerpt outlives the viewer's right to read it.
-  const viewer = await loadViewer(d, userId);
+  const viewer = opts.viewer?.id === userId ? opts.viewer : await loadViewer(d, userId);
   const facts = await loadContentFacts(d, page.filter((r) => !NON_CONTENT_KINDS.includes(r.kind)).map((r) => r.subject_id));
   const items = page.filter((r) => {
     if (NON_CONTENT_KINDS.includes(r.kind)) return true; // about the person themselves

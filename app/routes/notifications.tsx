@@ -28,9 +28,9 @@ const NotificationAction = z.discriminatedUnion("intent", [
 ]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireViewer(request);
+  const { user, viewer } = await requireViewer(request);
   const before = new URL(request.url).searchParams.get("before");
-  const page = await listNotifications(user.id, { before: before && before.length <= 200 ? before : null });
+  const page = await listNotifications(user.id, { before: before && before.length <= 200 ? before : null, viewer });
   const groups = groupNotifications(page.items).map((g) => ({ ...g, href: notificationHref(g) }));
   return json({ groups, nextCursor: page.nextCursor, paged: !!before });
 }
