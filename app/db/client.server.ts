@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -235,4 +235,30 @@ export async function query<T = Record<string, unknown>>(db: DbOrTx, q: SQL): Pr
   const res = (await db.execute(q)) as unknown;
   if (Array.isArray(res)) return res as T[];
   return ((res as { rows: T[] }).rows ?? []) as T[];
+}
+
+/**
+ * A raw query's rows in chunks of `rows`, read through a cursor on a connection of its own: one
+ * statement, one plan and one snapshot however many chunks. Each chunk is fetched when the caller asks
+ * for it, so PostgreSQL works only as fast as the caller consumes. Null where the database cannot
+ * stream (PGlite; a transaction's handle, which has no pool to take a connection from).
+ */
+export function queryCursor<T = Record<string, unknown>>(db: DbOrTx, q: SQL, rows: number): AsyncGenerator<T[]> | null {
+  const client = (db as { $client?: postgres.Sql }).$client;
+  if (!client || typeof client.reserve !== "function") return null;
+  const { sql: text, params } = new PgDialect().sqlToQuery(q);
+  return (async function* () {
+    const conn = await client.reserve();
+    let open = false;
+    try {
+      await conn.unsafe("begin read only");
+      open = true;
+      for await (const chunk of conn.unsafe(text, params as never[]).cursor(rows)) yield chunk as unknown as T[];
+      open = false;
+      await conn.unsafe("commit");
+    } finally {
+      if (open) await conn.unsafe("rollback").catch(() => undefined);
+      conn.release();
+    }
+  })();
 }

@@ -95,22 +95,20 @@ async function waitTask(client: Meilisearch, taskUid: number, timeout = 600_000,
 }
 
 /**
- * Streams every content document from Postgres into `uid`. PostgreSQL builds the documents'
- * JSON (search-docs.server.ts) and the text goes up as NDJSON untouched: Node neither parses nor
- * re-serialises a document. Reads run one page ahead, and each page goes up as soon as it is read
- * (one upload at a time), as a raw bulk load does: Meilisearch starts on the first page and takes
- * whatever has queued meanwhile as its next batch. Larger payloads left it idle while they filled
- * (measured: a ~1 s gap after the first batch of a 100,000-document load).
+ * Streams every content document (or those whose id is ≤ `until`: benchmarks) from Postgres into
+ * `uid`. PostgreSQL builds the documents' JSON (search-docs.server.ts) and the text goes up as NDJSON
+ * untouched: Node neither parses nor re-serialises a document. Reads run one page ahead, and each page
+ * goes up as soon as it is read (one upload at a time), as a raw bulk load does: Meilisearch starts on
+ * the first page and takes whatever has queued meanwhile as its next batch. Larger payloads left it
+ * idle while they filled (measured: a ~1 s gap after the first batch of a 100,000-document load).
  */
 export async function streamContentInto(
   client: Meilisearch,
   uid: string,
   db: DbOrTx,
-  opts: { limit?: number; payload?: number; page?: number; onBatch?: (sent: number) => void } = {},
+  opts: { until?: string; payload?: number; page?: number; onBatch?: (sent: number) => void } = {},
 ): Promise<{ sent: number; lastTask: number }> {
   const payload = opts.payload ?? 5_000;
-  const limit = opts.limit ?? Infinity;
-  const pages = contentDocumentPages(db, Math.min(opts.page ?? 5000, limit))[Symbol.asyncIterator]();
   let sent = 0;
   let lastTask = -1;
   let buffer: string[] = [];
@@ -134,22 +132,11 @@ export async function streamContentInto(
         opts.onBatch?.(sent);
       });
   };
-  let read = 0;
-  while (read < limit) {
-    const r = await pages.next();
-    if (r.done) break;
-    let { ndjson, count } = r.value;
-    if (read + count > limit) {
-      // a page past the limit (benchmarks): keep its first lines
-      count = limit - read;
-      ndjson = ndjson.split("\n", count).join("\n");
-    }
-    read += count;
+  for await (const { ndjson, count } of contentDocumentPages(db, opts.page ?? 5000, { until: opts.until })) {
     buffer.push(ndjson);
     buffered += count;
     if (buffered >= payload || !started) await flush();
   }
-  await pages.return?.(undefined);
   await flush();
   await upload;
   return { sent, lastTask };

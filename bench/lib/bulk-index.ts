@@ -11,16 +11,20 @@ export type BulkRates = { count: number; raw: number[]; app: number[] };
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function compareBulkIndexing(client: Meilisearch, db: Db, o: { docs: number; rounds?: number; log: (s: string) => void; load: () => string }): Promise<BulkRates> {
-  const { allContentDocuments } = await import("../../app/knowledge/search-docs.server");
+  const { contentDocumentPages } = await import("../../app/knowledge/search-docs.server");
+  const { query } = await import("../../app/db/client.server");
+  const { sql } = await import("drizzle-orm");
   const { indexDefinitions, indexUid } = await import("../../search/settings");
   const { streamContentInto } = await import("../../app/knowledge/indexer.server");
+  // the sample: the first o.docs documents by id (ids ≤ until); raw gets them in id order, 5,000 a request
+  const [bound] = await query<{ id: string }>(db, sql`select id from content order by id offset ${o.docs - 1} limit 1`);
+  const until = bound?.id; // fewer documents than asked: all of them
+  const docs: Record<string, unknown>[] = [];
+  for await (const p of contentDocumentPages(db, 5000, { until })) for (const line of p.ndjson.split("\n")) docs.push(JSON.parse(line) as Record<string, unknown>);
+  docs.sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
   const sample: Record<string, unknown>[][] = [];
-  let count = 0;
-  for await (const docs of allContentDocuments(db, 5000)) {
-    sample.push(docs as unknown as Record<string, unknown>[]);
-    count += docs.length;
-    if (count >= o.docs) break;
-  }
+  for (let i = 0; i < docs.length; i += 5000) sample.push(docs.slice(i, i + 5000));
+  const count = docs.length;
   const freshIndex = async (uid: string) => {
     await client.deleteIndex(uid).waitTask().catch(() => undefined);
     await client.createIndex(uid, { primaryKey: "id" }).waitTask();
@@ -41,7 +45,7 @@ export async function compareBulkIndexing(client: Meilisearch, db: Db, o: { docs
     const uid = `${indexUid("content")}_appbench`;
     await freshIndex(uid);
     const t = performance.now();
-    const r = await streamContentInto(client, uid, db, { limit: count });
+    const r = await streamContentInto(client, uid, db, { until });
     await client.tasks.waitForTask(r.lastTask, { timeout: 1_800_000, interval: 50 });
     const rate = r.sent / ((performance.now() - t) / 1000);
     await client.deleteIndex(uid).waitTask();
