@@ -37,7 +37,7 @@ const readProbe = () => fs.readFileSync(probeFile, "utf8").trim().split("\n").ma
 function smaps(pid: number) {
   const text = fs.readFileSync(`/proc/${pid}/smaps`, "utf8");
   const out = { brkHeap: 0, threadArenas: 0, arenaCount: 0, otherAnon: 0, files: 0, stacks: 0 };
-  let kind: keyof typeof out | null = null;
+  let kind: Exclude<keyof typeof out, "arenaCount"> | null = null;
   for (const line of text.split("\n")) {
     const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
     if (head) {
@@ -54,7 +54,7 @@ function smaps(pid: number) {
       continue;
     }
     const rss = /^Rss:\s+(\d+) kB/.exec(line);
-    if (rss && kind && kind !== "arenaCount") out[kind] += Number(rss[1]) / 1024;
+    if (rss && kind) out[kind] += Number(rss[1]) / 1024;
   }
   return out;
 }
