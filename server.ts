@@ -22,7 +22,7 @@ if (fs.existsSync(".env")) process.loadEnvFile(".env");
 
 const e = env();
 // before the Remix build loads: the heap's growth policy (app/platform/heap-policy.server.ts)
-const heap = applyHeapPolicy(e.HEAP_GROWING_PERCENT, e.NODE_OPTIONS);
+const heap = applyHeapPolicy(e.HEAP_GROWING_PERCENT);
 const BUILD_PATH = path.resolve("build/index.js");
 const isDev = e.NODE_ENV === "development";
 

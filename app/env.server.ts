@@ -28,10 +28,8 @@ const schema = z.object({
   // Heap growth of an app process: the old generation may grow this much over what survived the last full
   // garbage collection before the next one (V8's --heap-growing-percent, set at start; docs/deploy.md "Memory
   // per process"). 0: V8's own heuristics (up to 4× the live heap). A --heap-growing-percent flag given to
-  // node (command line or NODE_OPTIONS) wins.
+  // node on its command line wins (node refuses that flag in NODE_OPTIONS).
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(50),
-  // Read, never set: the node flags the operator gave through the environment (see HEAP_GROWING_PERCENT).
-  NODE_OPTIONS: z.string().optional(),
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   LOGIN_MAX_PER_IP: z.coerce.number().int().positive().default(30),
   // OpenID Connect sign-in (docs/integrations.md). Also settable on Admin → Single sign-on; a variable set here

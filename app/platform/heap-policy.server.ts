@@ -11,16 +11,19 @@ const FLAG = /--heap[-_]growing[-_]percent(=|\s|$)/;
 
 export type HeapPolicy = { flag: string | null; note: string };
 
-/** What to set: nothing when the operator passed the V8 flag themselves or asked for V8's own heuristics (0). */
-export function heapPolicy(percent: number, o: { execArgv: readonly string[]; nodeOptions: string | undefined }): HeapPolicy {
-  if (o.execArgv.some((a) => FLAG.test(a)) || FLAG.test(o.nodeOptions ?? "")) return { flag: null, note: "the node flag given at start" };
+/**
+ * What to set: nothing when the operator gave node the V8 flag (on the command line: node refuses it in
+ * NODE_OPTIONS) or asked for V8's own heuristics (0).
+ */
+export function heapPolicy(percent: number, execArgv: readonly string[]): HeapPolicy {
+  if (execArgv.some((a) => FLAG.test(a))) return { flag: null, note: "the node flag given at start" };
   if (percent === 0) return { flag: null, note: "V8's own (HEAP_GROWING_PERCENT=0)" };
   return { flag: `--heap-growing-percent=${percent}`, note: `${percent} % over the live heap (HEAP_GROWING_PERCENT)` };
 }
 
 /** Applies the policy to this process (before the app loads; cluster workers apply it themselves). */
-export function applyHeapPolicy(percent: number, nodeOptions: string | undefined): HeapPolicy {
-  const p = heapPolicy(percent, { execArgv: process.execArgv, nodeOptions });
+export function applyHeapPolicy(percent: number): HeapPolicy {
+  const p = heapPolicy(percent, process.execArgv);
   if (p.flag) v8.setFlagsFromString(p.flag);
   return p;
 }

@@ -5,7 +5,7 @@
 import v8 from "node:v8";
 import { applyHeapPolicy } from "../../app/platform/heap-policy.server";
 
-const policy = applyHeapPolicy(Number(process.argv[2]), undefined);
+const policy = applyHeapPolicy(Number(process.argv[2]));
 const oldSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "old_space")!;
 const live: unknown[] = [];
 for (let i = 0; i < 300_000; i++) live.push({ i, s: `x${i}`, a: [i, i + 1] });
