@@ -39,5 +39,5 @@ describe("heap growth policy", () => {
     const theirs = churn(50, ["--heap-growing-percent=300"]);
     expect(theirs.flag).toBeNull();
     expect(theirs.peakOldMb).toBeGreaterThan(3 * theirs.liveOldMb);
-  }, 60_000);
+  }, 120_000);
 });

@@ -11,7 +11,7 @@ const live: unknown[] = [];
 for (let i = 0; i < 300_000; i++) live.push({ i, s: `x${i}`, a: [i, i + 1] });
 const ring: unknown[] = new Array(100_000).fill(null);
 let peak = 0;
-for (let k = 0; k < 2_000_000; k++) {
+for (let k = 0; k < 1_000_000; k++) {
   ring[k % ring.length] = { k, a: new Array(16).fill(k), s: `y${k}` };
   if (k % 5_000 === 0) peak = Math.max(peak, oldSpace().space_size);
 }
