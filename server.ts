@@ -8,6 +8,7 @@ import { broadcastDevReady, installGlobals } from "@remix-run/node";
 import type { RequestHandler } from "express";
 import { allowedOrigins, dataDir, env, publicOrigin, webConcurrency } from "./app/env.server";
 import { runClusterPrimary } from "./app/platform/cluster.server";
+import { applyHeapPolicy } from "./app/platform/heap-policy.server";
 
 // In production this file runs compiled (npm run build → build/server.js, npm start): no
 // TypeScript compilation at start. Order: listen at once (/healthz answers "starting"), open
@@ -20,6 +21,8 @@ installGlobals({ nativeFetch: true });
 if (fs.existsSync(".env")) process.loadEnvFile(".env");
 
 const e = env();
+// before the Remix build loads: the heap's growth policy (app/platform/heap-policy.server.ts)
+const heap = applyHeapPolicy(e.HEAP_GROWING_PERCENT);
 const BUILD_PATH = path.resolve("build/index.js");
 const isDev = e.NODE_ENV === "development";
 
@@ -117,7 +120,7 @@ async function serve() {
   }
   pages = remixHandler(isDev ? loadBuild : initialBuild, initialBuild.mode);
   const who = cluster.isWorker ? ` (worker ${cluster.worker?.id}, pid ${process.pid})` : "";
-  console.log(`Atrium is listening on ${publicUrl}${who} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)`);
+  console.log(`Atrium is listening on ${publicUrl}${who} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s; heap growth: ${heap.note})`);
   if (isDev) void broadcastDevReady(initialBuild);
   afterListen();
 

@@ -25,6 +25,11 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
   // Requests a process works on at once; more wait their turn (docs/deploy.md "Admission control"). 0: no limit.
   MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(0).max(10_000).default(4),
+  // Heap growth of an app process: the old generation may grow this much over what survived the last full
+  // garbage collection before the next one (V8's --heap-growing-percent, set at start; docs/deploy.md "Memory
+  // per process"). 0: V8's own heuristics (up to 4× the live heap). A --heap-growing-percent flag given to
+  // node on its command line wins (node refuses that flag in NODE_OPTIONS).
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(50),
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   LOGIN_MAX_PER_IP: z.coerce.number().int().positive().default(30),
   // OpenID Connect sign-in (docs/integrations.md). Also settable on Admin → Single sign-on; a variable set here

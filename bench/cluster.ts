@@ -3,7 +3,8 @@
 // Throughput of the production server (build/server.js) with WEB_CONCURRENCY=1 and =2, alternated:
 // one signed-in person (alice of the demo data, npm run demo / scripts/seed.ts) on N autocannon
 // connections to one page. Prints requests/s, p50/p99, errors and the peak RSS of every process
-// (primary and workers), with the machine line and load average beside each figure; then, per page and
+// (primary and workers), the server's CPU time per request (all its threads: garbage collection included),
+// with the machine line and load average beside each figure; then, per page and
 // process count, the median of the rounds with min and max, against issue 19's targets (home page
 // ≥ 300 requests/s with p99 ≤ 250 ms, no page under 150 requests/s, a server process ≤ 300 MB).
 // MAX_CONCURRENT_REQUESTS and other server settings pass through the environment.
@@ -55,10 +56,23 @@ function rss(pid: number): { pid: number; mb: number; cmd: string }[] {
   return [pid, ...kids].map(read).filter((x): x is { pid: number; mb: number; cmd: string } => !!x && !x.cmd.includes("meilisearch"));
 }
 
+/** CPU seconds (user + system, every thread: garbage collection included) of a process and its children (not Meilisearch). */
+function cpuSeconds(pid: number): number {
+  const tick = 100; // USER_HZ on Linux
+  return rss(pid).reduce((sum, p) => {
+    try {
+      const f = fs.readFileSync(`/proc/${p.pid}/stat`, "utf8").split(") ")[1].split(" ");
+      return sum + (Number(f[11]) + Number(f[12])) / tick; // utime, stime
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
 console.log(`machine: ${JSON.stringify(machineInfo())}`);
 ensureServerBuild();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "atrium-bench-cluster-"));
-type Run = { rps: number; p50: number; p99: number; errors: number; rssServer: number };
+type Run = { rps: number; p50: number; p99: number; errors: number; rssServer: number; cpuMs: number };
 const runs = new Map<string, Run[]>(); // "<processes> <page>" → rounds
 for (let round = 0; round < rounds; round++) {
   for (const n of round % 2 === 0 ? counts : [...counts].reverse()) {
@@ -79,18 +93,21 @@ for (let round = 0; round < rounds; round++) {
           for (const p of rss(server.proc.pid!)) peak.set(p.pid, Math.max(peak.get(p.pid) ?? 0, p.mb));
         }, 500);
         const loadBefore = load();
+        const cpuBefore = cpuSeconds(server.proc.pid!);
         const r = await autocannon({ url: `${server.base}${page}`, connections, duration, timeout: 30, headers: { cookie } });
         clearInterval(timer);
+        // the server's CPU per answered request: steadier than requests/s when other work shares the cores
+        const cpuMs = (1000 * (cpuSeconds(server.proc.pid!) - cpuBefore)) / Math.max(1, r.requests.total);
         const mem = [...peak].map(([pid, mb]) => `${pid === server.proc.pid ? (n > 1 ? "primary" : "server") : "worker"} ${mb.toFixed(0)} MB`).join(", ");
         // the largest process that serves pages (the server, or the largest worker)
         const serving = [...peak].filter(([pid]) => n === 1 || pid !== server.proc.pid).map(([, mb]) => mb);
         console.log(
           `WEB_CONCURRENCY=${n} GET ${page}, ${connections} connections, ${duration} s: ${r.requests.average.toFixed(0)} requests/s, ` +
             `p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.non2xx} non-2xx, ${r.errors} errors, ${(r.throughput.average / Math.max(1, r.requests.average) / 1024).toFixed(0)} KB a response; ` +
-            `peak RSS ${mem}; load ${loadBefore} → ${load()}`,
+            `server CPU ${cpuMs.toFixed(1)} ms a request; peak RSS ${mem}; load ${loadBefore} → ${load()}`,
         );
         const key = `${n} ${page}`;
-        runs.set(key, [...(runs.get(key) ?? []), { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, rssServer: Math.max(0, ...serving) }]);
+        runs.set(key, [...(runs.get(key) ?? []), { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, rssServer: Math.max(0, ...serving), cpuMs }]);
       }
     } finally {
       await server.stop();
@@ -114,7 +131,7 @@ for (const [key, rs] of runs) {
   ];
   console.log(
     `WEB_CONCURRENCY=${n} GET ${page}: ${spread(rps)} requests/s, p50 ${spread(rs.map((r) => r.p50))} ms, p99 ${spread(rs.map((r) => r.p99))} ms, ` +
-      `RSS ${spread(rs.map((r) => r.rssServer))} MB — ${verdicts.join("; ")}`,
+      `CPU ${spread(rs.map((r) => r.cpuMs), 1)} ms a request, RSS ${spread(rs.map((r) => r.rssServer))} MB — ${verdicts.join("; ")}`,
   );
 }
 console.log(`\nmachine after: ${JSON.stringify(machineInfo())}`);

@@ -102,6 +102,8 @@ describe.skipIf(!usingPostgres)("WEB_CONCURRENCY=2 on PostgreSQL", () => {
     const [a, b] = await workerPids(2);
     expect(a).not.toBe(b);
     expect([a, b]).not.toContain(server.pid);
+    // each worker applies the heap growth policy itself (HEAP_GROWING_PERCENT's default)
+    expect(output.match(/\(worker \d+, pid \d+\) \(ready in [\d.]+ s; heap growth: 50 % over the live heap/g)?.length).toBeGreaterThanOrEqual(2);
     // one engine, started by the primary; the workers only hold its URL
     const meili = JSON.parse(fs.readFileSync(path.join(dataDir, "meili", "server.json"), "utf8")) as { pid: number; parentPid: number };
     expect(meili.parentPid).toBe(server.pid);
@@ -138,6 +140,7 @@ describe.skipIf(usingPostgres)("WEB_CONCURRENCY=2 on the embedded PGlite", () =>
     }, 90_000, "the server");
     expect(body.pid).toBe(server.pid);
     expect(output).toContain("WEB_CONCURRENCY=2 needs DATABASE_URL (PostgreSQL)");
+    expect(output).toContain("heap growth: 50 % over the live heap (HEAP_GROWING_PERCENT)");
     server.kill("SIGTERM");
     expect(await new Promise((r) => server.once("exit", (c) => r(c)))).toBe(0);
   }, 120_000);
