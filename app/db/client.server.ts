@@ -262,3 +262,29 @@ export function queryCursor<T = Record<string, unknown>>(db: DbOrTx, q: SQL, row
     }
   })();
 }
+
+/** Thrown by withSessionLock when another session holds the lock. */
+export class LockBusyError extends Error {}
+
+/**
+ * `fn` under a PostgreSQL session-level advisory lock on `key`, held on a connection of its own for as
+ * long as `fn` runs (a long job: a transaction-level lock would keep a transaction open with it). Refuses
+ * at once with LockBusyError when another session holds it. PGlite has one process per data directory
+ * (claimDataDir), so there `fn` simply runs.
+ */
+export async function withSessionLock<T>(db: Db, key: string, fn: () => Promise<T>): Promise<T> {
+  const client = (db as { $client?: postgres.Sql }).$client;
+  if (!client || typeof client.reserve !== "function") return fn();
+  const conn = await client.reserve();
+  try {
+    const [row] = await conn.unsafe<{ ok: boolean }[]>("select pg_try_advisory_lock(hashtext($1)) as ok", [key]);
+    if (!row?.ok) throw new LockBusyError(key);
+    try {
+      return await fn();
+    } finally {
+      await conn.unsafe("select pg_advisory_unlock(hashtext($1))", [key]).catch(() => undefined);
+    }
+  } finally {
+    conn.release();
+  }
+}

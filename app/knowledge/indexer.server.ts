@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Meilisearch } from "meilisearch";
-import { query, type Db, type DbOrTx } from "~/db/client.server";
+import { LockBusyError, query, withSessionLock, type Db, type DbOrTx } from "~/db/client.server";
 import { registerConsumer, type OutboxEvent } from "~/platform/outbox.server";
 import { clientWithSignal, getSearchService } from "../../search/client";
 import { indexDefinitions, indexUid, type ContentDocument } from "../../search/settings";
@@ -146,7 +146,26 @@ export async function streamContentInto(
  * Rebuilds the content and people indexes from Postgres into fresh indexes and swaps
  * them in atomically; searches keep answering from the old index meanwhile.
  */
+/** A reindex refused because another one (another instance, another operator) is building the same indexes. */
+export class ReindexBusyError extends Error {}
+
+/** The lock a reindex holds: one at a time per set of indexes (their prefix), on any number of instances. */
+export const reindexLockKey = () => `atrium.reindex:${indexUid("content")}`;
+
+/**
+ * Rebuilds both indexes into `_next` copies and swaps them in. Two at once would delete and refill each
+ * other's `_next`: a second one is refused (ReindexBusyError) while the first holds the lock.
+ */
 export async function reindexAll(db: Db, onProgress?: (done: number, total: number) => void) {
+  try {
+    return await withSessionLock(db, reindexLockKey(), () => rebuildAndSwap(db, onProgress));
+  } catch (e) {
+    if (e instanceof LockBusyError) throw new ReindexBusyError("Another reindex of these indexes is running; run it again once that one has finished.");
+    throw e;
+  }
+}
+
+async function rebuildAndSwap(db: Db, onProgress?: (done: number, total: number) => void) {
   const client = await requireSearch();
   const started = performance.now();
   const total = await countContent(db);
