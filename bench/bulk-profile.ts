@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import { sql } from "drizzle-orm";
+import { bulkSample, freshScratchIndex } from "./lib/bulk-index";
 import { startSearchBench, useBenchDatabase } from "./lib/search-bench";
 
 useBenchDatabase();
@@ -22,8 +23,7 @@ process.env.MEILI_MASTER_KEY = child.masterKey;
 const bench = await startSearchBench(dir);
 const { service, db } = bench;
 const { query } = await import("../app/db/client.server");
-const { indexDefinitions, indexUid } = await import("../search/settings");
-const { contentDocumentPages } = await import("../app/knowledge/search-docs.server");
+const { indexUid } = await import("../search/settings");
 const { streamContentInto } = await import("../app/knowledge/indexer.server");
 const client = service.client;
 const DOCS = Number(process.env.BENCH_BULK_DOCS ?? 100_000);
@@ -51,19 +51,8 @@ const since = async (a: Snap) => {
   return `engine ${(b.meili - a.meili).toFixed(1)} cpu-s, node ${(b.node - a.node).toFixed(1)}, pg ${pg.toFixed(1)}`;
 };
 
-const [bound] = await query<{ id: string }>(db, sql`select id from content order by id offset ${DOCS - 1} limit 1`);
-const until = bound?.id;
-const docs: Record<string, unknown>[] = [];
-for await (const p of contentDocumentPages(db, 5000, { until })) for (const line of p.ndjson.split("\n")) docs.push(JSON.parse(line) as Record<string, unknown>);
-docs.sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
-const sample: Record<string, unknown>[][] = [];
-for (let i = 0; i < docs.length; i += 5000) sample.push(docs.slice(i, i + 5000));
-const count = docs.length;
-const freshIndex = async (uid: string) => {
-  await client.deleteIndex(uid).waitTask().catch(() => undefined);
-  await client.createIndex(uid, { primaryKey: "id" }).waitTask();
-  await client.index(uid).updateSettings(indexDefinitions.content.settings).waitTask();
-};
+const { until, sample, count } = await bulkSample(db, DOCS);
+const freshIndex = (uid: string) => freshScratchIndex(client, uid);
 const wall0 = Date.now() - performance.now();
 type Batch = { uid: number; startedAt: string; duration: string; stats: { totalNbTasks: number; types: Record<string, number> }; details: { receivedDocuments?: number } };
 async function batches(uid: string, t: number) {

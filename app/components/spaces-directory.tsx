@@ -2,10 +2,10 @@ import { Form, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { Link } from "~/components/link";
 import { plural } from "~/components/post-card";
+import { SpaceAccessFields } from "~/components/space-access-fields";
 import { MemberBadge, VisibilityBadge, type SpaceVisibility } from "~/components/space-badges";
-import { Button, Card, EmptyState, FormError, Input, PageHeader, Select, Textarea } from "~/components/ui";
+import { Button, Card, EmptyState, FormError, Input, PageHeader, Textarea } from "~/components/ui";
 import { useT } from "~/i18n";
-import { JOIN_POLICIES, SPACE_VISIBILITIES } from "~/spaces/space-options";
 
 export type DirectorySpace = { id: string; slug: string; name: string; description: string; visibility: SpaceVisibility; members: number; isMember: boolean };
 /** What the create action answers on bad input: messages per field and the values sent. */
@@ -141,27 +141,7 @@ function CreateSpaceForm({ failed }: { failed?: CreateFailure }) {
           inputClassName="font-mono"
         />
         <Textarea label={t("spaces.form.description")} name="description" maxLength={1000} defaultValue={values.description} errors={errors.description} />
-        <Select label={t("spaces.form.visibility")} name="visibility" defaultValue={values.visibility ?? "open"} errors={errors.visibility}>
-          {SPACE_VISIBILITIES.map((v) => (
-            <option key={v} value={v}>
-              {t(`spaces.visibilityOption.${v}` as const)}
-            </option>
-          ))}
-        </Select>
-        <Select label={t("spaces.form.joinPolicy")} name="joinPolicy" defaultValue={values.joinPolicy ?? "open"} errors={errors.joinPolicy}>
-          {JOIN_POLICIES.map((p) => (
-            <option key={p} value={p}>
-              {t(`spaces.joinPolicy.${p}` as const)}
-            </option>
-          ))}
-        </Select>
-        <Input
-          label={t("spaces.form.departments")}
-          name="departments"
-          defaultValue={values.departments}
-          hint={t("spaces.form.departmentsHint")}
-          errors={errors.departments}
-        />
+        <SpaceAccessFields visibility={values.visibility ?? "open"} joinPolicy={values.joinPolicy ?? "open"} departments={values.departments} errors={errors} />
         <Button type="submit" disabled={busy} className="w-full">
           {t("spaces.create.submit")}
         </Button>

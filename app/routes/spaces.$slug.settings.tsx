@@ -2,7 +2,8 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { Button, Card, FormError, Input, Select, SuccessNotice, Textarea } from "~/components/ui";
-import { isSlug, JOIN_POLICIES, SPACE_VISIBILITIES } from "~/spaces/space-options";
+import { isSlug } from "~/spaces/space-options";
+import { SpaceAccessFields } from "~/components/space-access-fields";
 import { runSpaceSettingsIntent, spaceSettingsPage, SpaceSettingsIntentSchema } from "~/spaces/spaces-forms.server";
 import { metaTitle, translate, useT, type MessageKey } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
@@ -73,26 +74,11 @@ export default function SpaceSettingsPage() {
             defaultValue={values.description ?? space.description}
             errors={settingsErrors.description}
           />
-          <Select label={t("spaces.form.visibility")} name="visibility" defaultValue={values.visibility ?? space.visibility} errors={settingsErrors.visibility}>
-            {SPACE_VISIBILITIES.map((v) => (
-              <option key={v} value={v}>
-                {t(`spaces.visibilityOption.${v}` as const)}
-              </option>
-            ))}
-          </Select>
-          <Select label={t("spaces.form.joinPolicy")} name="joinPolicy" defaultValue={values.joinPolicy ?? space.joinPolicy} errors={settingsErrors.joinPolicy}>
-            {JOIN_POLICIES.map((p) => (
-              <option key={p} value={p}>
-                {t(`spaces.joinPolicy.${p}` as const)}
-              </option>
-            ))}
-          </Select>
-          <Input
-            label={t("spaces.form.departments")}
-            name="departments"
-            defaultValue={values.departments ?? space.allowedDepartments.join(", ")}
-            hint={t("spaces.form.departmentsHint")}
-            errors={settingsErrors.departments}
+          <SpaceAccessFields
+            visibility={values.visibility ?? space.visibility}
+            joinPolicy={values.joinPolicy ?? space.joinPolicy}
+            departments={values.departments ?? space.allowedDepartments.join(", ")}
+            errors={settingsErrors}
           />
           <Button type="submit" disabled={busy}>
             {t("spaces.settings.save")}

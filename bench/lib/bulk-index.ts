@@ -10,26 +10,37 @@ export type BulkRates = { count: number; raw: number[]; app: number[] };
 
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-export async function compareBulkIndexing(client: Meilisearch, db: Db, o: { docs: number; rounds?: number; log: (s: string) => void; load: () => string }): Promise<BulkRates> {
+/**
+ * The bulk comparison's sample: the first `docs` documents by id (ids ≤ `until`; fewer when the table
+ * has fewer), as the app builds them, in id order and in requests of 5,000 — what raw Meilisearch gets.
+ */
+export async function bulkSample(db: Db, docs: number) {
   const { contentDocumentPages } = await import("../../app/knowledge/search-docs.server");
   const { query } = await import("../../app/db/client.server");
   const { sql } = await import("drizzle-orm");
-  const { indexDefinitions, indexUid } = await import("../../search/settings");
-  const { streamContentInto } = await import("../../app/knowledge/indexer.server");
-  // the sample: the first o.docs documents by id (ids ≤ until); raw gets them in id order, 5,000 a request
-  const [bound] = await query<{ id: string }>(db, sql`select id from content order by id offset ${o.docs - 1} limit 1`);
+  const [bound] = await query<{ id: string }>(db, sql`select id from content order by id offset ${docs - 1} limit 1`);
   const until = bound?.id; // fewer documents than asked: all of them
-  const docs: Record<string, unknown>[] = [];
-  for await (const p of contentDocumentPages(db, 5000, { until })) for (const line of p.ndjson.split("\n")) docs.push(JSON.parse(line) as Record<string, unknown>);
-  docs.sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
+  const all: Record<string, unknown>[] = [];
+  for await (const p of contentDocumentPages(db, 5000, { until })) for (const line of p.ndjson.split("\n")) all.push(JSON.parse(line) as Record<string, unknown>);
+  all.sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
   const sample: Record<string, unknown>[][] = [];
-  for (let i = 0; i < docs.length; i += 5000) sample.push(docs.slice(i, i + 5000));
-  const count = docs.length;
-  const freshIndex = async (uid: string) => {
-    await client.deleteIndex(uid).waitTask().catch(() => undefined);
-    await client.createIndex(uid, { primaryKey: "id" }).waitTask();
-    await client.index(uid).updateSettings(indexDefinitions.content.settings).waitTask();
-  };
+  for (let i = 0; i < all.length; i += 5000) sample.push(all.slice(i, i + 5000));
+  return { until, sample, count: all.length };
+}
+
+/** An empty scratch index with the live content settings. */
+export async function freshScratchIndex(client: Meilisearch, uid: string) {
+  const { indexDefinitions } = await import("../../search/settings");
+  await client.deleteIndex(uid).waitTask().catch(() => undefined);
+  await client.createIndex(uid, { primaryKey: "id" }).waitTask();
+  await client.index(uid).updateSettings(indexDefinitions.content.settings).waitTask();
+}
+
+export async function compareBulkIndexing(client: Meilisearch, db: Db, o: { docs: number; rounds?: number; log: (s: string) => void; load: () => string }): Promise<BulkRates> {
+  const { indexUid } = await import("../../search/settings");
+  const { streamContentInto } = await import("../../app/knowledge/indexer.server");
+  const { until, sample, count } = await bulkSample(db, o.docs);
+  const freshIndex = (uid: string) => freshScratchIndex(client, uid);
   const runRaw = async () => {
     const uid = `${indexUid("content")}_rawbench`;
     await freshIndex(uid);
