@@ -77,13 +77,15 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 async function once(p: string, h = handler) {
   // as the HTTP stack does (app/platform/server-app.server.ts): one scope per read request
   const res = await runInRequestScope("GET", () => h(new Request(`http://localhost${p}`, { headers }), { clientIp: "127.0.0.1" }));
-  const body = await res.text();
+  // the bytes as the HTTP stack sends them: decoding them to a string here would charge the page
+  // for work the server never does (~1.4 ms for a 100 KB page)
+  const body = new Uint8Array(await res.arrayBuffer());
   if (res.status !== 200) throw new Error(`${p} answered ${res.status}`);
   if (saveHtml) {
     fs.mkdirSync(saveHtml, { recursive: true });
     fs.writeFileSync(path.join(saveHtml, `${p.replace(/[^a-z0-9]+/gi, "_") || "_"}.html`), body);
   }
-  return body.length;
+  return body.byteLength;
 }
 
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; Node ${process.version}`);

@@ -1,6 +1,5 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { getDb, query, type Db, type Tx } from "~/db/client.server";
-import { textArray } from "~/db/sql.server";
 import { notifications } from "~/db/schema";
 import type { OutboxEvent } from "~/platform/outbox.server";
 import { loadContentFacts } from "~/policy/facts.server";
@@ -93,7 +92,8 @@ async function approvalTargets(tx: Tx, e: OutboxEvent): Promise<{ userId: string
 
 type NotificationRow = { id: string; kind: NotificationKind; subject_id: string; actor_id: string | null; actor_name: string | null; created_at: string | Date; read_at: string | Date | null; post_id: string; thread_kind: "post" | "question"; excerpt: string };
 
-export const NOTIFICATION_PAGE = 50;
+// 25 a page, older ones a link away (as GitHub pages notifications): the page renders a form per row
+export const NOTIFICATION_PAGE = 25;
 
 /** Cursor of a page: the last row's (created_at, id), so paging never skips or repeats a row. */
 const encodeCursor = (r: { created_at: string | Date; id: string }) => Buffer.from(`${new Date(r.created_at).toISOString()}|${r.id}`).toString("base64url");
@@ -207,25 +207,24 @@ export function notificationHref(g: Pick<NotificationGroup, "threadKind" | "post
  * costs nothing to make), and only their content subjects go through the read rule, in a second
  * statement that runs only when there are some.
  */
+/**
+ * Unread notifications the viewer may still open (up to 100: the badge shows "99+" beyond): about
+ * content, only while the policy's read rule holds — the same condition the list applies — in one
+ * statement, as every page's shell asks for it.
+ */
 export async function unreadCount(userId: string, db?: Db, viewerFacts?: Viewer) {
   const d = db ?? (await getDb());
-  const nonContent = sql.join(NON_CONTENT_KINDS.map((k) => sql`${k}`), sql`, `);
-  const unread = await query<{ subject_id: string; kind: NotificationKind }>(
-    d,
-    sql`select n.subject_id, n.kind from notifications n left join content c on c.id = n.subject_id
-        where n.user_id = ${userId} and n.read_at is null and (n.kind in (${nonContent}) or (c.id is not null and c.deleted_at is null))
-        order by n.created_at desc limit 100`,
-  );
-  const aboutContent = unread.filter((n) => !NON_CONTENT_KINDS.includes(n.kind));
-  if (aboutContent.length === 0) return unread.length;
   const viewer = viewerFacts ?? (await loadViewer(d, userId));
-  const readable = await query<{ id: string }>(
+  const nonContent = sql.join(NON_CONTENT_KINDS.map((k) => sql`${k}`), sql`, `);
+  const [row] = await query<{ n: number }>(
     d,
-    sql`select c.id from content c where c.id = any(${textArray([...new Set(aboutContent.map((n) => n.subject_id))])})
-        and ${readableContentCondition(viewer, sql.raw("c"))}`,
+    sql`select count(*)::int as n from (
+          select 1 from notifications n left join content c on c.id = n.subject_id
+          where n.user_id = ${userId} and n.read_at is null
+            and (n.kind in (${nonContent}) or (c.id is not null and ${readableContentCondition(viewer, sql.raw("c"))}))
+          limit 100) x`,
   );
-  const ids = new Set(readable.map((r) => r.id));
-  return unread.length - aboutContent.length + aboutContent.filter((n) => ids.has(n.subject_id)).length;
+  return row?.n ?? 0;
 }
 
 export async function markRead(userId: string, ids: string[] | "all", db?: Db) {

@@ -139,9 +139,9 @@ export type QuestionListItem = {
   clock: ClockState;
 };
 
-const PAGE = 30;
+const QUESTION_PAGE = 20;
 
-/** A list tab, optionally narrowed to one tag ("kyc" or "#kyc"); newest first, 30 a page. */
+/** A list tab, optionally narrowed to one tag ("kyc" or "#kyc"); newest first, 20 a page (as Q&A sites page their lists). */
 export async function listQuestions(viewer: Viewer, opts: { tab: QuestionTab; tag?: string | null; page?: number }, db?: Db) {
   const d = db ?? (await getDb());
   if (!viewer.id) return { items: [] as QuestionListItem[], nextPage: null, tag: null };
@@ -160,9 +160,9 @@ export async function listQuestions(viewer: Viewer, opts: { tab: QuestionTab; ta
     sql`select c.id, c.title, q.target_minutes, q.due_at, q.first_answer_at, q.created_at, q.accepted_answer_id, q.status
         from content c join qa_questions q on q.content_id = c.id
         where c.org_id = ${viewer.orgId} and ${sql.join(conds, sql` and `)}
-        order by c.created_at desc, c.id desc offset ${page * PAGE} limit ${PAGE + 1}`,
+        order by c.created_at desc, c.id desc offset ${page * QUESTION_PAGE} limit ${QUESTION_PAGE + 1}`,
   );
-  const pageRows = rows.slice(0, PAGE);
+  const pageRows = rows.slice(0, QUESTION_PAGE);
   const ids = pageRows.map((r) => r.id);
   const [views, stats, tagRows] = await Promise.all([
     hydratePosts(d, viewer, ids),
@@ -203,5 +203,5 @@ export async function listQuestions(viewer: Viewer, opts: { tab: QuestionTab; ta
       },
     ];
   });
-  return { items, nextPage: rows.length > PAGE ? page + 1 : null, tag };
+  return { items, nextPage: rows.length > QUESTION_PAGE ? page + 1 : null, tag };
 }
