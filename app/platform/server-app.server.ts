@@ -1,5 +1,7 @@
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
+import fs from "node:fs";
+import path from "node:path";
 import express, { type RequestHandler } from "express";
 import { admission, type AdmissionOptions } from "./admission.server";
 import { compression } from "./compression.server";
@@ -35,7 +37,13 @@ export function createServerApp(o: ServerAppOptions) {
   if (o.healthz) app.get("/healthz", o.healthz);
   // Fingerprinted assets never change: cached for a year. Everything else is private (below).
   app.use("/build", express.static(`${publicDir}/build`, { immutable: true, maxAge: "1y" }));
-  app.use(express.static(publicDir, { maxAge: "1h" }));
+  // Other public files (robots.txt, icons) are known at start: a page request is not probed on disk
+  // for a file of its name (a stat on every page, and for "/" an index.html).
+  const publicFiles = topPublicFiles(publicDir);
+  if (publicFiles.size) {
+    const serveFile = express.static(publicDir, { maxAge: "1h", index: false });
+    app.use((req, res, next) => (publicFiles.has(req.path) ? serveFile(req, res, next) : next()));
+  }
   app.use(privateByDefault);
   app.use(bodyLimit(o.maxBodyBytes));
   app.use(originCheck(o.allowedOrigins));
@@ -54,6 +62,26 @@ export function createServerApp(o: ServerAppOptions) {
     res.status(503).set("Retry-After", "1").type("text/plain").send("Atrium is starting");
   });
   return app;
+}
+
+/** The public folder's files outside build/, as URL paths ("/robots.txt", "/icons/a.png"). */
+export function topPublicFiles(publicDir: string): Set<string> {
+  const files = new Set<string>();
+  const walk = (dir: string, prefix: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // no public folder
+    }
+    for (const e of entries) {
+      if (prefix === "" && e.name === "build") continue;
+      if (e.isDirectory()) walk(path.join(dir, e.name), `${prefix}/${e.name}`);
+      else if (e.isFile()) files.add(`${prefix}/${e.name}`);
+    }
+  };
+  walk(publicDir, "");
+  return files;
 }
 
 export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), mode: string): RequestHandler {

@@ -5,6 +5,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { negotiateEncoding } from "../../app/platform/compression.server";
+import { topPublicFiles } from "../../app/platform/server-app.server";
 import { createSession } from "../../app/identity/session.server";
 import { makeOrg, makeUser } from "../../scripts/lib/factories";
 import { rawRequest, startAppServer, type AppServer } from "../support/http-app";
@@ -47,6 +48,9 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(publicDir, "build", "entry.client-ABC123.js"), "console.log(1)");
   fs.writeFileSync(path.join(publicDir, "build", "chunk-BIG123.js"), bigScript);
   fs.writeFileSync(path.join(publicDir, "build", "app-CSS123.css"), bigCss);
+  fs.writeFileSync(path.join(publicDir, "robots.txt"), "User-agent: *\nDisallow: /\n");
+  fs.mkdirSync(path.join(publicDir, "icons"));
+  fs.writeFileSync(path.join(publicDir, "icons", "mark.svg"), "<svg xmlns='http://www.w3.org/2000/svg'/>");
   app = await startAppServer({ publicDir });
   const org = await makeOrg();
   const user = await makeUser(org.id);
@@ -82,6 +86,21 @@ describe("Cache-Control", () => {
     expect(out.status).toBe(302);
     expect(String(out.headers["set-cookie"])).toContain("Max-Age=0");
     expect(out.headers["cache-control"]).toBe("private, no-store");
+  });
+
+  it("the public folder's other files, known at start, are served for an hour; pages are not looked for on disk", async () => {
+    expect([...topPublicFiles(publicDir)].sort()).toEqual(["/icons/mark.svg", "/robots.txt"]);
+    const robots = await rawRequest(app.port, "GET", "/robots.txt");
+    expect(robots.status).toBe(200);
+    expect(robots.headers["cache-control"]).toBe("public, max-age=3600");
+    expect(robots.text).toContain("Disallow: /");
+    expect((await rawRequest(app.port, "GET", "/icons/mark.svg")).status).toBe(200);
+    // a file that appears later is not served (the set is read once), and a page is still a page
+    fs.writeFileSync(path.join(publicDir, "late.txt"), "late");
+    expect((await rawRequest(app.port, "GET", "/late.txt")).status).toBe(404);
+    const page = await rawRequest(app.port, "GET", "/login");
+    expect(page.status).toBe(200);
+    expect(page.headers["content-type"]).toContain("text/html");
   });
 
   it("a /build asset keeps long, immutable caching", async () => {
