@@ -1,9 +1,13 @@
 import postgres from "postgres";
 import { afterAll, beforeEach } from "vitest";
 import { registerConsumers } from "../../app/boot.server";
+import { checkCompiledQueries } from "../../app/db/compile.server";
 import { testClock } from "../../app/utils/clock.server";
 
 const g = globalThis as { __atriumWorkerDb?: boolean };
+
+// every raw statement the suite runs on PostgreSQL is compiled twice, ours and drizzle's, and must match
+checkCompiledQueries(true);
 
 if (!g.__atriumWorkerDb) {
   g.__atriumWorkerDb = true;
