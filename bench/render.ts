@@ -4,7 +4,7 @@
 // sequential requests, and the HTML size. With --profile, a CPU profile of the page requests
 // only (no startup, no background job) lands in ./data/profiles/ with its top functions.
 //
-//   BENCH_DATABASE_URL=postgres://… npm run bench:render -- --user <user id> [--runs 100] [--profile] [--save-html <dir>] [/path …]
+//   BENCH_DATABASE_URL=postgres://… npm run bench:render -- --user <user id> [--runs 100] [--profile | --alloc] [--save-html <dir>] [/path …]
 //
 // Needs a build (npm run build). Background jobs are not started: only the request path runs.
 import fs from "node:fs";
@@ -24,6 +24,8 @@ const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 const user = flag("--user");
 const runs = Number(flag("--runs") ?? 100);
 const profile = args.includes("--profile") ? (args.splice(args.indexOf("--profile"), 1), true) : false;
+// --alloc: where the page allocates (V8's sampling heap profiler, collected objects included): bytes a request by function
+const alloc = args.includes("--alloc") ? (args.splice(args.indexOf("--alloc"), 1), true) : false;
 const saveHtml = flag("--save-html"); // a folder: each page's HTML lands there once, to read what it renders
 const paths = args.length ? args : ["/", "/best-practices", "/spaces", "/questions", "/notifications", "/search?q=risk"];
 if (!url || !user) {
@@ -90,7 +92,7 @@ async function once(p: string, h = handler) {
 
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; Node ${process.version}`);
 console.log(`${"page".padEnd(28)} ${"CPU/req".padStart(9)} ${"PG CPU/req".padStart(10)} ${"wall p50".padStart(9)} ${"wall p95".padStart(9)} ${"HTML".padStart(9)}`);
-const session = profile ? new inspector.Session() : null;
+const session = profile || alloc ? new inspector.Session() : null;
 if (session) {
   session.connect();
   await session.post("Profiler.enable");
@@ -133,7 +135,8 @@ if (handlerB) {
 }
 for (const p of paths) {
   for (let i = 0; i < 10; i++) await once(p); // warm-up: JIT, caches, connections
-  if (session) await session.post("Profiler.start");
+  if (session && alloc) await session.post("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  else if (session) await session.post("Profiler.start");
   const walls: number[] = [];
   let bytes = 0;
   const pids = await backendPids(); // other databases' and processes' backends are not counted
@@ -148,7 +151,10 @@ for (const p of paths) {
   const cpuMs = (cpu.user + cpu.system) / 1000 / runs;
   const pgMs = pids.length ? ((procCpuMs(pids) - pg0) / runs).toFixed(2).padStart(7) + " ms" : "       n/a";
   console.log(`${p.padEnd(28)} ${cpuMs.toFixed(2).padStart(6)} ms ${pgMs} ${pct(walls, 50).toFixed(2).padStart(6)} ms ${pct(walls, 95).toFixed(2).padStart(6)} ms ${(bytes / 1024).toFixed(1).padStart(6)} KB`);
-  if (session) {
+  if (session && alloc) {
+    const { profile: heap } = await session.post("HeapProfiler.stopSampling");
+    printAllocations((heap as unknown as { head: HeapNode }).head, runs);
+  } else if (session) {
     const { profile: prof } = await session.post("Profiler.stop");
     const dir = path.resolve("data/profiles");
     fs.mkdirSync(dir, { recursive: true });
@@ -159,6 +165,23 @@ for (const p of paths) {
 }
 await closeDb();
 process.exit(0);
+
+type HeapNode = { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: HeapNode[] };
+function printAllocations(root: HeapNode, n: number) {
+  const self = new Map<string, number>();
+  let total = 0;
+  const walk = (node: HeapNode) => {
+    const cf = node.callFrame;
+    const where = cf.url.includes("node_modules/") ? cf.url.split("node_modules/").pop()!.split("/")[0] : path.basename(cf.url);
+    const key = `${cf.functionName || "(anonymous)"} ${where}${cf.url ? `:${cf.lineNumber + 1}` : ""}`;
+    self.set(key, (self.get(key) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    node.children.forEach(walk);
+  };
+  walk(root);
+  console.log(`    ${(total / n / 1024).toFixed(0).padStart(7)} KB/req  allocated in all (sampled)`);
+  for (const [k, b] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`    ${(b / n / 1024).toFixed(1).padStart(7)} KB/req  ${k}`);
+}
 
 type Profile = { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[]; timeDeltas?: number[] };
 function printTop(prof: Profile, n: number) {
