@@ -153,6 +153,9 @@ for (const p of paths) {
   console.log(`${p.padEnd(28)} ${cpuMs.toFixed(2).padStart(6)} ms ${pgMs} ${pct(walls, 50).toFixed(2).padStart(6)} ms ${pct(walls, 95).toFixed(2).padStart(6)} ms ${(bytes / 1024).toFixed(1).padStart(6)} KB`);
   if (session && alloc) {
     const { profile: heap } = await session.post("HeapProfiler.stopSampling");
+    const dir = path.resolve("data/profiles");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${p.replace(/[^a-z0-9]+/gi, "_") || "root"}.heapprofile`), JSON.stringify(heap));
     printAllocations((heap as unknown as { head: HeapNode }).head, runs);
   } else if (session) {
     const { profile: prof } = await session.post("Profiler.stop");

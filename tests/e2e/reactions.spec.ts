@@ -53,9 +53,21 @@ test("a reaction picked from the feed's popover shows at once, stays after a rel
   await bob.reload();
   await expect(button).toHaveAttribute("aria-pressed", "true");
   await expect(button).toHaveAttribute("aria-label", "Curious (1)");
-  await button.click(); // and back
+  // and back: shown at once, while the request is held in flight (once the page revalidates, a
+  // reaction nobody gives any more leaves the bar, as below after the reload)
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await bob.route(`**/posts/${id!.replace(/^post-/, "")}*`, async (route) => {
+    if (route.request().method() === "POST") await held;
+    await route.continue();
+  });
+  const answered = bob.waitForResponse((r) => r.request().method() === "POST" && r.url().includes(`/posts/${id!.replace(/^post-/, "")}`));
+  await button.click();
   await expect(button).toHaveAttribute("aria-pressed", "false");
   await expect(button).toHaveAttribute("aria-label", "Curious (0)");
+  release();
+  expect((await answered).status()).toBeLessThan(400);
+  await bob.unrouteAll();
   await bob.reload();
   // nobody's reaction any more: back behind "More reactions"
   await expect(bar.getByRole("button", { name: curious })).toHaveCount(0);
