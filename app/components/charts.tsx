@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import type { Cell } from "~/analytics/chart-text";
 import type { Figure } from "~/analytics/plot.server";
 import { Card } from "~/components/ui";
+import { oneByteHtml } from "~/utils/one-byte-html";
 
 // Accessible charts: each is a table first. The SVG (drawn by Observable Plot on the server)
 // has a <title> and <desc>, and the same rows are listed in a data table under it and offered
@@ -74,7 +75,7 @@ export function PlotFigure({ figure }: { figure: Figure | undefined }) {
   return (
     <figure className="space-y-2">
       {/* Plot labels its mark groups (aria-label on a role-less <g>, which ARIA prohibits); the svg itself is the labelled image */}
-      <div className="atrium-plot-frame" dangerouslySetInnerHTML={{ __html: figure.svg.replace(/(<g\b[^>]*?)\saria-label="[^"]*"/g, "$1") }} />
+      <div className="atrium-plot-frame" dangerouslySetInnerHTML={{ __html: oneByteHtml(figure.svg.replace(/(<g\b[^>]*?)\saria-label="[^"]*"/g, "$1")) }} />
       {figure.legend.length ? (
         <figcaption>
           <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700">

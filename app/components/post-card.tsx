@@ -8,6 +8,7 @@ import type { ReactionKind } from "~/content/content.server";
 import type { PostView } from "~/content/hydrate.server";
 import { pluralRules, useT, type Locale, type MessageKey } from "~/i18n";
 import { Avatar, Card, cx } from "./ui";
+import { oneByteHtml } from "~/utils/one-byte-html";
 
 // Same order as REACTIONS in content.server (a browser module cannot import it). SVG icons,
 // not emoji: many corporate desktops have no colour emoji font and show empty boxes.
@@ -162,7 +163,7 @@ export function PostCard({
         ) : null}
         {/* Sanitised on the server at write time (rich-text.server: schema check + sanitize-html allowlist). */}
         {post.html ? (
-          <div ref={bodyRef} className={richTextClasses} onClick={onBodyClick} onKeyDown={onBodyKeyDown} dangerouslySetInnerHTML={{ __html: post.html }} />
+          <div ref={bodyRef} className={richTextClasses} onClick={onBodyClick} onKeyDown={onBodyKeyDown} dangerouslySetInnerHTML={{ __html: oneByteHtml(post.html) }} />
         ) : (
           // Content written without rendered HTML (imports, old rows): its plain text, escaped by React.
           <p className="text-sm leading-relaxed break-words whitespace-pre-wrap text-slate-800">{post.text}</p>

@@ -9,6 +9,7 @@ import { PostTime, richTextClasses } from "./post-card";
 import { ClockBadge, type ClockView } from "./question-list";
 import { useWhen } from "./time";
 import { Button, Card, cx, FormError, Input, Textarea } from "./ui";
+import { oneByteHtml } from "~/utils/one-byte-html";
 
 // The question page: the question with its clock, votes, follow and duplicate links;
 // answers (accepted first) with votes, acceptance and content health; comments on both.
@@ -85,7 +86,7 @@ function Comments({ parentId, comments, canComment }: { parentId: string; commen
     <div className="mt-3 space-y-2 border-t border-slate-100 pt-2">
       {comments.map((c) => (
         <div key={c.id} id={`post-${c.id}`} className="text-sm">
-          <div className={richTextClasses} dangerouslySetInnerHTML={{ __html: c.html }} />
+          <div className={richTextClasses} dangerouslySetInnerHTML={{ __html: oneByteHtml(c.html) }} />
           <Byline item={c} />
         </div>
       ))}
@@ -204,7 +205,7 @@ export function QuestionThread({ question, answers }: { question: Question; answ
               <span className="sr-only">{t("qa.clock.label")}</span>
               <ClockBadge clock={question.clock} />
             </div>
-            <div className={cx(richTextClasses, "mt-3")} dangerouslySetInnerHTML={{ __html: question.html }} />
+            <div className={cx(richTextClasses, "mt-3")} dangerouslySetInnerHTML={{ __html: oneByteHtml(question.html) }} />
             <p className="mt-2 flex flex-wrap gap-2 text-xs">
               {question.tags.map((tag) => (
                 <Link key={tag} to={`/questions?tag=${encodeURIComponent(tag.slice(1))}`} className="rounded bg-brand-50 px-1.5 text-brand-800 hover:underline">
@@ -292,7 +293,7 @@ export function QuestionThread({ question, answers }: { question: Question; answ
               <Votes target={a.id} score={a.score} mine={a.myVote} enabled={a.canVote} />
               <div className="min-w-0 flex-1">
                 {a.accepted ? <p className="mb-1 text-xs font-semibold text-emerald-700"><Check aria-hidden="true" className="inline size-3.5 align-[-2px]" /> {t("qa.acceptedBadge")}</p> : null}
-                <div className={richTextClasses} dangerouslySetInnerHTML={{ __html: a.html }} />
+                <div className={richTextClasses} dangerouslySetInnerHTML={{ __html: oneByteHtml(a.html) }} />
                 <Byline item={a} />
                 <HealthNote health={a.health} />
                 <ItemActions item={a}>

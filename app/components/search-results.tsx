@@ -8,6 +8,7 @@ import type { FacetCounts, HitView } from "~/knowledge/search-pages.server";
 import type { PeopleResult, PersonHit } from "~/people/people-search.server";
 import { plural, PostTime } from "./post-card";
 import { Button, buttonClasses, Card, cx, EmptyState } from "./ui";
+import { oneByteHtml } from "~/utils/one-byte-html";
 
 // The search page's pieces: facet sidebar (a GET form, so it works without
 // JavaScript), sort and date switches, active filters, and the hit list.
@@ -264,7 +265,7 @@ export function SearchHits({ hits, locale }: { hits: HitView[]; locale: Locale }
               </header>
               <Link to={hit.href} className="block rounded-md hover:bg-slate-50">
                 {/* Escaped on the server (safeHighlight): text plus our own <mark> tags only. */}
-                <p className={highlightClasses} dangerouslySetInnerHTML={{ __html: hit.highlight }} />
+                <p className={highlightClasses} dangerouslySetInnerHTML={{ __html: oneByteHtml(hit.highlight) }} />
               </Link>
             </Card>
           </article>

@@ -3,6 +3,7 @@ import { UserRound } from "lucide-react";
 import { forwardRef, useCallback, useEffect, useId, useRef, useState, type InputHTMLAttributes, type KeyboardEvent } from "react";
 import { pluralRules, useT } from "~/i18n";
 import { cx } from "./ui";
+import { oneByteHtml } from "~/utils/one-byte-html";
 
 // The header's search box as a combobox: suggestions from /api/search while typing,
 // arrow keys and Enter to open one, Escape to close. Without JavaScript it is the
@@ -160,7 +161,7 @@ export const SearchSuggestInput = forwardRef<HTMLInputElement, InputHTMLAttribut
               {item.type === "person" ? <span className="sr-only">{t("search.suggest.person")}</span> : null}
             </span>
             {/* Escaped on the server (safeHighlight): text plus our own <mark> tags only. */}
-            <span className={cx("line-clamp-2 block text-xs", markClasses)} dangerouslySetInnerHTML={{ __html: item.highlight }} />
+            <span className={cx("line-clamp-2 block text-xs", markClasses)} dangerouslySetInnerHTML={{ __html: oneByteHtml(item.highlight) }} />
           </li>
         ))}
       </ul>

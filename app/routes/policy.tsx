@@ -8,6 +8,7 @@ import { metaTitle, translate, useT } from "~/i18n";
 import { requireViewer } from "~/identity/request.server";
 import { acknowledgeUsagePolicy, UsagePolicyConflict, usagePolicyForViewer } from "~/supervision/usage-policy.server";
 import { badRequest, parseForm } from "~/utils/forms.server";
+import { oneByteHtml } from "~/utils/one-byte-html";
 
 // The person's page: the current usage policy and "I have read and accept" (the gate on
 // every content write sends people here).
@@ -58,7 +59,7 @@ export default function UsagePolicyPage() {
           <p className="mt-1 text-sm text-slate-600">
             {t("usagePolicy.versionBy", { version: policy.version, name: policy.publishedBy })} · <Time value={policy.publishedAt} style="date" />
           </p>
-          <div className={`${richTextClasses} mt-4`} dangerouslySetInnerHTML={{ __html: policy.html }} />
+          <div className={`${richTextClasses} mt-4`} dangerouslySetInnerHTML={{ __html: oneByteHtml(policy.html) }} />
           <div className="mt-6 border-t border-slate-200 pt-4">
             {current && acknowledged ? (
               <p className="text-sm text-slate-700">
