@@ -114,16 +114,18 @@ function ndjsonOf(rows: (Buffer | null)[][]): Buffer {
 // Keyset pages read while the cursor's statement starts (it builds its hash tables before its first
 // row: ~1–3 s at 2,000,000 rows), so Meilisearch has work from the start.
 const LEAD_PAGES = 3;
-// The first of them is small: it is what the engine waits for (a page of 5,000 took 250–350 ms to
-// build on a busy 2-core machine, while a raw load's first request leaves in under 100 ms).
-const FIRST_PAGE = 1000;
+// The first of them may be smaller (`first`): it is what the engine waits for (a page of 5,000 took
+// 250–350 ms to build on a busy 2-core machine, a raw load's first request leaves in under 100 ms). Not by
+// default: a first page of 1,000 started the engine 0.2 s sooner, but its short first batch ended before
+// more than a page or two had queued, and the extra small batch cost as much (docs/benchmarks.md).
+const FIRST_PAGE = 5000;
 
 /**
  * Every document (or every one whose id is ≤ `until`) as NDJSON pages of at most `batch`, for bulk
  * reindex; the text is built by PostgreSQL. The first LEAD_PAGES are keyset pages, so the caller has
- * something to send at once (the very first holds at most `first` documents, default FIRST_PAGE); on PostgreSQL the rest is one statement read through a cursor (one plan
- * and one snapshot instead of a statement, a plan and a bounding scan a page), started before the lead
- * pages are read. PGlite reads keyset pages throughout. Each page is read while the caller works on the
+ * something to send at once (the very first holds at most `first` documents, default FIRST_PAGE); on
+ * PostgreSQL the rest is one statement read through a cursor (one plan and one snapshot instead of a
+ * statement, a plan and a bounding scan a page), started before the lead pages are read. PGlite reads keyset pages throughout. Each page is read while the caller works on the
  * one before.
  */
 export async function* contentDocumentPages(db: DbOrTx, batch = 5000, opts: { until?: string; first?: number } = {}): AsyncGenerator<DocumentPage> {
