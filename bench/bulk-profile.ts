@@ -3,7 +3,8 @@
 // CPU-seconds of the engine, of this process and of its PostgreSQL backends (from /proc), the cores the
 // engine and the whole machine used every half second, and the engine's batches (tasks × documents,
 // start after the run's start, duration). Linux only (/proc). A Meilisearch child of its own, in MEILI_DIR.
-// BENCH_DATABASE_URL=… npx tsx bench/bulk-profile.ts   (BENCH_BULK_DOCS, default 100000; ROUNDS, default 3)
+// BENCH_DATABASE_URL=… npx tsx bench/bulk-profile.ts   (BENCH_BULK_DOCS, default 100000; ROUNDS, default 3;
+// BENCH_BULK_FIRST=app to open with the app)
 import fs from "node:fs";
 import os from "node:os";
 import { sql } from "drizzle-orm";
@@ -96,8 +97,8 @@ console.log(`${os.cpus()[0].model}, ${os.cpus().length} cores; ${count} docs; lo
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const ratios: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  // raw first in odd rounds, the app first in even ones
-  const order = round % 2 === 0 ? (["raw", "app"] as const) : (["app", "raw"] as const);
+  // raw first in odd rounds, the app first in even ones (BENCH_BULK_FIRST=app: the other way round)
+  const order = (round % 2 === 0) === (process.env.BENCH_BULK_FIRST !== "app") ? (["raw", "app"] as const) : (["app", "raw"] as const);
   const r: Record<string, number> = {};
   for (const w of order) {
     const x = await run(w);

@@ -28,6 +28,23 @@ export function createMeiliClient(url: string, apiKey?: string, signal?: AbortSi
   });
 }
 
+/**
+ * Adds documents given as NDJSON bytes to `uid` (the client's addDocumentsFromString takes a string):
+ * a bulk load hands the engine the bytes it read, with no decoding and re-encoding in between. The
+ * request goes to the client's host with its key and request options (its abort signal included).
+ */
+export async function addNdjsonDocuments(client: Meilisearch, uid: string, body: Uint8Array): Promise<{ taskUid: number }> {
+  const { host, apiKey, requestInit } = client.config;
+  const headers = new Headers(requestInit?.headers as HeadersInit | undefined);
+  headers.set('Content-Type', 'application/x-ndjson');
+  if (apiKey) headers.set('Authorization', `Bearer ${apiKey}`);
+  const url = `${host.replace(/\/+$/, '')}/indexes/${encodeURIComponent(uid)}/documents`;
+  const res = await fetch(url, { ...(requestInit as RequestInit | undefined), method: 'POST', headers, body: body as BodyInit });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`Meilisearch refused documents for ${uid}: ${res.status} ${text.slice(0, 500)}`);
+  return JSON.parse(text) as { taskUid: number };
+}
+
 /** The service's client with every request bound to `signal`: aborting it ends a hung call. */
 export function clientWithSignal(service: SearchService, signal: AbortSignal): Meilisearch {
   return createMeiliClient(service.url, service.client.config.apiKey, signal);

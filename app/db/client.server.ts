@@ -254,6 +254,18 @@ export async function query<T = Record<string, unknown>>(db: DbOrTx, q: SQL): Pr
  * stream (PGlite; a transaction's handle, which has no pool to take a connection from).
  */
 export function queryCursor<T = Record<string, unknown>>(db: DbOrTx, q: SQL, rows: number): AsyncGenerator<T[]> | null {
+  return cursorOf<T[]>(db, q, rows, false);
+}
+
+/**
+ * queryCursor's rows as the bytes PostgreSQL sent, one Buffer a column, undecoded: for text that goes
+ * on as it is (bulk reindex sends PostgreSQL's JSON to Meilisearch without turning it into strings).
+ */
+export function queryCursorBytes(db: DbOrTx, q: SQL, rows: number): AsyncGenerator<(Buffer | null)[][]> | null {
+  return cursorOf<(Buffer | null)[][]>(db, q, rows, true);
+}
+
+function cursorOf<C>(db: DbOrTx, q: SQL, rows: number, raw: boolean): AsyncGenerator<C> | null {
   const client = (db as { $client?: postgres.Sql }).$client;
   if (!client || typeof client.reserve !== "function") return null;
   const { sql: text, params } = new PgDialect().sqlToQuery(q);
@@ -263,7 +275,8 @@ export function queryCursor<T = Record<string, unknown>>(db: DbOrTx, q: SQL, row
     try {
       await conn.unsafe("begin read only");
       open = true;
-      for await (const chunk of conn.unsafe(text, params as never[]).cursor(rows)) yield chunk as unknown as T[];
+      const statement = conn.unsafe(text, params as never[]);
+      for await (const chunk of (raw ? statement.raw() : statement).cursor(rows)) yield chunk as unknown as C;
       open = false;
       await conn.unsafe("commit");
     } finally {

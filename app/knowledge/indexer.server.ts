@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Meilisearch } from "meilisearch";
 import { LockBusyError, query, withSessionLock, type Db, type DbOrTx } from "~/db/client.server";
 import { registerConsumer, type OutboxEvent } from "~/platform/outbox.server";
-import { clientWithSignal, getSearchService } from "../../search/client";
+import { addNdjsonDocuments, clientWithSignal, getSearchService } from "../../search/client";
 import { indexDefinitions, indexUid, type ContentDocument } from "../../search/settings";
 import { allContentDocuments, contentDocumentPages, contentDocuments, contentIdsByAuthor, contentIdsInSpace, countContent, peopleDocuments, threadIds } from "./search-docs.server";
 
@@ -94,10 +94,12 @@ async function waitTask(client: Meilisearch, taskUid: number, timeout = 600_000,
   return task;
 }
 
+const NEWLINE = Buffer.from("\n");
+
 /**
  * Streams every content document (or those whose id is ≤ `until`: benchmarks) from Postgres into
- * `uid`. PostgreSQL builds the documents' JSON (search-docs.server.ts) and the text goes up as NDJSON
- * untouched: Node neither parses nor re-serialises a document. Reads run one page ahead, and each page
+ * `uid`. PostgreSQL builds the documents' JSON (search-docs.server.ts) and its bytes go up as NDJSON
+ * untouched: Node neither decodes, parses nor re-serialises a document. Reads run one page ahead, and each page
  * goes up as soon as it is read (one upload at a time), as a raw bulk load does: Meilisearch starts on
  * the first page and takes whatever has queued meanwhile as its next batch. Larger payloads left it
  * idle while they filled (measured: a ~1 s gap after the first batch of a 100,000-document load).
@@ -106,33 +108,31 @@ export async function streamContentInto(
   client: Meilisearch,
   uid: string,
   db: DbOrTx,
-  opts: { until?: string; payload?: number; page?: number; onBatch?: (sent: number) => void } = {},
+  opts: { until?: string; payload?: number; page?: number; first?: number; onBatch?: (sent: number) => void } = {},
 ): Promise<{ sent: number; lastTask: number }> {
   const payload = opts.payload ?? 5_000;
   let sent = 0;
   let lastTask = -1;
-  let buffer: string[] = [];
+  let buffer: Buffer[] = [];
   let buffered = 0;
   let upload: Promise<unknown> = Promise.resolve();
   let started = false;
   const flush = async () => {
     if (!buffered) return;
     started = true;
-    const body = buffer.join("\n");
+    const body = buffer.length === 1 ? buffer[0] : Buffer.concat(buffer.flatMap((b, i) => (i ? [NEWLINE, b] : [b])));
     const count = buffered;
     buffer = [];
     buffered = 0;
     await upload; // one upload at a time, while the next page is read
-    upload = client
-      .index(uid)
-      .addDocumentsFromString(body, "application/x-ndjson")
+    upload = addNdjsonDocuments(client, uid, body)
       .then((t) => {
         lastTask = t.taskUid;
         sent += count;
         opts.onBatch?.(sent);
       });
   };
-  for await (const { ndjson, count } of contentDocumentPages(db, opts.page ?? 5000, { until: opts.until })) {
+  for await (const { ndjson, count } of contentDocumentPages(db, opts.page ?? 5000, { until: opts.until, first: opts.first })) {
     buffer.push(ndjson);
     buffered += count;
     if (buffered >= payload || !started) await flush();

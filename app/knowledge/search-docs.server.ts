@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { query, queryCursor, type DbOrTx } from "~/db/client.server";
+import { query, queryCursorBytes, type DbOrTx } from "~/db/client.server";
 import { textArray, ts } from "~/db/sql.server";
 import { now } from "~/utils/clock.server";
 import type { ContentDocument, PersonDocument } from "../../search/settings";
@@ -93,41 +93,61 @@ const restSql = (after: string, until: string | null) => {
   return sql`select row_to_json(d)::text as doc from (${DOCUMENTS(sql`where ${range(sql`c.id`)}`, range)}) d`;
 };
 
-/** Documents as NDJSON text (one JSON document a line), as Meilisearch takes it. */
-export type DocumentPage = { count: number; ndjson: string };
+/**
+ * Documents as NDJSON (one JSON document a line, UTF-8), as Meilisearch takes it: the bytes PostgreSQL
+ * sent, never decoded into strings on the way to the engine.
+ */
+export type DocumentPage = { count: number; ndjson: Buffer };
+
+const NEWLINE = Buffer.from("\n");
+
+/** One NDJSON page from rows whose first column is a document's JSON bytes. */
+function ndjsonOf(rows: (Buffer | null)[][]): Buffer {
+  const parts: Buffer[] = [];
+  for (const row of rows) {
+    if (parts.length) parts.push(NEWLINE);
+    parts.push(row[0]!);
+  }
+  return Buffer.concat(parts);
+}
 
 // Keyset pages read while the cursor's statement starts (it builds its hash tables before its first
 // row: ~1–3 s at 2,000,000 rows), so Meilisearch has work from the start.
 const LEAD_PAGES = 3;
+// The first of them may be smaller (`first`): it is what the engine waits for (a page of 5,000 took
+// 250–350 ms to build on a busy 2-core machine, a raw load's first request leaves in under 100 ms). Not by
+// default: a first page of 1,000 started the engine 0.2 s sooner, but its short first batch ended before
+// more than a page or two had queued, and the extra small batch cost as much (docs/benchmarks.md).
+const FIRST_PAGE = 5000;
 
 /**
  * Every document (or every one whose id is ≤ `until`) as NDJSON pages of at most `batch`, for bulk
  * reindex; the text is built by PostgreSQL. The first LEAD_PAGES are keyset pages, so the caller has
- * something to send at once; on PostgreSQL the rest is one statement read through a cursor (one plan
- * and one snapshot instead of a statement, a plan and a bounding scan a page), started before the lead
- * pages are read. PGlite reads keyset pages throughout. Each page is read while the caller works on the
+ * something to send at once (the very first holds at most `first` documents, default FIRST_PAGE); on
+ * PostgreSQL the rest is one statement read through a cursor (one plan and one snapshot instead of a
+ * statement, a plan and a bounding scan a page), started before the lead pages are read. PGlite reads keyset pages throughout. Each page is read while the caller works on the
  * one before.
  */
-export async function* contentDocumentPages(db: DbOrTx, batch = 5000, opts: { until?: string } = {}): AsyncGenerator<DocumentPage> {
+export async function* contentDocumentPages(db: DbOrTx, batch = 5000, opts: { until?: string; first?: number } = {}): AsyncGenerator<DocumentPage> {
   const until = opts.until ?? null;
   const upTo = (col: SQL) => (until === null ? sql`true` : sql`${col} <= ${until}`);
   const [lead] = await query<{ id: string }>(db, sql`select id from content where ${upTo(sql`id`)} order by id offset ${LEAD_PAGES * batch - 1} limit 1`);
-  const cursor = lead ? queryCursor<{ doc: string }>(db, restSql(lead.id, until), batch) : null;
+  const cursor = lead ? queryCursorBytes(db, restSql(lead.id, until), batch) : null;
   if (!cursor) {
-    yield* keysetPages(db, batch, until);
+    yield* keysetPages(db, batch, until, Math.min(batch, opts.first ?? FIRST_PAGE));
     return;
   }
   // the rest's statement starts now (its hash tables fill) while the lead pages are read and handed over
   let next = cursor.next();
   next.catch(() => undefined);
   try {
-    yield* keysetPages(db, batch, lead.id);
+    yield* keysetPages(db, batch, lead.id, Math.min(batch, opts.first ?? FIRST_PAGE));
     for (;;) {
       const r = await next;
       if (r.done) return;
       next = cursor.next();
       next.catch(() => undefined);
-      yield { count: r.value.length, ndjson: r.value.map((row) => row.doc).join("\n") };
+      yield { count: r.value.length, ndjson: ndjsonOf(r.value) };
     }
   } finally {
     // a caller that stops early (or a failure) closes the cursor and gives its connection back
@@ -136,25 +156,29 @@ export async function* contentDocumentPages(db: DbOrTx, batch = 5000, opts: { un
   }
 }
 
-/** Keyset pages of the documents whose id is ≤ `until` (all when null), one statement a page, one page read ahead. */
-async function* keysetPages(db: DbOrTx, batch: number, until: string | null): AsyncGenerator<DocumentPage> {
+/**
+ * Keyset pages of the documents whose id is ≤ `until` (all when null), one statement a page, one page
+ * read ahead. The first page holds at most `first` documents, the others `batch`.
+ */
+async function* keysetPages(db: DbOrTx, batch: number, until: string | null, first = batch): AsyncGenerator<DocumentPage> {
   type Row = { count: number; last: string | null; ndjson: string | null };
   const empty: Promise<Row> = Promise.resolve({ count: 0, last: null, ndjson: null });
-  const page = (after: string) => query<Row>(db, pageSql(after, batch, until)).then(([r]) => r);
-  let next = page("");
+  const page = (after: string, size: number) => query<Row>(db, pageSql(after, size, until)).then(([r]) => r);
+  let next = page("", first);
+  let size = first;
   for (;;) {
     const r = await next;
     if (!r.count || !r.last || r.ndjson === null) return;
     // read ahead: the next page is on its way while this one is handed over
-    next = r.count < batch ? empty : page(r.last);
+    next = r.count < size ? empty : page(r.last, (size = batch));
     next.catch(() => undefined); // awaited on the next turn (or dropped with the generator)
-    yield { count: r.count, ndjson: r.ndjson };
+    yield { count: r.count, ndjson: Buffer.from(r.ndjson) };
   }
 }
 
 /** Keyset pages of every document as objects, for reconcile. */
 export async function* allContentDocuments(db: DbOrTx, batch = 5000): AsyncGenerator<ContentDocument[]> {
-  for await (const p of contentDocumentPages(db, batch)) yield p.ndjson.split("\n").map((line) => JSON.parse(line) as ContentDocument);
+  for await (const p of contentDocumentPages(db, batch)) yield p.ndjson.toString().split("\n").map((line) => JSON.parse(line) as ContentDocument);
 }
 
 export async function countContent(db: DbOrTx): Promise<number> {

@@ -21,7 +21,7 @@ export async function bulkSample(db: Db, docs: number) {
   const [bound] = await query<{ id: string }>(db, sql`select id from content order by id offset ${docs - 1} limit 1`);
   const until = bound?.id; // fewer documents than asked: all of them
   const all: Record<string, unknown>[] = [];
-  for await (const p of contentDocumentPages(db, 5000, { until })) for (const line of p.ndjson.split("\n")) all.push(JSON.parse(line) as Record<string, unknown>);
+  for await (const p of contentDocumentPages(db, 5000, { until })) for (const line of p.ndjson.toString().split("\n")) all.push(JSON.parse(line) as Record<string, unknown>);
   all.sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
   const sample: Record<string, unknown>[][] = [];
   for (let i = 0; i < all.length; i += 5000) sample.push(all.slice(i, i + 5000));
@@ -36,7 +36,11 @@ export async function freshScratchIndex(client: Meilisearch, uid: string) {
   await client.index(uid).updateSettings(indexDefinitions.content.settings).waitTask();
 }
 
-export async function compareBulkIndexing(client: Meilisearch, db: Db, o: { docs: number; rounds?: number; log: (s: string) => void; load: () => string }): Promise<BulkRates> {
+/**
+ * Raw Meilisearch and the app's pipeline on the same documents, in `rounds` (default 3) alternating which
+ * goes first; `first` (default BENCH_BULK_FIRST, else raw) says which opens round 1, to run both orders.
+ */
+export async function compareBulkIndexing(client: Meilisearch, db: Db, o: { docs: number; rounds?: number; first?: "raw" | "app"; log: (s: string) => void; load: () => string }): Promise<BulkRates> {
   const { indexUid } = await import("../../search/settings");
   const { streamContentInto } = await import("../../app/knowledge/indexer.server");
   const { until, sample, count } = await bulkSample(db, o.docs);
@@ -64,8 +68,9 @@ export async function compareBulkIndexing(client: Meilisearch, db: Db, o: { docs
   };
   const rates: BulkRates = { count, raw: [], app: [] };
   for (let round = 0; round < (o.rounds ?? 3); round++) {
-    // raw first in rounds 1 and 3, the app first in round 2: neither gains from going second
-    const order = round % 2 === 0 ? (["raw", "app"] as const) : (["app", "raw"] as const);
+    // raw first in rounds 1 and 3, the app first in round 2 (or the other way round): neither gains from going second
+    const first = o.first ?? (process.env.BENCH_BULK_FIRST === "app" ? "app" : "raw");
+    const order = (round % 2 === 0) === (first === "raw") ? (["raw", "app"] as const) : (["app", "raw"] as const);
     for (const which of order) rates[which].push(which === "raw" ? await runRaw() : await runApp());
     const i = rates.raw.length - 1;
     o.log(`  round ${round + 1}: raw ${Math.round(rates.raw[i])} docs/s, app ${Math.round(rates.app[i])} docs/s (${((rates.app[i] / rates.raw[i]) * 100).toFixed(0)}%)  load ${o.load()}`);

@@ -7,7 +7,7 @@ import { contentDocumentPages, contentDocuments } from "../../app/knowledge/sear
 import { approverKey } from "../../app/policy/policy";
 import { loadViewer } from "../../app/policy/viewer.server";
 import { now } from "../../app/utils/clock.server";
-import { getSearchService } from "../../search/client";
+import { addNdjsonDocuments, getSearchService } from "../../search/client";
 import { indexDefinitions, indexUid, type ContentDocument } from "../../search/settings";
 import { makeOrg, makeSpace, makeUser } from "../../scripts/lib/factories";
 import { useSearchEngine } from "../support/search-engine";
@@ -82,7 +82,7 @@ describe("bulk reindex and the live path index the same documents", () => {
     let counted = 0;
     // the keyset crosses a dozen pages or more (the worker's database holds other files' rows too)
     for await (const page of contentDocumentPages(db, Math.max(3, Math.ceil(n / 12)))) {
-      const split = page.ndjson.split("\n");
+      const split = page.ndjson.toString().split("\n");
       expect(split.length).toBe(page.count);
       counted += page.count;
       for (const line of split) {
@@ -108,7 +108,7 @@ describe("bulk reindex and the live path index the same documents", () => {
       for await (const page of contentDocumentPages(db, batch, { until })) {
         pages++;
         expect(page.count).toBeLessThanOrEqual(batch);
-        for (const line of page.ndjson.split("\n")) {
+        for (const line of page.ndjson.toString().split("\n")) {
           const d = JSON.parse(line) as ContentDocument;
           expect(seen.has(d.id)).toBe(false);
           expect(d.id <= until).toBe(true);
@@ -121,6 +121,38 @@ describe("bulk reindex and the live path index the same documents", () => {
       expect(pages).toBeGreaterThanOrEqual(Math.ceil(n / batch));
       for (const id of all) expect(seen.has(id)).toBe(all.indexOf(id) <= all.indexOf(until));
     }
+  }, 120_000);
+
+  it("the first page is small (the engine waits for it), the rest full, every document once as UTF-8 NDJSON bytes", async () => {
+    const db = engine.db;
+    const [{ n }] = await query<{ n: number }>(db, sql`select count(*)::int as n from content`);
+    const live = byId(await contentDocuments(db, all));
+    // batch 3 and first 1: a page of one, then keyset pages of three, then (on PostgreSQL) the cursor's
+    for (const first of [1, 2]) {
+      const sizes: number[] = [];
+      const seen = new Set<string>();
+      for await (const page of contentDocumentPages(db, 3, { first })) {
+        expect(Buffer.isBuffer(page.ndjson)).toBe(true);
+        sizes.push(page.count);
+        const lines = page.ndjson.toString("utf8").split("\n");
+        expect(lines.length).toBe(page.count);
+        for (const line of lines) {
+          const d = JSON.parse(line) as ContentDocument;
+          expect(seen.has(d.id)).toBe(false);
+          seen.add(d.id);
+          if (live[d.id]) expect(d).toEqual(live[d.id]);
+        }
+      }
+      expect(sizes[0]).toBe(first);
+      // then full pages (the last keyset page before the cursor's, and the last, may be short)
+      expect(sizes[1]).toBe(3);
+      expect(sizes.every((c) => c >= 1 && c <= 3)).toBe(true);
+      expect(sizes.filter((c) => c < 3).length).toBeLessThanOrEqual(3);
+      expect(seen.size).toBe(n);
+    }
+    // the bytes are the text PostgreSQL built: é and escapes arrive intact
+    const post = live[ids.post];
+    expect(post.text).toBe('post text é "quoted" \\ back\nline');
   }, 120_000);
 
   it("a reader that stops early closes its cursor and gives the connection back (PostgreSQL)", async () => {
@@ -194,6 +226,8 @@ describe("bulk reindex and the live path index the same documents", () => {
     for (const id of all) expect(fromBulk[id]).toEqual(fromLive[id]);
     expect(r.sent).toBe(n);
     expect((await client.index(bulk).getStats()).numberOfDocuments).toBe(n);
+    // a payload the engine refuses fails the upload (and the reindex), with the engine's reason
+    await expect(addNdjsonDocuments(client, "not a valid uid!", Buffer.from('{"id":"x"}'))).rejects.toThrow(/refused documents.*400/);
     await client.deleteIndex(bulk).waitTask();
   }, 120_000);
 });
