@@ -4,7 +4,7 @@ import { LockBusyError, query, withSessionLock, type Db, type DbOrTx } from "~/d
 import { registerConsumer, type OutboxEvent } from "~/platform/outbox.server";
 import { addNdjsonDocuments, clientWithSignal, getSearchService } from "../../search/client";
 import { indexDefinitions, indexUid, type ContentDocument } from "../../search/settings";
-import { allContentDocuments, contentDocumentPages, contentDocuments, contentIdsByAuthor, contentIdsInSpace, countContent, peopleDocuments, threadIds } from "./search-docs.server";
+import { allContentDocuments, contentDocumentPages, joinNdjson, contentDocuments, contentIdsByAuthor, contentIdsInSpace, countContent, peopleDocuments, threadIds } from "./search-docs.server";
 
 // The search index is derived from Postgres through the outbox. Documents are
 // rebuilt from the current rows (never from event payloads), so replays and
@@ -94,8 +94,6 @@ async function waitTask(client: Meilisearch, taskUid: number, timeout = 600_000,
   return task;
 }
 
-const NEWLINE = Buffer.from("\n");
-
 /**
  * Streams every content document (or those whose id is ≤ `until`: benchmarks) from Postgres into
  * `uid`. PostgreSQL builds the documents' JSON (search-docs.server.ts) and its bytes go up as NDJSON
@@ -120,7 +118,7 @@ export async function streamContentInto(
   const flush = async () => {
     if (!buffered) return;
     started = true;
-    const body = buffer.length === 1 ? buffer[0] : Buffer.concat(buffer.flatMap((b, i) => (i ? [NEWLINE, b] : [b])));
+    const body = joinNdjson(buffer);
     const count = buffered;
     buffer = [];
     buffered = 0;
@@ -142,10 +140,6 @@ export async function streamContentInto(
   return { sent, lastTask };
 }
 
-/**
- * Rebuilds the content and people indexes from Postgres into fresh indexes and swaps
- * them in atomically; searches keep answering from the old index meanwhile.
- */
 /** A reindex refused because another one (another instance, another operator) is building the same indexes. */
 export class ReindexBusyError extends Error {}
 
@@ -153,7 +147,8 @@ export class ReindexBusyError extends Error {}
 export const reindexLockKey = () => `atrium.reindex:${indexUid("content")}`;
 
 /**
- * Rebuilds both indexes into `_next` copies and swaps them in. Two at once would delete and refill each
+ * Rebuilds the content and people indexes from Postgres into `_next` copies and swaps them in atomically;
+ * searches keep answering from the old index meanwhile. Two at once would delete and refill each
  * other's `_next`: a second one is refused (ReindexBusyError) while the first holds the lock.
  */
 export async function reindexAll(db: Db, onProgress?: (done: number, total: number) => void) {

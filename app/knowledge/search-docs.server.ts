@@ -101,14 +101,15 @@ export type DocumentPage = { count: number; ndjson: Buffer };
 
 const NEWLINE = Buffer.from("\n");
 
-/** One NDJSON page from rows whose first column is a document's JSON bytes. */
-function ndjsonOf(rows: (Buffer | null)[][]): Buffer {
-  const parts: Buffer[] = [];
-  for (const row of rows) {
-    if (parts.length) parts.push(NEWLINE);
-    parts.push(row[0]!);
+/** NDJSON documents (or pages of them) joined into one NDJSON body. */
+export function joinNdjson(parts: Buffer[]): Buffer {
+  if (parts.length === 1) return parts[0];
+  const out: Buffer[] = [];
+  for (const p of parts) {
+    if (out.length) out.push(NEWLINE);
+    out.push(p);
   }
-  return Buffer.concat(parts);
+  return Buffer.concat(out);
 }
 
 // Keyset pages read while the cursor's statement starts (it builds its hash tables before its first
@@ -147,7 +148,7 @@ export async function* contentDocumentPages(db: DbOrTx, batch = 5000, opts: { un
       if (r.done) return;
       next = cursor.next();
       next.catch(() => undefined);
-      yield { count: r.value.length, ndjson: ndjsonOf(r.value) };
+      yield { count: r.value.length, ndjson: joinNdjson(r.value.map((row) => row[0]!)) };
     }
   } finally {
     // a caller that stops early (or a failure) closes the cursor and gives its connection back

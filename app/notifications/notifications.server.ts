@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { getDb, query, type Db, type Tx } from "~/db/client.server";
+import { textArray } from "~/db/sql.server";
 import { notifications } from "~/db/schema";
 import type { OutboxEvent } from "~/platform/outbox.server";
 import { loadContentFacts } from "~/policy/facts.server";
@@ -207,24 +208,25 @@ export function notificationHref(g: Pick<NotificationGroup, "threadKind" | "post
  * costs nothing to make), and only their content subjects go through the read rule, in a second
  * statement that runs only when there are some.
  */
-/**
- * Unread notifications the viewer may still open (up to 100: the badge shows "99+" beyond): about
- * content, only while the policy's read rule holds — the same condition the list applies — in one
- * statement, as every page's shell asks for it.
- */
 export async function unreadCount(userId: string, db?: Db, viewerFacts?: Viewer) {
   const d = db ?? (await getDb());
-  const viewer = viewerFacts ?? (await loadViewer(d, userId));
   const nonContent = sql.join(NON_CONTENT_KINDS.map((k) => sql`${k}`), sql`, `);
-  const [row] = await query<{ n: number }>(
+  const unread = await query<{ subject_id: string; kind: NotificationKind }>(
     d,
-    sql`select count(*)::int as n from (
-          select 1 from notifications n left join content c on c.id = n.subject_id
-          where n.user_id = ${userId} and n.read_at is null
-            and (n.kind in (${nonContent}) or (c.id is not null and ${readableContentCondition(viewer, sql.raw("c"))}))
-          limit 100) x`,
+    sql`select n.subject_id, n.kind from notifications n left join content c on c.id = n.subject_id
+        where n.user_id = ${userId} and n.read_at is null and (n.kind in (${nonContent}) or (c.id is not null and c.deleted_at is null))
+        order by n.created_at desc limit 100`,
   );
-  return row?.n ?? 0;
+  const aboutContent = unread.filter((n) => !NON_CONTENT_KINDS.includes(n.kind));
+  if (aboutContent.length === 0) return unread.length;
+  const viewer = viewerFacts ?? (await loadViewer(d, userId));
+  const readable = await query<{ id: string }>(
+    d,
+    sql`select c.id from content c where c.id = any(${textArray([...new Set(aboutContent.map((n) => n.subject_id))])})
+        and ${readableContentCondition(viewer, sql.raw("c"))}`,
+  );
+  const ids = new Set(readable.map((r) => r.id));
+  return unread.length - aboutContent.length + aboutContent.filter((n) => ids.has(n.subject_id)).length;
 }
 
 export async function markRead(userId: string, ids: string[] | "all", db?: Db) {
