@@ -26,6 +26,10 @@ const runs = Number(flag("--runs") ?? 100);
 const profile = args.includes("--profile") ? (args.splice(args.indexOf("--profile"), 1), true) : false;
 // --alloc: where the page allocates (V8's sampling heap profiler, collected objects included): bytes a request by function
 const alloc = args.includes("--alloc") ? (args.splice(args.indexOf("--alloc"), 1), true) : false;
+// --retained: the same, but only what outlived the scavenges (promoted to the old generation, whether a full
+// collection frees it later or not): what makes scavenges slow and fills the old generation
+const retained = args.includes("--retained") ? (args.splice(args.indexOf("--retained"), 1), true) : false;
+const sampleHeap = alloc || retained;
 const saveHtml = flag("--save-html"); // a folder: each page's HTML lands there once, to read what it renders
 const paths = args.length ? args : ["/", "/best-practices", "/spaces", "/questions", "/notifications", "/search?q=risk"];
 if (!url || !user) {
@@ -92,7 +96,7 @@ async function once(p: string, h = handler) {
 
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; Node ${process.version}`);
 console.log(`${"page".padEnd(28)} ${"CPU/req".padStart(9)} ${"PG CPU/req".padStart(10)} ${"wall p50".padStart(9)} ${"wall p95".padStart(9)} ${"HTML".padStart(9)}`);
-const session = profile || alloc ? new inspector.Session() : null;
+const session = profile || sampleHeap ? new inspector.Session() : null;
 if (session) {
   session.connect();
   await session.post("Profiler.enable");
@@ -135,7 +139,7 @@ if (handlerB) {
 }
 for (const p of paths) {
   for (let i = 0; i < 10; i++) await once(p); // warm-up: JIT, caches, connections
-  if (session && alloc) await session.post("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  if (session && sampleHeap) await session.post("HeapProfiler.startSampling", { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: alloc });
   else if (session) await session.post("Profiler.start");
   const walls: number[] = [];
   let bytes = 0;
@@ -151,7 +155,7 @@ for (const p of paths) {
   const cpuMs = (cpu.user + cpu.system) / 1000 / runs;
   const pgMs = pids.length ? ((procCpuMs(pids) - pg0) / runs).toFixed(2).padStart(7) + " ms" : "       n/a";
   console.log(`${p.padEnd(28)} ${cpuMs.toFixed(2).padStart(6)} ms ${pgMs} ${pct(walls, 50).toFixed(2).padStart(6)} ms ${pct(walls, 95).toFixed(2).padStart(6)} ms ${(bytes / 1024).toFixed(1).padStart(6)} KB`);
-  if (session && alloc) {
+  if (session && sampleHeap) {
     const { profile: heap } = await session.post("HeapProfiler.stopSampling");
     const dir = path.resolve("data/profiles");
     fs.mkdirSync(dir, { recursive: true });
@@ -182,7 +186,7 @@ function printAllocations(root: HeapNode, n: number) {
     node.children.forEach(walk);
   };
   walk(root);
-  console.log(`    ${(total / n / 1024).toFixed(0).padStart(7)} KB/req  allocated in all (sampled)`);
+  console.log(`    ${(total / n / 1024).toFixed(0).padStart(7)} KB/req  ${retained ? "retained past the scavenges" : "allocated in all"} (sampled)`);
   for (const [k, b] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`    ${(b / n / 1024).toFixed(1).padStart(7)} KB/req  ${k}`);
 }
 

@@ -106,7 +106,7 @@ export async function streamContentInto(
   client: Meilisearch,
   uid: string,
   db: DbOrTx,
-  opts: { until?: string; payload?: number; page?: number; first?: number; onBatch?: (sent: number) => void } = {},
+  opts: { until?: string; payload?: number; page?: number; onBatch?: (sent: number) => void } = {},
 ): Promise<{ sent: number; lastTask: number }> {
   const payload = opts.payload ?? 5_000;
   let sent = 0;
@@ -130,7 +130,7 @@ export async function streamContentInto(
         opts.onBatch?.(sent);
       });
   };
-  for await (const { ndjson, count } of contentDocumentPages(db, opts.page ?? 5000, { until: opts.until, first: opts.first })) {
+  for await (const { ndjson, count } of contentDocumentPages(db, opts.page ?? 5000, { until: opts.until })) {
     buffer.push(ndjson);
     buffered += count;
     if (buffered >= payload || !started) await flush();

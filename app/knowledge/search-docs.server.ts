@@ -115,34 +115,32 @@ export function joinNdjson(parts: Buffer[]): Buffer {
 // Keyset pages read while the cursor's statement starts (it builds its hash tables before its first
 // row: ~1–3 s at 2,000,000 rows), so Meilisearch has work from the start.
 const LEAD_PAGES = 3;
-// The first of them may be smaller (`first`): it is what the engine waits for (a page of 5,000 took
-// 250–350 ms to build on a busy 2-core machine, a raw load's first request leaves in under 100 ms). Not by
-// default: a first page of 1,000 started the engine 0.2 s sooner, but its short first batch ended before
-// more than a page or two had queued, and the extra small batch cost as much (docs/benchmarks.md).
-const FIRST_PAGE = 5000;
+// All of them full: a smaller first page (1,000) started the engine 0.2 s sooner, but its short first
+// batch ended before more than a page or two had queued, and the extra small batch cost as much
+// (docs/benchmarks.md, issue 19's bulk indexing).
 
 /**
  * Every document (or every one whose id is ≤ `until`) as NDJSON pages of at most `batch`, for bulk
  * reindex; the text is built by PostgreSQL. The first LEAD_PAGES are keyset pages, so the caller has
- * something to send at once (the very first holds at most `first` documents, default FIRST_PAGE); on
+ * something to send at once; on
  * PostgreSQL the rest is one statement read through a cursor (one plan and one snapshot instead of a
  * statement, a plan and a bounding scan a page), started before the lead pages are read. PGlite reads keyset pages throughout. Each page is read while the caller works on the
  * one before.
  */
-export async function* contentDocumentPages(db: DbOrTx, batch = 5000, opts: { until?: string; first?: number } = {}): AsyncGenerator<DocumentPage> {
+export async function* contentDocumentPages(db: DbOrTx, batch = 5000, opts: { until?: string } = {}): AsyncGenerator<DocumentPage> {
   const until = opts.until ?? null;
   const upTo = (col: SQL) => (until === null ? sql`true` : sql`${col} <= ${until}`);
   const [lead] = await query<{ id: string }>(db, sql`select id from content where ${upTo(sql`id`)} order by id offset ${LEAD_PAGES * batch - 1} limit 1`);
   const cursor = lead ? queryCursorBytes(db, restSql(lead.id, until), batch) : null;
   if (!cursor) {
-    yield* keysetPages(db, batch, until, Math.min(batch, opts.first ?? FIRST_PAGE));
+    yield* keysetPages(db, batch, until);
     return;
   }
   // the rest's statement starts now (its hash tables fill) while the lead pages are read and handed over
   let next = cursor.next();
   next.catch(() => undefined);
   try {
-    yield* keysetPages(db, batch, lead.id, Math.min(batch, opts.first ?? FIRST_PAGE));
+    yield* keysetPages(db, batch, lead.id);
     for (;;) {
       const r = await next;
       if (r.done) return;
@@ -159,19 +157,18 @@ export async function* contentDocumentPages(db: DbOrTx, batch = 5000, opts: { un
 
 /**
  * Keyset pages of the documents whose id is ≤ `until` (all when null), one statement a page, one page
- * read ahead. The first page holds at most `first` documents, the others `batch`.
+ * read ahead.
  */
-async function* keysetPages(db: DbOrTx, batch: number, until: string | null, first = batch): AsyncGenerator<DocumentPage> {
+async function* keysetPages(db: DbOrTx, batch: number, until: string | null): AsyncGenerator<DocumentPage> {
   type Row = { count: number; last: string | null; ndjson: string | null };
   const empty: Promise<Row> = Promise.resolve({ count: 0, last: null, ndjson: null });
-  const page = (after: string, size: number) => query<Row>(db, pageSql(after, size, until)).then(([r]) => r);
-  let next = page("", first);
-  let size = first;
+  const page = (after: string) => query<Row>(db, pageSql(after, batch, until)).then(([r]) => r);
+  let next = page("");
   for (;;) {
     const r = await next;
     if (!r.count || !r.last || r.ndjson === null) return;
     // read ahead: the next page is on its way while this one is handed over
-    next = r.count < size ? empty : page(r.last, (size = batch));
+    next = r.count < batch ? empty : page(r.last);
     next.catch(() => undefined); // awaited on the next turn (or dropped with the generator)
     yield { count: r.count, ndjson: Buffer.from(r.ndjson) };
   }
