@@ -113,8 +113,9 @@ export function joinNdjson(parts: Buffer[]): Buffer {
 }
 
 // Keyset pages read while the cursor's statement starts (it builds its hash tables before its first
-// row: ~1–3 s at 2,000,000 synthetic posts, ~11 s on the scale seed's 1.9 M posts, comments and tags,
-// where three pages cover ~6 s of it: docs/benchmarks.md), so Meilisearch has work from the start.
+// row: ~1–3 s at 2,000,000 synthetic posts and alone; on the scale seed's 1.9 M posts, comments and tags
+// beside the engine, ~11 s, of which three pages cover ~6 s: docs/benchmarks.md), so Meilisearch has work
+// from the start.
 // More keyset pages are no cure: at that size one costs ~0.7 s of PostgreSQL against far less a
 // document through the cursor.
 const LEAD_PAGES = 3;
