@@ -4,7 +4,7 @@
 // sequential requests, and the HTML size. With --profile, a CPU profile of the page requests
 // only (no startup, no background job) lands in ./data/profiles/ with its top functions.
 //
-//   BENCH_DATABASE_URL=postgres://… npm run bench:render -- --user <user id> [--runs 100] [--profile | --alloc] [--save-html <dir>] [/path …]
+//   BENCH_DATABASE_URL=postgres://… npm run bench:render -- --user <user id> [--runs 100] [--profile | --alloc | --retained] [--save-html <dir>] [/path …]
 //
 // Needs a build (npm run build). Background jobs are not started: only the request path runs.
 import fs from "node:fs";

@@ -115,21 +115,18 @@ export function joinNdjson(parts: Buffer[]): Buffer {
 // Keyset pages read while the cursor's statement starts (it builds its hash tables before its first
 // row: ~1–3 s at 2,000,000 synthetic posts and alone; on the scale seed's 1.9 M posts, comments and tags
 // beside the engine, ~11 s, of which three pages cover ~6 s: docs/benchmarks.md), so Meilisearch has work
-// from the start.
-// More keyset pages are no cure: at that size one costs ~0.7 s of PostgreSQL against far less a
-// document through the cursor.
+// from the start. More keyset pages are no cure: at that size one costs ~0.7 s of PostgreSQL, far more a
+// document than the cursor. All pages are full: a smaller first one (1,000) started the engine 0.2 s
+// sooner, but its short first batch ended before more than a page or two had queued, and the extra small
+// batch cost as much (issue 19's bulk indexing in docs/benchmarks.md).
 const LEAD_PAGES = 3;
-// All of them full: a smaller first page (1,000) started the engine 0.2 s sooner, but its short first
-// batch ended before more than a page or two had queued, and the extra small batch cost as much
-// (docs/benchmarks.md, issue 19's bulk indexing).
 
 /**
  * Every document (or every one whose id is ≤ `until`) as NDJSON pages of at most `batch`, for bulk
  * reindex; the text is built by PostgreSQL. The first LEAD_PAGES are keyset pages, so the caller has
- * something to send at once; on
- * PostgreSQL the rest is one statement read through a cursor (one plan and one snapshot instead of a
- * statement, a plan and a bounding scan a page), started before the lead pages are read. PGlite reads keyset pages throughout. Each page is read while the caller works on the
- * one before.
+ * something to send at once; on PostgreSQL the rest is one statement read through a cursor (one plan and
+ * one snapshot instead of a statement, a plan and a bounding scan a page), started before the lead pages
+ * are read. PGlite reads keyset pages throughout. Each page is read while the caller works on the one before.
  */
 export async function* contentDocumentPages(db: DbOrTx, batch = 5000, opts: { until?: string } = {}): AsyncGenerator<DocumentPage> {
   const until = opts.until ?? null;
