@@ -38,9 +38,9 @@ export async function freshScratchIndex(client: Meilisearch, uid: string) {
 
 /**
  * Raw Meilisearch and the app's pipeline on the same documents, in `rounds` (default 3) alternating which
- * goes first; `first` (default BENCH_BULK_FIRST, else raw) says which opens round 1, to run both orders.
+ * goes first; raw opens round 1 unless BENCH_BULK_FIRST=app (to run both orders).
  */
-export async function compareBulkIndexing(client: Meilisearch, db: Db, o: { docs: number; rounds?: number; first?: "raw" | "app"; log: (s: string) => void; load: () => string }): Promise<BulkRates> {
+export async function compareBulkIndexing(client: Meilisearch, db: Db, o: { docs: number; rounds?: number; log: (s: string) => void; load: () => string }): Promise<BulkRates> {
   const { indexUid } = await import("../../search/settings");
   const { streamContentInto } = await import("../../app/knowledge/indexer.server");
   const { until, sample, count } = await bulkSample(db, o.docs);
@@ -69,8 +69,7 @@ export async function compareBulkIndexing(client: Meilisearch, db: Db, o: { docs
   const rates: BulkRates = { count, raw: [], app: [] };
   for (let round = 0; round < (o.rounds ?? 3); round++) {
     // raw first in rounds 1 and 3, the app first in round 2 (or the other way round): neither gains from going second
-    const first = o.first ?? (process.env.BENCH_BULK_FIRST === "app" ? "app" : "raw");
-    const order = (round % 2 === 0) === (first === "raw") ? (["raw", "app"] as const) : (["app", "raw"] as const);
+    const order = (round % 2 === 0) === (process.env.BENCH_BULK_FIRST !== "app") ? (["raw", "app"] as const) : (["app", "raw"] as const);
     for (const which of order) rates[which].push(which === "raw" ? await runRaw() : await runApp());
     const i = rates.raw.length - 1;
     o.log(`  round ${round + 1}: raw ${Math.round(rates.raw[i])} docs/s, app ${Math.round(rates.app[i])} docs/s (${((rates.app[i] / rates.raw[i]) * 100).toFixed(0)}%)  load ${o.load()}`);
