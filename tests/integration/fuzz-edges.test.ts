@@ -101,7 +101,7 @@ describe("feed cursors", () => {
       const c = decodeCursor(raw);
       if (c === null) continue;
       expect(c.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-      expect(c.at >= "1970" && c.at < "10000").toBe(true);
+      expect(c.at >= "1970").toBe(true); // four-digit years only (the pattern above)
       expect(c.id).toMatch(/^[0-9a-f-]{36}$/);
     }
     for (const c of OUT_OF_RANGE) expect(decodeCursor(cursorOf(c)), c).toBeNull();
