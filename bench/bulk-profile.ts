@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import { sql } from "drizzle-orm";
-import { bulkSample, freshScratchIndex } from "./lib/bulk-index";
+import { bulkSample, freshScratchIndex, sendRaw } from "./lib/bulk-index";
 import { startSearchBench, useBenchDatabase } from "./lib/search-bench";
 
 useBenchDatabase();
@@ -52,7 +52,8 @@ const since = async (a: Snap) => {
   return `engine ${(b.meili - a.meili).toFixed(1)} cpu-s, node ${(b.node - a.node).toFixed(1)}, pg ${pg.toFixed(1)}`;
 };
 
-const { until, sample, count } = await bulkSample(db, DOCS);
+const sample = await bulkSample(db, DOCS);
+const { until, count } = sample;
 const freshIndex = (uid: string) => freshScratchIndex(client, uid);
 const wall0 = Date.now() - performance.now();
 type Batch = { uid: number; startedAt: string; duration: string; stats: { totalNbTasks: number; types: Record<string, number> }; details: { receivedDocuments?: number } };
@@ -79,7 +80,7 @@ const run = async (which: "raw" | "app") => {
   let sent = count;
   let last = 0;
   if (which === "raw") {
-    for (const batch of sample) last = (await client.index(uid).addDocuments(batch)).taskUid;
+    last = await sendRaw(client, uid, sample);
   } else {
     const r = await streamContentInto(client, uid, db, { until });
     last = r.lastTask;
@@ -109,5 +110,6 @@ for (let round = 0; round < ROUNDS; round++) {
   console.log(`  round ${round + 1}: raw ${Math.round(r.raw)}, app ${Math.round(r.app)} docs/s (${((r.app / r.raw) * 100).toFixed(0)}%)  load ${load()}`);
 }
 console.log(`app / raw per round: ${ratios.map((x) => (x * 100).toFixed(0)).join(" / ")} %`);
+sample.dispose();
 await bench.stop();
 await child.stop();
