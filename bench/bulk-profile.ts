@@ -97,6 +97,7 @@ const run = async (which: "raw" | "app") => {
 console.log(`${os.cpus()[0].model}, ${os.cpus().length} cores; ${count} docs; load ${load()}`);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const ratios: number[] = [];
+process.once("exit", () => sample.dispose()); // the spool goes with the process, however it ends
 for (let round = 0; round < ROUNDS; round++) {
   // raw first in odd rounds, the app first in even ones (BENCH_BULK_FIRST=app: the other way round)
   const order = (round % 2 === 0) === (process.env.BENCH_BULK_FIRST !== "app") ? (["raw", "app"] as const) : (["app", "raw"] as const);
@@ -110,6 +111,5 @@ for (let round = 0; round < ROUNDS; round++) {
   console.log(`  round ${round + 1}: raw ${Math.round(r.raw)}, app ${Math.round(r.app)} docs/s (${((r.app / r.raw) * 100).toFixed(0)}%)  load ${load()}`);
 }
 console.log(`app / raw per round: ${ratios.map((x) => (x * 100).toFixed(0)).join(" / ")} %`);
-sample.dispose();
 await bench.stop();
 await child.stop();

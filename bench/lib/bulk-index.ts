@@ -42,11 +42,20 @@ export async function bulkSample(db: Db, docs: number): Promise<BulkSample> {
   const spans: { offset: number; length: number }[] = [];
   let offset = 0;
   let count = 0;
-  for await (const p of contentDocumentPages(db, 5000, { until })) {
-    fs.writeSync(fd, p.ndjson, 0, p.ndjson.length, offset);
-    spans.push({ offset, length: p.ndjson.length });
-    offset += p.ndjson.length;
-    count += p.count;
+  const dispose = () => {
+    fs.closeSync(fd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for await (const p of contentDocumentPages(db, 5000, { until })) {
+      fs.writeSync(fd, p.ndjson, 0, p.ndjson.length, offset);
+      spans.push({ offset, length: p.ndjson.length });
+      offset += p.ndjson.length;
+      count += p.count;
+    }
+  } catch (err) {
+    dispose(); // no spool left behind (at full size, ~2 GB)
+    throw err;
   }
   return {
     until,
@@ -57,10 +66,7 @@ export async function bulkSample(db: Db, docs: number): Promise<BulkSample> {
       fs.readSync(fd, b, 0, b.length, spans[i].offset);
       return b;
     },
-    dispose() {
-      fs.closeSync(fd);
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    dispose,
   };
 }
 
